@@ -1,0 +1,117 @@
+import type { Event, RecordedEvent } from '../events/envelope.js';
+
+/**
+ * What an append expects of the stream before it writes.
+ * - a bigint: the stream's current last revision must be exactly this;
+ * - 'no_stream': the stream must not exist yet;
+ * - 'exists': the stream must exist (and not be tombstoned);
+ * - 'any': no check.
+ */
+export type ExpectedRevision = bigint | 'no_stream' | 'exists' | 'any';
+
+export interface AppendResult {
+  /** Revision of the last event written (or found, for an idempotent retry). */
+  revision: bigint;
+  /** Global position of the last event written; what `waitFor` and read-your-writes wait on. */
+  position: bigint;
+}
+
+export type Direction = 'forwards' | 'backwards';
+
+export interface ReadStreamOptions {
+  /** Inclusive start revision; defaults to the start (forwards) or the end (backwards). */
+  fromRevision?: bigint;
+  direction?: Direction;
+  maxCount?: number;
+}
+
+/** Server-side filter on the global log. Both lists are ORed within, ANDed together. */
+export interface EventFilter {
+  /** Exact event types. */
+  eventTypes?: readonly string[];
+  /** Stream name prefixes, e.g. `tenant-` for a category or `signals-acme.` for one tenant. */
+  streamPrefixes?: readonly string[];
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: start right after this position (forwards) or right before it (backwards). */
+  after?: bigint;
+  direction?: Direction;
+  maxCount?: number;
+  filter?: EventFilter;
+}
+
+export interface SubscribeAllOptions {
+  /** Exclusive start; undefined = the beginning of the log. */
+  after?: bigint;
+  filter?: EventFilter;
+  /**
+   * With a filter, the subscription emits a checkpoint at least every this many scanned events
+   * (and when it catches up), so a consumer of a sparse filter can still advance its checkpoint.
+   */
+  checkpointInterval?: number;
+}
+
+export type SubscriptionMessage =
+  | { kind: 'event'; event: RecordedEvent }
+  /** Everything up to and including `position` that matches the filter has been delivered. */
+  | { kind: 'checkpoint'; position: bigint }
+  /** The catch-up phase is over; what follows is live. Emitted once. */
+  | { kind: 'caught_up'; position: bigint };
+
+export interface Subscription extends AsyncIterable<SubscriptionMessage> {
+  /** Ends the iteration; pending `next()` calls resolve with done. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface StreamMetadata {
+  /** Keep at most this many events (older ones are no longer readable). */
+  maxCount?: number;
+  /** Keep events at most this many seconds. */
+  maxAge?: number;
+  /** Events below this revision are no longer readable. */
+  truncateBefore?: bigint;
+  /** Application metadata. */
+  custom?: Record<string, unknown>;
+}
+
+export interface StreamMetadataResult {
+  metadata: StreamMetadata;
+  /** Revision of the metadata itself ('no_stream' when never set). */
+  metaRevision: bigint | 'no_stream';
+}
+
+export interface EventStore {
+  /** Which adapter this is, for logs and /readyz. */
+  readonly kind: 'postgres' | 'pglite' | 'kurrentdb';
+
+  /**
+   * Appends atomically. Throws WrongExpectedVersionError when `expected` does not hold,
+   * StreamDeletedError on a tombstoned stream. Appending events whose ids were all already
+   * appended to this stream by an identical earlier call succeeds without writing (idempotent retry).
+   */
+  append(stream: string, events: readonly Event[], expected: ExpectedRevision): Promise<AppendResult>;
+
+  /** A stream's events. A stream that never existed yields nothing; a tombstoned one throws StreamDeletedError. */
+  readStream(stream: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;
+
+  /** The global log, in position order. */
+  readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
+
+  /** Catch-up then live. Never skips an event and never delivers one twice or out of order. */
+  subscribeAll(options?: SubscribeAllOptions): Subscription;
+
+  /** Position of the newest event matching the filter (0n when the log is empty). */
+  headPosition(filter?: EventFilter): Promise<bigint>;
+
+  setStreamMetadata(stream: string, metadata: StreamMetadata, expected?: ExpectedRevision): Promise<void>;
+  getStreamMetadata(stream: string): Promise<StreamMetadataResult>;
+
+  /** Permanently deletes a stream: reads and appends fail with StreamDeletedError from now on. */
+  tombstone(stream: string, expected?: ExpectedRevision): Promise<void>;
+
+  /** Checks the store answers; throws DependencyError when it does not. */
+  ping(): Promise<void>;
+
+  close(): Promise<void>;
+}
