@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { BadUserInputError } from '../errors.js';
+
+/**
+ * Streams are tenant-scoped and always named `<category>-<tenantId>.<entityId>` (the tenant's own
+ * stream is `tenant-<tenantId>.profile`). The category ends at the first `-`, which is what
+ * KurrentDB's `$ce-` (by-category) projections expect, and because every name has the `.`, the
+ * prefix `<category>-<tenantId>.` selects exactly one tenant's streams (`acme` never matches `acme2`).
+ */
+export const STREAM_CATEGORIES = [
+  'tenant',
+  'connection',
+  'sync',
+  'signals',
+  'webhooks',
+  'deadletters',
+] as const;
+export type StreamCategory = (typeof STREAM_CATEGORIES)[number];
+
+/** Lowercase letters, digits, `_` and `-`; no `.` (it separates tenant and entity). */
+export const tenantIdSchema = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9_-]{0,62}$/,
+    'a tenant id is 1-63 of a-z, 0-9, _ and -, starting with a letter or digit',
+  );
+
+const entityIdPattern = /^[A-Za-z0-9][A-Za-z0-9_:-]{0,127}$/;
+
+export function streamName(category: StreamCategory, tenantId: string, entityId: string): string {
+  if (!tenantIdSchema.safeParse(tenantId).success) {
+    throw new BadUserInputError(`Invalid tenant id: ${JSON.stringify(tenantId)}`);
+  }
+  if (!entityIdPattern.test(entityId)) {
+    throw new BadUserInputError(`Invalid entity id: ${JSON.stringify(entityId)}`);
+  }
+  return `${category}-${tenantId}.${entityId}`;
+}
+
+export interface ParsedStreamName {
+  category: string;
+  tenantId: string;
+  entityId: string | null;
+}
+
+export function parseStreamName(stream: string): ParsedStreamName | null {
+  const dash = stream.indexOf('-');
+  if (dash <= 0) return null;
+  const rest = stream.slice(dash + 1);
+  const dot = rest.indexOf('.');
+  return {
+    category: stream.slice(0, dash),
+    tenantId: dot === -1 ? rest : rest.slice(0, dot),
+    entityId: dot === -1 ? null : rest.slice(dot + 1),
+  };
+}
+
+/** Prefixes that select all of one tenant's streams and nothing else. */
+export function tenantStreamPrefixes(tenantId: string): string[] {
+  return STREAM_CATEGORIES.map((category) => `${category}-${tenantId}.`);
+}

@@ -1,0 +1,95 @@
+import { BadUserInputError } from '../../errors.js';
+import type { Event } from '../../events/envelope.js';
+import type { AppendResult, ExpectedRevision } from '../port.js';
+import { type AppendOutcome, type AppendRequest, appendBatch, type SerializedEvent } from './append-batch.js';
+import type { SqlClient } from './client.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface Pending extends AppendRequest {
+  settle: (outcome: AppendOutcome) => void;
+}
+
+/**
+ * Group commit: appends that arrive while a batch is being written wait and go together in the
+ * next transaction. A lone writer pays nothing (its append starts at once); 64 concurrent writers
+ * share one lock acquisition and one commit per batch instead of queueing on the lock one by one.
+ */
+export class AppendQueue {
+  private pending: Pending[] = [];
+  private flushing = false;
+
+  constructor(
+    private readonly db: SqlClient,
+    private readonly onCommitted: (position: bigint) => void,
+    private readonly maxEventsPerBatch = 2000,
+  ) {}
+
+  append(stream: string, events: readonly Event[], expected: ExpectedRevision): Promise<AppendResult> {
+    let serialized: SerializedEvent[];
+    try {
+      serialized = events.map(serialize);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.pending.push({
+        stream,
+        events: serialized,
+        expected,
+        settle: (outcome) => (outcome.ok ? resolve(outcome.result) : reject(outcome.error)),
+      });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private takeBatch(): Pending[] {
+    let events = 0;
+    let count = 0;
+    while (count < this.pending.length) {
+      events += this.pending[count]!.events.length;
+      count++;
+      if (events >= this.maxEventsPerBatch) break;
+    }
+    return this.pending.splice(0, count);
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.takeBatch();
+        try {
+          const outcomes = await this.db.transaction((tx) => appendBatch(tx, batch));
+          let head = -1n;
+          outcomes.forEach((outcome, index) => {
+            if (outcome.ok && outcome.result.position > head) head = outcome.result.position;
+            batch[index]!.settle(outcome);
+          });
+          if (head >= 0n) this.onCommitted(head);
+        } catch (error) {
+          for (const request of batch) request.settle({ ok: false, error: error as Error });
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+}
+
+function serialize(event: Event): SerializedEvent {
+  if (!UUID.test(event.id))
+    throw new BadUserInputError(`Event id must be a UUID: ${JSON.stringify(event.id)}`);
+  try {
+    return {
+      id: event.id,
+      type: event.type,
+      data: JSON.stringify(event.data),
+      metadata: JSON.stringify(event.metadata),
+    };
+  } catch (error) {
+    throw new BadUserInputError(`Event ${event.type} ${event.id} is not serializable as JSON`, {
+      reason: (error as Error).message,
+    });
+  }
+}

@@ -1,0 +1,106 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { DependencyError } from '../../errors.js';
+
+/** What the SQL store needs of a database: the same calls on PostgreSQL (pg) and PGlite. */
+export interface SqlExecutor {
+  query<Row>(text: string, params?: unknown[]): Promise<Row[]>;
+}
+
+export interface SqlClient extends SqlExecutor {
+  readonly kind: 'postgres' | 'pglite';
+  /** Runs `work` in one transaction on one connection; rolls back when it throws. */
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** LISTEN on `channel`; returns the unlisten function. */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+function translate(error: unknown): never {
+  const code = (error as { code?: string }).code;
+  // Connection-level failures (refused, reset, admin shutdown) mean the store is unavailable;
+  // everything else is a query error and stays what it is.
+  if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ENOTFOUND' || code === '57P01') {
+    throw new DependencyError('The event store database is unreachable', { cause: error });
+  }
+  throw error;
+}
+
+export function postgresClient(url: string, options: { poolSize?: number } = {}): SqlClient {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    application_name: 'switchboard-eventstore',
+  });
+  // An idle client that loses its connection emits here; without a listener Node would crash.
+  pool.on('error', () => {});
+  const listeners: pg.Client[] = [];
+  return {
+    kind: 'postgres',
+    async query<Row>(text: string, params?: unknown[]) {
+      try {
+        return (await pool.query(text, params)).rows as Row[];
+      } catch (error) {
+        translate(error);
+      }
+    },
+    async transaction<T>(work: (tx: SqlExecutor) => Promise<T>) {
+      const client = await pool.connect().catch(translate);
+      try {
+        await client.query('BEGIN');
+        const result = await work({ query: async (text, params) => (await client.query(text, params)).rows });
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async listen(channel, onNotify) {
+      // LISTEN needs a connection of its own: pooled connections are handed to other queries.
+      const client = new pg.Client({ connectionString: url, application_name: 'switchboard-listener' });
+      client.on('error', () => {});
+      await client.connect().catch(translate);
+      client.on('notification', (message) => {
+        if (message.channel === channel) onNotify(message.payload ?? '');
+      });
+      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      listeners.push(client);
+      return async () => {
+        listeners.splice(listeners.indexOf(client), 1);
+        await client.end().catch(() => {});
+      };
+    },
+    async close() {
+      await Promise.all(listeners.splice(0).map((client) => client.end().catch(() => {})));
+      await pool.end();
+    },
+  };
+}
+
+export async function pgliteClient(dataDir?: string): Promise<SqlClient> {
+  if (dataDir) await mkdir(dataDir, { recursive: true });
+  const db = await PGlite.create(dataDir);
+  return {
+    kind: 'pglite',
+    async query<Row>(text: string, params?: unknown[]) {
+      return (await db.query<Row>(text, params)).rows;
+    },
+    async transaction<T>(work: (tx: SqlExecutor) => Promise<T>) {
+      // PGlite has one connection; inside a transaction every query must go through `tx`.
+      return db.transaction((tx) =>
+        work({ query: async (text, params) => (await tx.query(text, params)).rows as never }),
+      );
+    },
+    async listen(channel, onNotify) {
+      const unlisten = await db.listen(channel, onNotify);
+      return async () => unlisten();
+    },
+    async close() {
+      await db.close();
+    },
+  };
+}

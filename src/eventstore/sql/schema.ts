@@ -1,0 +1,47 @@
+import type { SqlExecutor } from './client.js';
+
+/**
+ * The event store's own tables. They are not Prisma read models: the log is the source of truth
+ * and may live in another database than the read models, so the store creates what it needs,
+ * idempotently, under an advisory lock (two processes may start at once).
+ */
+export const SCHEMA_LOCK_KEY = 0x5b_e5_00_01;
+export const APPEND_LOCK_KEY = 0x5b_e5_00_02;
+export const NOTIFY_CHANNEL = 'switchboard_events';
+
+const ddl = `
+CREATE TABLE IF NOT EXISTS sb_streams (
+  stream         text PRIMARY KEY,
+  -- last revision written; -1 while only metadata exists
+  revision       bigint NOT NULL,
+  tombstoned     boolean NOT NULL DEFAULT false,
+  metadata       jsonb,
+  meta_revision  bigint
+);
+
+CREATE TABLE IF NOT EXISTS sb_events (
+  -- assigned under the append lock, so positions become visible in increasing order
+  position     bigint PRIMARY KEY,
+  id           uuid NOT NULL,
+  stream       text NOT NULL,
+  revision     bigint NOT NULL,
+  type         text NOT NULL,
+  data         jsonb NOT NULL,
+  metadata     jsonb NOT NULL,
+  recorded_at  timestamptz NOT NULL DEFAULT clock_timestamp(),
+  CONSTRAINT sb_events_id_key UNIQUE (id),
+  CONSTRAINT sb_events_stream_revision_key UNIQUE (stream, revision)
+);
+`;
+
+export async function ensureSchema(db: {
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+}) {
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK_KEY]);
+    // One statement per call: PGlite's query() speaks the extended protocol, which takes one.
+    for (const statement of ddl.replace(/--[^\n]*/g, '').split(';')) {
+      if (statement.trim()) await tx.query(statement);
+    }
+  });
+}

@@ -1,0 +1,205 @@
+import { DependencyError } from '../../errors.js';
+import type { Event, RecordedEvent } from '../../events/envelope.js';
+import { StreamDeletedError, WrongExpectedVersionError } from '../errors.js';
+import type {
+  AppendResult,
+  EventFilter,
+  EventStore,
+  ExpectedRevision,
+  ReadAllOptions,
+  ReadStreamOptions,
+  StreamMetadata,
+  StreamMetadataResult,
+  SubscribeAllOptions,
+  Subscription,
+} from '../port.js';
+import { actualRevision, expectationHolds } from './append-batch.js';
+import { AppendQueue } from './append-queue.js';
+import type { SqlClient, SqlExecutor } from './client.js';
+import { EVENT_COLUMNS, type EventRow, filterClause, toRecordedEvent } from './rows.js';
+import { APPEND_LOCK_KEY, NOTIFY_CHANNEL } from './schema.js';
+import { readStreamQuery } from './stream-read.js';
+import { sqlSubscription } from './subscription.js';
+import { WakeSignal } from './wake-signal.js';
+
+const READ_PAGE = 1000;
+
+/**
+ * The EventStore on PostgreSQL or embedded PGlite. Tombstoned streams keep their events in the
+ * global log, as KurrentDB does until a scavenge: rebuilding read models from the log must give
+ * the same result as the live projections did, and crypto-shredding (not deletion) is what makes
+ * a deleted tenant's secrets unreadable.
+ */
+export class SqlEventStore implements EventStore {
+  readonly kind: 'postgres' | 'pglite';
+  private readonly wake = new WakeSignal();
+  private readonly appends: AppendQueue;
+  private unlisten: (() => Promise<void>) | null = null;
+
+  constructor(private readonly db: SqlClient) {
+    this.kind = db.kind;
+    this.appends = new AppendQueue(db, () => this.wake.notify());
+  }
+
+  /** Starts listening for other processes' commits. */
+  async start(): Promise<void> {
+    this.unlisten = await this.db.listen(NOTIFY_CHANNEL, () => this.wake.notify());
+  }
+
+  append(stream: string, events: readonly Event[], expected: ExpectedRevision): Promise<AppendResult> {
+    return this.appends.append(stream, events, expected);
+  }
+
+  async *readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
+    const state = await this.streamState(this.db, stream);
+    if (state?.tombstoned) throw new StreamDeletedError(stream);
+    if (!state) return;
+    const backwards = options.direction === 'backwards';
+    let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
+    let from = options.fromRevision ?? (backwards ? state.revision : 0n);
+    while (remaining > 0) {
+      const limit = Math.min(READ_PAGE, remaining);
+      const query = readStreamQuery(stream, from, backwards, limit, state.metadata, state.revision);
+      const rows = await this.db.query<EventRow>(query.sql, query.params);
+      for (const row of rows) yield toRecordedEvent(row);
+      if (rows.length < limit) return;
+      remaining -= rows.length;
+      const last = BigInt(rows[rows.length - 1]!.revision);
+      from = backwards ? last - 1n : last + 1n;
+    }
+  }
+
+  async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    const backwards = options.direction === 'backwards';
+    let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
+    let after = options.after;
+    while (remaining > 0) {
+      const limit = Math.min(READ_PAGE, remaining);
+      const bound = after === undefined ? [] : [String(after)];
+      const where = after === undefined ? 'TRUE' : backwards ? 'position < $1' : 'position > $1';
+      const filter = filterClause(options.filter, bound.length + 1);
+      const rows = await this.db.query<EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM sb_events WHERE ${where}${filter.sql}
+         ORDER BY position ${backwards ? 'DESC' : 'ASC'} LIMIT ${limit}`,
+        [...bound, ...filter.params],
+      );
+      for (const row of rows) yield toRecordedEvent(row);
+      if (rows.length < limit) return;
+      remaining -= rows.length;
+      after = BigInt(rows[rows.length - 1]!.position);
+    }
+  }
+
+  subscribeAll(options: SubscribeAllOptions = {}): Subscription {
+    return sqlSubscription(
+      {
+        head: () => this.headPosition(),
+        page: async (after, upto, filter, limit) => {
+          const clause = filterClause(filter, 3);
+          const rows = await this.db.query<EventRow>(
+            `SELECT ${EVENT_COLUMNS} FROM sb_events WHERE position > $1 AND position <= $2${clause.sql}
+             ORDER BY position LIMIT ${limit}`,
+            [String(after), String(upto), ...clause.params],
+          );
+          return rows.map(toRecordedEvent);
+        },
+      },
+      this.wake,
+      options,
+    );
+  }
+
+  async headPosition(filter?: EventFilter): Promise<bigint> {
+    const clause = filterClause(filter, 1);
+    const rows = await this.db.query<{ head: string | number | null }>(
+      `SELECT MAX(position) AS head FROM sb_events WHERE TRUE${clause.sql}`,
+      clause.params,
+    );
+    return BigInt(rows[0]?.head ?? 0);
+  }
+
+  async setStreamMetadata(stream: string, metadata: StreamMetadata, expected: ExpectedRevision = 'any') {
+    await this.db.transaction(async (tx) => {
+      // Same lock as appends: metadata and tombstones change what appends may do.
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK_KEY]);
+      const state = await this.streamState(tx, stream);
+      if (state?.tombstoned) throw new StreamDeletedError(stream);
+      const metaRevision = state?.metaRevision ?? -1n;
+      if (!expectationHolds(expected, metaRevision)) {
+        throw new WrongExpectedVersionError(`$$${stream}`, expected, actualRevision(metaRevision));
+      }
+      await tx.query(
+        `INSERT INTO sb_streams (stream, revision, metadata, meta_revision) VALUES ($1, -1, $2, 0)
+         ON CONFLICT (stream) DO UPDATE SET metadata = excluded.metadata,
+           meta_revision = COALESCE(sb_streams.meta_revision, -1) + 1`,
+        [stream, JSON.stringify(encodeMetadata(metadata))],
+      );
+    });
+  }
+
+  async getStreamMetadata(stream: string): Promise<StreamMetadataResult> {
+    const state = await this.streamState(this.db, stream);
+    if (state?.tombstoned) throw new StreamDeletedError(stream);
+    if (!state || state.metaRevision === null) return { metadata: {}, metaRevision: 'no_stream' };
+    return { metadata: state.metadata, metaRevision: state.metaRevision };
+  }
+
+  async tombstone(stream: string, expected: ExpectedRevision = 'any'): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK_KEY]);
+      const state = await this.streamState(tx, stream);
+      if (state?.tombstoned) throw new StreamDeletedError(stream);
+      const revision = state?.revision ?? -1n;
+      if (!expectationHolds(expected, revision)) {
+        throw new WrongExpectedVersionError(stream, expected, actualRevision(revision));
+      }
+      await tx.query(
+        `INSERT INTO sb_streams (stream, revision, tombstoned) VALUES ($1, -1, true)
+         ON CONFLICT (stream) DO UPDATE SET tombstoned = true`,
+        [stream],
+      );
+    });
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await this.db.query('SELECT 1');
+    } catch (error) {
+      throw new DependencyError(`The ${this.kind} event store does not answer`, { cause: error });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.unlisten?.();
+    this.wake.notify();
+    await this.db.close();
+  }
+
+  private async streamState(db: SqlExecutor, stream: string) {
+    const rows = await db.query<{
+      revision: string | number;
+      tombstoned: boolean;
+      metadata: EncodedMetadata | null;
+      meta_revision: string | number | null;
+    }>('SELECT revision, tombstoned, metadata, meta_revision FROM sb_streams WHERE stream = $1', [stream]);
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      revision: BigInt(row.revision),
+      tombstoned: row.tombstoned,
+      metadata: decodeMetadata(row.metadata),
+      metaRevision: row.meta_revision === null ? null : BigInt(row.meta_revision),
+    };
+  }
+}
+
+type EncodedMetadata = Omit<StreamMetadata, 'truncateBefore'> & { truncateBefore?: string };
+
+const encodeMetadata = ({ truncateBefore, ...rest }: StreamMetadata): EncodedMetadata =>
+  truncateBefore === undefined ? rest : { ...rest, truncateBefore: String(truncateBefore) };
+
+const decodeMetadata = (encoded: EncodedMetadata | null): StreamMetadata => {
+  if (!encoded) return {};
+  const { truncateBefore, ...rest } = encoded;
+  return truncateBefore === undefined ? rest : { ...rest, truncateBefore: BigInt(truncateBefore) };
+};

@@ -1,0 +1,77 @@
+import type { RecordedEvent } from '../../events/envelope.js';
+import type { EventFilter, SubscribeAllOptions, Subscription, SubscriptionMessage } from '../port.js';
+import type { WakeSignal } from './wake-signal.js';
+
+export interface LogReader {
+  /** Newest position in the log, unfiltered. */
+  head(): Promise<bigint>;
+  /** Matching events with after < position <= upto, in order, at most `limit`. */
+  page(after: bigint, upto: bigint, filter: EventFilter | undefined, limit: number): Promise<RecordedEvent[]>;
+}
+
+const PAGE_SIZE = 1000;
+/** A sparse filter scans the log in windows of this many positions and checkpoints after each. */
+const DEFAULT_SCAN_WINDOW = 10_000;
+/** Polls even without a NOTIFY, in case one was missed (a listener connection that dropped). */
+const SAFETY_POLL_MS = 1000;
+
+/**
+ * Catch-up, then live. Positions become visible in increasing order (appends are serialized), so
+ * reading `position > after` page by page can never skip an event that commits later.
+ */
+export function sqlSubscription(
+  reader: LogReader,
+  wake: WakeSignal,
+  options: SubscribeAllOptions = {},
+): Subscription {
+  const abort = new AbortController();
+  const filter = options.filter;
+  const filtered = Boolean(filter?.eventTypes?.length || filter?.streamPrefixes?.length);
+  const window = BigInt(Math.max(1, options.checkpointInterval ?? DEFAULT_SCAN_WINDOW));
+
+  async function* run(): AsyncGenerator<SubscriptionMessage> {
+    let after = options.after ?? 0n;
+    let caughtUp = false;
+    while (!abort.signal.aborted) {
+      const seen = wake.current;
+      const head = await reader.head();
+      if (head > after) {
+        const upto = filtered && head - after > window ? after + window : head;
+        let events = await reader.page(after, upto, filter, PAGE_SIZE);
+        while (events.length > 0) {
+          // Fetch the next page while the consumer works through this one.
+          const last = events[events.length - 1]!.position;
+          const next = events.length === PAGE_SIZE ? reader.page(last, upto, filter, PAGE_SIZE) : null;
+          // If the consumer closes mid-page, nobody awaits `next`; don't let its failure go unhandled.
+          next?.catch(() => {});
+          for (const event of events) {
+            if (abort.signal.aborted) return;
+            yield { kind: 'event', event };
+            after = event.position;
+          }
+          events = next ? await next : [];
+        }
+        if (upto > after) {
+          after = upto;
+          if (filtered) yield { kind: 'checkpoint', position: after };
+        }
+        continue;
+      }
+      if (!caughtUp) {
+        caughtUp = true;
+        yield { kind: 'caught_up', position: after };
+        continue;
+      }
+      await wake.wait(seen, SAFETY_POLL_MS, abort.signal);
+    }
+  }
+
+  const iterator = run();
+  return {
+    [Symbol.asyncIterator]: () => iterator,
+    async close() {
+      abort.abort();
+      await iterator.return(undefined);
+    },
+  };
+}
