@@ -1,0 +1,220 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The only reader of process.env. Every variable is validated at once and every problem is
+ * reported together, naming the variable, so an operator fixes the configuration in one go.
+ * Names are a contract (ARCHITECTURE.md); the README's table documents them.
+ */
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const EVENTSTORE_SCHEMES = [
+  'kurrentdb:',
+  'kurrentdb+discover:',
+  'esdb:',
+  'esdb+discover:',
+  'postgres:',
+  'postgresql:',
+];
+const POSTGRES_SCHEMES = ['postgres:', 'postgresql:'];
+const REDIS_SCHEMES = ['redis:', 'rediss:'];
+
+const blankAsUndefined = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+function urlWithScheme(schemes: string[]) {
+  return z.preprocess(
+    blankAsUndefined,
+    z
+      .string()
+      .superRefine((value, context) => {
+        let url: URL;
+        try {
+          url = new URL(value);
+        } catch {
+          context.addIssue({ code: 'custom', message: `is not a valid URL (got ${redactUrl(value)})` });
+          return;
+        }
+        if (!schemes.includes(url.protocol)) {
+          context.addIssue({
+            code: 'custom',
+            message: `has an unknown scheme "${url.protocol}" (expected ${schemes.map((s) => `${s}//`).join(', ')})`,
+          });
+        } else if (!url.hostname) {
+          context.addIssue({ code: 'custom', message: 'names no host' });
+        }
+      })
+      .optional(),
+  );
+}
+
+const port = z.preprocess(
+  blankAsUndefined,
+  z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be an integer')
+    .min(0, 'must be between 0 and 65535')
+    .max(65535, 'must be between 0 and 65535')
+    .default(4000),
+);
+
+const tokenList = z.preprocess(
+  blankAsUndefined,
+  z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((token) => token.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().min(16, 'each operator token must be at least 16 characters')))
+    .optional(),
+);
+
+const envSchema = z
+  .object({
+    PORT: port,
+    HOST: z.preprocess(blankAsUndefined, z.string().default('127.0.0.1')),
+    DATA_DIR: z.preprocess(blankAsUndefined, z.string().default('./data')),
+    EVENTSTORE_URL: urlWithScheme(EVENTSTORE_SCHEMES),
+    DATABASE_URL: urlWithScheme(POSTGRES_SCHEMES),
+    REDIS_URL: urlWithScheme(REDIS_SCHEMES),
+    SWITCHBOARD_OPERATOR_TOKENS: tokenList,
+    SWITCHBOARD_OPERATOR_TOKEN: tokenList,
+    SWITCHBOARD_OIDC_ISSUER: urlWithScheme(['https:', 'http:']),
+    SWITCHBOARD_OIDC_AUDIENCE: z.preprocess(blankAsUndefined, z.string().optional()),
+    SWITCHBOARD_MASTER_KEY: z.preprocess(
+      blankAsUndefined,
+      z
+        .string()
+        .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
+        .optional(),
+    ),
+    SWITCHBOARD_PUBLIC_URL: urlWithScheme(['https:', 'http:']),
+    SWITCHBOARD_PROVIDERS_FILE: z.preprocess(blankAsUndefined, z.string().optional()),
+    LOG_LEVEL: z.preprocess(
+      blankAsUndefined,
+      z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+    ),
+    NODE_ENV: z.preprocess(
+      blankAsUndefined,
+      z.enum(['development', 'production', 'test']).default('development'),
+    ),
+    SWITCHBOARD_STARTUP_TIMEOUT_SECONDS: z.preprocess(
+      blankAsUndefined,
+      z.coerce.number({ message: 'must be a number' }).positive('must be positive').default(30),
+    ),
+  })
+  .superRefine((env, context) => {
+    if (Boolean(env.SWITCHBOARD_OIDC_ISSUER) !== Boolean(env.SWITCHBOARD_OIDC_AUDIENCE)) {
+      context.addIssue({
+        code: 'custom',
+        path: [env.SWITCHBOARD_OIDC_ISSUER ? 'SWITCHBOARD_OIDC_AUDIENCE' : 'SWITCHBOARD_OIDC_ISSUER'],
+        message: 'SWITCHBOARD_OIDC_ISSUER and SWITCHBOARD_OIDC_AUDIENCE are set together or not at all',
+      });
+    }
+  });
+
+export type EventStoreConfig =
+  | { kind: 'pglite'; dataDir: string }
+  | { kind: 'postgres'; url: string; variable: 'EVENTSTORE_URL' | 'DATABASE_URL' }
+  | { kind: 'kurrentdb'; url: string };
+
+export type ReadModelConfig =
+  | { kind: 'pglite'; dataDir: string }
+  | { kind: 'postgres'; url: string; variable: 'EVENTSTORE_URL' | 'DATABASE_URL' };
+
+export interface Config {
+  profile: 'embedded' | 'production';
+  port: number;
+  host: string;
+  dataDir: string;
+  eventStore: EventStoreConfig;
+  readModels: ReadModelConfig;
+  redisUrl: string | null;
+  operatorTokens: string[];
+  oidc: { issuer: string; audience: string } | null;
+  masterKey: Buffer | null;
+  publicUrl: string;
+  providersFile: string | null;
+  logLevel: (typeof LOG_LEVELS)[number];
+  nodeEnv: 'development' | 'production' | 'test';
+  startupTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: Array<{ variable: string; message: string }>) {
+    super(
+      `Switchboard cannot start: the configuration has ${problems.length} problem${problems.length === 1 ? '' : 's'}\n` +
+        problems.map((problem) => `  - ${problem.variable}: ${problem.message}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses an environment (process.env by default); throws ConfigError listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? 'environment'),
+        message: issue.message,
+      })),
+    );
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  const eventStoreUrl = e.EVENTSTORE_URL ?? e.DATABASE_URL;
+  const eventStore: EventStoreConfig = !eventStoreUrl
+    ? { kind: 'pglite', dataDir: path.join(dataDir, 'eventstore') }
+    : POSTGRES_SCHEMES.includes(new URL(eventStoreUrl).protocol)
+      ? {
+          kind: 'postgres',
+          url: eventStoreUrl,
+          variable: e.EVENTSTORE_URL ? 'EVENTSTORE_URL' : 'DATABASE_URL',
+        }
+      : { kind: 'kurrentdb', url: eventStoreUrl };
+  // Read models live in DATABASE_URL; without it, beside a PostgreSQL event store; else embedded.
+  const readModels: ReadModelConfig = e.DATABASE_URL
+    ? { kind: 'postgres', url: e.DATABASE_URL, variable: 'DATABASE_URL' }
+    : eventStore.kind === 'postgres'
+      ? { kind: 'postgres', url: eventStore.url, variable: eventStore.variable }
+      : { kind: 'pglite', dataDir: path.join(dataDir, 'readmodels') };
+  const production = eventStore.kind !== 'pglite' || readModels.kind !== 'pglite' || Boolean(e.REDIS_URL);
+  return {
+    profile: production ? 'production' : 'embedded',
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    eventStore,
+    readModels,
+    redisUrl: e.REDIS_URL ?? null,
+    // The plural wins when both are set.
+    operatorTokens: e.SWITCHBOARD_OPERATOR_TOKENS ?? e.SWITCHBOARD_OPERATOR_TOKEN ?? [],
+    oidc:
+      e.SWITCHBOARD_OIDC_ISSUER && e.SWITCHBOARD_OIDC_AUDIENCE
+        ? { issuer: e.SWITCHBOARD_OIDC_ISSUER, audience: e.SWITCHBOARD_OIDC_AUDIENCE }
+        : null,
+    masterKey: e.SWITCHBOARD_MASTER_KEY ? Buffer.from(e.SWITCHBOARD_MASTER_KEY, 'base64') : null,
+    publicUrl: (e.SWITCHBOARD_PUBLIC_URL ?? `http://${displayHost(e.HOST)}:${e.PORT}`).replace(/\/+$/, ''),
+    providersFile: e.SWITCHBOARD_PROVIDERS_FILE ? path.resolve(e.SWITCHBOARD_PROVIDERS_FILE) : null,
+    logLevel: e.LOG_LEVEL,
+    nodeEnv: e.NODE_ENV,
+    startupTimeoutMs: e.SWITCHBOARD_STARTUP_TIMEOUT_SECONDS * 1000,
+  };
+}
+
+const displayHost = (host: string) => (host === '0.0.0.0' || host === '::' ? 'localhost' : host);
+
+/** A URL safe to print: the password is replaced. */
+export function redactUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return value.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+  }
+}

@@ -1,0 +1,25 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Logger } from '../platform/logger.js';
+import { type ReadinessCheck, registerHealthRoutes } from './health.js';
+import { registerProblemHandlers } from './problem.js';
+
+export interface ServerOptions {
+  logger: Logger;
+  readiness: readonly ReadinessCheck[];
+  /** Maximum request body in bytes (default 1 MiB). */
+  bodyLimit?: number;
+}
+
+/** The HTTP server: health routes now; GraphQL, webhooks, OAuth callback and proxy mount here. */
+export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.logger,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    // Behind a load balancer the request id comes from it when present.
+    requestIdHeader: 'x-request-id',
+    disableRequestLogging: false,
+  });
+  registerProblemHandlers(app);
+  registerHealthRoutes(app, options.readiness);
+  return app;
+}
