@@ -1,0 +1,106 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+function problems(env: NodeJS.ProcessEnv): Array<{ variable: string; message: string }> {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration', () => {
+  it('runs embedded with no environment at all', () => {
+    const config = loadConfig({});
+    expect(config.profile).toBe('embedded');
+    expect(config.port).toBe(4000);
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.eventStore).toEqual({ kind: 'pglite', dataDir: path.resolve('data', 'eventstore') });
+    expect(config.readModels).toEqual({ kind: 'pglite', dataDir: path.resolve('data', 'readmodels') });
+    expect(config.redisUrl).toBeNull();
+    expect(config.publicUrl).toBe('http://127.0.0.1:4000');
+  });
+
+  it('reports every problem at once, naming each variable', () => {
+    const found = problems({
+      PORT: 'abc',
+      EVENTSTORE_URL: 'mysql://db/x',
+      DATABASE_URL: 'not a url',
+      REDIS_URL: 'http://cache',
+      LOG_LEVEL: 'loud',
+      SWITCHBOARD_MASTER_KEY: 'short',
+    });
+    const byVariable = Object.fromEntries(found.map((p) => [p.variable, p.message]));
+    expect(Object.keys(byVariable).sort()).toEqual(
+      ['DATABASE_URL', 'EVENTSTORE_URL', 'LOG_LEVEL', 'PORT', 'REDIS_URL', 'SWITCHBOARD_MASTER_KEY'].sort(),
+    );
+    expect(byVariable.EVENTSTORE_URL).toContain('unknown scheme "mysql:"');
+    expect(byVariable.DATABASE_URL).toContain('not a valid URL');
+    expect(byVariable.PORT).toContain('number');
+  });
+
+  it('never prints a password from a malformed URL', () => {
+    const [problem] = problems({ DATABASE_URL: 'postgres://user:hunter2@' });
+    expect(problem?.message).not.toContain('hunter2');
+  });
+
+  it('prints a readable report', () => {
+    try {
+      loadConfig({ EVENTSTORE_URL: 'ftp://x' });
+    } catch (error) {
+      expect((error as Error).message).toMatch(
+        /^Switchboard cannot start: the configuration has 1 problem\n {2}- EVENTSTORE_URL: /,
+      );
+    }
+  });
+
+  it('chooses the SQL store on PostgreSQL and keeps read models beside it', () => {
+    const config = loadConfig({ EVENTSTORE_URL: 'postgres://db/events' });
+    expect(config.profile).toBe('production');
+    expect(config.eventStore).toMatchObject({ kind: 'postgres', url: 'postgres://db/events' });
+    expect(config.readModels).toMatchObject({ kind: 'postgres', url: 'postgres://db/events' });
+  });
+
+  it('chooses KurrentDB for kurrentdb:// and esdb://, read models in DATABASE_URL', () => {
+    const config = loadConfig({
+      EVENTSTORE_URL: 'kurrentdb://es:2113?tls=false',
+      DATABASE_URL: 'postgresql://db/read',
+    });
+    expect(config.eventStore.kind).toBe('kurrentdb');
+    expect(config.readModels).toMatchObject({
+      kind: 'postgres',
+      url: 'postgresql://db/read',
+      variable: 'DATABASE_URL',
+    });
+    expect(loadConfig({ EVENTSTORE_URL: 'esdb://es:2113' }).eventStore.kind).toBe('kurrentdb');
+  });
+
+  it('uses DATABASE_URL for the event store when EVENTSTORE_URL is not set', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/app' }).eventStore).toMatchObject({
+      kind: 'postgres',
+      variable: 'DATABASE_URL',
+    });
+  });
+
+  it('takes the plural operator tokens over the single one, and refuses short tokens', () => {
+    const long = (c: string) => c.repeat(24);
+    const config = loadConfig({
+      SWITCHBOARD_OPERATOR_TOKENS: `${long('a')}, ${long('b')}`,
+      SWITCHBOARD_OPERATOR_TOKEN: long('c'),
+    });
+    expect(config.operatorTokens).toEqual([long('a'), long('b')]);
+    expect(loadConfig({ SWITCHBOARD_OPERATOR_TOKEN: long('c') }).operatorTokens).toEqual([long('c')]);
+    expect(problems({ SWITCHBOARD_OPERATOR_TOKENS: 'short' })[0]?.variable).toBe(
+      'SWITCHBOARD_OPERATOR_TOKENS',
+    );
+  });
+
+  it('wants the OIDC issuer and audience together', () => {
+    expect(problems({ SWITCHBOARD_OIDC_ISSUER: 'https://id.example.com' })[0]?.variable).toBe(
+      'SWITCHBOARD_OIDC_AUDIENCE',
+    );
+  });
+});
