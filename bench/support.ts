@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import pg from 'pg';
+import type { Event } from '../src/events/envelope.js';
+
+export const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export function benchEvent(type = 'BenchEvent', data: unknown = { n: 1, text: 'x'.repeat(100) }): Event {
+  return {
+    id: randomUUID(),
+    type,
+    data,
+    metadata: {
+      tenantId: 'bench',
+      correlationId: randomUUID(),
+      causationId: null,
+      actor: 'system:bench',
+      schemaVersion: 1,
+    },
+  };
+}
+
+export async function scratchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `sb_bench_${randomUUID().slice(0, 8)}`;
+  const admin = new pg.Client({ connectionString: POSTGRES_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(POSTGRES_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: POSTGRES_URL });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+/** Runs `work` on `concurrency` workers until `durationMs` has passed; returns completed operations per second. */
+export async function throughput(
+  concurrency: number,
+  durationMs: number,
+  work: (worker: number) => Promise<number>,
+) {
+  const started = performance.now();
+  const deadline = started + durationMs;
+  let operations = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      while (performance.now() < deadline) {
+        // Not `operations += await work()`: that reads `operations` before the await and loses
+        // every other worker's increments made meanwhile.
+        const done = await work(worker);
+        operations += done;
+      }
+    }),
+  );
+  return operations / ((performance.now() - started) / 1000);
+}
+
+export async function machineDescription(): Promise<string> {
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  let postgres = 'unavailable';
+  try {
+    const client = new pg.Client({ connectionString: POSTGRES_URL });
+    await client.connect();
+    postgres = (await client.query<{ server_version: string }>('SHOW server_version')).rows[0]!
+      .server_version;
+    const settings = await client.query<{ name: string; setting: string }>(
+      "SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'shared_buffers')",
+    );
+    postgres += ` (${settings.rows.map((row) => `${row.name}=${row.setting}`).join(', ')})`;
+    await client.end();
+  } catch {}
+  return [
+    `- ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ${os.type()} ${os.release()}`,
+    `- Node ${process.version}; PostgreSQL ${postgres} on loopback; PGlite in-process`,
+  ].join('\n');
+}
+
+export const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1));
