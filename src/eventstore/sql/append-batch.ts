@@ -58,21 +58,23 @@ export async function appendBatch(
   await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK_KEY]);
   const streamNames = [...new Set(requests.map((request) => request.stream))];
   const ids = requests.flatMap((request) => request.events.map((event) => event.id));
-  const streamRows = await tx.query<{ stream: string; revision: string | number; tombstoned: boolean }>(
-    'SELECT stream, revision, tombstoned FROM sb_streams WHERE stream = ANY($1::text[])',
-    [streamNames],
+  // One round trip for everything the decisions need. It must be a statement of its own after the
+  // lock: in READ COMMITTED its snapshot is taken when it starts, so it sees every earlier commit.
+  const [state] = await tx.query<{
+    head: string | number;
+    streams: Array<{ stream: string; revision: string; tombstoned: boolean }> | null;
+    existing: Array<{ id: string; stream: string; revision: string; position: string }> | null;
+  }>(
+    `SELECT
+       (SELECT COALESCE(MAX(position), 0) FROM sb_events) AS head,
+       (SELECT json_agg(json_build_object('stream', stream, 'revision', revision::text, 'tombstoned', tombstoned))
+          FROM sb_streams WHERE stream = ANY($1::text[])) AS streams,
+       (SELECT json_agg(json_build_object('id', id, 'stream', stream, 'revision', revision::text, 'position', position::text))
+          FROM sb_events WHERE id = ANY($2::uuid[])) AS existing`,
+    [streamNames, ids],
   );
-  const existingRows =
-    ids.length === 0
-      ? []
-      : await tx.query<{ id: string; stream: string; revision: string | number; position: string | number }>(
-          'SELECT id, stream, revision, position FROM sb_events WHERE id = ANY($1::uuid[])',
-          [ids],
-        );
-  const headRows = await tx.query<{ head: string | number }>(
-    'SELECT COALESCE(MAX(position), 0) AS head FROM sb_events',
-  );
-
+  const streamRows = state?.streams ?? [];
+  const existingRows = state?.existing ?? [];
   const streams = new Map<string, StreamState>(
     streamRows.map((row) => [row.stream, { revision: BigInt(row.revision), tombstoned: row.tombstoned }]),
   );
@@ -82,7 +84,7 @@ export async function appendBatch(
       { stream: row.stream, revision: BigInt(row.revision), position: BigInt(row.position) },
     ]),
   );
-  let position = BigInt(headRows[0]?.head ?? 0);
+  let position = BigInt(state?.head ?? 0);
   const rows = {
     position: [] as bigint[],
     id: [] as string[],
@@ -139,9 +141,17 @@ export async function appendBatch(
   });
 
   if (rows.position.length > 0) {
+    // One statement writes the events, moves the streams' revisions and queues the notification
+    // (delivered at commit, and only if the transaction commits).
     await tx.query(
-      `INSERT INTO sb_events (position, id, stream, revision, type, data, metadata)
-       SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::bigint[], $5::text[], $6::jsonb[], $7::jsonb[])`,
+      `WITH inserted AS (
+         INSERT INTO sb_events (position, id, stream, revision, type, data, metadata)
+         SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::bigint[], $5::text[], $6::jsonb[], $7::jsonb[])
+       ), streams AS (
+         INSERT INTO sb_streams (stream, revision) SELECT * FROM unnest($8::text[], $9::bigint[])
+         ON CONFLICT (stream) DO UPDATE SET revision = excluded.revision
+       )
+       SELECT pg_notify($10, $11)`,
       [
         rows.position.map(String),
         rows.id,
@@ -150,15 +160,12 @@ export async function appendBatch(
         rows.type,
         rows.data,
         rows.metadata,
+        [...touched.keys()],
+        [...touched.values()].map(String),
+        NOTIFY_CHANNEL,
+        String(position),
       ],
     );
-    await tx.query(
-      `INSERT INTO sb_streams (stream, revision) SELECT * FROM unnest($1::text[], $2::bigint[])
-       ON CONFLICT (stream) DO UPDATE SET revision = excluded.revision`,
-      [[...touched.keys()], [...touched.values()].map(String)],
-    );
-    // Delivered at commit, only if the transaction commits.
-    await tx.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, String(position)]);
   }
   return outcomes;
 }
