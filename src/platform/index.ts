@@ -1,0 +1,104 @@
+import type { KeyValueStore } from './kv.js';
+import { MemoryKeyValueStore } from './kv-memory.js';
+import { RedisKeyValueStore } from './kv-redis.js';
+import type { LeaseManager } from './lease.js';
+import { MemoryLeaseManager } from './lease-memory.js';
+import { RedisLeaseManager } from './lease-redis.js';
+import type { PubSub } from './pubsub.js';
+import { MemoryPubSub } from './pubsub-memory.js';
+import { RedisPubSub } from './pubsub-redis.js';
+import { closeRedisClient, createRedisClient, pingRedis } from './redis.js';
+
+export type { KeyValueStore, TtlOptions } from './kv.js';
+export { type Lease, LeaseLostError, type LeaseManager } from './lease.js';
+export type { PubSub, SubscribeOptions, TopicSubscription } from './pubsub.js';
+export { PubSubClosedError } from './pubsub.js';
+export { type WithLeaseOptions, type WithLeaseResult, withLease } from './with-lease.js';
+
+/** The cross-cutting ports, chosen once by runtime.ts and handed down. */
+export interface Platform {
+  pubsub: PubSub;
+  kv: KeyValueStore;
+  leases: LeaseManager;
+  /** Ends subscriptions and closes connections. Idempotent. */
+  close(): Promise<void>;
+  /** Readiness: resolves when every backing service answers, else throws DependencyError. */
+  ping(): Promise<void>;
+}
+
+export interface MemoryPlatformOptions {
+  /** Default per-subscription pubsub buffer (default 1000). */
+  bufferSize?: number;
+  /** Clock for KV and lease expiry (tests). */
+  now?: () => number;
+}
+
+/** Everything in this process: the embedded profile (one instance) and tests. */
+export function createMemoryPlatform(options: MemoryPlatformOptions = {}): Platform {
+  const pubsub = new MemoryPubSub({ bufferSize: options.bufferSize });
+  const kv = new MemoryKeyValueStore({ now: options.now });
+  const leases = new MemoryLeaseManager({ now: options.now });
+  return {
+    pubsub,
+    kv,
+    leases,
+    close: async () => {
+      kv.close();
+      await pubsub.close();
+    },
+    ping: async () => {},
+  };
+}
+
+export interface RedisPlatformOptions {
+  /**
+   * Namespace for every key and channel (default `switchboard:`): deployments, tenants of a shared
+   * Redis and test runs each use their own. Keys are `<prefix>kv:…`, `<prefix>lease:…`; channels
+   * `<prefix>pubsub:…`.
+   */
+  prefix?: string;
+  /** Connection name prefix shown by CLIENT LIST (default `switchboard`). */
+  name?: string;
+  /** Default per-subscription pubsub buffer (default 1000). */
+  bufferSize?: number;
+  /** Connection errors as they happen (for logging); ioredis reconnects by itself. */
+  onError?: (error: Error) => void;
+}
+
+/**
+ * Two connections: one for commands (KV, leases, PUBLISH) and the pubsub subscriber. Fails with a
+ * DependencyError when Redis does not answer, so a misconfigured REDIS_URL stops startup loudly.
+ */
+export async function createRedisPlatform(
+  url: string,
+  options: RedisPlatformOptions = {},
+): Promise<Platform> {
+  const prefix = options.prefix ?? 'switchboard:';
+  const name = options.name ?? 'switchboard';
+  const client = createRedisClient(url, { name, onError: options.onError });
+  const pubsub = new RedisPubSub(client, {
+    prefix: `${prefix}pubsub:`,
+    bufferSize: options.bufferSize,
+    subscriber: { name: `${name}:sub`, onError: options.onError },
+  });
+  let closing: Promise<void> | undefined;
+  const platform: Platform = {
+    pubsub,
+    kv: new RedisKeyValueStore(client, { prefix }),
+    leases: new RedisLeaseManager(client, { prefix }),
+    close: () => {
+      closing ??= pubsub.close().finally(() => closeRedisClient(client));
+      return closing;
+    },
+    ping: async () => {
+      await Promise.all([pingRedis(client), pubsub.ping()]);
+    },
+  };
+  try {
+    await platform.ping();
+  } catch (error) {
+    await platform.close();
+    throw error;
+  }
+  return platform;
+}
