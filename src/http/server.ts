@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../platform/logger.js';
 import { type ReadinessCheck, registerHealthRoutes } from './health.js';
 import { registerProblemHandlers } from './problem.js';
@@ -13,7 +13,8 @@ export interface ServerOptions {
 /** The HTTP server: health routes now; GraphQL, webhooks, OAuth callback and proxy mount here. */
 export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: options.logger,
+    // pino's Logger is a FastifyBaseLogger; naming the base type keeps FastifyInstance's default generics.
+    loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     // Behind a load balancer the request id comes from it when present.
     requestIdHeader: 'x-request-id',
