@@ -18,7 +18,6 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     // Behind a load balancer the request id comes from it when present.
     requestIdHeader: 'x-request-id',
-    disableRequestLogging: false,
   });
   registerProblemHandlers(app);
   registerHealthRoutes(app, options.readiness);

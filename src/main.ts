@@ -1,0 +1,66 @@
+import { ConfigError, loadConfig } from './config.js';
+import { createServer } from './http/server.js';
+import { createLogger } from './platform/logger.js';
+import { createRuntime } from './runtime.js';
+import { StartupError } from './startup.js';
+
+/** Exit codes: 78 (EX_CONFIG) for configuration, 69 (EX_UNAVAILABLE) for an unreachable dependency. */
+const EXIT_CONFIG = 78;
+const EXIT_UNAVAILABLE = 69;
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(EXIT_CONFIG);
+  }
+  const logger = createLogger({ level: config.logLevel });
+  let runtime: Awaited<ReturnType<typeof createRuntime>>;
+  try {
+    runtime = await createRuntime(config, logger);
+  } catch (error) {
+    if (!(error instanceof StartupError)) throw error;
+    process.stderr.write(`Switchboard cannot start:\n  - ${error.variable}: ${error.message}\n`);
+    process.exit(error.variable === 'DATA_DIR' ? EXIT_CONFIG : EXIT_UNAVAILABLE);
+  }
+  const server = await createServer({ logger, readiness: runtime.readiness });
+  await server.listen({ port: config.port, host: config.host });
+  const address = server.server.address();
+  const boundPort = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${boundPort}`;
+  process.stdout.write(
+    [
+      `Switchboard listening on ${url}`,
+      ...runtime.describe().map((line) => `  ${line}`),
+      `  health: ${url}/healthz  ${url}/readyz`,
+      '',
+    ].join('\n'),
+  );
+  if (config.profile === 'embedded' && config.operatorTokens.length === 0) {
+    logger.warn('no SWITCHBOARD_OPERATOR_TOKENS set: operator-only operations are unavailable');
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    await server.close();
+    await runtime.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Switchboard failed to start: ${(error as Error)?.stack ?? String(error)}\n`);
+  process.exit(1);
+});

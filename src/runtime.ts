@@ -1,0 +1,156 @@
+import type { Config } from './config.js';
+import type { EventStore } from './eventstore/port.js';
+import { createPgliteEventStore, createPostgresEventStore } from './eventstore/sql/index.js';
+import type { ReadinessCheck } from './http/health.js';
+import { createMemoryPlatform, createRedisPlatform, type Platform } from './platform/index.js';
+import type { Logger } from './platform/logger.js';
+import { createProjectionRunner, type ProjectionRunner } from './projections/index.js';
+import { type DataDirLock, lockDataDir } from './readmodels/data-dir-lock.js';
+import { openReadModels, type ReadModels } from './readmodels/database.js';
+import { DataDirLockedError, MigrationFailedError } from './readmodels/errors.js';
+import { connectWithRetry, StartupError } from './startup.js';
+
+/**
+ * The composition root: the only place that turns configuration into adapters. Everything else
+ * receives what it needs from here.
+ */
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  eventStore: EventStore;
+  readModels: ReadModels;
+  platform: Platform;
+  projections: ProjectionRunner;
+  readiness: ReadinessCheck[];
+  /** A one-paragraph description of the adapters chosen, printed at startup. */
+  describe(): string[];
+  close(): Promise<void>;
+}
+
+const notRetryable = (error: unknown) =>
+  !(error instanceof DataDirLockedError || error instanceof MigrationFailedError);
+
+async function openEventStore(config: Config, logger: Logger, deadline: number): Promise<EventStore> {
+  const target = config.eventStore;
+  if (target.kind === 'pglite') return createPgliteEventStore({ dataDir: target.dataDir });
+  if (target.kind === 'postgres') {
+    return connectWithRetry(
+      {
+        what: 'event store (PostgreSQL)',
+        variable: target.variable,
+        deadline,
+        logger,
+        retryable: notRetryable,
+      },
+      () => createPostgresEventStore(target.url),
+    );
+  }
+  // Loaded only when used: the gRPC client is heavy and must not share a process with another ESDB client.
+  const { createKurrentDbEventStore } = await import('./eventstore/kurrentdb/index.js');
+  return connectWithRetry(
+    { what: 'event store (KurrentDB)', variable: 'EVENTSTORE_URL', deadline, logger },
+    async () => {
+      const store = createKurrentDbEventStore(target.url);
+      try {
+        await store.ping();
+        return store;
+      } catch (error) {
+        await store.close().catch(() => {});
+        throw error;
+      }
+    },
+  );
+}
+
+async function openPlatform(config: Config, logger: Logger, deadline: number): Promise<Platform> {
+  const url = config.redisUrl;
+  if (!url) return createMemoryPlatform();
+  return connectWithRetry({ what: 'Redis', variable: 'REDIS_URL', deadline, logger }, () =>
+    createRedisPlatform(url, {
+      onError: (error) => logger.warn({ err: error.message }, 'redis connection error'),
+    }),
+  );
+}
+
+export async function createRuntime(config: Config, logger: Logger): Promise<Runtime> {
+  const deadline = Date.now() + config.startupTimeoutMs;
+  const opened: Array<{ close(): Promise<void> }> = [];
+  let lock: DataDirLock | null = null;
+  try {
+    if (config.eventStore.kind === 'pglite' || config.readModels.kind === 'pglite') {
+      // One process per data directory: PGlite would let a second one in and corrupt it.
+      lock = await lockDataDir(config.dataDir).catch((error) => {
+        throw error instanceof DataDirLockedError
+          ? new StartupError('DATA_DIR', error.message, { cause: error })
+          : error;
+      });
+    }
+    const eventStore = await openEventStore(config, logger, deadline);
+    opened.push(eventStore);
+    const readModelsTarget = config.readModels;
+    const readModels = await connectWithRetry(
+      {
+        what: `read-model database (${readModelsTarget.kind === 'pglite' ? 'PGlite' : 'PostgreSQL'})`,
+        variable: readModelsTarget.kind === 'pglite' ? 'DATA_DIR' : readModelsTarget.variable,
+        deadline,
+        logger,
+        retryable: notRetryable,
+      },
+      () => openReadModels({ ...readModelsTarget, logger }),
+    );
+    opened.push(readModels);
+    const platform = await openPlatform(config, logger, deadline);
+    opened.push(platform);
+    const projections = createProjectionRunner({ eventStore, readModels, logger });
+    await projections.start();
+    opened.push({ close: () => projections.stop() });
+
+    const readiness: ReadinessCheck[] = [
+      {
+        name: 'eventStore',
+        check: async () => (await eventStore.ping(), { ok: true, detail: { kind: eventStore.kind } }),
+      },
+      {
+        name: 'readModels',
+        check: async () => (await readModels.ping(), { ok: true, detail: { kind: readModels.kind } }),
+      },
+      { name: 'platform', check: async () => (await platform.ping(), { ok: true }) },
+      { name: 'projections', check: () => projections.readiness() },
+    ];
+    const heldLock = lock;
+    return {
+      config,
+      logger,
+      eventStore,
+      readModels,
+      platform,
+      projections,
+      readiness,
+      describe: () => describeRuntime(config),
+      async close() {
+        for (const resource of opened.reverse())
+          await resource.close().catch((error) => logger.error({ err: error }, 'close failed'));
+        await heldLock?.release();
+      },
+    };
+  } catch (error) {
+    for (const resource of opened.reverse()) await resource.close().catch(() => {});
+    await lock?.release();
+    throw error;
+  }
+}
+
+function describeRuntime(config: Config): string[] {
+  const where = (target: Config['eventStore'] | Config['readModels']) =>
+    target.kind === 'pglite'
+      ? `embedded PGlite in ${target.dataDir}`
+      : target.kind === 'postgres'
+        ? `PostgreSQL (${target.variable})`
+        : 'KurrentDB (EVENTSTORE_URL)';
+  return [
+    `profile:     ${config.profile}`,
+    `event store: ${where(config.eventStore)}`,
+    `read models: ${where(config.readModels)}`,
+    `pubsub, kv, leases: ${config.redisUrl ? 'Redis (REDIS_URL)' : 'in memory (single process)'}`,
+  ];
+}
