@@ -1,4 +1,5 @@
 import type { Config } from './config.js';
+import { BadUserInputError } from './errors.js';
 import type { EventStore } from './eventstore/port.js';
 import { createPgliteEventStore, createPostgresEventStore } from './eventstore/sql/index.js';
 import type { ReadinessCheck } from './http/health.js';

@@ -1,0 +1,111 @@
+/** append: optimistic concurrency through `streamState`, idempotent retries, refused partial duplicates. */
+import {
+  FORWARDS,
+  type KurrentDBClient,
+  WrongExpectedVersionError as KurrentWrongExpectedVersionError,
+} from '@kurrent/kurrentdb-client';
+import type { Event } from '../../events/envelope.js';
+import { DuplicateEventIdError, WrongExpectedVersionError } from '../errors.js';
+import type { AppendResult, ExpectedRevision } from '../port.js';
+import { positionOf, toEventData, toStreamState, UNKNOWN_POSITION } from './convert.js';
+import { actualRevisionOf, translateError } from './errors.js';
+import { readStream } from './reads.js';
+
+export async function append(
+  client: KurrentDBClient,
+  stream: string,
+  events: readonly Event[],
+  expected: ExpectedRevision,
+): Promise<AppendResult> {
+  if (events.length === 0) return checkOnly(client, stream, expected);
+  try {
+    // `streamState`, never `expectedRevision`: the 1.x client silently ignores the old name and
+    // appends with ANY, which would turn every concurrency check off.
+    const result = await client.appendToStream(stream, events.map(toEventData), {
+      streamState: toStreamState(expected),
+    });
+    const revision = result.nextExpectedRevision;
+    // An idempotent retry writes nothing and the server answers without a position: look it up,
+    // so a retry answers exactly what the first call did.
+    const position = result.position
+      ? positionOf(result.position)
+      : await positionAt(client, stream, revision);
+    return { revision, position };
+  } catch (error) {
+    if (error instanceof KurrentWrongExpectedVersionError) {
+      const duplicates = await duplicatesOf(
+        client,
+        stream,
+        events,
+        expected,
+        actualRevisionOf(error.actualState),
+      );
+      if (duplicates.length > 0) throw new DuplicateEventIdError(stream, duplicates);
+    }
+    throw translateError(error, { stream, expected });
+  }
+}
+
+/**
+ * An empty append writes nothing, and KurrentDB's answer to one cannot say "no stream" through
+ * the client; check the expectation against the stream's last event instead.
+ */
+async function checkOnly(
+  client: KurrentDBClient,
+  stream: string,
+  expected: ExpectedRevision,
+): Promise<AppendResult> {
+  let last: { revision: bigint; position: bigint } | undefined;
+  for await (const event of readStream(client, stream, { direction: 'backwards', maxCount: 1 })) last = event;
+  const actual = last?.revision ?? 'no_stream';
+  const holds =
+    expected === 'any' ||
+    (expected === 'no_stream' && actual === 'no_stream') ||
+    (expected === 'exists' && actual !== 'no_stream') ||
+    expected === actual;
+  if (!holds) throw new WrongExpectedVersionError(stream, expected, actual);
+  return { revision: last?.revision ?? -1n, position: last?.position ?? 0n };
+}
+
+async function positionAt(client: KurrentDBClient, stream: string, revision: bigint): Promise<bigint> {
+  for await (const resolved of client.readStream(stream, {
+    fromRevision: revision,
+    direction: FORWARDS,
+    maxCount: 1,
+  })) {
+    if (resolved.event?.revision === revision) return positionOf(resolved.event.position);
+  }
+  // The event is no longer readable (truncated by $maxCount/$tb since the first call).
+  return UNKNOWN_POSITION;
+}
+
+/**
+ * KurrentDB reports a batch whose ids are partly in the stream already ("corrupted idempotency")
+ * as a wrong expected version. Tell the two apart by looking where the batch would have landed:
+ * with `any`/`exists` on an existing stream that is the only possible cause; with a revision, the
+ * events right after it say whether some of our ids are there.
+ */
+async function duplicatesOf(
+  client: KurrentDBClient,
+  stream: string,
+  events: readonly Event[],
+  expected: ExpectedRevision,
+  actual: bigint | 'no_stream',
+): Promise<string[]> {
+  if (actual === 'no_stream' || events.length === 0) return [];
+  const ids = new Set(events.map((event) => event.id));
+  if (expected === 'any' || expected === 'exists') return [...ids];
+  const from = expected === 'no_stream' ? 0n : expected + 1n;
+  if (from > actual) return [];
+  const found: string[] = [];
+  try {
+    const window = { fromRevision: from, direction: FORWARDS, maxCount: events.length } as const;
+    for await (const resolved of client.readStream(stream, window)) {
+      if (resolved.event && ids.has(resolved.event.id)) found.push(resolved.event.id);
+    }
+  } catch {
+    // Classification is best effort: on failure the caller still gets the wrong expected version.
+    return [];
+  }
+  return found;
+}

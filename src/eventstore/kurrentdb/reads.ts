@@ -1,0 +1,95 @@
+/** readStream, readAll and headPosition over the client's (Rust bridge) reads. */
+import {
+  BACKWARDS,
+  END,
+  FORWARDS,
+  type KurrentDBClient,
+  START,
+  StreamNotFoundError,
+} from '@kurrent/kurrentdb-client';
+import type { RecordedEvent } from '../../events/envelope.js';
+import type { EventFilter, ReadAllOptions, ReadStreamOptions } from '../port.js';
+import { positionOf, readPosition, toRecordedEvent } from './convert.js';
+import { translateError } from './errors.js';
+import { compileFilter } from './filter.js';
+
+/** Events per $all request: the client-side part of a filter may drop some, so we page ourselves. */
+const PAGE_SIZE = 500;
+
+export async function* readStream(
+  client: KurrentDBClient,
+  stream: string,
+  options: ReadStreamOptions = {},
+): AsyncGenerator<RecordedEvent> {
+  const backwards = options.direction === 'backwards';
+  const maxCount = options.maxCount ?? Number.MAX_SAFE_INTEGER;
+  if (maxCount <= 0) return;
+  const events = client.readStream(stream, {
+    direction: backwards ? BACKWARDS : FORWARDS,
+    fromRevision: options.fromRevision ?? (backwards ? END : START),
+    maxCount,
+  });
+  try {
+    for await (const resolved of events) {
+      const event = toRecordedEvent(resolved);
+      if (event) yield event;
+    }
+  } catch (error) {
+    // The port's "never existed" is an empty stream, not an error.
+    if (error instanceof StreamNotFoundError) return;
+    throw translateError(error, { stream });
+  }
+}
+
+/**
+ * `after` is exclusive in our port; KurrentDB reads forwards from a position inclusively (and
+ * backwards exclusively). Each page starts at the last position seen and skips anything at or
+ * beyond it in the reading direction, which makes both directions exclusive and lets a page
+ * boundary fall anywhere.
+ */
+export async function* readAll(
+  client: KurrentDBClient,
+  options: ReadAllOptions = {},
+): AsyncGenerator<RecordedEvent> {
+  const backwards = options.direction === 'backwards';
+  const filter = compileFilter(options.filter);
+  let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
+  let cursor = options.after;
+  const pageSize = Number.isFinite(remaining) ? Math.min(PAGE_SIZE, Math.max(remaining, 32)) : PAGE_SIZE;
+  try {
+    while (remaining > 0) {
+      const page = client.readAll({
+        direction: backwards ? BACKWARDS : FORWARDS,
+        fromPosition: cursor === undefined ? (backwards ? END : START) : readPosition(cursor),
+        maxCount: pageSize,
+        filter: filter.server,
+      });
+      let seen = 0;
+      let last: bigint | undefined;
+      for await (const resolved of page) {
+        seen += 1;
+        if (!resolved.event) continue;
+        const position = positionOf(resolved.event.position);
+        last = position;
+        if (cursor !== undefined && (backwards ? position >= cursor : position <= cursor)) continue;
+        if (!filter.accepts(resolved.event.streamId, resolved.event.type)) continue;
+        const event = toRecordedEvent(resolved);
+        if (!event) continue;
+        yield event;
+        remaining -= 1;
+        if (remaining <= 0) return;
+      }
+      if (seen < pageSize || last === undefined) return;
+      cursor = last;
+    }
+  } catch (error) {
+    throw translateError(error);
+  }
+}
+
+export async function headPosition(client: KurrentDBClient, filter?: EventFilter): Promise<bigint> {
+  for await (const event of readAll(client, { direction: 'backwards', maxCount: 1, filter })) {
+    return event.position;
+  }
+  return 0n;
+}

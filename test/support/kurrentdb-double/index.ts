@@ -1,0 +1,88 @@
+/**
+ * A KurrentDB protocol double: the real client (its Node gRPC calls and its Rust read bridge)
+ * talks to an in-process @grpc/grpc-js server built on the client's own generated stubs.
+ *
+ * What it implements:
+ * - Streams.Append (client streaming): expected revision / no_stream / any / stream_exists,
+ *   idempotent retries (same ids at the expected place: success with no position), partial
+ *   duplicates as a wrong expected version, StreamDeleted on a tombstoned stream.
+ * - Streams.Read: stream reads forwards/backwards from start/end/revision, StreamNotFound,
+ *   StreamDeleted; $all reads forwards (inclusive start) and backwards (exclusive start) with
+ *   event-type or stream-name filters (regex or prefixes); catch-up subscriptions to $all (and to a
+ *   stream) with confirmation, exclusive start, checkpoints every `window x multiplier` considered
+ *   records, a checkpoint and CaughtUp at the end of catch-up, then live events.
+ * - Streams.Delete (soft delete through `$tb`) and Streams.Tombstone (a `$streamDeleted` record).
+ * - Stream metadata as `$metadata` events in `$$stream`; stream reads honour `$tb`, `$maxCount`
+ *   and `$maxAge`.
+ * - Gossip.Read answering one live leader: with several hosts in the connection string (gossip
+ *   seeds) both the Node client and the Rust bridge discover the node through it; with one host
+ *   they connect directly and only the bridge's ServerFeatures probe precedes the first read.
+ * ServerFeatures is left unimplemented on purpose: the client then falls back to plain Append
+ * (no BatchAppend), which is what the adapter is written against.
+ *
+ * What it does not model:
+ * - real byte positions: positions are increasing with gaps, commit = prepare for every record,
+ *   and no position ever points inside a record;
+ * - scavenging: deleted, truncated and expired events stay in $all forever (the real server also
+ *   keeps them until a scavenge, and never applies stream metadata to $all reads);
+ * - `$maxAge`/`$maxCount`/`$tb` anywhere but stream reads; `$acl`, `$cacheControl`;
+ * - system projections ($ce-, $et-, $by-category, $streams), link events and `resolveLinkTos`;
+ * - auth (credentials are ignored), TLS, clusters, leader election, NotLeader redirects;
+ * - BatchAppend, the v2 protocol (multiStreamAppend, appendRecords), persistent subscriptions,
+ *   operations, users, projections management;
+ * - the global event-id cache: an `any` retry is recognised only when the first id is in the stream;
+ * - deadlines, max append size, FellBehind, server-side subscription drops;
+ * - durability: everything lives in memory and dies with `close()`.
+ */
+import { Server, ServerCredentials, type sendUnaryData } from '@grpc/grpc-js';
+import { InMemoryLog } from './log.js';
+import { gossipGrpc, gossipPb, sharedPb, streamsGrpc } from './proto.js';
+import { handleRead } from './read.js';
+import { handleAppend, handleDelete, handleTombstone } from './writes.js';
+
+export interface KurrentDbDouble {
+  connectionString: string;
+  close(): Promise<void>;
+}
+
+export async function startKurrentDbDouble(): Promise<KurrentDbDouble> {
+  const log = new InMemoryLog();
+  const server = new Server();
+  server.addService(streamsGrpc.StreamsService, {
+    read: handleRead(log),
+    append: handleAppend(log),
+    delete: handleDelete(log),
+    tombstone: handleTombstone(log),
+  });
+  let port = 0;
+  server.addService(gossipGrpc.GossipService, { read: gossipRead(() => port) });
+  port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    );
+  });
+  return {
+    connectionString: `kurrentdb://127.0.0.1:${port}?tls=false`,
+    // Live subscriptions never end on their own: cut them rather than wait for them.
+    close: async () => server.forceShutdown(),
+  };
+}
+
+function gossipRead(port: () => number) {
+  return (_call: unknown, callback: sendUnaryData<InstanceType<typeof gossipPb.ClusterInfo>>) => {
+    const endpoint = new gossipPb.EndPoint();
+    endpoint.setAddress('127.0.0.1');
+    endpoint.setPort(port());
+    const instanceId = new sharedPb.UUID();
+    instanceId.setString('00000000-0000-4000-8000-000000000001');
+    const member = new gossipPb.MemberInfo();
+    member.setInstanceId(instanceId);
+    member.setTimeStamp(String(BigInt(Date.now()) * 10_000n));
+    member.setState(gossipPb.MemberInfo.VNodeState.LEADER);
+    member.setIsAlive(true);
+    member.setHttpEndPoint(endpoint);
+    const info = new gossipPb.ClusterInfo();
+    info.setMembersList([member]);
+    callback(null, info);
+  };
+}

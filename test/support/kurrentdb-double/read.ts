@@ -1,0 +1,82 @@
+/** Streams.Read: one-shot reads of a stream or of $all; subscriptions are handed to subscribe.ts. */
+import type { ServerWritableStream } from '@grpc/grpc-js';
+import type { InMemoryLog, StoredEvent } from './log.js';
+import { type ReadReq, type ReadResp, sharedPb, streamsPb } from './proto.js';
+import { subscribe } from './subscribe.js';
+import {
+  eventResponse,
+  filterPredicate,
+  invalidArgumentError,
+  streamDeletedError,
+  streamNameOf,
+} from './wire.js';
+
+type ReadCall = ServerWritableStream<ReadReq, ReadResp>;
+type Options = InstanceType<typeof streamsPb.ReadReq.Options>;
+
+const BACKWARDS = streamsPb.ReadReq.Options.ReadDirection.BACKWARDS;
+
+export function handleRead(log: InMemoryLog) {
+  return (call: ReadCall) => {
+    const options = call.request.getOptions();
+    if (!options) return call.emit('error', invalidArgumentError('options are required'));
+    if (options.hasSubscription()) return subscribe(log, call, options);
+    const events = options.hasStream() ? readStream(log, call, options) : readAll(log, options);
+    if (events === undefined) return;
+    const limit = Number(options.getCount() || '0');
+    for (const event of events.slice(0, limit)) call.write(eventResponse(event, options.getUuidOption()));
+    if (options.hasStream() && options.getReadDirection() !== BACKWARDS && events.length > 0) {
+      // What the server adds for clients that ask for compatibility level 1 (the Rust bridge does).
+      if ((options.getControlOption()?.getCompatibility() ?? 0) >= 1) {
+        const last = new streamsPb.ReadResp();
+        last.setLastStreamPosition(events.at(-1)?.revision.toString() ?? '0');
+        call.write(last);
+      }
+    }
+    call.end();
+  };
+}
+
+/** Undefined when the call has been answered already (not found, deleted). */
+function readStream(log: InMemoryLog, call: ReadCall, options: Options): StoredEvent[] | undefined {
+  const streamOptions = options.getStream();
+  const stream = streamNameOf(streamOptions?.getStreamIdentifier());
+  const view = log.view(stream);
+  if (view.kind === 'tombstoned') {
+    call.emit('error', streamDeletedError(stream));
+    return undefined;
+  }
+  if (view.kind === 'missing') {
+    const notFound = new streamsPb.ReadResp.StreamNotFound();
+    const identifier = new sharedPb.StreamIdentifier();
+    identifier.setStreamName(Buffer.from(stream, 'utf8'));
+    notFound.setStreamIdentifier(identifier);
+    call.write(new streamsPb.ReadResp().setStreamNotFound(notFound));
+    call.end();
+    return undefined;
+  }
+  const from = streamOptions?.hasRevision() ? BigInt(streamOptions.getRevision()) : undefined;
+  if (options.getReadDirection() === BACKWARDS) {
+    const start = streamOptions?.hasEnd() || from === undefined ? view.lastRevision : from;
+    return view.events.filter((event) => event.revision <= start).reverse();
+  }
+  const start = streamOptions?.hasStart() || from === undefined ? 0n : from;
+  return view.events.filter((event) => event.revision >= start);
+}
+
+/** Forwards from a position is inclusive; backwards reads what lies strictly before it, as the server does. */
+function readAll(log: InMemoryLog, options: Options): StoredEvent[] {
+  const allOptions = options.getAll();
+  const position = allOptions?.hasPosition()
+    ? BigInt(allOptions.getPosition()?.getCommitPosition() ?? '0')
+    : undefined;
+  const matches = filterPredicate(options.hasFilter() ? options.getFilter() : undefined) ?? (() => true);
+  if (options.getReadDirection() === BACKWARDS) {
+    const before = allOptions?.hasEnd() || position === undefined ? undefined : position;
+    return log.all
+      .filter((event) => (before === undefined || event.position < before) && matches(event))
+      .reverse();
+  }
+  const from = allOptions?.hasStart() || position === undefined ? undefined : position;
+  return log.all.filter((event) => (from === undefined || event.position >= from) && matches(event));
+}

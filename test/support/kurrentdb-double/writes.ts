@@ -1,0 +1,129 @@
+/** Streams.Append (client streaming), Streams.Delete and Streams.Tombstone. */
+import type { ServerReadableStream, ServerUnaryCall, ServiceError, sendUnaryData } from '@grpc/grpc-js';
+import type { DeleteOutcome, ExpectedState, InMemoryLog, ProposedEvent } from './log.js';
+import {
+  type AppendReq,
+  type AppendResp,
+  type DeleteReq,
+  type DeleteResp,
+  sharedPb,
+  streamsPb,
+  type TombstoneReq,
+  type TombstoneResp,
+} from './proto.js';
+import {
+  expectedStateOf,
+  invalidArgumentError,
+  streamDeletedError,
+  streamNameOf,
+  wrongExpectedVersionError,
+} from './wire.js';
+
+export function handleAppend(log: InMemoryLog) {
+  return (call: ServerReadableStream<AppendReq, AppendResp>, callback: sendUnaryData<AppendResp>) => {
+    let header: { stream: string; expected: ExpectedState } | undefined;
+    const proposed: ProposedEvent[] = [];
+    call.on('data', (request: AppendReq) => {
+      const options = request.getOptions();
+      const message = request.getProposedMessage();
+      if (options) {
+        header = { stream: streamNameOf(options.getStreamIdentifier()), expected: expectedStateOf(options) };
+      } else if (message) {
+        const metadata = message.getMetadataMap();
+        proposed.push({
+          id: message.getId()?.getString() ?? crypto.randomUUID(),
+          type: metadata.get('type') ?? '',
+          contentType: metadata.get('content-type') ?? 'application/octet-stream',
+          data: message.getData_asU8(),
+          metadata: message.getCustomMetadata_asU8(),
+        });
+      }
+    });
+    call.on('end', () => {
+      if (!header) return callback(invalidArgumentError('The first AppendReq must carry options'));
+      const response = appendResponse(log, header.stream, header.expected, proposed);
+      if (response instanceof Error) callback(response);
+      else callback(null, response);
+    });
+  };
+}
+
+function appendResponse(
+  log: InMemoryLog,
+  stream: string,
+  expected: ExpectedState,
+  proposed: ProposedEvent[],
+): AppendResp | ServiceError {
+  const outcome = log.append(stream, expected, proposed);
+  if (outcome.kind === 'stream_deleted') return streamDeletedError(stream);
+  const response = new streamsPb.AppendResp();
+  if (outcome.kind === 'wrong_expected_version') {
+    const wrong = new streamsPb.AppendResp.WrongExpectedVersion();
+    if (outcome.current === -1n) wrong.setCurrentNoStream(new sharedPb.Empty());
+    else wrong.setCurrentRevision(outcome.current.toString());
+    if (expected.kind === 'revision') wrong.setExpectedRevision(expected.revision.toString());
+    else if (expected.kind === 'no_stream') wrong.setExpectedNoStream(new sharedPb.Empty());
+    else if (expected.kind === 'stream_exists') wrong.setExpectedStreamExists(new sharedPb.Empty());
+    else wrong.setExpectedAny(new sharedPb.Empty());
+    response.setWrongExpectedVersion(wrong);
+    return response;
+  }
+  const success = new streamsPb.AppendResp.Success();
+  if (outcome.current === -1n) success.setNoStream(new sharedPb.Empty());
+  else success.setCurrentRevision(outcome.current.toString());
+  // The server reports no position for an idempotent retry (nothing was written).
+  if (outcome.kind === 'written' && outcome.last) {
+    const position = new streamsPb.AppendResp.Position();
+    position.setCommitPosition(outcome.last.position.toString());
+    position.setPreparePosition(outcome.last.position.toString());
+    success.setPosition(position);
+  } else {
+    success.setNoPosition(new sharedPb.Empty());
+  }
+  response.setSuccess(success);
+  return response;
+}
+
+type DeletionRequest = DeleteReq | TombstoneReq;
+
+function handleDeletion<Resp>(
+  perform: (stream: string, expected: ExpectedState) => DeleteOutcome,
+  respond: (position: bigint) => Resp,
+) {
+  return (call: ServerUnaryCall<DeletionRequest, Resp>, callback: sendUnaryData<Resp>) => {
+    const options = call.request.getOptions();
+    if (!options) return callback(invalidArgumentError('options are required'));
+    const stream = streamNameOf(options.getStreamIdentifier());
+    const expected = expectedStateOf(options);
+    const outcome = perform(stream, expected);
+    if (outcome.kind === 'stream_deleted') return callback(streamDeletedError(stream));
+    if (outcome.kind === 'wrong_expected_version') {
+      return callback(wrongExpectedVersionError(stream, expected, outcome.current));
+    }
+    callback(null, respond(outcome.position));
+  };
+}
+
+export function handleDelete(log: InMemoryLog) {
+  return handleDeletion<DeleteResp>(
+    (stream, expected) => log.delete(stream, expected),
+    (at) => {
+      const position = new streamsPb.DeleteResp.Position();
+      position.setCommitPosition(at.toString());
+      position.setPreparePosition(at.toString());
+      return new streamsPb.DeleteResp().setPosition(position);
+    },
+  );
+}
+
+export function handleTombstone(log: InMemoryLog) {
+  return handleDeletion<TombstoneResp>(
+    (stream, expected) => log.tombstone(stream, expected),
+    (at) => {
+      const position = new streamsPb.TombstoneResp.Position();
+      position.setCommitPosition(at.toString());
+      position.setPreparePosition(at.toString());
+      return new streamsPb.TombstoneResp().setPosition(position);
+    },
+  );
+}
