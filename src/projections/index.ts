@@ -1,0 +1,23 @@
+import type { Projection } from './projection.js';
+import { ProjectionRunner, type ProjectionRunnerOptions } from './runner.js';
+import { tenantsProjection } from './tenants.js';
+
+/** Every projection the hub runs, in the order rebuilds and verify go through them. */
+export const ALL_PROJECTIONS: readonly Projection[] = [tenantsProjection];
+
+/** The runner over ALL_PROJECTIONS unless told otherwise. */
+export function createProjectionRunner(
+  options: Omit<ProjectionRunnerOptions, 'projections'> & { projections?: readonly Projection[] },
+): ProjectionRunner {
+  return new ProjectionRunner({ ...options, projections: options.projections ?? ALL_PROJECTIONS });
+}
+
+export type { Projection, ProjectionTable, ProjectionTx } from './projection.js';
+export {
+  ProjectionRunner,
+  type ProjectionRunnerOptions,
+  type ProjectionStatus,
+  type RunnerStatus,
+} from './runner.js';
+export { type TableComparison, type VerifyOptions, type VerifyResult, verifyReadModels } from './verify.js';
+export { formatVerifyReport } from './verify-report.js';

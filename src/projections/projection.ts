@@ -1,0 +1,28 @@
+import type { RecordedEvent } from '../events/envelope.js';
+import type { Prisma } from '../generated/prisma/client.js';
+
+/** The Prisma transaction a projection writes through; on PGlite it is the only usable client. */
+export type ProjectionTx = Prisma.TransactionClient;
+
+export interface ProjectionTable {
+  /** SQL table name (the model's @@map). */
+  name: string;
+  /**
+   * Columns whose values depend on when the projection ran rather than on the events (wall-clock
+   * timestamps); `verify` leaves them out of its digests. A projection should need none.
+   */
+  volatileColumns?: readonly string[];
+}
+
+/**
+ * A read model fed by the event log. The runner hands `apply` batches of decoded (validated,
+ * upcast) events of the handled types, in position order, inside the transaction that also advances
+ * the projection's checkpoint: either both commit or neither does.
+ */
+export interface Projection {
+  readonly name: string;
+  readonly eventTypes: readonly string[];
+  /** Tables this projection alone writes: rebuild empties them, verify compares them. */
+  readonly tables: readonly ProjectionTable[];
+  apply(events: readonly RecordedEvent[], tx: ProjectionTx): Promise<void>;
+}

@@ -1,0 +1,131 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { DependencyError } from '../errors.js';
+import { PrismaClient } from '../generated/prisma/client.js';
+import { lockDataDir } from './data-dir-lock.js';
+import { defaultLogger, type ReadModelLogger } from './logger.js';
+import { pgliteMigrationConnection, pgMigrationConnection } from './migration-connection.js';
+import { type MigrateResult, migrate } from './migrator.js';
+
+/** Names the read models' connections in pg_stat_activity. */
+export const READ_MODELS_APPLICATION_NAME = 'switchboard-readmodels';
+
+export type ReadModelsSource = { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir?: string };
+
+export type OpenReadModelsOptions = ReadModelsSource & {
+  logger?: ReadModelLogger;
+  /** Defaults to prisma/migrations. */
+  migrationsDir?: string;
+  /** pg.Pool size on PostgreSQL (default 10). */
+  poolMax?: number;
+};
+
+export interface ReadModels {
+  readonly prisma: PrismaClient;
+  readonly kind: ReadModelsSource['kind'];
+  /** Where they live; the projection runner opens its leader-lease connection from it. */
+  readonly source: ReadModelsSource;
+  /** What the migrator did at open. */
+  readonly migrations: MigrateResult;
+  /** Throws DependencyError when the database does not answer. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the read-model database and brings its schema up to date before handing out a client.
+ * PostgreSQL goes through @prisma/adapter-pg over a pg.Pool. PGlite (embedded) has one connection:
+ * code inside `prisma.$transaction(async (tx) => ...)` must use `tx` only, as touching `prisma`
+ * there waits for the transaction that is waiting for it (until Prisma's timeout).
+ */
+export async function openReadModels(options: OpenReadModelsOptions): Promise<ReadModels> {
+  const logger = options.logger ?? defaultLogger('readmodels');
+  return options.kind === 'postgres' ? openPostgres(options, logger) : openPglite(options, logger);
+}
+
+async function openPostgres(
+  options: OpenReadModelsOptions & { kind: 'postgres' },
+  logger: ReadModelLogger,
+): Promise<ReadModels> {
+  const migrator = new pg.Client({ connectionString: options.url });
+  let migrations: MigrateResult;
+  try {
+    await migrator.connect();
+    migrations = await migrate(pgMigrationConnection(migrator), {
+      logger,
+      migrationsDir: options.migrationsDir,
+    });
+  } finally {
+    await migrator.end().catch(() => undefined);
+  }
+  // The adapter owns its pg.Pool (given a config) and ends it on $disconnect.
+  const adapter = new PrismaPg(
+    {
+      connectionString: options.url,
+      max: options.poolMax ?? 10,
+      application_name: READ_MODELS_APPLICATION_NAME,
+    },
+    { onPoolError: (error) => logger.warn({ err: error }, 'idle read-model connection failed') },
+  );
+  const prisma = new PrismaClient({ adapter });
+  return handle(prisma, { kind: 'postgres', url: options.url }, migrations, () => prisma.$disconnect());
+}
+
+async function openPglite(
+  options: OpenReadModelsOptions & { kind: 'pglite' },
+  logger: ReadModelLogger,
+): Promise<ReadModels> {
+  const dataDir = options.dataDir === undefined ? undefined : path.resolve(options.dataDir);
+  const lock = dataDir === undefined ? undefined : await lockDataDir(dataDir);
+  let db: PGlite | undefined;
+  try {
+    // PGlite does not create parent directories.
+    if (dataDir !== undefined) await mkdir(dataDir, { recursive: true });
+    db = dataDir === undefined ? await PGlite.create() : await PGlite.create(dataDir);
+    const migrations = await migrate(pgliteMigrationConnection(db), {
+      logger,
+      migrationsDir: options.migrationsDir,
+    });
+    const pglite = db;
+    const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+    return handle(prisma, { kind: 'pglite', dataDir }, migrations, async () => {
+      await prisma.$disconnect();
+      await pglite.close();
+      await lock?.release();
+    });
+  } catch (error) {
+    await db?.close().catch(() => undefined);
+    await lock?.release();
+    throw error;
+  }
+}
+
+function handle(
+  prisma: PrismaClient,
+  source: ReadModelsSource,
+  migrations: MigrateResult,
+  closeAll: () => Promise<void>,
+): ReadModels {
+  let closing: Promise<void> | undefined;
+  return {
+    prisma,
+    kind: source.kind,
+    source,
+    migrations,
+    ping: async () => {
+      try {
+        await prisma.$queryRaw`SELECT 1`;
+      } catch (error) {
+        throw new DependencyError(`Read-model database (${source.kind}) does not answer`, { cause: error });
+      }
+    },
+    close: () => {
+      closing ??= closeAll();
+      return closing;
+    },
+  };
+}
