@@ -1,8 +1,9 @@
+import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RecordedEvent } from '../../src/events/envelope.js';
 import type { EventStore } from '../../src/eventstore/port.js';
 import { createPostgresEventStore } from '../../src/eventstore/sql/index.js';
-import { createScratchDatabase, describeWithPostgres } from '../support/services.js';
+import { createScratchDatabase, describeWithPostgres, POSTGRES_URL } from '../support/services.js';
 import { collect, event } from './contract.js';
 
 const WRITERS = 16;
@@ -88,4 +89,53 @@ describeWithPostgres('SQL event store ordering under concurrent writers (Postgre
       expect(sharedTotal).toBe(TOTAL / 2);
     });
   }
+});
+
+describeWithPostgres('SQL event store when PostgreSQL drops its connections (PostgreSQL)', () => {
+  it('keeps serving appends and wakes live subscribers after every connection is terminated', async () => {
+    const database = await createScratchDatabase();
+    const store = await createPostgresEventStore(database.url);
+    try {
+      const prefix = `drop-${Date.now().toString(36)}.`;
+      await store.append(`${prefix}a`, [event('Before')], 'no_stream');
+      const subscription = store.subscribeAll({ filter: { streamPrefixes: [prefix] } });
+      const iterator = subscription[Symbol.asyncIterator]();
+      while ((await iterator.next()).value?.kind !== 'caught_up') {}
+
+      const admin = new pg.Client({ connectionString: POSTGRES_URL });
+      await admin.connect();
+      await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+        [new URL(database.url).pathname.slice(1)],
+      );
+      // The LISTEN connection comes back by itself (otherwise live subscribers would only poll).
+      let listening = 0;
+      for (let attempt = 0; attempt < 50 && listening === 0; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const rows = await admin.query(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = 'switchboard-listener' AND query LIKE 'LISTEN%'",
+          [new URL(database.url).pathname.slice(1)],
+        );
+        listening = rows.rows[0].n;
+      }
+      await admin.end();
+      expect(listening).toBe(1);
+
+      // The first append may meet a dead pooled connection; it fails cleanly, later ones succeed.
+      let appended = false;
+      for (let attempt = 0; attempt < 5 && !appended; attempt++) {
+        appended = await store.append(`${prefix}a`, [event('After')], 'any').then(
+          () => true,
+          () => false,
+        );
+      }
+      expect(appended).toBe(true);
+      const next = await iterator.next();
+      expect(next.value).toMatchObject({ kind: 'event', event: { type: 'After' } });
+      await subscription.close();
+    } finally {
+      await store.close();
+      await database.drop();
+    }
+  });
 });

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { DependencyError } from '../../errors.js';
+import { PostgresListener } from './postgres-listener.js';
 
 /** What the SQL store needs of a database: the same calls on PostgreSQL (pg) and PGlite. */
 export interface SqlExecutor {
@@ -35,7 +36,7 @@ export function postgresClient(url: string, options: { poolSize?: number } = {})
   });
   // An idle client that loses its connection emits here; without a listener Node would crash.
   pool.on('error', () => {});
-  const listeners: pg.Client[] = [];
+  const listeners: PostgresListener[] = [];
   return {
     kind: 'postgres',
     async query<Row>(text: string, params?: unknown[]) {
@@ -47,35 +48,39 @@ export function postgresClient(url: string, options: { poolSize?: number } = {})
     },
     async transaction<T>(work: (tx: SqlExecutor) => Promise<T>) {
       const client = await pool.connect().catch(translate);
+      // A checked-out client whose connection dies emits 'error'; unhandled, that would crash the process.
+      let broken: Error | undefined;
+      const onError = (error: Error) => {
+        broken = error;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await work({ query: async (text, params) => (await client.query(text, params)).rows });
         await client.query('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
+        await client.query('ROLLBACK').catch((rollbackError: Error) => {
+          broken ??= rollbackError;
+        });
+        translate(error);
       } finally {
-        client.release();
+        client.off('error', onError);
+        // A client whose connection failed is destroyed, not returned to the pool for the next append.
+        client.release(broken ?? false);
       }
     },
     async listen(channel, onNotify) {
-      // LISTEN needs a connection of its own: pooled connections are handed to other queries.
-      const client = new pg.Client({ connectionString: url, application_name: 'switchboard-listener' });
-      client.on('error', () => {});
-      await client.connect().catch(translate);
-      client.on('notification', (message) => {
-        if (message.channel === channel) onNotify(message.payload ?? '');
-      });
-      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
-      listeners.push(client);
+      const listener = new PostgresListener(url, channel, onNotify);
+      await listener.connect();
+      listeners.push(listener);
       return async () => {
-        listeners.splice(listeners.indexOf(client), 1);
-        await client.end().catch(() => {});
+        listeners.splice(listeners.indexOf(listener), 1);
+        await listener.close();
       };
     },
     async close() {
-      await Promise.all(listeners.splice(0).map((client) => client.end().catch(() => {})));
+      await Promise.all(listeners.splice(0).map((listener) => listener.close()));
       await pool.end();
     },
   };
