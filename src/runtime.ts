@@ -73,7 +73,16 @@ async function openPlatform(config: Config, logger: Logger, deadline: number): P
   );
 }
 
-export async function createRuntime(config: Config, logger: Logger): Promise<Runtime> {
+export interface RuntimeOptions {
+  /** Start the projection runner (default). The replay CLI's verify reads only. */
+  runProjections?: boolean;
+}
+
+export async function createRuntime(
+  config: Config,
+  logger: Logger,
+  options: RuntimeOptions = {},
+): Promise<Runtime> {
   const deadline = Date.now() + config.startupTimeoutMs;
   const opened: Array<{ close(): Promise<void> }> = [];
   let lock: DataDirLock | null = null;
@@ -103,8 +112,10 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
     const platform = await openPlatform(config, logger, deadline);
     opened.push(platform);
     const projections = createProjectionRunner({ eventStore, readModels, logger });
-    await projections.start();
-    opened.push({ close: () => projections.stop() });
+    if (options.runProjections !== false) {
+      await projections.start();
+      opened.push({ close: () => projections.stop() });
+    }
 
     const readiness: ReadinessCheck[] = [
       {
