@@ -2,7 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createPgliteEventStore, createPostgresEventStore } from '../src/eventstore/sql/index.js';
+import { openReadModels } from '../src/readmodels/database.js';
 import { benchEventStore, type EventStoreFigures } from './eventstore.js';
+import { benchRebuild } from './projections.js';
 import { fmt, machineDescription, scratchDatabase } from './support.js';
 
 /**
@@ -11,33 +13,45 @@ import { fmt, machineDescription, scratchDatabase } from './support.js';
  */
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-async function onPglite(): Promise<EventStoreFigures> {
+type Figures = EventStoreFigures & { rebuild: number };
+
+const REBUILD_TENANTS = Number(process.env.BENCH_REBUILD_TENANTS ?? 50_000);
+
+async function onPglite(): Promise<Figures> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'sb-bench-'));
   log('PGlite (on disk)');
   const store = await createPgliteEventStore({ dataDir: path.join(dir, 'eventstore') });
+  const readModels = await openReadModels({ kind: 'pglite', dataDir: path.join(dir, 'readmodels') });
   try {
-    return await benchEventStore(store, log);
+    const figures = await benchEventStore(store, log);
+    const rebuild = await benchRebuild(store, readModels, REBUILD_TENANTS, log);
+    return { ...figures, rebuild: rebuild.rate };
   } finally {
+    await readModels.close();
     await store.close();
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-async function onPostgres(): Promise<EventStoreFigures> {
+async function onPostgres(): Promise<Figures> {
   log('PostgreSQL');
   const database = await scratchDatabase();
   const store = await createPostgresEventStore(database.url, { poolSize: 16 });
+  const readModels = await openReadModels({ kind: 'postgres', url: database.url });
   try {
-    return await benchEventStore(store, log);
+    const figures = await benchEventStore(store, log);
+    const rebuild = await benchRebuild(store, readModels, REBUILD_TENANTS, log);
+    return { ...figures, rebuild: rebuild.rate };
   } finally {
+    await readModels.close();
     await store.close();
     await database.drop();
   }
 }
 
-function table(results: Record<string, EventStoreFigures>): string {
+function table(results: Record<string, Figures>): string {
   const columns = Object.keys(results);
-  const row = (label: string, aim: string, pick: (f: EventStoreFigures) => number) =>
+  const row = (label: string, aim: string, pick: (f: Figures) => number) =>
     `| ${label} | ${columns.map((c) => fmt(pick(results[c]!))).join(' | ')} | ${aim} |`;
   return [
     `| event store | ${columns.join(' | ')} | aim (PostgreSQL) |`,
@@ -47,6 +61,7 @@ function table(results: Record<string, EventStoreFigures>): string {
     row('appends/s, 64 writers', '≥ 5,000', (f) => f.appends64),
     row('events/s, batched appends (100 per call)', '', (f) => f.batched),
     row('events/s, catch-up read', '≥ 50,000', (f) => f.catchUp),
+    row('events/s, projection rebuild into Prisma (tenants)', '≥ 5,000', (f) => f.rebuild),
   ].join('\n');
 }
 
