@@ -1,0 +1,165 @@
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
+import type { Logger } from '../platform/logger.js';
+import { principalFromAccessToken } from './access-token-claims.js';
+import { AuthenticationError, IdentityProviderUnavailableError } from './errors.js';
+import { createIssuerDiscovery, type IssuerDiscoveryStatus } from './issuer-discovery.js';
+import type { JwtPrincipal } from './principal.js';
+
+/**
+ * Verifies JWT access tokens from one OIDC issuer: signature against the issuer's JWKS, then
+ * `iss`, `aud`, `exp`/`nbf`, `typ` and the claims we read.
+ *
+ * Keys come from jose's remote JWKS set, which caches them and refetches when a token names an
+ * unknown `kid` (at most once per cooldown), so an issuer's key rotation needs nothing from us.
+ */
+
+/** Asymmetric only: an HMAC secret would be shared with the issuer, and `none` is no signature at all. */
+export const ALLOWED_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+] as const;
+
+export interface JwtVerifierOptions {
+  issuer: string;
+  audience: string;
+  /** Leeway for exp/nbf between our clock and the issuer's. Default 5 s. */
+  clockToleranceSeconds?: number;
+  /** Timeout of one discovery or JWKS request. Default 5 s. */
+  requestTimeoutMs?: number;
+  /** After a failed discovery, requests fail fast this long before one tries again. Default 5 s. */
+  discoveryRetryAfterMs?: number;
+  /** Minimum time between two JWKS fetches triggered by unknown key ids. Default 10 s. */
+  jwksCooldownMs?: number;
+  /** JWKS older than this is refetched before use. Default 10 min. */
+  jwksMaxAgeMs?: number;
+  /** The time tokens are judged at; tests move it instead of sleeping. */
+  clock?: () => Date;
+  logger?: Pick<Logger, 'warn' | 'info'>;
+}
+
+export interface JwtVerifierStatus extends IssuerDiscoveryStatus {
+  audience: string;
+}
+
+export interface JwtVerifier {
+  /** The principal for a valid access token; AuthenticationError or IdentityProviderUnavailableError otherwise. */
+  verify(token: string): Promise<JwtPrincipal>;
+  /** For readiness checks: has the issuer been reached, and what failed last. Never throws. */
+  status(): JwtVerifierStatus;
+  /** Discovers and fetches keys now (e.g. at startup) without failing when the issuer is down. */
+  warmUp(): Promise<boolean>;
+}
+
+type RemoteJwks = ReturnType<typeof createRemoteJWKSet>;
+
+export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
+  const timeoutMs = options.requestTimeoutMs ?? 5_000;
+  const discovery = createIssuerDiscovery({
+    issuer: options.issuer,
+    timeoutMs,
+    retryAfterMs: options.discoveryRetryAfterMs ?? 5_000,
+    logger: options.logger,
+  });
+  let keys: { issuer: string; jwks: RemoteJwks } | undefined;
+  let jwksFailure: { reason: string; at: Date } | undefined;
+
+  async function resolveKeys(): Promise<{ issuer: string; jwks: RemoteJwks }> {
+    if (keys) return keys;
+    const metadata = await discovery.metadata();
+    keys ??= {
+      issuer: metadata.issuer,
+      jwks: createRemoteJWKSet(metadata.jwksUri, {
+        timeoutDuration: timeoutMs,
+        cooldownDuration: options.jwksCooldownMs ?? 10_000,
+        cacheMaxAge: options.jwksMaxAgeMs ?? 10 * 60_000,
+      }),
+    };
+    return keys;
+  }
+
+  async function verify(token: string): Promise<JwtPrincipal> {
+    const { issuer, jwks } = await resolveKeys();
+    let verified: Awaited<ReturnType<typeof jwtVerify>>;
+    try {
+      verified = await jwtVerify(token, jwks, {
+        issuer,
+        audience: options.audience,
+        algorithms: [...ALLOWED_ALGORITHMS],
+        clockTolerance: options.clockToleranceSeconds ?? 5,
+        requiredClaims: ['exp', 'sub'],
+        ...(options.clock ? { currentDate: options.clock() } : {}),
+      });
+    } catch (error) {
+      throw translate(error, options.issuer, (reason) => {
+        jwksFailure = { reason, at: new Date() };
+        options.logger?.warn({ issuer: options.issuer, reason }, 'OIDC JWKS unavailable');
+      });
+    }
+    jwksFailure = undefined;
+    return principalFromAccessToken(verified.protectedHeader, verified.payload);
+  }
+
+  return {
+    verify,
+    status() {
+      const status: JwtVerifierStatus = { ...discovery.status(), audience: options.audience };
+      if (jwksFailure) {
+        status.state = 'unavailable';
+        status.lastError = `jwks: ${jwksFailure.reason}`;
+        status.lastFailureAt = jwksFailure.at.toISOString();
+      }
+      return status;
+    },
+    async warmUp() {
+      try {
+        await (await resolveKeys()).jwks.reload();
+        jwksFailure = undefined;
+        return true;
+      } catch (error) {
+        if (keys) jwksFailure = { reason: describe(error), at: new Date() };
+        return false;
+      }
+    },
+  };
+}
+
+/**
+ * jose's errors → ours. A token that fails a check is the caller's problem (401); a JWKS that cannot
+ * be fetched is ours (503), because the token might well be valid. Anything else is a bug and is
+ * rethrown untouched, to be masked and logged at the edge.
+ */
+function translate(error: unknown, issuer: string, onUnavailable: (reason: string) => void): unknown {
+  const unavailable =
+    error instanceof joseErrors.JWKSTimeout ||
+    error instanceof joseErrors.JWKSInvalid ||
+    // jose raises a bare JOSEError only for a non-200 or non-JSON JWKS response.
+    (error instanceof joseErrors.JOSEError && error.code === 'ERR_JOSE_GENERIC') ||
+    // fetch itself: connection refused, DNS, TLS.
+    error instanceof TypeError;
+  if (unavailable) {
+    const reason = describe(error);
+    onUnavailable(reason);
+    return new IdentityProviderUnavailableError(issuer, `jwks: ${reason}`, error);
+  }
+  if (!(error instanceof joseErrors.JOSEError)) return error;
+  // jose's error is not kept as `cause`: claim errors carry the token's payload, which stays out of logs.
+  if (error instanceof joseErrors.JWTExpired) return new AuthenticationError('expired_jwt', { check: 'exp' });
+  const detail: Record<string, unknown> = { code: error.code, message: error.message };
+  if (error instanceof joseErrors.JWTClaimValidationFailed) detail['claim'] = error.claim;
+  return new AuthenticationError('invalid_jwt', detail);
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  return `${error.message}${cause}`;
+}
