@@ -1,0 +1,50 @@
+import { googleApi, googleAuth, googleIdentityScopes } from '../google/base.js';
+import { defineManifest } from '../sdk/manifest.js';
+
+const CALENDAR = 'https://www.googleapis.com/auth/calendar';
+
+/**
+ * Google Calendar. Sources:
+ * - Scopes: https://developers.google.com/workspace/calendar/api/auth
+ * - Push notifications (channels, X-Goog-* headers, the initial "sync" message):
+ *   https://developers.google.com/calendar/api/guides/push
+ */
+export const googleCalendarManifest = defineManifest({
+  id: 'google-calendar',
+  displayName: 'Google Calendar',
+  categories: ['calendar'],
+  docsUrl: 'https://developers.google.com/workspace/calendar/api/guides/overview',
+  auth: googleAuth,
+  scopes: [
+    ...googleIdentityScopes,
+    { id: `${CALENDAR}.readonly`, description: 'See and download any calendar the user can access.' },
+    { id: `${CALENDAR}.events.readonly`, description: 'View events on all calendars.' },
+    { id: `${CALENDAR}.events`, description: 'View and edit events on all calendars.' },
+    { id: CALENDAR, description: 'See, edit, share and permanently delete all calendars.' },
+  ],
+  scopePolicy: {
+    internal: {
+      'calendar.read': [`${CALENDAR}.readonly`],
+      'events.read': [`${CALENDAR}.events.readonly`],
+      'events.write': [`${CALENDAR}.events`],
+    },
+    overBroad: {
+      [CALENDAR]: {
+        suggest: [`${CALENDAR}.readonly`, `${CALENDAR}.events`],
+        reason: 'grants sharing and permanent deletion of every calendar',
+      },
+    },
+  },
+  api: { baseUrl: 'https://www.googleapis.com/calendar/v3', ...googleApi },
+  webhooks: {
+    scheme: 'google_channel_token',
+    // The token given at events.watch comes back on every message; the channel id finds the connection.
+    routing: { header: 'X-Goog-Channel-ID', idKind: 'channel' },
+    deliveryId: { header: 'X-Goog-Message-Number' },
+    eventType: { header: 'X-Goog-Resource-State' },
+    docsUrl: 'https://developers.google.com/calendar/api/guides/push',
+    notes: [
+      'Channels expire and must be renewed with a new watch call; the first message of a channel has state "sync".',
+    ],
+  },
+});

@@ -1,0 +1,107 @@
+import { defineManifest } from '../sdk/manifest.js';
+
+/**
+ * Jira Cloud through Atlassian OAuth 2.0 (3LO). Sources:
+ * - 3LO flow, audience/prompt, cloudId and accessible-resources:
+ *   https://developer.atlassian.com/cloud/jira/platform/oauth-2-3lo-apps/
+ * - Rotating refresh tokens (single use; 90-day inactivity and 365-day absolute expiry):
+ *   https://community.developer.atlassian.com/t/refresh-token-expire-after-36000-seconds/60806/2
+ * - Webhook secret and X-Hub-Signature:
+ *   https://confluence.atlassian.com/adminjiraserver/managing-webhooks-938846912.html and
+ *   https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-webhooks/
+ */
+export const jiraManifest = defineManifest({
+  id: 'jira',
+  displayName: 'Jira',
+  categories: ['ticketing', 'project-management'],
+  docsUrl: 'https://developer.atlassian.com/cloud/jira/platform/oauth-2-3lo-apps/',
+  auth: {
+    mode: 'oauth2',
+    authorizationUrl: 'https://auth.atlassian.com/authorize',
+    tokenUrl: 'https://auth.atlassian.com/oauth/token',
+    // The 3LO docs describe no code_challenge parameter; PKCE stays off until Atlassian documents it.
+    pkce: false,
+    scopeSeparator: ' ',
+    clientAuth: 'client_secret_post',
+    // audience is mandatory; prompt=consent makes the site picker appear again on reconnect.
+    authorizationParams: { audience: 'api.atlassian.com', prompt: 'consent' },
+    tokenResponse: {
+      // Every refresh returns a new refresh token and invalidates the one used: store it first.
+      refreshTokenRotation: 'rotating',
+      notes: [
+        'Refresh tokens expire after 90 days without use and 365 days after the first one was issued.',
+        'The token is not bound to a site: list sites with GET https://api.atlassian.com/oauth/token/accessible-resources and keep the cloudId.',
+      ],
+    },
+    revocation: {
+      kind: 'none',
+      reason:
+        'Atlassian documents no endpoint that revokes a 3LO grant; the user removes the app from their Atlassian account (Connected apps).',
+      docsUrl: 'https://developer.atlassian.com/cloud/jira/platform/oauth-2-3lo-apps/',
+    },
+  },
+  scopes: [
+    {
+      id: 'read:jira-work',
+      description: 'Read project and issue data, search issues, read attachments and worklogs.',
+    },
+    { id: 'write:jira-work', description: 'Create and edit issues, comments, worklogs and attachments.' },
+    { id: 'read:jira-user', description: 'Read user information: usernames, email addresses, avatars.' },
+    { id: 'manage:jira-webhook', description: 'Register and manage Jira webhooks.' },
+    { id: 'manage:jira-project', description: 'Create and edit project settings and project-level objects.' },
+    {
+      id: 'manage:jira-configuration',
+      description: 'Configure Jira settings that require administrator rights.',
+    },
+    { id: 'offline_access', description: 'Get a refresh token so access lasts beyond one hour.' },
+  ],
+  scopePolicy: {
+    internal: {
+      'issues.read': ['read:jira-work'],
+      'issues.write': ['write:jira-work'],
+      'users.read': ['read:jira-user'],
+      'webhooks.manage': ['manage:jira-webhook'],
+    },
+    overBroad: {
+      'manage:jira-configuration': {
+        suggest: ['read:jira-work'],
+        reason: 'grants Jira administration of the whole site',
+      },
+      'manage:jira-project': {
+        suggest: ['read:jira-work', 'write:jira-work'],
+        reason: 'grants editing of project configuration',
+      },
+    },
+    // Without offline_access there is no refresh token and the connection dies after an hour.
+    alwaysRequest: ['offline_access'],
+  },
+  api: {
+    // 3LO tokens only work through the API gateway, never on https://<site>.atlassian.net.
+    baseUrl: 'https://api.atlassian.com/ex/jira/{cloudId}',
+    rateLimit: {
+      limitHeader: 'X-RateLimit-Limit',
+      remainingHeader: 'X-RateLimit-Remaining',
+      resetHeader: 'X-RateLimit-Reset',
+      resetUnit: 'iso8601',
+      retryAfterHeader: 'Retry-After',
+      docsUrl: 'https://developer.atlassian.com/cloud/jira/platform/rate-limiting/',
+    },
+    pagination: { style: 'offset', offsetParam: 'startAt', limitParam: 'maxResults', totalPath: 'total' },
+    notes: ['The newer JQL search endpoint pages with nextPageToken instead of startAt.'],
+  },
+  webhooks: {
+    scheme: 'atlassian',
+    // Webhooks registered with a secret: sha256=hex(HMAC-SHA256(secret, raw body)).
+    signature: { header: 'X-Hub-Signature', encoding: 'hex', prefix: 'sha256=' },
+    secret: { perConnection: true },
+    // Webhooks an OAuth app registers through /rest/api/3/webhook carry a JWT signed with the
+    // client secret in Authorization instead.
+    dynamicWebhookJwt: { header: 'Authorization', algorithm: 'HS256' },
+    deliveryId: { header: 'X-Atlassian-Webhook-Identifier' },
+    eventType: { bodyPath: 'webhookEvent' },
+    docsUrl: 'https://developer.atlassian.com/cloud/jira/platform/webhooks/',
+    notes: [
+      'Deliveries name the site only through URLs (issue.self), so they arrive on the per-connection route.',
+    ],
+  },
+});

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { apiSchema, resourceSchema } from './api.js';
+import { authSchema } from './auth.js';
+import { kebabId, note, url } from './primitives.js';
+import { scopePolicySchema, scopeSchema } from './scopes.js';
+import { webhookSchema } from './webhooks.js';
+
+/** The manifest's fields before cross-field checks and derived values (see ../manifest.ts). */
+export const manifestObjectSchema = z.strictObject({
+  id: kebabId,
+  displayName: z.string().min(1),
+  categories: z.array(kebabId).min(1),
+  docsUrl: url.optional(),
+  auth: authSchema,
+  scopes: z.array(scopeSchema),
+  scopePolicy: scopePolicySchema.prefault({}),
+  api: apiSchema,
+  webhooks: webhookSchema.optional(),
+  resources: z.array(resourceSchema).default([]),
+  /** Declared or derived: webhooks from `webhooks`, sync from `resources`, actions default false. */
+  capabilities: z
+    .strictObject({
+      webhooks: z.boolean().optional(),
+      sync: z.boolean().optional(),
+      actions: z.boolean().optional(),
+    })
+    .default({}),
+  notes: z.array(note).default([]),
+});
+
+export type ManifestObject = z.output<typeof manifestObjectSchema>;
