@@ -101,6 +101,10 @@ const envSchema = z
       blankAsUndefined,
       z.enum(['development', 'production', 'test']).default('development'),
     ),
+    SWITCHBOARD_GRAPHQL_INTROSPECTION: z.preprocess(
+      blankAsUndefined,
+      z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
+    ),
     SWITCHBOARD_STARTUP_TIMEOUT_SECONDS: z.preprocess(
       blankAsUndefined,
       z.coerce.number({ message: 'must be a number' }).positive('must be positive').default(30),
@@ -141,6 +145,8 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
   nodeEnv: 'development' | 'production' | 'test';
   startupTimeoutMs: number;
+  /** Introspection and GraphiQL: on outside production unless turned off, off in production unless turned on. */
+  graphqlIntrospection: boolean;
 }
 
 export class ConfigError extends Error {
@@ -203,6 +209,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     nodeEnv: e.NODE_ENV,
     startupTimeoutMs: e.SWITCHBOARD_STARTUP_TIMEOUT_SECONDS * 1000,
+    graphqlIntrospection: e.SWITCHBOARD_GRAPHQL_INTROSPECTION
+      ? e.SWITCHBOARD_GRAPHQL_INTROSPECTION === 'true'
+      : e.NODE_ENV !== 'production',
   };
 }
 

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from './config.js';
-import { createServer } from './http/server.js';
+import { createApp } from './http/app.js';
 import { createLogger } from './platform/logger.js';
 import { createRuntime } from './runtime.js';
 import { StartupError } from './startup.js';
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     process.stderr.write(`Switchboard cannot start:\n  - ${error.variable}: ${error.message}\n`);
     process.exit(error.variable === 'DATA_DIR' ? EXIT_CONFIG : EXIT_UNAVAILABLE);
   }
-  const server = await createServer({ logger, readiness: runtime.readiness });
+  const server = await createApp(runtime);
   await server.listen({ port: config.port, host: config.host });
   const address = server.server.address();
   const boundPort = typeof address === 'object' && address ? address.port : config.port;
@@ -35,7 +35,8 @@ async function main(): Promise<void> {
     [
       `Switchboard listening on ${url}`,
       ...runtime.describe().map((line) => `  ${line}`),
-      `  health: ${url}/healthz  ${url}/readyz`,
+      `  graphql: ${url}/graphql (websocket: ${url.replace('http', 'ws')}/graphql)`,
+      `  health:  ${url}/healthz  ${url}/readyz  ${url}/metrics`,
       '',
     ].join('\n'),
   );

@@ -1,11 +1,14 @@
+import { type Authenticator, createAuthenticator } from './auth/authenticate.js';
 import type { Config } from './config.js';
+import { ProviderCatalog } from './connectors/catalog.js';
 import { BadUserInputError } from './errors.js';
 import type { EventStore } from './eventstore/port.js';
 import { createPgliteEventStore, createPostgresEventStore } from './eventstore/sql/index.js';
 import type { ReadinessCheck } from './http/health.js';
 import { createMemoryPlatform, createRedisPlatform, type Platform } from './platform/index.js';
 import type { Logger } from './platform/logger.js';
-import { createProjectionRunner, type ProjectionRunner } from './projections/index.js';
+import { ALL_PROJECTIONS, createProjectionRunner, type ProjectionRunner } from './projections/index.js';
+import { liveFeedProjection } from './projections/live-feed.js';
 import { type DataDirLock, lockDataDir } from './readmodels/data-dir-lock.js';
 import { openReadModels, type ReadModels } from './readmodels/database.js';
 import { DataDirLockedError, MigrationFailedError } from './readmodels/errors.js';
@@ -22,6 +25,8 @@ export interface Runtime {
   readModels: ReadModels;
   platform: Platform;
   projections: ProjectionRunner;
+  catalog: ProviderCatalog;
+  authenticator: Authenticator;
   readiness: ReadinessCheck[];
   /** A one-paragraph description of the adapters chosen, printed at startup. */
   describe(): string[];
@@ -95,6 +100,15 @@ export async function createRuntime(
           : error;
       });
     }
+    // The providers file is configuration: a bad one stops startup before anything is opened.
+    const catalog = await ProviderCatalog.load(config.providersFile ?? undefined).catch((error) => {
+      throw new StartupError('SWITCHBOARD_PROVIDERS_FILE', (error as Error).message, { cause: error });
+    });
+    const authenticator = createAuthenticator({
+      operatorTokens: config.operatorTokens,
+      oidc: config.oidc,
+      logger,
+    });
     const eventStore = await openEventStore(config, logger, deadline);
     opened.push(eventStore);
     const readModelsTarget = config.readModels;
@@ -111,7 +125,19 @@ export async function createRuntime(
     opened.push(readModels);
     const platform = await openPlatform(config, logger, deadline);
     opened.push(platform);
-    const projections = createProjectionRunner({ eventStore, readModels, logger });
+    // The live feed publishes after the read models commit; it waits on the runner it belongs to.
+    let runner: ProjectionRunner | undefined;
+    const liveFeed = liveFeedProjection({
+      pubsub: platform.pubsub,
+      waitFor: (position) => runner!.waitFor(position, { timeoutMs: 30_000 }),
+    });
+    const projections = createProjectionRunner({
+      eventStore,
+      readModels,
+      logger,
+      projections: [...ALL_PROJECTIONS, liveFeed],
+    });
+    runner = projections;
     if (options.runProjections !== false) {
       await projections.start();
       opened.push({ close: () => projections.stop() });
@@ -137,6 +163,8 @@ export async function createRuntime(
       readModels,
       platform,
       projections,
+      catalog,
+      authenticator,
       readiness,
       describe: () => describeRuntime(config),
       async close() {

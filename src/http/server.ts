@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../platform/logger.js';
 import { type ReadinessCheck, registerHealthRoutes } from './health.js';
@@ -18,6 +19,8 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     // Behind a load balancer the request id comes from it when present.
     requestIdHeader: 'x-request-id',
+    // Unique across instances, so a request id quoted by a client finds one set of log lines.
+    genReqId: () => randomUUID(),
   });
   registerProblemHandlers(app);
   registerHealthRoutes(app, options.readiness);

@@ -164,6 +164,11 @@ export class ProjectionWorker {
     this.position = upto;
     this.progressed = true;
     this.context.onAdvance(this.projection.name, upto);
+    if (this.projection.afterCommit && events.length > 0) {
+      await this.projection.afterCommit(events).catch((error: unknown) => {
+        this.context.logger.warn({ projection: this.projection.name, err: error }, 'afterCommit failed');
+      });
+    }
   }
 
   /**

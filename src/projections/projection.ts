@@ -25,4 +25,10 @@ export interface Projection {
   /** Tables this projection alone writes: rebuild empties them, verify compares them. */
   readonly tables: readonly ProjectionTable[];
   apply(events: readonly RecordedEvent[], tx: ProjectionTx): Promise<void>;
+  /**
+   * Runs after the batch (and its checkpoint) committed: the place to tell live subscribers.
+   * Best effort: a failure is logged and the projection goes on, because the read model is the
+   * truth and a subscriber that missed a message can read it again.
+   */
+  afterCommit?(events: readonly RecordedEvent[]): Promise<void>;
 }

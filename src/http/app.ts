@@ -1,0 +1,39 @@
+import type { FastifyInstance } from 'fastify';
+import type { Runtime } from '../runtime.js';
+import { type GraphQLLimits, registerGraphQL } from './graphql.js';
+import { createMetricsRegistry, registerMetricsRoute } from './metrics.js';
+import { createServer } from './server.js';
+
+export interface AppOptions {
+  limits?: Partial<GraphQLLimits>;
+  /** Maximum request body in bytes (default 1 MiB). */
+  bodyLimit?: number;
+}
+
+/** The whole HTTP surface over a runtime: health, metrics, GraphQL over HTTP and websockets. */
+export async function createApp(runtime: Runtime, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = await createServer({
+    logger: runtime.logger,
+    readiness: runtime.readiness,
+    bodyLimit: options.bodyLimit,
+  });
+  const registry = createMetricsRegistry();
+  registerMetricsRoute(app, registry);
+  await registerGraphQL(app, {
+    services: {
+      eventStore: runtime.eventStore,
+      prisma: runtime.readModels.prisma,
+      projections: runtime.projections,
+      platform: runtime.platform,
+      catalog: runtime.catalog,
+      logger: runtime.logger,
+      readYourWritesTimeoutMs: 5000,
+    },
+    authenticator: runtime.authenticator,
+    registry,
+    graphiql: runtime.config.graphqlIntrospection,
+    introspection: runtime.config.graphqlIntrospection,
+    limits: options.limits,
+  });
+  return app;
+}

@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
+import { costLimitPlugin } from '@escape.tech/graphql-armor-cost-limit';
+import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
+import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
+import websocket from '@fastify/websocket';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type ExecutionArgs, GraphQLError } from 'graphql';
+import { CloseCode } from 'graphql-ws';
+import { makeHandler } from 'graphql-ws/use/@fastify/websocket';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import type { Registry } from 'prom-client';
+import type { Authenticator } from '../auth/authenticate.js';
+import type { Principal } from '../auth/principal.js';
+import { SwitchboardError } from '../errors.js';
+import { type ApiServices, createContext, type GraphQLContext } from '../resolvers/context.js';
+import { schema } from '../resolvers/index.js';
+import { createMaskError } from './graphql-errors.js';
+import { useRequestIdOnErrors } from './request-id-plugin.js';
+
+export interface GraphQLOptions {
+  services: ApiServices;
+  authenticator: Authenticator;
+  registry: Registry;
+  /** GraphiQL and introspection; off in production unless asked for. */
+  graphiql: boolean;
+  introspection: boolean;
+  limits?: Partial<GraphQLLimits>;
+}
+
+export interface GraphQLLimits {
+  maxDepth: number;
+  maxCost: number;
+  maxAliases: number;
+  maxDirectives: number;
+  maxTokens: number;
+  maxBatch: number;
+}
+
+export const DEFAULT_LIMITS: GraphQLLimits = {
+  maxDepth: 12,
+  maxCost: 5000,
+  maxAliases: 15,
+  maxDirectives: 25,
+  maxTokens: 2000,
+  maxBatch: 10,
+};
+
+/** What Yoga receives per request: from Fastify over HTTP, from graphql-ws over a websocket. */
+interface ServerContext {
+  req?: FastifyRequest;
+  reply?: FastifyReply;
+  /** Set by the websocket connection after connection_init. */
+  ws?: { principal: Principal | null; tenantId: string | undefined; connectionId: string };
+}
+
+const header = (request: Request, name: string) => request.headers.get(name) ?? undefined;
+
+function createServerYoga(options: GraphQLOptions): YogaServerInstance<ServerContext, GraphQLContext> {
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const logger = options.services.logger;
+  return createYoga<ServerContext, GraphQLContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    graphiql: options.graphiql ? { subscriptionsProtocol: 'WS' } : false,
+    landingPage: false,
+    batching: { limit: limits.maxBatch },
+    maskedErrors: { maskError: createMaskError(logger) },
+    // Yoga reports every error a client caused at its error level; the ones that matter to an
+    // operator (unexpected ones) are logged by maskError with the request id.
+    logging: {
+      debug: (...args) => logger.debug(args.map(String).join(' ')),
+      info: (...args) => logger.debug(args.map(String).join(' ')),
+      warn: (...args) => logger.warn(args.map(String).join(' ')),
+      error: (...args) => logger.debug(args.map(String).join(' ')),
+    },
+    plugins: [
+      useRequestIdOnErrors(),
+      maxDepthPlugin({ n: limits.maxDepth, propagateOnRejection: true }),
+      costLimitPlugin({ maxCost: limits.maxCost, propagateOnRejection: true }),
+      maxAliasesPlugin({ n: limits.maxAliases, propagateOnRejection: true }),
+      maxDirectivesPlugin({ n: limits.maxDirectives, propagateOnRejection: true }),
+      maxTokensPlugin({ n: limits.maxTokens, propagateOnRejection: true }),
+      // Without introspection, "Did you mean …?" would leak the schema field by field.
+      ...(options.introspection ? [] : [blockFieldSuggestionsPlugin(), useDisableIntrospection()]),
+      usePrometheus({
+        registry: options.registry,
+        metrics: {
+          graphql_envelop_request_duration: true,
+          graphql_envelop_phase_execute: true,
+          graphql_envelop_error_result: true,
+        },
+      }),
+    ],
+    context: async (initial): Promise<GraphQLContext> => {
+      if (initial.ws) {
+        return createContext(options.services, {
+          requestId: `${initial.ws.connectionId}:${randomUUID().slice(0, 8)}`,
+          principal: initial.ws.principal,
+          requestedTenantId: initial.ws.tenantId,
+        });
+      }
+      const requestId = initial.req?.id ?? randomUUID();
+      try {
+        const principal = await options.authenticator.authenticate(header(initial.request, 'authorization'));
+        return createContext(options.services, {
+          requestId,
+          principal,
+          requestedTenantId: header(initial.request, 'x-tenant-id'),
+        });
+      } catch (error) {
+        if (error instanceof SwitchboardError && error.expose) {
+          throw new GraphQLError(error.message, {
+            extensions: { code: error.code, requestId, http: { status: error.status } },
+          });
+        }
+        throw error;
+      }
+    },
+  });
+}
+
+/** Mounts Yoga at /graphql (GET, POST) and graphql-ws on the same port and path. */
+export async function registerGraphQL(
+  app: FastifyInstance,
+  options: GraphQLOptions,
+): Promise<YogaServerInstance<ServerContext, GraphQLContext>> {
+  const yoga = createServerYoga(options);
+  await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
+
+  const wsHandler = makeHandler<Record<string, unknown>, { state: ServerContext['ws'] }>({
+    // Authentication happens once, at connection_init: 4401 without valid credentials, 4403 for a
+    // tenant the credentials may not use.
+    onConnect: async (ctx) => {
+      const params = ctx.connectionParams ?? {};
+      const authorization = typeof params.authorization === 'string' ? params.authorization : undefined;
+      const tenantId = typeof params.tenantId === 'string' ? params.tenantId : undefined;
+      let principal: Principal | null;
+      try {
+        principal = await options.authenticator.authenticate(authorization);
+      } catch {
+        ctx.extra.socket.close(CloseCode.Unauthorized, 'Unauthorized');
+        return false;
+      }
+      if (!principal) {
+        ctx.extra.socket.close(CloseCode.Unauthorized, 'Unauthorized');
+        return false;
+      }
+      if (principal.kind === 'jwt' && principal.tenantId && tenantId && principal.tenantId !== tenantId) {
+        ctx.extra.socket.close(CloseCode.Forbidden, 'Forbidden');
+        return false;
+      }
+      ctx.extra.state = { principal, tenantId, connectionId: ctx.extra.request.id };
+      return true;
+    },
+    onSubscribe: async (ctx, _id, payload) => {
+      const {
+        schema: enveloped,
+        execute,
+        subscribe,
+        contextFactory,
+        parse,
+        validate,
+      } = yoga.getEnveloped({
+        ws: ctx.extra.state,
+        params: payload,
+      } as ServerContext);
+      let document: ReturnType<typeof parse>;
+      try {
+        document = parse(payload.query);
+      } catch (error) {
+        return [error as GraphQLError];
+      }
+      const errors = validate(enveloped, document);
+      if (errors.length > 0) return errors;
+      const args: ExecutionArgs & { rootValue: { execute: typeof execute; subscribe: typeof subscribe } } = {
+        schema: enveloped,
+        document,
+        operationName: payload.operationName,
+        variableValues: payload.variables,
+        contextValue: await contextFactory(),
+        rootValue: { execute, subscribe },
+      };
+      return args;
+    },
+    execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
+    subscribe: (args) =>
+      (args.rootValue as { subscribe: (a: ExecutionArgs) => unknown }).subscribe(args) as never,
+  });
+
+  const httpHandler = async (request: FastifyRequest, reply: FastifyReply) => {
+    const response = await yoga.handleNodeRequestAndResponse(request, reply, { req: request, reply });
+    reply.header('x-request-id', request.id);
+    for (const [key, value] of response.headers) reply.header(key, value);
+    reply.status(response.status);
+    reply.send(response.body);
+    return reply;
+  };
+  // @fastify/websocket takes the upgrade on the GET route; plain GETs (queries, GraphiQL) go to Yoga.
+  app.route({ url: '/graphql', method: 'GET', handler: httpHandler, wsHandler });
+  app.route({ url: '/graphql', method: ['POST', 'OPTIONS'], handler: httpHandler });
+  return yoga;
+}

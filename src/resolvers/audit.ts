@@ -1,0 +1,160 @@
+import { type ResolveCursorConnectionArgs, resolveCursorConnection } from '@pothos/plugin-relay';
+import { ForbiddenError } from '../auth/errors.js';
+import { BadUserInputError } from '../errors.js';
+import type { RecordedEvent } from '../events/envelope.js';
+import { parseStreamName, tenantStreamPrefixes } from '../events/streams.js';
+import type { EventFilter } from '../eventstore/port.js';
+import { tenantEventsTopic } from '../projections/live-feed.js';
+import { builder } from './builder.js';
+
+/** An event as auditors see it. Secrets are never in events in plaintext, so data is shown whole. */
+type AuditEventShape = Omit<RecordedEvent, 'recordedAt'> & { recordedAt: Date | string };
+
+const EventMetadataType = builder.objectRef<RecordedEvent['metadata']>('EventMetadata').implement({
+  fields: (t) => ({
+    tenantId: t.exposeID('tenantId'),
+    correlationId: t.exposeString('correlationId'),
+    causationId: t.exposeString('causationId', { nullable: true }),
+    actor: t.exposeString('actor'),
+    schemaVersion: t.exposeInt('schemaVersion'),
+  }),
+});
+
+export const AuditEvent = builder.objectRef<AuditEventShape>('AuditEvent').implement({
+  description: 'A fact in the event log.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    type: t.exposeString('type'),
+    stream: t.exposeString('stream'),
+    revision: t.int({
+      description: 'Position within the stream; the first event is 0.',
+      resolve: (e) => Number(e.revision),
+    }),
+    position: t.field({
+      type: 'BigInt',
+      description: 'Position in the global log.',
+      resolve: (e) => e.position,
+    }),
+    time: t.field({ type: 'DateTime', resolve: (e) => e.recordedAt }),
+    data: t.field({ type: 'JSON', resolve: (e) => e.data }),
+    metadata: t.field({ type: EventMetadataType, resolve: (e) => e.metadata }),
+  }),
+});
+
+async function take(iterable: AsyncIterable<RecordedEvent>, until: (event: RecordedEvent) => boolean) {
+  const events: RecordedEvent[] = [];
+  for await (const event of iterable) {
+    if (until(event)) break;
+    events.push(event);
+  }
+  return events;
+}
+
+const cursorNumber = (cursor: string | undefined, name: string): bigint | undefined => {
+  if (cursor === undefined) return undefined;
+  if (!/^\d{1,20}$/.test(cursor)) throw new BadUserInputError(`Invalid cursor in ${name}`);
+  return BigInt(cursor);
+};
+
+builder.queryFields((t) => ({
+  streamEvents: t.connection({
+    type: AuditEvent,
+    description: "One of the current tenant's streams, oldest first (audit:read).",
+    authScopes: { permission: 'audit:read' },
+    args: {
+      stream: t.arg.string({ required: true }),
+      fromRevision: t.arg.int({ required: false, description: 'Start at this revision (inclusive).' }),
+    },
+    resolve: async (_root, args, context) => {
+      const tenantId = await context.tenantId();
+      // Decided on the name alone, so the answer says nothing about whether another tenant's stream exists.
+      if (parseStreamName(args.stream)?.tenantId !== tenantId) {
+        throw new ForbiddenError('The stream does not belong to the current tenant');
+      }
+      if (args.fromRevision !== null && args.fromRevision !== undefined && args.fromRevision < 0) {
+        throw new BadUserInputError('fromRevision must be 0 or more');
+      }
+      return resolveCursorConnection(
+        { args, toCursor: (event: RecordedEvent) => String(event.revision), defaultSize: 50, maxSize: 500 },
+        async ({ before, after, limit, inverted }: ResolveCursorConnectionArgs) => {
+          const afterRevision = cursorNumber(after, 'after');
+          const beforeRevision = cursorNumber(before, 'before');
+          if (inverted) {
+            const from = beforeRevision === undefined ? undefined : beforeRevision - 1n;
+            if (from !== undefined && from < 0n) return [];
+            const read = context.eventStore.readStream(args.stream, {
+              direction: 'backwards',
+              fromRevision: from,
+              maxCount: limit,
+            });
+            return take(read, (event) => afterRevision !== undefined && event.revision <= afterRevision);
+          }
+          const from = afterRevision !== undefined ? afterRevision + 1n : BigInt(args.fromRevision ?? 0);
+          const read = context.eventStore.readStream(args.stream, { fromRevision: from, maxCount: limit });
+          return take(read, (event) => beforeRevision !== undefined && event.revision >= beforeRevision);
+        },
+      );
+    },
+  }),
+  auditLog: t.connection({
+    type: AuditEvent,
+    description: 'Every event of the current tenant, newest first (audit:read).',
+    authScopes: { permission: 'audit:read' },
+    args: { types: t.arg.stringList({ required: false }) },
+    resolve: async (_root, args, context) => {
+      const tenantId = await context.tenantId();
+      const filter: EventFilter = {
+        streamPrefixes: tenantStreamPrefixes(tenantId),
+        eventTypes: args.types ?? undefined,
+      };
+      return resolveCursorConnection(
+        { args, toCursor: (event: RecordedEvent) => String(event.position), defaultSize: 50, maxSize: 500 },
+        async ({ before, after, limit, inverted }: ResolveCursorConnectionArgs) => {
+          // Newest first: "after" a cursor means older than it.
+          const older = cursorNumber(after, 'after');
+          const newer = cursorNumber(before, 'before');
+          if (inverted) {
+            const read = context.eventStore.readAll({
+              direction: 'forwards',
+              after: newer,
+              maxCount: limit,
+              filter,
+            });
+            return take(read, (event) => older !== undefined && event.position >= older);
+          }
+          const read = context.eventStore.readAll({
+            direction: 'backwards',
+            after: older,
+            maxCount: limit,
+            filter,
+          });
+          return take(read, (event) => newer !== undefined && event.position <= newer);
+        },
+      );
+    },
+  }),
+}));
+
+builder.subscriptionFields((t) => ({
+  tenantEvents: t.field({
+    type: AuditEvent,
+    description:
+      "The current tenant's events, live, each delivered after the read models have applied it (audit:read).",
+    authScopes: { permission: 'audit:read' },
+    args: { types: t.arg.stringList({ required: false }) },
+    subscribe: async function* (_root, args, context) {
+      const tenantId = await context.tenantId();
+      const types = args.types && args.types.length > 0 ? new Set(args.types) : null;
+      const subscription = context.platform.pubsub.subscribe(tenantEventsTopic(tenantId));
+      try {
+        for await (const payload of subscription) {
+          const event = payload as AuditEventShape;
+          if (!types || types.has(event.type)) yield event;
+        }
+      } finally {
+        await subscription.close();
+      }
+    },
+    resolve: (event) => event,
+  }),
+}));

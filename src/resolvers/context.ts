@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import type { Principal } from '../auth/principal.js';
+import { resolveTenant } from '../auth/tenancy.js';
+import type { ProviderCatalog } from '../connectors/catalog.js';
+import { handleCommand } from '../domain/command-handler.js';
+import type { CommandContext, Decider } from '../domain/decider.js';
+import { NotFoundError } from '../errors.js';
+import type { RecordedEvent } from '../events/envelope.js';
+import type { EventStore } from '../eventstore/port.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Platform } from '../platform/index.js';
+import type { Logger } from '../platform/logger.js';
+import type { ProjectionRunner } from '../projections/index.js';
+
+/** What the API needs from the runtime; built once, shared by every request. */
+export interface ApiServices {
+  eventStore: EventStore;
+  prisma: PrismaClient;
+  projections: Pick<ProjectionRunner, 'waitFor'>;
+  platform: Platform;
+  catalog: ProviderCatalog;
+  logger: Logger;
+  /** How long a mutation waits for its projection before answering (read-your-writes). */
+  readYourWritesTimeoutMs: number;
+}
+
+export interface GraphQLContext extends ApiServices {
+  requestId: string;
+  principal: Principal | null;
+  /** X-Tenant-Id (HTTP) or connectionParams.tenantId (websocket), unvalidated. */
+  requestedTenantId: string | undefined;
+  /** The current tenant: validated against the principal and the read model; cached per request. */
+  tenantId(): Promise<string>;
+  /** Decides and appends a command, then waits until the projections have applied it. */
+  execute<State, Command, E extends RecordedEvent>(
+    target: { tenantId: string; stream: string },
+    decider: Decider<State, Command, E>,
+    command: Command,
+  ): Promise<{ state: State; position: bigint | null }>;
+}
+
+export function actorOf(principal: Principal | null): string {
+  if (!principal) return 'anonymous';
+  return principal.kind === 'operator' ? `operator:${principal.id}` : `user:${principal.subject}`;
+}
+
+export function createContext(
+  services: ApiServices,
+  request: { requestId?: string; principal: Principal | null; requestedTenantId: string | undefined },
+): GraphQLContext {
+  const requestId = request.requestId ?? randomUUID();
+  let tenant: Promise<string> | undefined;
+  const context: GraphQLContext = {
+    ...services,
+    logger: services.logger.child({ requestId }),
+    requestId,
+    principal: request.principal,
+    requestedTenantId: request.requestedTenantId,
+    tenantId() {
+      tenant ??= (async () => {
+        const id = resolveTenant(request.principal, request.requestedTenantId);
+        const row = await services.prisma.tenant.findUnique({ where: { id }, select: { status: true } });
+        if (!row || row.status === 'DELETED')
+          throw new NotFoundError('TENANT_NOT_FOUND', `Tenant ${id} does not exist`);
+        return id;
+      })();
+      return tenant;
+    },
+    async execute(target, decider, command) {
+      const commandContext: CommandContext = {
+        now: new Date(),
+        metadata: {
+          tenantId: target.tenantId,
+          correlationId: requestId,
+          causationId: null,
+          actor: actorOf(request.principal),
+        },
+      };
+      const result = await handleCommand(
+        services.eventStore,
+        target.stream,
+        decider,
+        command,
+        commandContext,
+      );
+      if (result.position !== null) {
+        await services.projections.waitFor(result.position, { timeoutMs: services.readYourWritesTimeoutMs });
+      }
+      return { state: result.state, position: result.position };
+    },
+  };
+  return context;
+}
