@@ -10,7 +10,7 @@ const config: CodegenConfig = {
   documents: 'schema/operations/*.graphql',
   generates: {
     'src/generated/graphql.ts': {
-      plugins: ['typescript', 'typescript-operations', 'typed-document-node'],
+      plugins: ['typescript-operations', 'typed-document-node'],
       config: {
         emitLegacyCommonJSImports: false,
         useTypeImports: true,

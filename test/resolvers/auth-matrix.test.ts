@@ -1,0 +1,161 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { PERMISSIONS, type Permission } from '../../src/auth/principal.js';
+import {
+  AuditLogDocument,
+  CurrentTenantDocument,
+  ProviderDocument,
+  ProvidersDocument,
+  RegisterTenantDocument,
+  RenameTenantDocument,
+  StreamEventsDocument,
+  TenantsDocument,
+} from '../../src/generated/graphql.js';
+import { asOperator, bearer, codes, startTestHub, type TestHub } from '../support/hub.js';
+import { type OidcProviderHarness, startOidcProvider } from '../support/oidc-provider.js';
+import { describeWithPostgres } from '../support/services.js';
+
+/**
+ * Every operation against every kind of caller. An operation's rule is one of:
+ * public; tenant (any authenticated caller of the tenant); or a permission (plus the tenant
+ * when the operation is tenant-scoped). Expected codes follow from the rule.
+ */
+type Rule = { public: true } | { tenantScoped: boolean; permission: Permission | null };
+
+interface Operation {
+  name: string;
+  rule: Rule;
+  // biome-ignore lint/suspicious/noExplicitAny: a table of differently typed documents
+  document: TypedDocumentNode<any, any>;
+  variables: (tenantId: string) => Record<string, unknown>;
+}
+
+const OPERATIONS: Operation[] = [
+  { name: 'providers', rule: { public: true }, document: ProvidersDocument, variables: () => ({}) },
+  {
+    name: 'provider',
+    rule: { public: true },
+    document: ProviderDocument,
+    variables: () => ({ id: 'github' }),
+  },
+  {
+    name: 'tenant',
+    rule: { tenantScoped: true, permission: null },
+    document: CurrentTenantDocument,
+    variables: () => ({}),
+  },
+  {
+    name: 'tenants',
+    rule: { tenantScoped: false, permission: 'tenants:admin' },
+    document: TenantsDocument,
+    variables: () => ({ first: 5 }),
+  },
+  {
+    name: 'registerTenant',
+    rule: { tenantScoped: false, permission: 'tenants:admin' },
+    document: RegisterTenantDocument,
+    variables: () => ({ input: { name: 'Matrix Co' } }),
+  },
+  {
+    name: 'renameTenant',
+    rule: { tenantScoped: false, permission: 'tenants:admin' },
+    document: RenameTenantDocument,
+    variables: (tenantId) => ({ input: { id: tenantId, name: `Renamed ${Math.random()}` } }),
+  },
+  {
+    name: 'streamEvents',
+    rule: { tenantScoped: true, permission: 'audit:read' },
+    document: StreamEventsDocument,
+    variables: (tenantId) => ({ stream: `tenant-${tenantId}.profile`, first: 5 }),
+  },
+  {
+    name: 'auditLog',
+    rule: { tenantScoped: true, permission: 'audit:read' },
+    document: AuditLogDocument,
+    variables: () => ({ first: 5 }),
+  },
+];
+
+describeWithPostgres('authorization matrix over every operation (PostgreSQL, oidc-provider)', () => {
+  let hub: TestHub;
+  let idp: OidcProviderHarness;
+  const tenant = 'matrix-a';
+  const other = 'matrix-b';
+
+  beforeAll(async () => {
+    idp = await startOidcProvider({ tenants: [tenant] });
+    hub = await startTestHub({
+      env: { SWITCHBOARD_OIDC_ISSUER: idp.issuer, SWITCHBOARD_OIDC_AUDIENCE: idp.audience },
+    });
+    for (const id of [tenant, other]) {
+      const result = await hub.request(RegisterTenantDocument, { input: { id, name: id } }, asOperator());
+      expect(result.errors).toBeUndefined();
+    }
+  });
+  afterAll(async () => {
+    await hub?.close();
+    await idp?.close();
+  });
+
+  const run = (operation: Operation, headers: Record<string, string>) =>
+    hub.request(operation.document, operation.variables(tenant), headers);
+
+  it('lets anyone read public operations and nobody else in without credentials', async () => {
+    for (const operation of OPERATIONS) {
+      const result = await run(operation, { 'x-tenant-id': tenant });
+      if ('public' in operation.rule) expect(result.errors, operation.name).toBeUndefined();
+      else expect(codes(result), operation.name).toEqual(['UNAUTHENTICATED']);
+    }
+  });
+
+  it('refuses a bad token on every operation, public ones included, with 401', async () => {
+    for (const operation of OPERATIONS) {
+      const result = await run(operation, bearer('not-a-valid-token-at-all-000', tenant));
+      expect(codes(result), operation.name).toEqual(['UNAUTHENTICATED']);
+      expect(result.status, operation.name).toBe(401);
+    }
+  });
+
+  it('lets an operator do everything, and asks for X-Tenant-Id where the operation is tenant-scoped', async () => {
+    for (const operation of OPERATIONS) {
+      expect((await run(operation, asOperator(tenant))).errors, operation.name).toBeUndefined();
+      const withoutTenant = await run(operation, asOperator());
+      const needsTenant = !('public' in operation.rule) && operation.rule.tenantScoped;
+      expect(codes(withoutTenant), operation.name).toEqual(needsTenant ? ['TENANT_HEADER_REQUIRED'] : []);
+    }
+  });
+
+  for (const scope of [null, ...PERMISSIONS]) {
+    it(`gives a JWT with ${scope ? `only ${scope}` : 'no scope'} exactly what that scope allows`, async () => {
+      const token = await idp.tokenFor({ scopes: scope ? [scope] : [] });
+      for (const operation of OPERATIONS) {
+        const result = await run(operation, bearer(token, tenant));
+        const allowed =
+          'public' in operation.rule ||
+          operation.rule.permission === null ||
+          operation.rule.permission === scope;
+        expect(codes(result), `${operation.name} with ${scope}`).toEqual(allowed ? [] : ['FORBIDDEN']);
+      }
+    });
+  }
+
+  it('refuses a JWT bound to one tenant on another tenant', async () => {
+    const token = await idp.tokenFor({ scopes: [...PERMISSIONS], tenantId: tenant });
+    for (const operation of OPERATIONS.filter((o) => !('public' in o.rule) && o.rule.tenantScoped)) {
+      expect((await run(operation, bearer(token, tenant))).errors, operation.name).toBeUndefined();
+      const result = await hub.request(operation.document, operation.variables(other), bearer(token, other));
+      expect(codes(result), operation.name).toEqual(['FORBIDDEN']);
+    }
+    const rename = await hub.request(
+      RenameTenantDocument,
+      { input: { id: other, name: 'Taken over' } },
+      bearer(token, tenant),
+    );
+    expect(codes(rename)).toEqual(['FORBIDDEN']);
+  });
+
+  it('answers TENANT_NOT_FOUND for a tenant that does not exist', async () => {
+    const result = await hub.request(CurrentTenantDocument, {}, asOperator('no-such-tenant'));
+    expect(codes(result)).toEqual(['TENANT_NOT_FOUND']);
+  });
+});
