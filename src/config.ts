@@ -72,6 +72,28 @@ const tokenList = z.preprocess(
     .optional(),
 );
 
+const isMasterKey = (value: string) => Buffer.from(value.trim(), 'base64').length === 32;
+
+// Retired-but-still-readable master keys, for rotation. Messages name the entry, never its value.
+const masterKeyList = z.preprocess(
+  blankAsUndefined,
+  z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((key) => key.trim())
+        .filter(Boolean),
+    )
+    .superRefine((keys, context) => {
+      keys.forEach((key, index) => {
+        if (!isMasterKey(key))
+          context.addIssue({ code: 'custom', message: `entry ${index + 1} must be 32 bytes, base64-encoded` });
+      });
+    })
+    .optional(),
+);
+
 const envSchema = z
   .object({
     PORT: port,
@@ -86,11 +108,9 @@ const envSchema = z
     SWITCHBOARD_OIDC_AUDIENCE: z.preprocess(blankAsUndefined, z.string().optional()),
     SWITCHBOARD_MASTER_KEY: z.preprocess(
       blankAsUndefined,
-      z
-        .string()
-        .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
-        .optional(),
+      z.string().refine(isMasterKey, 'must be 32 bytes, base64-encoded').optional(),
     ),
+    SWITCHBOARD_MASTER_KEYS_PREVIOUS: masterKeyList,
     SWITCHBOARD_PUBLIC_URL: urlWithScheme(['https:', 'http:']),
     SWITCHBOARD_PROVIDERS_FILE: z.preprocess(blankAsUndefined, z.string().optional()),
     LOG_LEVEL: z.preprocess(
@@ -140,6 +160,8 @@ export interface Config {
   operatorTokens: string[];
   oidc: { issuer: string; audience: string } | null;
   masterKey: Buffer | null;
+  /** Older master keys that still unwrap data keys until an operator retires them (after rewrapAll). */
+  previousMasterKeys: Buffer[];
   publicUrl: string;
   providersFile: string | null;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -204,6 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? { issuer: e.SWITCHBOARD_OIDC_ISSUER, audience: e.SWITCHBOARD_OIDC_AUDIENCE }
         : null,
     masterKey: e.SWITCHBOARD_MASTER_KEY ? Buffer.from(e.SWITCHBOARD_MASTER_KEY, 'base64') : null,
+    previousMasterKeys: (e.SWITCHBOARD_MASTER_KEYS_PREVIOUS ?? []).map((key) => Buffer.from(key, 'base64')),
     publicUrl: (e.SWITCHBOARD_PUBLIC_URL ?? `http://${displayHost(e.HOST)}:${e.PORT}`).replace(/\/+$/, ''),
     providersFile: e.SWITCHBOARD_PROVIDERS_FILE ? path.resolve(e.SWITCHBOARD_PROVIDERS_FILE) : null,
     logLevel: e.LOG_LEVEL,
