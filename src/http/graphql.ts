@@ -9,7 +9,7 @@ import websocket from '@fastify/websocket';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type ExecutionArgs, GraphQLError } from 'graphql';
+import { type ExecutionArgs, GraphQLError, type ValidationContext } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { makeHandler } from 'graphql-ws/use/@fastify/websocket';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
@@ -60,6 +60,23 @@ interface ServerContext {
 
 const header = (request: Request, name: string) => request.headers.get(name) ?? undefined;
 
+/**
+ * Armor's validation rules either throw (which skips Yoga's validation-error handling, so the
+ * answer would be a 200) or call onReject. Reporting through the validation context makes a
+ * rejected operation an ordinary validation error: 400, with a stable code.
+ */
+const reportAsValidationError = {
+  propagateOnRejection: false,
+  onReject: [
+    (context: ValidationContext | null, error: GraphQLError) =>
+      context?.reportError(
+        new GraphQLError(error.message.replace(/^Syntax Error: /, ''), {
+          extensions: { code: 'QUERY_TOO_COMPLEX' },
+        }),
+      ),
+  ],
+};
+
 function createServerYoga(options: GraphQLOptions): YogaServerInstance<ServerContext, GraphQLContext> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const logger = options.services.logger;
@@ -80,10 +97,11 @@ function createServerYoga(options: GraphQLOptions): YogaServerInstance<ServerCon
     },
     plugins: [
       useRequestIdOnErrors(),
-      maxDepthPlugin({ n: limits.maxDepth, propagateOnRejection: true }),
-      costLimitPlugin({ maxCost: limits.maxCost, propagateOnRejection: true }),
-      maxAliasesPlugin({ n: limits.maxAliases, propagateOnRejection: true }),
-      maxDirectivesPlugin({ n: limits.maxDirectives, propagateOnRejection: true }),
+      maxDepthPlugin({ n: limits.maxDepth, ...reportAsValidationError }),
+      costLimitPlugin({ maxCost: limits.maxCost, ...reportAsValidationError }),
+      maxAliasesPlugin({ n: limits.maxAliases, ...reportAsValidationError }),
+      maxDirectivesPlugin({ n: limits.maxDirectives, ...reportAsValidationError }),
+      // Counted while parsing, before validation exists: a rejection is a parse error (400).
       maxTokensPlugin({ n: limits.maxTokens, propagateOnRejection: true }),
       // Without introspection, "Did you mean …?" would leak the schema field by field.
       ...(options.introspection ? [] : [blockFieldSuggestionsPlugin(), useDisableIntrospection()]),

@@ -11,9 +11,7 @@ describeWithPostgres('GraphQL over HTTP compliance (graphql-http audits, Postgre
   afterAll(async () => hub?.close());
 
   it('passes every graphql-http server audit with zero errors', async () => {
-    const results = await Promise.all(
-      serverAudits({ url: `${hub.url}/graphql` }).map((audit) => audit.fn()),
-    );
+    const results = await Promise.all(serverAudits({ url: `${hub.url}/graphql` }).map((audit) => audit.fn()));
     const errors = results.filter((result) => result.status === 'error');
     expect(errors.map((error) => `${error.name}: ${'reason' in error ? error.reason : ''}`)).toEqual([]);
     const warnings = results.filter((result) => result.status === 'warn');

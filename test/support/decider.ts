@@ -31,7 +31,10 @@ export function given<S, C, E extends RecordedEvent>(
     (current, event, index) =>
       decider.evolve(
         current,
-        recorded({ id: `e${index}`, metadata: { ...testContext().metadata, schemaVersion: 1 }, ...event } as Event, index) as E,
+        recorded(
+          { id: `e${index}`, metadata: { ...testContext().metadata, schemaVersion: 1 }, ...event } as Event,
+          index,
+        ) as E,
       ),
     decider.initialState(),
   );
