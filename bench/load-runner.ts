@@ -1,0 +1,27 @@
+import autocannon from 'autocannon';
+
+/** Child process of bench/load.ts: reads one job on stdin, prints its result as JSON. */
+let input = '';
+for await (const chunk of process.stdin) input += chunk;
+const job = JSON.parse(input) as {
+  target: { url: string; method?: string; headers?: Record<string, string>; body?: string };
+  connections: number;
+  durationSeconds: number;
+};
+const result = await autocannon({
+  url: job.target.url,
+  method: (job.target.method ?? 'GET') as 'GET',
+  headers: job.target.headers,
+  body: job.target.body,
+  connections: job.connections,
+  duration: job.durationSeconds,
+});
+process.stdout.write(
+  JSON.stringify({
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  }),
+);
