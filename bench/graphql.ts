@@ -15,7 +15,10 @@ const OPERATOR = 'bench-operator-token-0123456789';
 const json = { 'content-type': 'application/json' };
 const graphql = (query: string) => JSON.stringify({ query });
 
-async function listen(server: { listen: (port: number, host: string, cb: () => void) => unknown; address: () => unknown }) {
+async function listen(server: {
+  listen: (port: number, host: string, cb: () => void) => unknown;
+  address: () => unknown;
+}) {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 }
@@ -39,14 +42,27 @@ export async function benchGraphQL(log: (line: string) => void): Promise<GraphQL
   await measure('bare Fastify route (GET /hello)', { url: `${fastifyUrl}/hello` });
   await bareFastify.close();
 
-  const yoga = createYoga({ schema: createSchema({ typeDefs: 'type Query { hello: String }' }), logging: false });
+  const yoga = createYoga({
+    schema: createSchema({ typeDefs: 'type Query { hello: String }' }),
+    logging: false,
+  });
   const yogaServer = createServer(yoga);
   const yogaUrl = await listen(yogaServer);
-  await measure('bare Yoga server ({ __typename })', { url: `${yogaUrl}/graphql`, method: 'POST', headers: json, body: graphql('{ __typename }') });
+  await measure('bare Yoga server ({ __typename })', {
+    url: `${yogaUrl}/graphql`,
+    method: 'POST',
+    headers: json,
+    body: graphql('{ __typename }'),
+  });
   yogaServer.close();
 
   const database = await scratchDatabase();
-  const config = loadConfig({ EVENTSTORE_URL: database.url, SWITCHBOARD_OPERATOR_TOKENS: OPERATOR, LOG_LEVEL: 'warn', NODE_ENV: 'production' });
+  const config = loadConfig({
+    EVENTSTORE_URL: database.url,
+    SWITCHBOARD_OPERATOR_TOKENS: OPERATOR,
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+  });
   const runtime = await createRuntime(config, createLogger({ level: 'warn' }));
   const app = await createApp(runtime);
   // Fastify logs every request at info; a benchmark measures the API, not the logger.
@@ -59,7 +75,12 @@ export async function benchGraphQL(log: (line: string) => void): Promise<GraphQL
     body: graphql('mutation { registerTenant(input: { id: "bench", name: "Bench" }) { id } }'),
   });
   try {
-    await measure('Switchboard { providers { id } }', { url: `${url}/graphql`, method: 'POST', headers: json, body: graphql('{ providers { id } }') });
+    await measure('Switchboard { providers { id } }', {
+      url: `${url}/graphql`,
+      method: 'POST',
+      headers: json,
+      body: graphql('{ providers { id } }'),
+    });
     await measure('Switchboard { tenant { id name } } (operator, X-Tenant-Id)', {
       url: `${url}/graphql`,
       method: 'POST',

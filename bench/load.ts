@@ -22,10 +22,16 @@ const runner = fileURLToPath(new URL('./load-runner.ts', import.meta.url));
  * Runs autocannon in a process of its own, so the load generator does not share an event loop
  * (and a core) with the server under test. Loopback only.
  */
-export function load(target: LoadTarget, options: { connections: number; durationSeconds: number }): Promise<LoadResult> {
-  if (!/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(target.url)) throw new Error('load targets must be on loopback');
+export function load(
+  target: LoadTarget,
+  options: { connections: number; durationSeconds: number },
+): Promise<LoadResult> {
+  if (!/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(target.url))
+    throw new Error('load targets must be on loopback');
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', runner], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', runner], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.on('error', reject);

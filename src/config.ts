@@ -88,7 +88,10 @@ const masterKeyList = z.preprocess(
     .superRefine((keys, context) => {
       keys.forEach((key, index) => {
         if (!isMasterKey(key))
-          context.addIssue({ code: 'custom', message: `entry ${index + 1} must be 32 bytes, base64-encoded` });
+          context.addIssue({
+            code: 'custom',
+            message: `entry ${index + 1} must be 32 bytes, base64-encoded`,
+          });
       });
     })
     .optional(),

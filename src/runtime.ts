@@ -33,8 +33,13 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+/** Retrying cannot fix these: a locked data dir, a failed migration, a malformed connection string. */
 const notRetryable = (error: unknown) =>
-  !(error instanceof DataDirLockedError || error instanceof MigrationFailedError);
+  !(
+    error instanceof DataDirLockedError ||
+    error instanceof MigrationFailedError ||
+    error instanceof BadUserInputError
+  );
 
 async function openEventStore(config: Config, logger: Logger, deadline: number): Promise<EventStore> {
   const target = config.eventStore;
@@ -54,7 +59,13 @@ async function openEventStore(config: Config, logger: Logger, deadline: number):
   // Loaded only when used: the gRPC client is heavy and must not share a process with another ESDB client.
   const { createKurrentDbEventStore } = await import('./eventstore/kurrentdb/index.js');
   return connectWithRetry(
-    { what: 'event store (KurrentDB)', variable: 'EVENTSTORE_URL', deadline, logger },
+    {
+      what: 'event store (KurrentDB)',
+      variable: 'EVENTSTORE_URL',
+      deadline,
+      logger,
+      retryable: notRetryable,
+    },
     async () => {
       const store = createKurrentDbEventStore(target.url);
       try {
@@ -144,15 +155,9 @@ export async function createRuntime(
     }
 
     const readiness: ReadinessCheck[] = [
-      {
-        name: 'eventStore',
-        check: async () => (await eventStore.ping(), { ok: true, detail: { kind: eventStore.kind } }),
-      },
-      {
-        name: 'readModels',
-        check: async () => (await readModels.ping(), { ok: true, detail: { kind: readModels.kind } }),
-      },
-      { name: 'platform', check: async () => (await platform.ping(), { ok: true }) },
+      { name: 'eventStore', check: () => pinged(eventStore, { kind: eventStore.kind }) },
+      { name: 'readModels', check: () => pinged(readModels, { kind: readModels.kind }) },
+      { name: 'platform', check: () => pinged(platform) },
       { name: 'projections', check: () => projections.readiness() },
     ];
     const heldLock = lock;
@@ -178,6 +183,11 @@ export async function createRuntime(
     await lock?.release();
     throw error;
   }
+}
+
+async function pinged(dependency: { ping(): Promise<void> }, detail?: Record<string, unknown>) {
+  await dependency.ping();
+  return { ok: true as const, detail };
 }
 
 function describeRuntime(config: Config): string[] {

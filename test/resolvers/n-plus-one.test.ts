@@ -47,7 +47,7 @@ describeWithPostgres('list queries stay bounded (PostgreSQL)', () => {
     const hundred = await countQueries(async () => {
       result = await hub.request(TenantsDocument, { first: 100 }, asOperator());
     });
-    expect((result?.data as { tenants: { edges: unknown[] } }).tenants.edges).toHaveLength(100);
+    expect((result!.data as { tenants: { edges: unknown[] } }).tenants.edges).toHaveLength(100);
     expect(hundred).toBe(ten);
     expect(hundred).toBeLessThanOrEqual(3);
   });

@@ -41,6 +41,7 @@ export function given<S, C, E extends RecordedEvent>(
   return {
     when(command: C, context = testContext()) {
       return {
+        // biome-ignore lint/suspicious/noThenProperty: given/when/then is how decider specs read (Emmett); nothing awaits this object
         then(expected: Array<{ type: string; data: unknown }>) {
           const events = decider.decide(command, state, context);
           expect(events.map(({ type, data }) => ({ type, data }))).toEqual(expected);
