@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { signalKindSchema } from './kinds.js';
+import { uuidV5 } from './uuid-v5.js';
+
+/** Links a consumer may render: http(s) only, whatever a provider payload says. */
+export const httpUrl = z.url({ protocol: /^https?$/ });
+
+/**
+ * A provider event, normalized: what happened (`kind`), who did it, to what, in one sentence, with
+ * the provider's payload kept whole so nothing is lost by normalizing.
+ *
+ * `actor.bot` marks automation (GitHub `[bot]` senders, Slack bot messages) so consumers can skip
+ * their own echoes without Switchboard dropping anything. `subject.url` is null when the provider
+ * gives no link. `occurredAt` is ISO 8601, like every time in the event store.
+ */
+export const signalSchema = z.object({
+  id: z.uuid(),
+  kind: signalKindSchema,
+  provider: z.string().min(1),
+  connectionId: z.string().min(1),
+  occurredAt: z.iso.datetime({ offset: true }),
+  actor: z.object({ id: z.string().min(1), name: z.string().min(1), bot: z.boolean() }).nullable(),
+  subject: z
+    .object({
+      type: z.string().min(1),
+      id: z.string().min(1),
+      title: z.string(),
+      url: httpUrl.nullable(),
+    })
+    .nullable(),
+  summary: z.string().min(1),
+  payload: z.unknown(),
+});
+
+export type Signal = z.infer<typeof signalSchema>;
+export type SignalActor = NonNullable<Signal['actor']>;
+export type SignalSubject = NonNullable<Signal['subject']>;
+
+/** Namespace for signal ids: a fixed random UUID, so Switchboard's ids collide with no one else's. */
+export const SIGNAL_ID_NAMESPACE = '162e7db6-0ee0-4765-8a6a-aab310e79d05';
+
+/**
+ * The signal's id: UUIDv5 of provider, delivery id and the signal's position in the delivery, so a
+ * replayed delivery produces the same ids and the read model's unique key absorbs it.
+ */
+export function signalId(provider: string, deliveryId: string, index: number): string {
+  // NUL separates the parts: it appears in no provider id or header value, so no two inputs meet.
+  return uuidV5(SIGNAL_ID_NAMESPACE, `${provider}\u0000${deliveryId}\u0000${index}`);
+}
+
+/** Assembles a signal, deriving its id from the delivery (the only way signals are built). */
+export function makeSignal(
+  fields: Omit<Signal, 'id' | 'occurredAt'> & { deliveryId: string; index: number; occurredAt: Date },
+): Signal {
+  const { deliveryId, index, occurredAt, ...signal } = fields;
+  return {
+    id: signalId(fields.provider, deliveryId, index),
+    ...signal,
+    occurredAt: occurredAt.toISOString(),
+  };
+}
