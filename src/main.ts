@@ -7,6 +7,8 @@ import { StartupError } from './startup.js';
 /** Exit codes: 78 (EX_CONFIG) for configuration, 69 (EX_UNAVAILABLE) for an unreachable dependency. */
 const EXIT_CONFIG = 78;
 const EXIT_UNAVAILABLE = 69;
+/** Startup problems an operator fixes in the configuration, not by waiting for a dependency. */
+const CONFIGURATION_VARIABLES = new Set(['DATA_DIR', 'SWITCHBOARD_MASTER_KEY', 'SWITCHBOARD_PROVIDERS_FILE']);
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -24,7 +26,7 @@ async function main(): Promise<void> {
   } catch (error) {
     if (!(error instanceof StartupError)) throw error;
     process.stderr.write(`Switchboard cannot start:\n  - ${error.variable}: ${error.message}\n`);
-    process.exit(error.variable === 'DATA_DIR' ? EXIT_CONFIG : EXIT_UNAVAILABLE);
+    process.exit(CONFIGURATION_VARIABLES.has(error.variable) ? EXIT_CONFIG : EXIT_UNAVAILABLE);
   }
   const server = await createApp(runtime);
   await server.listen({ port: config.port, host: config.host });

@@ -13,6 +13,7 @@ import { type DataDirLock, lockDataDir } from './readmodels/data-dir-lock.js';
 import { openReadModels, type ReadModels } from './readmodels/database.js';
 import { DataDirLockedError, MigrationFailedError } from './readmodels/errors.js';
 import { connectWithRetry, StartupError } from './startup.js';
+import { loadLocalKms, PrismaTenantKeyStore, TokenVault } from './vault/index.js';
 
 /**
  * The composition root: the only place that turns configuration into adapters. Everything else
@@ -27,6 +28,7 @@ export interface Runtime {
   projections: ProjectionRunner;
   catalog: ProviderCatalog;
   authenticator: Authenticator;
+  vault: TokenVault;
   readiness: ReadinessCheck[];
   /** A one-paragraph description of the adapters chosen, printed at startup. */
   describe(): string[];
@@ -120,6 +122,8 @@ export async function createRuntime(
       oidc: config.oidc,
       logger,
     });
+    // Production without a master key refuses to start here, before any database is touched.
+    const kms = await loadLocalKms(config, logger);
     const eventStore = await openEventStore(config, logger, deadline);
     opened.push(eventStore);
     const readModelsTarget = config.readModels;
@@ -134,6 +138,7 @@ export async function createRuntime(
       () => openReadModels({ ...readModelsTarget, logger }),
     );
     opened.push(readModels);
+    const vault = new TokenVault({ kms, keys: new PrismaTenantKeyStore(readModels.prisma) });
     const platform = await openPlatform(config, logger, deadline);
     opened.push(platform);
     // The live feed publishes after the read models commit; it waits on the runner it belongs to.
@@ -170,6 +175,7 @@ export async function createRuntime(
       projections,
       catalog,
       authenticator,
+      vault,
       readiness,
       describe: () => describeRuntime(config),
       async close() {

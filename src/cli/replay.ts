@@ -79,7 +79,11 @@ main().then(
     }
     if (error instanceof StartupError) {
       say(`replay cannot start:\n  - ${error.variable}: ${error.message}`);
-      process.exit(error.variable === 'DATA_DIR' ? 78 : 69);
+      process.exit(
+        ['DATA_DIR', 'SWITCHBOARD_MASTER_KEY', 'SWITCHBOARD_PROVIDERS_FILE'].includes(error.variable)
+          ? 78
+          : 69,
+      );
     }
     say(`replay failed: ${(error as Error)?.stack ?? String(error)}`);
     process.exit(2);

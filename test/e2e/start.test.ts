@@ -6,6 +6,7 @@ import { eventCatalog } from '../../src/events/catalog.js';
 import { TenantRegistered, tenantStream } from '../../src/events/tenant.js';
 import { createPgliteEventStore } from '../../src/eventstore/sql/index.js';
 import { openReadModels } from '../../src/readmodels/database.js';
+import { TEST_MASTER_KEY } from '../support/hub.js';
 import { runHub, startHub } from './process.js';
 
 describe('npm start on the embedded profile', () => {
@@ -76,6 +77,12 @@ describe('npm start on the embedded profile', () => {
 });
 
 describe('startup refuses bad configuration with a report', () => {
+  it('refuses the production profile without a master key (exit 78)', async () => {
+    const hub = runHub({ EVENTSTORE_URL: 'postgres://127.0.0.1:1/none' });
+    expect(await hub.exited).toBe(78);
+    expect(hub.output()).toContain('SWITCHBOARD_MASTER_KEY:');
+  });
+
   it('exits 78 naming every bad variable', async () => {
     const hub = runHub({ EVENTSTORE_URL: 'mysql://db/x', PORT: 'eighty' });
     expect(await hub.exited).toBe(78);
@@ -87,6 +94,7 @@ describe('startup refuses bad configuration with a report', () => {
   it('retries an unreachable database with backoff, then exits 69 naming the variable', async () => {
     const hub = runHub({
       EVENTSTORE_URL: 'postgres://127.0.0.1:1/none',
+      SWITCHBOARD_MASTER_KEY: TEST_MASTER_KEY,
       SWITCHBOARD_STARTUP_TIMEOUT_SECONDS: '1.5',
     });
     expect(await hub.exited).toBe(69);

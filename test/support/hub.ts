@@ -9,6 +9,8 @@ import { createRuntime, type Runtime } from '../../src/runtime.js';
 import { createScratchDatabase } from './services.js';
 
 export const OPERATOR_TOKEN = 'test-operator-token-0123456789';
+/** A fixed 32-byte master key for tests (never a real deployment's). */
+export const TEST_MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
 
 export interface TestHub {
   url: string;
@@ -40,6 +42,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
   const config = loadConfig({
     EVENTSTORE_URL: database.url,
     SWITCHBOARD_OPERATOR_TOKENS: OPERATOR_TOKEN,
+    SWITCHBOARD_MASTER_KEY: TEST_MASTER_KEY,
     LOG_LEVEL: 'silent',
     SWITCHBOARD_STARTUP_TIMEOUT_SECONDS: '5',
     ...options.env,

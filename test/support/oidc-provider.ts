@@ -163,7 +163,7 @@ export async function startOidcProvider(
   )?.properties;
 
   function createProvider(): OidcProviderInstance {
-    const provider = new Provider(issuer, {
+    const configuration = {
       adapter,
       clients: clientMetadata,
       cookies: { keys: cookieKeys },
@@ -200,7 +200,9 @@ export async function startOidcProvider(
           token.resourceServer?.accessTokenTTL ?? ttl,
         ...(configurationOverrides['ttl'] as object | undefined),
       },
-    });
+    };
+    // A suite that enables devInteractions asked for them (OAuth flow tests walk their pages).
+    const provider = withoutWarning('devInteractions is enabled', () => new Provider(issuer, configuration));
     // Only the error itself: the context holds request bodies (client secrets, codes).
     provider.on('server_error', (_context, error) => {
       serverErrors.push(error);
@@ -327,21 +329,37 @@ let loaded: Promise<{ Provider: OidcProviderConstructor; createMemoryAdapter: Ad
  */
 function loadOidcProvider() {
   loaded ??= (async () => {
-    const warn = console.warn;
-    console.warn = (...args: unknown[]) => {
-      if (typeof args[0] === 'string' && args[0].includes('oidc-provider WARNING: Unsupported runtime'))
-        return;
-      warn(...args);
-    };
-    try {
-      // The package ships no types and @types/oidc-provider is not a dependency: importing through
-      // a variable keeps tsc from asking for declarations; the results are typed just above.
-      const providerModule: { default: OidcProviderConstructor } = await import(PROVIDER_MODULE);
-      const adapterModule: { createMemoryAdapter: AdapterFactory } = await import(MEMORY_ADAPTER_MODULE);
-      return { Provider: providerModule.default, createMemoryAdapter: adapterModule.createMemoryAdapter };
-    } finally {
-      console.warn = warn;
-    }
+    // The package ships no types and @types/oidc-provider is not a dependency: importing through
+    // a variable keeps tsc from asking for declarations; the results are typed just above.
+    const providerModule: { default: OidcProviderConstructor } = await withoutWarning(
+      'Unsupported runtime',
+      () => import(PROVIDER_MODULE),
+    );
+    const adapterModule: { createMemoryAdapter: AdapterFactory } = await import(MEMORY_ADAPTER_MODULE);
+    return { Provider: providerModule.default, createMemoryAdapter: adapterModule.createMemoryAdapter };
   })();
   return loaded;
+}
+
+/** Runs `action` with one known oidc-provider warning dropped; every other warning still shows. */
+function withoutWarning<T>(text: string, action: () => T): T {
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (typeof args[0] === 'string' && args[0].includes('oidc-provider WARNING:') && args[0].includes(text))
+      return;
+    warn(...args);
+  };
+  const restore = () => {
+    console.warn = warn;
+  };
+  try {
+    const result = action();
+    if (result instanceof Promise) {
+      result.then(restore, restore);
+    } else restore();
+    return result;
+  } catch (error) {
+    restore();
+    throw error;
+  }
 }
