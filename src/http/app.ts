@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { TenantDirectory } from '../readmodels/tenant-directory.js';
 import type { Runtime } from '../runtime.js';
 import { type GraphQLLimits, registerGraphQL } from './graphql.js';
 import { createMetricsRegistry, registerMetricsRoute } from './metrics.js';
@@ -26,6 +27,7 @@ export async function createApp(runtime: Runtime, options: AppOptions = {}): Pro
       projections: runtime.projections,
       platform: runtime.platform,
       catalog: runtime.catalog,
+      tenants: new TenantDirectory(runtime.readModels.prisma),
       logger: runtime.logger,
       readYourWritesTimeoutMs: 5000,
     },

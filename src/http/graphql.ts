@@ -107,10 +107,24 @@ function createServerYoga(options: GraphQLOptions): YogaServerInstance<ServerCon
       ...(options.introspection ? [] : [blockFieldSuggestionsPlugin(), useDisableIntrospection()]),
       usePrometheus({
         registry: options.registry,
+        // /metrics is a Fastify route; Yoga only ever sees /graphql.
+        endpoint: false,
+        // Per-operation timings and error counts. The plugin's other defaults walk every document
+        // (deprecated-field tracking), keep summaries and per-phase histograms: together they cost
+        // more CPU than the operations they measure.
         metrics: {
           graphql_envelop_request_duration: true,
-          graphql_envelop_phase_execute: true,
           graphql_envelop_error_result: true,
+          graphql_envelop_deprecated_field: false,
+          graphql_envelop_request: false,
+          graphql_envelop_request_time_summary: false,
+          graphql_envelop_phase_parse: false,
+          graphql_envelop_phase_validate: false,
+          graphql_envelop_phase_context: false,
+          graphql_envelop_phase_execute: false,
+          graphql_envelop_phase_subscribe: false,
+          graphql_envelop_schema_change: false,
+          graphql_yoga_http_duration: false,
         },
       }),
     ],

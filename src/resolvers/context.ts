@@ -4,13 +4,13 @@ import { resolveTenant } from '../auth/tenancy.js';
 import type { ProviderCatalog } from '../connectors/catalog.js';
 import { handleCommand } from '../domain/command-handler.js';
 import type { CommandContext, Decider } from '../domain/decider.js';
-import { NotFoundError } from '../errors.js';
 import type { RecordedEvent } from '../events/envelope.js';
 import type { EventStore } from '../eventstore/port.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Platform } from '../platform/index.js';
 import type { Logger } from '../platform/logger.js';
 import type { ProjectionRunner } from '../projections/index.js';
+import type { TenantDirectory } from '../readmodels/tenant-directory.js';
 
 /** What the API needs from the runtime; built once, shared by every request. */
 export interface ApiServices {
@@ -19,6 +19,7 @@ export interface ApiServices {
   projections: Pick<ProjectionRunner, 'waitFor'>;
   platform: Platform;
   catalog: ProviderCatalog;
+  tenants: TenantDirectory;
   logger: Logger;
   /** How long a mutation waits for its projection before answering (read-your-writes). */
   readYourWritesTimeoutMs: number;
@@ -50,18 +51,21 @@ export function createContext(
 ): GraphQLContext {
   const requestId = request.requestId ?? randomUUID();
   let tenant: Promise<string> | undefined;
+  let logger: Logger | undefined;
   const context: GraphQLContext = {
     ...services,
-    logger: services.logger.child({ requestId }),
+    // Most requests never log: build the child logger (and its serialized bindings) on first use.
+    get logger() {
+      logger ??= services.logger.child({ requestId });
+      return logger;
+    },
     requestId,
     principal: request.principal,
     requestedTenantId: request.requestedTenantId,
     tenantId() {
       tenant ??= (async () => {
         const id = resolveTenant(request.principal, request.requestedTenantId);
-        const row = await services.prisma.tenant.findUnique({ where: { id }, select: { status: true } });
-        if (!row || row.status === 'DELETED')
-          throw new NotFoundError('TENANT_NOT_FOUND', `Tenant ${id} does not exist`);
+        await services.tenants.assertActive(id);
         return id;
       })();
       return tenant;
