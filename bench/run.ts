@@ -4,8 +4,10 @@ import path from 'node:path';
 import { createPgliteEventStore, createPostgresEventStore } from '../src/eventstore/sql/index.js';
 import { openReadModels } from '../src/readmodels/database.js';
 import { benchEventStore, type EventStoreFigures } from './eventstore.js';
+import { benchGraphQL, graphqlTable } from './graphql.js';
 import { benchRebuild } from './projections.js';
 import { fmt, machineDescription, scratchDatabase } from './support.js';
+import { benchTokenCheckout, vaultTable } from './vault.js';
 
 /**
  * `npm run bench`: every figure from one run on this machine, printed as one table and written to
@@ -66,6 +68,10 @@ function table(results: Record<string, Figures>): string {
 }
 
 const results = { PGlite: await onPglite(), PostgreSQL: await onPostgres() };
+log('GraphQL over HTTP');
+const graphqlFigures = await benchGraphQL(log);
+log('Token vault');
+const vaultFigures = await benchTokenCheckout({ log });
 const report = [
   '# Benchmark results',
   '',
@@ -76,6 +82,12 @@ const report = [
   '',
   '## Event store',
   table(results),
+  '',
+  '## GraphQL API (PostgreSQL profile, production mode)',
+  graphqlTable(graphqlFigures),
+  '',
+  '## Token vault (decrypt of a sealed token set)',
+  vaultTable(vaultFigures),
   '',
 ].join('\n');
 process.stdout.write(`${report}\n`);

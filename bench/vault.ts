@@ -106,6 +106,17 @@ export async function benchTokenCheckout(
   }
 }
 
+export function vaultTable(figures: VaultFigures): string {
+  return [
+    '| measure | value |',
+    '|---|---:|',
+    `| decrypt p50 / p99, warm key cache | ${figures.decryptP50Us.toFixed(1)} µs / ${figures.decryptP99Us.toFixed(1)} µs |`,
+    `| decrypts/s, one core, sequential | ${fmt(figures.decryptsPerSecond)} |`,
+    `| encrypt p50 | ${figures.encryptP50Us.toFixed(1)} µs |`,
+    `| cold decrypt p50 / p99 (key store read + unwrap + decrypt) | ${figures.coldDecryptP50Ms.toFixed(2)} ms / ${figures.coldDecryptP99Ms.toFixed(2)} ms |`,
+  ].join('\n');
+}
+
 // `npx tsx bench/vault.ts` runs it alone.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const figures = await benchTokenCheckout({ log: (line) => process.stderr.write(`${line}\n`) });
