@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { SwitchboardError } from '../errors.js';
+import { CONNECTION_EVENTS } from './connection.js';
 import type { CallerMetadata, EventDefinition } from './define.js';
 import type { Event, RecordedEvent } from './envelope.js';
+import { INTEGRATION_EVENTS } from './integration.js';
 import { TENANT_EVENTS } from './tenant.js';
 
 /** An event in the log that does not fit its schema: the log is corrupt or a writer is buggy. */
@@ -78,4 +80,4 @@ export class EventCatalog {
   }
 }
 
-export const eventCatalog = new EventCatalog([...TENANT_EVENTS]);
+export const eventCatalog = new EventCatalog([...TENANT_EVENTS, ...CONNECTION_EVENTS, ...INTEGRATION_EVENTS]);

@@ -10,6 +10,7 @@ import { BadUserInputError } from '../errors.js';
 export const STREAM_CATEGORIES = [
   'tenant',
   'connection',
+  'integration',
   'sync',
   'signals',
   'webhooks',
@@ -27,8 +28,15 @@ export const tenantIdSchema = z
 
 const entityIdPattern = /^[A-Za-z0-9][A-Za-z0-9_:-]{0,127}$/;
 
+/**
+ * The reserved scope of facts that belong to no tenant (operator-wide OAuth apps:
+ * `integration-_global.<provider>`). A tenant id must start with a letter or digit, so no tenant
+ * can ever be named this, and no tenant's stream prefixes (`integration-acme.`) select it.
+ */
+export const GLOBAL_SCOPE = '_global';
+
 export function streamName(category: StreamCategory, tenantId: string, entityId: string): string {
-  if (!tenantIdSchema.safeParse(tenantId).success) {
+  if (tenantId !== GLOBAL_SCOPE && !tenantIdSchema.safeParse(tenantId).success) {
     throw new BadUserInputError(`Invalid tenant id: ${JSON.stringify(tenantId)}`);
   }
   if (!entityIdPattern.test(entityId)) {

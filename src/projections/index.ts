@@ -1,9 +1,19 @@
+import { connectionsProjection } from './connections.js';
+import { credentialsProjection } from './credentials.js';
+import { integrationsProjection } from './integrations.js';
 import type { Projection } from './projection.js';
 import { ProjectionRunner, type ProjectionRunnerOptions } from './runner.js';
 import { tenantsProjection } from './tenants.js';
+import { webhookEndpointsProjection } from './webhook-endpoints.js';
 
 /** Every projection the hub runs, in the order rebuilds and verify go through them. */
-export const ALL_PROJECTIONS: readonly Projection[] = [tenantsProjection];
+export const ALL_PROJECTIONS: readonly Projection[] = [
+  tenantsProjection,
+  connectionsProjection,
+  credentialsProjection,
+  integrationsProjection,
+  webhookEndpointsProjection,
+];
 
 /** The runner over ALL_PROJECTIONS unless told otherwise. */
 export function createProjectionRunner(

@@ -1,0 +1,75 @@
+import type { PrismaClient } from '../generated/prisma/client.js';
+import { ConnectionStatus } from '../projections/connections.js';
+import type { Sealed } from '../vault/sealed.js';
+import { fromSealedJson } from './sealed-json.js';
+
+/**
+ * Where the webhook gateway learns how to verify a delivery: the connection's tenant and its
+ * sealed per-connection signing secret (decrypt with `vault.decrypt(tenantId, connectionId, secret)`;
+ * null while none is configured). Null for an unknown or revoked connection or one of another
+ * provider: the gateway answers 404 alike, so a caller learns nothing about which connections exist.
+ */
+export interface WebhookTarget {
+  tenantId: string;
+  connectionId: string;
+  provider: string;
+  secret: Sealed | null;
+}
+
+export interface WebhookTargets {
+  /** `POST /webhooks/:provider/:connectionId`. */
+  byConnection(provider: string, connectionId: string): Promise<WebhookTarget | null>;
+  /**
+   * `POST /webhooks/:provider`: the live connection whose provider account id (from the OAuth
+   * installation: a team, site, installation ...) is `routingId`; the most recently created wins.
+   */
+  byRoutingId(provider: string, routingId: string): Promise<WebhookTarget | null>;
+}
+
+const LIVE = [ConnectionStatus.ACTIVE, ConnectionStatus.REAUTH_REQUIRED];
+
+/** The port over the connections and webhook_endpoints read models (indexed lookups only). */
+export function prismaWebhookTargets(prisma: PrismaClient): WebhookTargets {
+  const target = async (row: { id: string; tenantId: string; provider: string }): Promise<WebhookTarget> => {
+    const endpoint = await prisma.webhookEndpoint.findUnique({
+      where: { connectionId: row.id },
+      select: { secret: true },
+    });
+    return {
+      tenantId: row.tenantId,
+      connectionId: row.id,
+      provider: row.provider,
+      secret: fromSealedJson(endpoint?.secret),
+    };
+  };
+  return {
+    async byConnection(provider, connectionId) {
+      const endpoint = await prisma.webhookEndpoint.findUnique({ where: { connectionId } });
+      // The endpoint row exists exactly while the connection is live and has (or is) a webhook.
+      if (endpoint) {
+        if (endpoint.provider !== provider) return null;
+        return {
+          tenantId: endpoint.tenantId,
+          connectionId,
+          provider,
+          secret: fromSealedJson(endpoint.secret),
+        };
+      }
+      const row = await prisma.connection.findUnique({
+        where: { id: connectionId },
+        select: { id: true, tenantId: true, provider: true, status: true },
+      });
+      if (!row || row.provider !== provider || !LIVE.includes(row.status as (typeof LIVE)[number]))
+        return null;
+      return { tenantId: row.tenantId, connectionId, provider, secret: null };
+    },
+    async byRoutingId(provider, routingId) {
+      const row = await prisma.connection.findFirst({
+        where: { provider, accountId: routingId, status: { in: LIVE } },
+        orderBy: { createdAt: 'desc' },
+        select: { id: true, tenantId: true, provider: true },
+      });
+      return row ? target(row) : null;
+    },
+  };
+}
