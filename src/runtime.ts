@@ -1,5 +1,6 @@
 import { type Authenticator, createAuthenticator } from './auth/authenticate.js';
 import type { Config } from './config.js';
+import { type ConnectionServices, createConnectionServices } from './connections/index.js';
 import { ProviderCatalog } from './connectors/catalog.js';
 import { BadUserInputError } from './errors.js';
 import type { EventStore } from './eventstore/port.js';
@@ -29,6 +30,8 @@ export interface Runtime {
   catalog: ProviderCatalog;
   authenticator: Authenticator;
   vault: TokenVault;
+  /** OAuth broker, token checkout and refresh, revocation, tenant deletion (src/connections). */
+  connections: ConnectionServices;
   readiness: ReadinessCheck[];
   /** A one-paragraph description of the adapters chosen, printed at startup. */
   describe(): string[];
@@ -94,6 +97,10 @@ async function openPlatform(config: Config, logger: Logger, deadline: number): P
 export interface RuntimeOptions {
   /** Start the projection runner (default). The replay CLI's verify reads only. */
   runProjections?: boolean;
+  /** Run the proactive token refresher (default: when projections run). */
+  runTokenRefresher?: boolean;
+  /** Scan interval of the proactive token refresher (default 15 s). */
+  tokenRefreshIntervalMs?: number;
 }
 
 export async function createRuntime(
@@ -159,6 +166,29 @@ export async function createRuntime(
       opened.push({ close: () => projections.stop() });
     }
 
+    const connections = createConnectionServices(
+      {
+        eventStore,
+        prisma: readModels.prisma,
+        vault,
+        catalog,
+        kv: platform.kv,
+        leases: platform.leases,
+        projections,
+        logger: logger.child({ component: 'connections' }),
+        publicUrl: config.publicUrl,
+        now: () => new Date(),
+        providerTimeoutMs: 10_000,
+        retry: { retries: 3, baseMs: 250, maxMs: 5_000 },
+        readYourWritesTimeoutMs: 5_000,
+      },
+      { proactive: { intervalMs: options.tokenRefreshIntervalMs } },
+    );
+    if (options.runTokenRefresher ?? options.runProjections !== false) {
+      connections.proactiveRefresher.start();
+      opened.push({ close: () => connections.proactiveRefresher.stop() });
+    }
+
     const readiness: ReadinessCheck[] = [
       { name: 'eventStore', check: () => pinged(eventStore, { kind: eventStore.kind }) },
       { name: 'readModels', check: () => pinged(readModels, { kind: readModels.kind }) },
@@ -176,6 +206,7 @@ export async function createRuntime(
       catalog,
       authenticator,
       vault,
+      connections,
       readiness,
       describe: () => describeRuntime(config),
       async close() {

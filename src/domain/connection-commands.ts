@@ -84,6 +84,8 @@ export interface CreateWebhookConnection {
   tenantId: string;
   provider: string;
   displayName: string | null;
+  /** Its signing secret, sealed; configured in the same append when given. */
+  secret: Sealed | null;
 }
 
 export interface ConfigureWebhookSecret {

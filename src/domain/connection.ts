@@ -1,7 +1,6 @@
 import { ConflictError, NotFoundError } from '../errors.js';
 import { eventCatalog } from '../events/catalog.js';
 import {
-  type ConnectionAuthMode,
   ConnectionCallbackRejected,
   type ConnectionEvent,
   ConnectionFailed,
@@ -10,7 +9,6 @@ import {
   ConnectionReauthRequired,
   ConnectionRevoked,
   ConnectionStarted,
-  type IntegrationScope,
   TokenIssued,
   TokenRefreshFailed,
   TokenRotated,
@@ -18,31 +16,13 @@ import {
   WebhookSecretConfigured,
 } from '../events/connection.js';
 import type { Event } from '../events/envelope.js';
-import type { Sealed } from '../vault/sealed.js';
 import type { ConnectionCommand, InstallConnection, RotateToken } from './connection-commands.js';
+import { type ConnectionState, evolveConnectionState } from './connection-state.js';
 import type { CommandContext, Decider } from './decider.js';
 
 export type { ConnectionCommand } from './connection-commands.js';
 
-/** The current token of a connection: what a refresh starts from. */
-export interface CurrentToken {
-  secret: Sealed;
-  /** Revision of the TokenIssued/TokenRotated event: a refresh names it, so a stale one is refused. */
-  revision: bigint;
-  expiresAt: string | null;
-  scopes: string[];
-}
-
-export type ConnectionState =
-  | { status: 'none' }
-  | {
-      status: 'PENDING' | 'ACTIVE' | 'REAUTH_REQUIRED' | 'REVOKED' | 'FAILED';
-      tenantId: string;
-      provider: string;
-      authMode: ConnectionAuthMode;
-      integration: IntegrationScope | null;
-      token: CurrentToken | null;
-    };
+export type { ConnectionState, CurrentToken } from './connection-state.js';
 
 type Existing = Exclude<ConnectionState, { status: 'none' }>;
 
@@ -232,7 +212,16 @@ function createWebhookConnection(
     displayName: command.displayName,
     createdAt: at(context),
   };
-  return [eventCatalog.create(WebhookConnectionCreated, data, context.metadata)];
+  const created = eventCatalog.create(WebhookConnectionCreated, data, context.metadata);
+  if (command.secret === null) return [created];
+  const secret = {
+    connectionId: command.connectionId,
+    tenantId: command.tenantId,
+    provider: command.provider,
+    secret: command.secret,
+    configuredAt: at(context),
+  };
+  return [created, eventCatalog.create(WebhookSecretConfigured, secret, context.metadata)];
 }
 
 function configureWebhookSecret(
@@ -256,68 +245,9 @@ function configureWebhookSecret(
   return [eventCatalog.create(WebhookSecretConfigured, data, context.metadata)];
 }
 
-function evolve(state: ConnectionState, event: ConnectionEvent): ConnectionState {
-  switch (event.type) {
-    case 'ConnectionStarted':
-      return {
-        status: 'PENDING',
-        tenantId: event.data.tenantId,
-        provider: event.data.provider,
-        authMode: event.data.authMode,
-        integration: event.data.integration,
-        token: null,
-      };
-    case 'WebhookConnectionCreated':
-      return {
-        status: 'ACTIVE',
-        tenantId: event.data.tenantId,
-        provider: event.data.provider,
-        authMode: 'webhook',
-        integration: null,
-        token: null,
-      };
-    case 'ConnectionInstalled': {
-      const base = state.status === 'none' ? { token: null } : state;
-      return {
-        ...base,
-        status: 'ACTIVE',
-        tenantId: event.data.tenantId,
-        provider: event.data.provider,
-        authMode: event.data.authMode,
-        integration: event.data.integration,
-      };
-    }
-    case 'TokenIssued':
-    case 'TokenRotated': {
-      if (state.status === 'none') return state;
-      const token = {
-        secret: event.data.secret,
-        revision: event.revision,
-        expiresAt: event.data.expiresAt,
-        scopes: event.data.scopes,
-      };
-      return { ...state, token };
-    }
-    case 'ConnectionFailed':
-      return state.status === 'none' ? state : { ...state, status: 'FAILED' };
-    case 'ConnectionReauthRequired':
-      return state.status === 'none' ? state : { ...state, status: 'REAUTH_REQUIRED' };
-    case 'ConnectionRevoked':
-      return state.status === 'none' ? state : { ...state, status: 'REVOKED', token: null };
-    case 'ConnectionCallbackRejected':
-    case 'TokenRefreshFailed':
-    case 'WebhookSecretConfigured':
-      return state;
-    default: {
-      const unexpected: never = event;
-      return unexpected;
-    }
-  }
-}
-
 export const connectionDecider: Decider<ConnectionState, ConnectionCommand, ConnectionEvent> = {
   initialState: () => ({ status: 'none' }),
-  evolve,
+  evolve: evolveConnectionState,
   decide(command, state, context) {
     switch (command.type) {
       case 'StartConnection':

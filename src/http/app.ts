@@ -3,6 +3,7 @@ import { TenantDirectory } from '../readmodels/tenant-directory.js';
 import type { Runtime } from '../runtime.js';
 import { type GraphQLLimits, registerGraphQL } from './graphql.js';
 import { createMetricsRegistry, registerMetricsRoute } from './metrics.js';
+import { registerOAuthCallback } from './oauth-callback.js';
 import { createServer } from './server.js';
 
 export interface AppOptions {
@@ -18,6 +19,7 @@ export async function createApp(runtime: Runtime, options: AppOptions = {}): Pro
     readiness: runtime.readiness,
     bodyLimit: options.bodyLimit,
   });
+  registerOAuthCallback(app, runtime.connections);
   const registry = createMetricsRegistry();
   registerMetricsRoute(app, registry);
   await registerGraphQL(app, {
@@ -27,6 +29,7 @@ export async function createApp(runtime: Runtime, options: AppOptions = {}): Pro
       projections: runtime.projections,
       platform: runtime.platform,
       catalog: runtime.catalog,
+      connections: runtime.connections,
       tenants: new TenantDirectory(runtime.readModels.prisma),
       logger: runtime.logger,
       readYourWritesTimeoutMs: 5000,

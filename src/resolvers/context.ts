@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/principal.js';
 import { resolveTenant } from '../auth/tenancy.js';
+import type { ConnectionServices } from '../connections/index.js';
 import type { ProviderCatalog } from '../connectors/catalog.js';
 import { handleCommand } from '../domain/command-handler.js';
 import type { CommandContext, Decider } from '../domain/decider.js';
@@ -19,6 +20,7 @@ export interface ApiServices {
   projections: Pick<ProjectionRunner, 'waitFor'>;
   platform: Platform;
   catalog: ProviderCatalog;
+  connections: ConnectionServices;
   tenants: TenantDirectory;
   logger: Logger;
   /** How long a mutation waits for its projection before answering (read-your-writes). */

@@ -2,6 +2,9 @@ import { builder } from './builder.js';
 import './tenants.js';
 import './providers.js';
 import './audit.js';
+import './connections.js';
+import './integrations.js';
+import './revocation.js';
 
 /** Importing the domain files registers their types and fields; this builds the schema once. */
 export const schema = builder.toSchema({ sortSchema: true });

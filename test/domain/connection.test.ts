@@ -241,6 +241,7 @@ describe('connection decider', () => {
       tenantId: 'acme',
       provider: 'github',
       displayName: 'Repo hooks',
+      secret: null,
     };
     const created: Fact = {
       type: 'WebhookConnectionCreated',
@@ -253,6 +254,20 @@ describe('connection decider', () => {
       },
     };
     given(connectionDecider, []).when(create).then([created]);
+    const configured: Fact = {
+      type: 'WebhookSecretConfigured',
+      data: {
+        connectionId: 'conn_1',
+        tenantId: 'acme',
+        provider: 'github',
+        secret: sealed(4),
+        configuredAt: NOW,
+      },
+    };
+    // With a secret: created and configured in one append.
+    given(connectionDecider, [])
+      .when({ ...create, secret: sealed(4) } as ConnectionCommand)
+      .then([created, configured]);
     const configure: ConnectionCommand = {
       type: 'ConfigureWebhookSecret',
       connectionId: 'conn_1',

@@ -31,6 +31,8 @@ export interface TestHubOptions {
   env?: Record<string, string>;
   limits?: Partial<GraphQLLimits>;
   bodyLimit?: number;
+  /** Listen on this port (default: a random one); for a SWITCHBOARD_PUBLIC_URL known in advance. */
+  port?: number;
 }
 
 /**
@@ -49,7 +51,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
   });
   const runtime = await createRuntime(config, createLogger({ level: config.logLevel }));
   const app = await createApp(runtime, { limits: options.limits, bodyLimit: options.bodyLimit });
-  await app.listen({ host: '127.0.0.1', port: 0 });
+  await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const url = `http://127.0.0.1:${port}`;

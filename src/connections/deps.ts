@@ -1,0 +1,70 @@
+import type { ProviderCatalog } from '../connectors/catalog.js';
+import { handleCommand } from '../domain/command-handler.js';
+import type { CommandContext, Decider } from '../domain/decider.js';
+import type { RecordedEvent } from '../events/envelope.js';
+import type { EventStore } from '../eventstore/port.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import type { RetryOptions } from '../oauth/index.js';
+import type { KeyValueStore } from '../platform/kv.js';
+import type { LeaseManager } from '../platform/lease.js';
+import type { Logger } from '../platform/logger.js';
+import type { ProjectionRunner } from '../projections/index.js';
+import type { TokenVault } from '../vault/vault.js';
+
+/** What the connection services need from the runtime. */
+export interface ConnectionDeps {
+  eventStore: EventStore;
+  prisma: PrismaClient;
+  vault: TokenVault;
+  catalog: ProviderCatalog;
+  kv: KeyValueStore;
+  leases: LeaseManager;
+  projections: Pick<ProjectionRunner, 'waitFor'>;
+  logger: Logger;
+  /** SWITCHBOARD_PUBLIC_URL: the OAuth callback is `${publicUrl}/oauth/callback`. */
+  publicUrl: string;
+  now: () => Date;
+  /** Provider calls: per-request timeout and the retry policy for transient failures. */
+  providerTimeoutMs: number;
+  retry: Pick<RetryOptions, 'retries' | 'baseMs' | 'maxMs'>;
+  /** How long a command waits for its read models (read-your-writes). */
+  readYourWritesTimeoutMs: number;
+}
+
+/** Who asked: becomes the events' actor and correlation id. */
+export interface Caller {
+  actor: string;
+  correlationId: string;
+}
+
+export const systemCaller = (component: string, correlationId: string): Caller => ({
+  actor: `system:${component}`,
+  correlationId,
+});
+
+export function commandContext(deps: ConnectionDeps, caller: Caller, tenantId: string): CommandContext {
+  return {
+    now: deps.now(),
+    metadata: { tenantId, correlationId: caller.correlationId, causationId: null, actor: caller.actor },
+  };
+}
+
+/**
+ * Decide and append (optimistic concurrency, a few retries), then wait until the read models have
+ * applied it unless told not to: a caller that reads a read model next sees its own write.
+ */
+export async function execute<State, Command, E extends RecordedEvent>(
+  deps: ConnectionDeps,
+  caller: Caller,
+  target: { tenantId: string; stream: string },
+  decider: Decider<State, Command, E>,
+  command: Command,
+  options: { wait?: boolean } = {},
+): Promise<{ state: State; position: bigint | null; events: readonly RecordedEvent[] }> {
+  const context = commandContext(deps, caller, target.tenantId);
+  const result = await handleCommand(deps.eventStore, target.stream, decider, command, context);
+  if (result.position !== null && options.wait !== false) {
+    await deps.projections.waitFor(result.position, { timeoutMs: deps.readYourWritesTimeoutMs });
+  }
+  return result;
+}

@@ -1,0 +1,46 @@
+import { ConflictError, SwitchboardError } from '../errors.js';
+
+/** The provider no longer honours the grant (invalid_grant): only the user reconnecting fixes it. */
+export class ReauthRequiredError extends SwitchboardError {
+  constructor(connectionId: string) {
+    super(
+      'PROVIDER_AUTH_ERROR',
+      `Connection ${connectionId} must be reconnected: the provider no longer accepts its grant`,
+      { status: 409, detail: { connectionId, reason: 'REAUTH_REQUIRED' } },
+    );
+  }
+}
+
+/** A connection that exists but holds no usable credentials (pending, failed or revoked). */
+export class ConnectionNotUsableError extends ConflictError {
+  constructor(connectionId: string, status: string) {
+    super(`Connection ${connectionId} is ${status}: it has no credentials to use`, { connectionId, status });
+  }
+}
+
+/** The callback's state is unknown, expired or already used. */
+export class InvalidOAuthStateError extends SwitchboardError {
+  constructor(reason: 'unknown' | 'expired' | 'reused' | 'other_tenant') {
+    super(
+      'BAD_USER_INPUT',
+      'The authorization state is unknown, expired or already used: start the connection again',
+      {
+        status: 400,
+        detail: { reason },
+      },
+    );
+  }
+}
+
+/** The provider refused the credentials given to connectWithCredentials(verify: true). */
+export class CredentialsRejectedError extends SwitchboardError {
+  constructor(provider: string, status: number | null, reason?: string) {
+    super(
+      'PROVIDER_AUTH_ERROR',
+      status === null
+        ? `Could not verify the credentials with ${provider}: ${reason ?? 'no answer'}`
+        : `${provider} refused the credentials (HTTP ${status})`,
+      { status: 422, detail: { provider, providerStatus: status, reason } },
+    );
+  }
+}

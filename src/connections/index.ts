@@ -1,0 +1,119 @@
+import type { Connection, Integration } from '../generated/prisma/client.js';
+import { type CallbackOutcome, type CallbackQuery, handleCallback } from './callback.js';
+import {
+  type AccessToken,
+  accessTokenFor,
+  type CheckedOutCredentials,
+  credentialsFor,
+  refreshAfterUnauthorized,
+} from './checkout.js';
+import { type CompleteConnectionInput, completeConnection } from './complete.js';
+import { type ConnectWithCredentialsInput, connectWithCredentials } from './connect-credentials.js';
+import { deleteTenant, type TenantDeletion } from './delete-tenant.js';
+import type { Caller, ConnectionDeps } from './deps.js';
+import { type ConfigureIntegrationInput, configureIntegration } from './integrations.js';
+import { ProactiveRefresher, type ProactiveRefresherOptions } from './proactive-refresher.js';
+import { TokenRefresher, type TokenRefresherOptions } from './refresh.js';
+import { type RevokedConnection, revokeConnection } from './revoke.js';
+import { type StartConnectionInput, type StartedConnection, startConnection } from './start.js';
+import {
+  configureWebhookSecret,
+  createWebhookConnection,
+  type WebhookSecretResult,
+} from './webhook-connections.js';
+import { prismaWebhookTargets, type WebhookTargets } from './webhook-targets.js';
+
+export type { AccessToken, CheckedOutCredentials } from './checkout.js';
+export type { Caller, ConnectionDeps } from './deps.js';
+export { systemCaller } from './deps.js';
+export type { WebhookTarget, WebhookTargets } from './webhook-targets.js';
+
+/**
+ * The connections capability, bound to its dependencies once (runtime.ts) and handed to the API,
+ * the OAuth callback route and, later, the proxy and the webhook gateway. Tenant-scoped calls take
+ * the tenant the caller was authorized for; none of them returns a token except the checkout
+ * functions, which are for in-process provider calls only.
+ */
+export interface ConnectionServices {
+  configureIntegration(caller: Caller, input: ConfigureIntegrationInput): Promise<Integration>;
+  startConnection(caller: Caller, tenantId: string, input: StartConnectionInput): Promise<StartedConnection>;
+  completeConnection(caller: Caller, tenantId: string, input: CompleteConnectionInput): Promise<Connection>;
+  handleCallback(caller: Caller, query: CallbackQuery): Promise<CallbackOutcome>;
+  connectWithCredentials(
+    caller: Caller,
+    tenantId: string,
+    input: ConnectWithCredentialsInput,
+  ): Promise<Connection>;
+  refreshConnection(caller: Caller, tenantId: string, connectionId: string): Promise<Connection>;
+  revokeConnection(caller: Caller, tenantId: string, connectionId: string): Promise<RevokedConnection>;
+  deleteTenant(caller: Caller, tenantId: string): Promise<TenantDeletion>;
+  createWebhookConnection(
+    caller: Caller,
+    tenantId: string,
+    input: { provider: string; displayName?: string | null; secret?: string | null },
+  ): Promise<WebhookSecretResult>;
+  configureWebhookSecret(
+    caller: Caller,
+    tenantId: string,
+    input: { connectionId: string; secret?: string | null },
+  ): Promise<WebhookSecretResult>;
+  /** Token checkout for provider calls (read model → decrypt → freshness, refresh when due). */
+  accessTokenFor(tenantId: string, connectionId: string): Promise<AccessToken>;
+  credentialsFor(tenantId: string, connectionId: string): Promise<CheckedOutCredentials>;
+  /** After a provider answered 401 to `rejectedAccessToken`: refresh once, shared by every caller. */
+  refreshAfterUnauthorized(
+    tenantId: string,
+    connectionId: string,
+    rejectedAccessToken: string,
+  ): Promise<AccessToken>;
+  webhookTargets: WebhookTargets;
+  /** What these services were built with (a second instance, e.g. with another clock, reuses it). */
+  deps: ConnectionDeps;
+  refresher: TokenRefresher;
+  proactiveRefresher: ProactiveRefresher;
+}
+
+export interface ConnectionServicesOptions {
+  refresh?: TokenRefresherOptions;
+  proactive?: ProactiveRefresherOptions;
+}
+
+export function createConnectionServices(
+  deps: ConnectionDeps,
+  options: ConnectionServicesOptions = {},
+): ConnectionServices {
+  const refresher = new TokenRefresher(deps, options.refresh);
+  const connection = (tenantId: string, id: string) =>
+    deps.prisma.connection.findFirstOrThrow({ where: { id, tenantId } });
+  return {
+    configureIntegration: (caller, input) => configureIntegration(deps, caller, input),
+    startConnection: (caller, tenantId, input) => startConnection(deps, caller, tenantId, input),
+    completeConnection: async (caller, tenantId, input) =>
+      connection(tenantId, await completeConnection(deps, caller, tenantId, input)),
+    handleCallback: (caller, query) => handleCallback(deps, caller, query),
+    connectWithCredentials: async (caller, tenantId, input) =>
+      connection(tenantId, await connectWithCredentials(deps, caller, tenantId, input)),
+    async refreshConnection(caller, tenantId, connectionId) {
+      const token = await refresher.refresh({ tenantId, connectionId, trigger: 'manual', caller });
+      if (token.position !== null) {
+        await deps.projections.waitFor(token.position, { timeoutMs: deps.readYourWritesTimeoutMs });
+      }
+      return connection(tenantId, connectionId);
+    },
+    revokeConnection: (caller, tenantId, connectionId) =>
+      revokeConnection(deps, caller, tenantId, connectionId),
+    deleteTenant: (caller, tenantId) => deleteTenant(deps, caller, tenantId),
+    createWebhookConnection: (caller, tenantId, input) =>
+      createWebhookConnection(deps, caller, tenantId, input),
+    configureWebhookSecret: (caller, tenantId, input) =>
+      configureWebhookSecret(deps, caller, tenantId, input),
+    accessTokenFor: (tenantId, connectionId) => accessTokenFor(deps, refresher, tenantId, connectionId),
+    credentialsFor: (tenantId, connectionId) => credentialsFor(deps, refresher, tenantId, connectionId),
+    refreshAfterUnauthorized: (tenantId, connectionId, rejected) =>
+      refreshAfterUnauthorized(refresher, tenantId, connectionId, rejected),
+    webhookTargets: prismaWebhookTargets(deps.prisma),
+    deps,
+    refresher,
+    proactiveRefresher: new ProactiveRefresher(deps, refresher, options.proactive),
+  };
+}

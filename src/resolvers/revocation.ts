@@ -1,0 +1,96 @@
+import { ForbiddenError } from '../auth/errors.js';
+import { BadUserInputError } from '../errors.js';
+import { tenantIdSchema } from '../events/streams.js';
+import { builder } from './builder.js';
+import { callerOf } from './caller.js';
+import { Connection } from './connections.js';
+import type { GraphQLContext } from './context.js';
+
+const ProviderRevocationStatus = builder.enumType('ProviderRevocationStatus', {
+  values: {
+    CONFIRMED: { description: 'The provider says the grant is gone.' },
+    FAILED: { description: 'The provider did not confirm; the credentials were destroyed anyway.' },
+    UNSUPPORTED: { description: 'The provider offers no revocation; the credentials were destroyed.' },
+  },
+});
+
+const ProviderRevocation = builder
+  .objectRef<{ status: 'CONFIRMED' | 'FAILED' | 'UNSUPPORTED'; detail: string }>('ProviderRevocation')
+  .implement({
+    fields: (t) => ({
+      status: t.field({ type: ProviderRevocationStatus, resolve: (r) => r.status }),
+      detail: t.exposeString('detail'),
+    }),
+  });
+
+const RevokedConnection = builder
+  .objectRef<{
+    connection: { id: string };
+    status: 'REVOKED';
+    revokedAt: Date;
+    providerRevocation: { status: 'CONFIRMED' | 'FAILED' | 'UNSUPPORTED'; detail: string };
+  }>('RevokedConnection')
+  .implement({
+    fields: (t) => ({
+      connection: t.field({ type: Connection, resolve: (r) => r.connection as never }),
+      status: t.string({ resolve: (r) => r.status }),
+      revokedAt: t.expose('revokedAt', { type: 'DateTime' }),
+      providerRevocation: t.field({ type: ProviderRevocation, resolve: (r) => r.providerRevocation }),
+    }),
+  });
+
+const TenantDeletion = builder
+  .objectRef<{
+    tenantId: string;
+    deletedAt: Date;
+    connectionsRevoked: number;
+    keysDestroyed: number;
+    streamsTombstoned: number;
+  }>('TenantDeletion')
+  .implement({
+    description:
+      'A deleted tenant: its connections revoked, its keys destroyed (crypto-shredding), its streams closed.',
+    fields: (t) => ({
+      tenantId: t.exposeID('tenantId'),
+      deletedAt: t.expose('deletedAt', { type: 'DateTime' }),
+      connectionsRevoked: t.exposeInt('connectionsRevoked'),
+      keysDestroyed: t.exposeInt('keysDestroyed'),
+      streamsTombstoned: t.exposeInt('streamsTombstoned'),
+    }),
+  });
+
+/** A JWT bound to one tenant (tenant_id claim) may only delete that tenant. */
+function tenantToDelete(context: GraphQLContext, id: string | number): string {
+  const parsed = tenantIdSchema.safeParse(String(id));
+  if (!parsed.success) throw new BadUserInputError(`Invalid tenant id: ${parsed.error.issues[0]?.message}`);
+  const principal = context.principal;
+  if (principal?.kind === 'jwt' && principal.tenantId !== null && principal.tenantId !== parsed.data) {
+    throw new ForbiddenError('This token is bound to another tenant');
+  }
+  return parsed.data;
+}
+
+builder.mutationFields((t) => ({
+  revokeConnection: t.field({
+    type: RevokedConnection,
+    description:
+      'Revokes the grant at the provider (when it can) and destroys the credentials; idempotent (connections:write).',
+    authScopes: { permission: 'connections:write' },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, args, context) =>
+      context.connections.revokeConnection(callerOf(context), await context.tenantId(), String(args.id)),
+  }),
+  deleteTenant: t.field({
+    type: TenantDeletion,
+    description:
+      'Deletes a tenant: revokes every connection, destroys its keys so its secrets are unreadable forever, tombstones its streams (operators and tenants:admin).',
+    authScopes: { operator: true, permission: 'tenants:admin' },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, args, context) => {
+      const id = tenantToDelete(context, args.id);
+      const deletion = await context.connections.deleteTenant(callerOf(context), id);
+      context.tenants.forget(id);
+      return deletion;
+    },
+  }),
+}));
