@@ -74,7 +74,7 @@ function keysManifest(origin: string) {
     auth: {
       mode: 'api_key',
       apiKey: { in: 'header', name: 'X-Api-Key' },
-      testRequest: { method: 'GET', path: '/v1/me', expectedStatus: 200 },
+      testRequest: { method: 'GET', path: '/me', expectedStatus: 200 },
     },
     scopes: [],
     api: { baseUrl: `${origin}/v1` },
