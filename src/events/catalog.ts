@@ -4,7 +4,9 @@ import { CONNECTION_EVENTS } from './connection.js';
 import type { CallerMetadata, EventDefinition } from './define.js';
 import type { Event, RecordedEvent } from './envelope.js';
 import { INTEGRATION_EVENTS } from './integration.js';
+import { SIGNAL_EVENTS } from './signal.js';
 import { TENANT_EVENTS } from './tenant.js';
+import { WEBHOOK_EVENTS } from './webhook.js';
 
 /** An event in the log that does not fit its schema: the log is corrupt or a writer is buggy. */
 export class InvalidEventError extends SwitchboardError {
@@ -80,4 +82,10 @@ export class EventCatalog {
   }
 }
 
-export const eventCatalog = new EventCatalog([...TENANT_EVENTS, ...CONNECTION_EVENTS, ...INTEGRATION_EVENTS]);
+export const eventCatalog = new EventCatalog([
+  ...TENANT_EVENTS,
+  ...CONNECTION_EVENTS,
+  ...INTEGRATION_EVENTS,
+  ...SIGNAL_EVENTS,
+  ...WEBHOOK_EVENTS,
+]);

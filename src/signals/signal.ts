@@ -40,12 +40,14 @@ export type SignalSubject = NonNullable<Signal['subject']>;
 export const SIGNAL_ID_NAMESPACE = '162e7db6-0ee0-4765-8a6a-aab310e79d05';
 
 /**
- * The signal's id: UUIDv5 of provider, delivery id and the signal's position in the delivery, so a
- * replayed delivery produces the same ids and the read model's unique key absorbs it.
+ * The signal's id: UUIDv5 of provider, connection, delivery id and the signal's position in the
+ * delivery, so a replayed delivery produces the same ids and the read model's key absorbs it. The
+ * connection is part of it because one provider event can reach two connections (two apps in one
+ * workspace; providers' documented examples share event ids): each is a signal of its own.
  */
-export function signalId(provider: string, deliveryId: string, index: number): string {
+export function signalId(provider: string, connectionId: string, deliveryId: string, index: number): string {
   // NUL separates the parts: it appears in no provider id or header value, so no two inputs meet.
-  return uuidV5(SIGNAL_ID_NAMESPACE, `${provider}\u0000${deliveryId}\u0000${index}`);
+  return uuidV5(SIGNAL_ID_NAMESPACE, `${provider}\u0000${connectionId}\u0000${deliveryId}\u0000${index}`);
 }
 
 /** Assembles a signal, deriving its id from the delivery (the only way signals are built). */
@@ -54,7 +56,7 @@ export function makeSignal(
 ): Signal {
   const { deliveryId, index, occurredAt, ...signal } = fields;
   return {
-    id: signalId(fields.provider, deliveryId, index),
+    id: signalId(fields.provider, fields.connectionId, deliveryId, index),
     ...signal,
     occurredAt: occurredAt.toISOString(),
   };

@@ -19,22 +19,24 @@ describe('UUIDv5', () => {
 
 describe('signal ids', () => {
   it('are deterministic version-5 UUIDs in our own namespace', () => {
-    const id = signalId('github', '72d3162e-cc78-11e3-81ab-4c9367dc0958', 0);
-    expect(id).toBe(signalId('github', '72d3162e-cc78-11e3-81ab-4c9367dc0958', 0));
+    const id = signalId('github', 'conn_1', '72d3162e-cc78-11e3-81ab-4c9367dc0958', 0);
+    expect(id).toBe(signalId('github', 'conn_1', '72d3162e-cc78-11e3-81ab-4c9367dc0958', 0));
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(id).not.toBe(uuidV5(SIGNAL_ID_NAMESPACE, 'github'));
   });
 
-  it('differ by provider, delivery and position, with no ambiguity between the parts', () => {
+  it('differ by provider, connection, delivery and position, with no ambiguity between the parts', () => {
     const ids = new Set([
-      signalId('github', 'd1', 0),
-      signalId('github', 'd1', 1),
-      signalId('github', 'd2', 0),
-      signalId('slack', 'd1', 0),
-      signalId('git', 'hubd1', 0),
-      signalId('github', 'd1:0', 0),
+      signalId('github', 'c1', 'd1', 0),
+      signalId('github', 'c1', 'd1', 1),
+      signalId('github', 'c1', 'd2', 0),
+      signalId('github', 'c2', 'd1', 0),
+      signalId('slack', 'c1', 'd1', 0),
+      signalId('git', 'hubc1', 'd1', 0),
+      signalId('github', 'c1d1', '', 0),
+      signalId('github', 'c1', 'd1:0', 0),
     ]);
-    expect(ids.size).toBe(6);
+    expect(ids.size).toBe(8);
   });
 });
 
@@ -74,7 +76,7 @@ describe('makeSignal', () => {
       payload: { any: 'thing' },
     });
     expect(signalSchema.parse(signal)).toEqual(signal);
-    expect(signal.id).toBe(signalId('github', 'd1', 0));
+    expect(signal.id).toBe(signalId('github', signal.connectionId, 'd1', 0));
     expect(signal.occurredAt).toBe('2019-05-15T15:20:18.000Z');
   });
 });

@@ -200,7 +200,7 @@ describe('GitHub signals in detail', () => {
   it('derives the signal id from the delivery, so a redelivery is the same signal', () => {
     const example = first('release', 'published');
     const once = normalize(example, 'd-42');
-    expect(once.id).toBe(signalId('github', 'd-42', 0));
+    expect(once.id).toBe(signalId('github', 'conn_1', 'd-42', 0));
     expect(normalize(example, 'd-42')).toEqual(once);
     expect(normalize(example, 'd-43').id).not.toBe(once.id);
   });
@@ -261,7 +261,7 @@ describe('a real delivery end to end', () => {
     });
     expect(signal).toMatchObject({
       kind: 'pull_request_opened',
-      id: signalId('github', '9d3f2a40-0b5c-11ee-8c99-0242ac120002', 0),
+      id: signalId('github', 'conn_1', '9d3f2a40-0b5c-11ee-8c99-0242ac120002', 0),
     });
   });
 });

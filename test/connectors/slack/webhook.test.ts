@@ -180,7 +180,7 @@ describe('normalizeSlackDelivery over Slack documented examples', () => {
 
   it('derives the signal id from event_id, so Slack retries make the same signal', () => {
     const signal = normalize('message-im');
-    expect(signal.id).toBe(signalId('slack', 'Ev0PV52K21', 0));
+    expect(signal.id).toBe(signalId('slack', 'conn_1', 'Ev0PV52K21', 0));
     expect(normalize('message-im')).toEqual(signal);
   });
 });

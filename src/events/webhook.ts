@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { defineEvent, type RecordedEventOf } from './define.js';
+import { streamName } from './streams.js';
+
+/** Refusals of a connection's deliveries: `webhooks-<tenantId>.<connectionId>`. */
+export const webhooksStream = (tenantId: string, connectionId: string): string =>
+  streamName('webhooks', tenantId, connectionId);
+
+/** Deliveries kept for inspection: `deadletters-<tenantId>.<connectionId>`. */
+export const deadLettersStream = (tenantId: string, connectionId: string): string =>
+  streamName('deadletters', tenantId, connectionId);
+
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+
+/**
+ * A delivery that failed verification (bad or missing signature, stale timestamp ...). Never the
+ * payload: it is unauthenticated input, and keeping it would let anyone write into a tenant's log.
+ * The digest and size are enough to match it against the provider's delivery log.
+ */
+export const WebhookRejected = defineEvent('WebhookRejected', {
+  schema: z.object({
+    provider: z.string().min(1),
+    connectionId: z.string().min(1),
+    /** A VerifyFailureReason. */
+    reason: z.string().min(1),
+    /** The delivery id the request claimed (unauthenticated). */
+    claimedDeliveryId: z.string().nullable(),
+    receivedAt: z.iso.datetime(),
+    bodyBytes: z.number().int().min(0),
+    bodySha256: sha256Hex,
+  }),
+});
+
+/**
+ * A delivery that was authentic but could not be turned into signals (not JSON, no event type, a
+ * shape the normalizer rejects). The raw bytes are kept, base64, with the headers (credentials
+ * removed), so it can be inspected and replayed once the cause is fixed: nothing accepted is lost.
+ */
+export const WebhookDeadLettered = defineEvent('WebhookDeadLettered', {
+  schema: z.object({
+    provider: z.string().min(1),
+    connectionId: z.string().min(1),
+    reason: z.string().min(1),
+    detail: z.string(),
+    deliveryId: z.string().nullable(),
+    eventType: z.string().nullable(),
+    receivedAt: z.iso.datetime(),
+    headers: z.record(z.string(), z.string()),
+    bodyBase64: z.base64(),
+    bodySha256: sha256Hex,
+  }),
+});
+
+export const WEBHOOK_EVENTS = [WebhookRejected, WebhookDeadLettered] as const;
+
+export type WebhookEvent =
+  | RecordedEventOf<typeof WebhookRejected>
+  | RecordedEventOf<typeof WebhookDeadLettered>;
