@@ -3,6 +3,7 @@ import { credentialsProjection } from './credentials.js';
 import { integrationsProjection } from './integrations.js';
 import type { Projection } from './projection.js';
 import { ProjectionRunner, type ProjectionRunnerOptions } from './runner.js';
+import { signalsProjection } from './signals.js';
 import { tenantsProjection } from './tenants.js';
 import { webhookEndpointsProjection } from './webhook-endpoints.js';
 
@@ -13,6 +14,7 @@ export const ALL_PROJECTIONS: readonly Projection[] = [
   credentialsProjection,
   integrationsProjection,
   webhookEndpointsProjection,
+  signalsProjection,
 ];
 
 /** The runner over ALL_PROJECTIONS unless told otherwise. */

@@ -5,6 +5,7 @@ import './audit.js';
 import './connections.js';
 import './integrations.js';
 import './revocation.js';
+import './signals.js';
 
 /** Importing the domain files registers their types and fields; this builds the schema once. */
 export const schema = builder.toSchema({ sortSchema: true });

@@ -1,0 +1,166 @@
+import { type ResolveCursorConnectionArgs, resolveCursorConnection } from '@pothos/plugin-relay';
+import { signalKinds } from '../signals/kinds.js';
+import {
+  assertKnownKind,
+  decodeCursor,
+  encodeCursor,
+  findSignal,
+  listSignals,
+  matchesFilter,
+  type SignalFilter,
+} from '../signals/read-model.js';
+import { type SignalView, signalsTopic } from '../signals/view.js';
+import { builder } from './builder.js';
+
+const SignalActor = builder.objectRef<SignalView>('SignalActor').implement({
+  description: 'Who caused a signal, as the provider names them.',
+  fields: (t) => ({
+    id: t.id({ resolve: (signal) => signal.actorId ?? '' }),
+    name: t.string({ resolve: (signal) => signal.actorName ?? '' }),
+    bot: t.boolean({
+      description: 'Automation (a GitHub App, a Slack bot): consumers can skip their own echoes.',
+      resolve: (signal) => signal.actorBot ?? false,
+    }),
+  }),
+});
+
+const SignalSubject = builder.objectRef<SignalView>('SignalSubject').implement({
+  description: 'What a signal is about: an issue, a pull request, a channel ...',
+  fields: (t) => ({
+    type: t.string({ resolve: (signal) => signal.subjectType ?? '' }),
+    id: t.id({ resolve: (signal) => signal.subjectId ?? '' }),
+    title: t.string({ resolve: (signal) => signal.subjectTitle ?? '' }),
+    url: t.string({ nullable: true, resolve: (signal) => signal.subjectUrl }),
+  }),
+});
+
+export const Signal = builder.objectRef<SignalView>('Signal').implement({
+  description: 'A provider event, verified and normalized into a provider-neutral shape.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    kind: t.exposeString('kind', { description: 'snake_case, one of signalKinds.' }),
+    provider: t.exposeID('provider'),
+    connectionId: t.exposeID('connectionId'),
+    occurredAt: t.field({ type: 'DateTime', resolve: (signal) => signal.occurredAt }),
+    receivedAt: t.field({ type: 'DateTime', resolve: (signal) => signal.receivedAt }),
+    actor: t.field({
+      type: SignalActor,
+      nullable: true,
+      resolve: (signal) => (signal.actorId === null ? null : signal),
+    }),
+    subject: t.field({
+      type: SignalSubject,
+      nullable: true,
+      resolve: (signal) => (signal.subjectId === null ? null : signal),
+    }),
+    summary: t.exposeString('summary'),
+    deliveryId: t.exposeString('deliveryId', {
+      nullable: true,
+      description: "The provider's delivery id (X-GitHub-Delivery, Slack event_id ...).",
+    }),
+    eventType: t.exposeString('eventType', { nullable: true, description: "The provider's event type." }),
+    payload: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: "The provider's payload, whole; null unless asked for with includePayload.",
+      resolve: (signal) => signal.payload ?? null,
+    }),
+  }),
+});
+
+const SignalKindInfo = builder.objectRef<{ kind: string; description: string }>('SignalKindInfo').implement({
+  fields: (t) => ({ kind: t.exposeString('kind'), description: t.exposeString('description') }),
+});
+
+const SignalFilterInput = builder.inputType('SignalFilter', {
+  fields: (t) => ({
+    provider: t.id({ required: false }),
+    connectionId: t.id({ required: false }),
+    kind: t.string({ required: false, description: 'One of signalKinds.' }),
+    occurredAfter: t.field({ type: 'DateTime', required: false, description: 'Exclusive.' }),
+    occurredBefore: t.field({ type: 'DateTime', required: false, description: 'Exclusive.' }),
+  }),
+});
+
+const filterOf = (
+  input: { [K in keyof SignalFilter]?: SignalFilter[K] | string | number } | null | undefined,
+) =>
+  input
+    ? {
+        ...input,
+        provider: input.provider == null ? null : String(input.provider),
+        connectionId: input.connectionId == null ? null : String(input.connectionId),
+      }
+    : null;
+
+builder.queryFields((t) => ({
+  signals: t.connection({
+    type: Signal,
+    description: "The current tenant's signals, newest first (signals:read).",
+    authScopes: { permission: 'signals:read' },
+    args: {
+      filter: t.arg({ type: SignalFilterInput, required: false }),
+      includePayload: t.arg.boolean({ required: false, defaultValue: false }),
+    },
+    resolve: async (_root, args, context) => {
+      const tenantId = await context.tenantId();
+      const filter = filterOf(args.filter) as SignalFilter | null;
+      return resolveCursorConnection(
+        { args, toCursor: encodeCursor, defaultSize: 50, maxSize: 100 },
+        ({ after, before, limit, inverted }: ResolveCursorConnectionArgs) =>
+          listSignals(
+            context.prisma,
+            tenantId,
+            filter,
+            { after: decodeCursor(after, 'after'), before: decodeCursor(before, 'before'), limit, inverted },
+            args.includePayload ?? false,
+          ),
+      );
+    },
+  }),
+  signal: t.field({
+    type: Signal,
+    nullable: true,
+    description: 'One signal of the current tenant, payload included (signals:read).',
+    authScopes: { permission: 'signals:read' },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, args, context) =>
+      findSignal(context.prisma, await context.tenantId(), String(args.id)),
+  }),
+  signalKinds: t.field({
+    type: [SignalKindInfo],
+    description: 'Every signal kind, with what it means (signals:read).',
+    authScopes: { permission: 'signals:read' },
+    resolve: () => signalKinds(),
+  }),
+}));
+
+builder.subscriptionFields((t) => ({
+  signals: t.field({
+    type: Signal,
+    description:
+      "The current tenant's signals, live, each delivered once the signals read model has it (signals:read).",
+    authScopes: { permission: 'signals:read' },
+    args: {
+      filter: t.arg({ type: SignalFilterInput, required: false }),
+      includePayload: t.arg.boolean({ required: false, defaultValue: false }),
+    },
+    subscribe: async function* (_root, args, context) {
+      const tenantId = await context.tenantId();
+      const filter = filterOf(args.filter) as SignalFilter | null;
+      assertKnownKind(filter?.kind);
+      const subscription = context.platform.pubsub.subscribe(signalsTopic(tenantId));
+      try {
+        for await (const message of subscription) {
+          const signal = message as SignalView;
+          if (!matchesFilter(signal, filter)) continue;
+          // The message is frozen and shared with other subscribers: a copy without the payload.
+          yield args.includePayload ? signal : { ...signal, payload: null };
+        }
+      } finally {
+        await subscription.close();
+      }
+    },
+    resolve: (signal) => signal,
+  }),
+}));

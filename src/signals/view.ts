@@ -1,0 +1,17 @@
+import type { Signal as SignalRow } from '../generated/prisma/client.js';
+
+/**
+ * A signal as the API serves it: a row of the signals read model. Queries read it from the table;
+ * subscriptions receive it through pubsub, where dates arrive as ISO strings (JSON), hence the
+ * wider date types. `payload` is left out of queries that do not ask for it.
+ */
+export type SignalView = Omit<SignalRow, 'occurredAt' | 'receivedAt' | 'payload'> & {
+  occurredAt: Date | string;
+  receivedAt: Date | string;
+  payload?: SignalRow['payload'];
+};
+
+export type { SignalRow };
+
+/** The pubsub topic of one tenant's live signals. */
+export const signalsTopic = (tenantId: string): string => `signals:${tenantId}`;
