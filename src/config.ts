@@ -97,6 +97,30 @@ const masterKeyList = z.preprocess(
     .optional(),
 );
 
+// `github=<secret>,slack=<secret>`: one app-level webhook secret per provider. Messages name the
+// entry, never the secret.
+const webhookSecrets = z.preprocess(
+  blankAsUndefined,
+  z
+    .string()
+    .transform((value, context) => {
+      const secrets: Record<string, string> = {};
+      value.split(',').forEach((entry, index) => {
+        const at = entry.indexOf('=');
+        const provider = entry.slice(0, at).trim();
+        const secret = entry.slice(at + 1).trim();
+        if (at <= 0 || secret === '' || provider in secrets) {
+          context.addIssue({
+            code: 'custom',
+            message: `entry ${index + 1} must be <provider>=<secret>, one per provider`,
+          });
+        } else secrets[provider] = secret;
+      });
+      return secrets;
+    })
+    .optional(),
+);
+
 const envSchema = z
   .object({
     PORT: port,
@@ -105,6 +129,7 @@ const envSchema = z
     EVENTSTORE_URL: urlWithScheme(EVENTSTORE_SCHEMES),
     DATABASE_URL: urlWithScheme(POSTGRES_SCHEMES),
     REDIS_URL: urlWithScheme(REDIS_SCHEMES),
+    SWITCHBOARD_REDIS_PREFIX: z.preprocess(blankAsUndefined, z.string().default('switchboard:')),
     SWITCHBOARD_OPERATOR_TOKENS: tokenList,
     SWITCHBOARD_OPERATOR_TOKEN: tokenList,
     SWITCHBOARD_OIDC_ISSUER: urlWithScheme(['https:', 'http:']),
@@ -116,6 +141,7 @@ const envSchema = z
     SWITCHBOARD_MASTER_KEYS_PREVIOUS: masterKeyList,
     SWITCHBOARD_PUBLIC_URL: urlWithScheme(['https:', 'http:']),
     SWITCHBOARD_PROVIDERS_FILE: z.preprocess(blankAsUndefined, z.string().optional()),
+    SWITCHBOARD_WEBHOOK_SECRETS: webhookSecrets,
     LOG_LEVEL: z.preprocess(
       blankAsUndefined,
       z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
@@ -160,6 +186,8 @@ export interface Config {
   eventStore: EventStoreConfig;
   readModels: ReadModelConfig;
   redisUrl: string | null;
+  /** Namespace of every Redis key and channel: deployments (and test runs) sharing a Redis keep apart. */
+  redisPrefix: string;
   operatorTokens: string[];
   oidc: { issuer: string; audience: string } | null;
   masterKey: Buffer | null;
@@ -167,6 +195,8 @@ export interface Config {
   previousMasterKeys: Buffer[];
   publicUrl: string;
   providersFile: string | null;
+  /** App-level webhook secrets by provider (GitHub App webhook secret, Slack signing secret). */
+  webhookAppSecrets: Record<string, string>;
   logLevel: (typeof LOG_LEVELS)[number];
   nodeEnv: 'development' | 'production' | 'test';
   startupTimeoutMs: number;
@@ -222,6 +252,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     eventStore,
     readModels,
     redisUrl: e.REDIS_URL ?? null,
+    redisPrefix: e.SWITCHBOARD_REDIS_PREFIX,
     // The plural wins when both are set.
     operatorTokens: e.SWITCHBOARD_OPERATOR_TOKENS ?? e.SWITCHBOARD_OPERATOR_TOKEN ?? [],
     oidc:
@@ -232,6 +263,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     previousMasterKeys: (e.SWITCHBOARD_MASTER_KEYS_PREVIOUS ?? []).map((key) => Buffer.from(key, 'base64')),
     publicUrl: (e.SWITCHBOARD_PUBLIC_URL ?? `http://${displayHost(e.HOST)}:${e.PORT}`).replace(/\/+$/, ''),
     providersFile: e.SWITCHBOARD_PROVIDERS_FILE ? path.resolve(e.SWITCHBOARD_PROVIDERS_FILE) : null,
+    webhookAppSecrets: e.SWITCHBOARD_WEBHOOK_SECRETS ?? {},
     logLevel: e.LOG_LEVEL,
     nodeEnv: e.NODE_ENV,
     startupTimeoutMs: e.SWITCHBOARD_STARTUP_TIMEOUT_SECONDS * 1000,

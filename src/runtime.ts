@@ -10,6 +10,7 @@ import { createMemoryPlatform, createRedisPlatform, type Platform } from './plat
 import type { Logger } from './platform/logger.js';
 import { ALL_PROJECTIONS, createProjectionRunner, type ProjectionRunner } from './projections/index.js';
 import { liveFeedProjection } from './projections/live-feed.js';
+import { withLiveSignals } from './projections/signals.js';
 import { type DataDirLock, lockDataDir } from './readmodels/data-dir-lock.js';
 import { openReadModels, type ReadModels } from './readmodels/database.js';
 import { DataDirLockedError, MigrationFailedError } from './readmodels/errors.js';
@@ -89,6 +90,7 @@ async function openPlatform(config: Config, logger: Logger, deadline: number): P
   if (!url) return createMemoryPlatform();
   return connectWithRetry({ what: 'Redis', variable: 'REDIS_URL', deadline, logger }, () =>
     createRedisPlatform(url, {
+      prefix: config.redisPrefix,
       onError: (error) => logger.warn({ err: error.message }, 'redis connection error'),
     }),
   );
@@ -158,7 +160,7 @@ export async function createRuntime(
       eventStore,
       readModels,
       logger,
-      projections: [...ALL_PROJECTIONS, liveFeed],
+      projections: [...withLiveSignals(ALL_PROJECTIONS, platform.pubsub), liveFeed],
     });
     runner = projections;
     if (options.runProjections !== false) {

@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import { createWebhookGateway } from '../ingress/create-gateway.js';
 import { TenantDirectory } from '../readmodels/tenant-directory.js';
 import type { Runtime } from '../runtime.js';
 import { type GraphQLLimits, registerGraphQL } from './graphql.js';
 import { createMetricsRegistry, registerMetricsRoute } from './metrics.js';
 import { registerOAuthCallback } from './oauth-callback.js';
 import { createServer } from './server.js';
+import { registerWebhookRoutes } from './webhooks.js';
 
 export interface AppOptions {
   limits?: Partial<GraphQLLimits>;
@@ -20,6 +22,10 @@ export async function createApp(runtime: Runtime, options: AppOptions = {}): Pro
     bodyLimit: options.bodyLimit,
   });
   registerOAuthCallback(app, runtime.connections);
+  await registerWebhookRoutes(app, {
+    gateway: createWebhookGateway(runtime),
+    publicUrl: runtime.config.publicUrl,
+  });
   const registry = createMetricsRegistry();
   registerMetricsRoute(app, registry);
   await registerGraphQL(app, {

@@ -1,0 +1,203 @@
+import type { ProviderCatalog } from '../connectors/catalog.js';
+import type { ProviderManifest } from '../connectors/sdk/manifest.js';
+import { webhooksStream } from '../events/webhook.js';
+import type { EventStore } from '../eventstore/port.js';
+import type { Logger } from '../platform/logger.js';
+import { type AcceptDependencies, acceptDelivery } from './accept-delivery.js';
+import type { AppSecrets } from './app-secrets.js';
+import { sha256Hex } from './delivery-key.js';
+import { handshakeResponse } from './handshake.js';
+import { routingIdOf } from './locate.js';
+import { rejectionRecord } from './records.js';
+import type { ReplayGuard } from './replay-guard.js';
+import type { ResolvedTarget, ResolvedTargets } from './resolved-targets.js';
+import { type GatewayResponse, problem } from './responses.js';
+import { headerOf } from './verify/request.js';
+import type { VerifyRequest, VerifyResult, WebhookDeclaration, WebhookSecret } from './verify/types.js';
+import { verifyDelivery } from './verify-delivery.js';
+
+export interface GatewayDependencies {
+  catalog: Pick<ProviderCatalog, 'get'>;
+  targets: ResolvedTargets;
+  appSecrets: AppSecrets;
+  eventStore: Pick<EventStore, 'append'>;
+  replayGuard: ReplayGuard;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export interface IncomingDelivery {
+  provider: string;
+  /** Null on the app-level route, where the payload names the connection. */
+  connectionId: string | null;
+  request: VerifyRequest;
+  requestId: string;
+}
+
+interface Context extends IncomingDelivery {
+  manifest: ProviderManifest;
+  webhooks: WebhookDeclaration;
+  receivedAt: Date;
+  bodySha256: string;
+}
+
+/**
+ * The webhook gateway: find the connection, answer handshakes, verify on the raw bytes, then hand
+ * the authentic delivery to acceptDelivery. Refusals are recorded (WebhookRejected, without the
+ * payload) whenever the connection, and so the tenant, is known.
+ */
+export class WebhookGateway {
+  readonly #deps: GatewayDependencies;
+  readonly #now: () => Date;
+
+  constructor(dependencies: GatewayDependencies) {
+    this.#deps = dependencies;
+    this.#now = dependencies.now ?? (() => new Date());
+  }
+
+  async receive(incoming: IncomingDelivery): Promise<GatewayResponse> {
+    const manifest = this.#deps.catalog.get(incoming.provider);
+    if (!manifest?.webhooks) {
+      return problem(
+        404,
+        'PROVIDER_NOT_SUPPORTED',
+        `No webhooks for provider "${incoming.provider}"`,
+        incoming.requestId,
+      );
+    }
+    const context: Context = {
+      ...incoming,
+      manifest,
+      webhooks: manifest.webhooks,
+      receivedAt: this.#now(),
+      bodySha256: sha256Hex(incoming.request.rawBody),
+    };
+    if (incoming.connectionId !== null) return this.#perConnection(context, incoming.connectionId);
+    return this.#appLevel(context);
+  }
+
+  /** POST /webhooks/:provider/:connectionId: the connection's own secret. */
+  async #perConnection(context: Context, connectionId: string): Promise<GatewayResponse> {
+    const lookup = (fresh: boolean) => this.#deps.targets.byConnection(context.provider, connectionId, fresh);
+    const target = await lookup(false);
+    if (!target) return connectionNotFound(context);
+    const handshake = handshakeResponse(context.webhooks, context.request, 'before_verification');
+    if (handshake) return handshake;
+    return this.#verifyAndAccept(context, target, lookup);
+  }
+
+  /**
+   * POST /webhooks/:provider. Schemes signed by the app (GitHub Apps, Slack apps) are verified with
+   * the app-level secret before the body is read for the routing id. Schemes whose credential is
+   * per connection (Google's channel token, Graph's clientState) are routed first (by a header, or
+   * by the body Graph's verification reads anyway) and verified with that connection's secret.
+   */
+  async #appLevel(context: Context): Promise<GatewayResponse> {
+    const { webhooks, request, requestId } = context;
+    const handshake = handshakeResponse(webhooks, request, 'before_verification');
+    if (handshake) return handshake;
+    if (!webhooks.routing) {
+      return problem(
+        404,
+        'CONNECTION_NOT_FOUND',
+        `${context.manifest.displayName} deliveries need a connection id in the URL`,
+        requestId,
+      );
+    }
+    const route = (fresh: boolean) => {
+      const routingId = routingIdOf(webhooks.routing, request);
+      return routingId === null
+        ? Promise.resolve(null)
+        : this.#deps.targets.byRoutingId(context.provider, routingId, fresh);
+    };
+    if (!('secret' in webhooks) || !webhooks.secret.appLevel) {
+      const target = await route(false);
+      return target ? this.#verifyAndAccept(context, target, route) : connectionNotFound(context);
+    }
+    const secret = await this.#deps.appSecrets.secretFor(context.provider);
+    const verdict = verifyDelivery(webhooks, request, secret ?? '', context.receivedAt);
+    if (!verdict.ok) return this.#refuse(context, null, verdict.reason);
+    const afterVerification = handshakeResponse(webhooks, request);
+    if (afterVerification) return afterVerification;
+    const target = await route(false);
+    return target ? this.#accept(context, target, verdict) : connectionNotFound(context);
+  }
+
+  async #verifyAndAccept(
+    context: Context,
+    cached: ResolvedTarget,
+    lookup: (fresh: boolean) => Promise<ResolvedTarget | null>,
+  ): Promise<GatewayResponse> {
+    let target = cached;
+    let verdict = this.#verify(context, target.plainSecret);
+    if (!verdict.ok) {
+      // The cached secret may predate a rotation: one fresh look before refusing.
+      const fresh = await lookup(true);
+      if (!fresh) return connectionNotFound(context);
+      target = fresh;
+      verdict = this.#verify(context, target.plainSecret);
+    }
+    if (!verdict.ok) return this.#refuse(context, target, verdict.reason);
+    const handshake = handshakeResponse(context.webhooks, context.request);
+    if (handshake) return handshake;
+    return this.#accept(context, target, verdict);
+  }
+
+  #verify(context: Context, secret: WebhookSecret): VerifyResult {
+    return verifyDelivery(context.webhooks, context.request, secret, context.receivedAt);
+  }
+
+  #accept(
+    context: Context,
+    target: ResolvedTarget,
+    verdict: Extract<VerifyResult, { ok: true }>,
+  ): Promise<GatewayResponse> {
+    const dependencies: AcceptDependencies = this.#deps;
+    return acceptDelivery(dependencies, {
+      manifest: context.manifest,
+      webhooks: context.webhooks,
+      target: { tenantId: target.tenantId, connectionId: target.connectionId, provider: context.provider },
+      request: context.request,
+      requestId: context.requestId,
+      receivedAt: context.receivedAt,
+      bodySha256: context.bodySha256,
+      verified: { deliveryId: verdict.deliveryId, timestamp: verdict.timestamp },
+    });
+  }
+
+  /** 401 for every verification failure; the reason is recorded, and said, since it helps the sender fix it. */
+  async #refuse(context: Context, target: ResolvedTarget | null, reason: string): Promise<GatewayResponse> {
+    const { provider, requestId, request } = context;
+    this.#deps.logger.info(
+      { provider, connectionId: target?.connectionId ?? null, reason, requestId },
+      'webhook delivery refused',
+    );
+    if (target) {
+      const claimedDeliveryId =
+        context.webhooks.deliveryId?.header !== undefined
+          ? (headerOf(request, context.webhooks.deliveryId.header) ?? null)
+          : null;
+      const record = { tenantId: target.tenantId, connectionId: target.connectionId, provider };
+      const event = rejectionRecord(
+        record,
+        { reason, claimedDeliveryId, bodySha256: context.bodySha256, bodyBytes: request.rawBody.length },
+        context.receivedAt,
+        requestId,
+      );
+      await this.#deps.eventStore
+        .append(webhooksStream(target.tenantId, target.connectionId), [event], 'any')
+        .catch((error: unknown) => this.#deps.logger.error({ err: error }, 'WebhookRejected not recorded'));
+    }
+    return problem(401, 'WEBHOOK_SIGNATURE_INVALID', 'The delivery could not be verified', requestId, {
+      reason,
+    });
+  }
+}
+
+const connectionNotFound = (context: Context) =>
+  problem(
+    404,
+    'CONNECTION_NOT_FOUND',
+    `No ${context.manifest.displayName} connection for this delivery`,
+    context.requestId,
+  );

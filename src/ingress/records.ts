@@ -1,0 +1,111 @@
+import { eventCatalog } from '../events/catalog.js';
+import type { CallerMetadata } from '../events/define.js';
+import type { Event } from '../events/envelope.js';
+import { type DeliveryInfo, SignalRecorded } from '../events/signal.js';
+import { WebhookDeadLettered, WebhookRejected } from '../events/webhook.js';
+import type { Signal } from '../signals/signal.js';
+import { ingressEventId } from './delivery-key.js';
+import type { VerifyRequest } from './verify/types.js';
+
+export interface RecordTarget {
+  tenantId: string;
+  connectionId: string;
+  provider: string;
+}
+
+const metadataOf = (target: RecordTarget, requestId: string): CallerMetadata => ({
+  tenantId: target.tenantId,
+  correlationId: requestId,
+  causationId: null,
+  actor: `provider:${target.provider}`,
+});
+
+/** One SignalRecorded per signal, ids from the delivery's identity (see delivery-key.ts). */
+export function signalRecords(
+  target: RecordTarget,
+  identity: string,
+  signals: readonly Signal[],
+  delivery: DeliveryInfo,
+  requestId: string,
+): Event[] {
+  return signals.map((signal, index) =>
+    eventCatalog.create(
+      SignalRecorded,
+      { signal, delivery },
+      metadataOf(target, requestId),
+      ingressEventId('signal', target, identity, index),
+    ),
+  );
+}
+
+/** Identical refused requests (a replayed forgery) record one event, not one each. */
+export function rejectionRecord(
+  target: RecordTarget,
+  rejection: { reason: string; claimedDeliveryId: string | null; bodySha256: string; bodyBytes: number },
+  receivedAt: Date,
+  requestId: string,
+): Event {
+  return eventCatalog.create(
+    WebhookRejected,
+    {
+      provider: target.provider,
+      connectionId: target.connectionId,
+      reason: rejection.reason,
+      claimedDeliveryId: rejection.claimedDeliveryId,
+      receivedAt: receivedAt.toISOString(),
+      bodyBytes: rejection.bodyBytes,
+      bodySha256: rejection.bodySha256,
+    },
+    metadataOf(target, requestId),
+    ingressEventId(
+      'rejected',
+      target,
+      rejection.reason,
+      rejection.bodySha256,
+      rejection.claimedDeliveryId ?? '',
+    ),
+  );
+}
+
+/** Headers that carry credentials never go into the log, whatever the scheme. */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie']);
+
+export function deadLetterRecord(
+  target: RecordTarget,
+  letter: {
+    reason: string;
+    detail: string;
+    deliveryId: string | null;
+    eventType: string | null;
+    bodySha256: string;
+    /** Scheme-specific credential headers (Google's channel token) to leave out. */
+    secretHeaders: readonly string[];
+  },
+  request: VerifyRequest,
+  receivedAt: Date,
+  requestId: string,
+): Event {
+  const hidden = new Set([...CREDENTIAL_HEADERS, ...letter.secretHeaders.map((name) => name.toLowerCase())]);
+  const headers = Object.fromEntries(
+    Object.entries(request.headers).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined && !hidden.has(entry[0]),
+    ),
+  );
+  return eventCatalog.create(
+    WebhookDeadLettered,
+    {
+      provider: target.provider,
+      connectionId: target.connectionId,
+      reason: letter.reason,
+      detail: letter.detail.slice(0, 2000),
+      deliveryId: letter.deliveryId,
+      eventType: letter.eventType,
+      receivedAt: receivedAt.toISOString(),
+      headers,
+      bodyBase64: request.rawBody.toString('base64'),
+      bodySha256: letter.bodySha256,
+    },
+    metadataOf(target, requestId),
+    ingressEventId('dead_letter', target, letter.bodySha256),
+  );
+}
