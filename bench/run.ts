@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createPgliteEventStore, createPostgresEventStore } from '../src/eventstore/sql/index.js';
 import { openReadModels } from '../src/readmodels/database.js';
+import { benchCheckout, checkoutTable } from './checkout.js';
 import { benchEventStore, type EventStoreFigures } from './eventstore.js';
 import { benchGraphQL, graphqlTable } from './graphql.js';
 import { benchRebuild } from './projections.js';
@@ -72,6 +73,8 @@ log('GraphQL over HTTP');
 const graphqlFigures = await benchGraphQL(log);
 log('Token vault');
 const vaultFigures = await benchTokenCheckout({ log });
+log('Token checkout (PostgreSQL)');
+const checkoutFigures = await benchCheckout(log);
 const report = [
   '# Benchmark results',
   '',
@@ -88,6 +91,9 @@ const report = [
   '',
   '## Token vault (decrypt of a sealed token set)',
   vaultTable(vaultFigures),
+  '',
+  '## Token checkout through accessTokenFor (credentials read model → decrypt → freshness, PostgreSQL)',
+  checkoutTable(checkoutFigures),
   '',
 ].join('\n');
 process.stdout.write(`${report}\n`);

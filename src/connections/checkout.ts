@@ -35,7 +35,8 @@ export async function credentialsFor(
   tenantId: string,
   connectionId: string,
 ): Promise<CheckedOutCredentials> {
-  const row = await deps.prisma.credential.findFirst({ where: { connectionId, tenantId } });
+  // findUnique (by primary key, tenant as an extra filter): Prisma batches concurrent ones into one query.
+  const row = await deps.prisma.credential.findUnique({ where: { connectionId, tenantId } });
   if (!row) return explainMissing(deps, tenantId, connectionId);
   if (row.status === 'REAUTH_REQUIRED') throw new ReauthRequiredError(connectionId);
   const credentials = await open(deps, row);
