@@ -1,17 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { connectionDecider, connectionNotFound } from '../domain/connection.js';
-import type { ConnectionState, CurrentToken } from '../domain/connection-state.js';
+import { connectionDecider } from '../domain/connection.js';
 import { BadUserInputError, ConflictError, DependencyError } from '../errors.js';
 import { connectionStream } from '../events/connection.js';
-import {
-  clientCredentials,
-  isRetryable,
-  OAuthProviderError,
-  ProviderInvalidGrantError,
-  refresh,
-  type TokenSet,
-  withRetry,
-} from '../oauth/index.js';
+import type { TokenSet } from '../oauth/index.js';
 import { withLease } from '../platform/with-lease.js';
 import {
   fromTokenSet,
@@ -20,14 +11,22 @@ import {
   type TokenCredentials,
 } from './credentials-codec.js';
 import { type Caller, type ConnectionDeps, execute, systemCaller } from './deps.js';
-import { ConnectionNotUsableError, ReauthRequiredError } from './errors.js';
-import { failureMessage } from './fail-attempt.js';
-import { isDue, isFresh } from './freshness.js';
-import { integrationFor, oauthClient } from './integrations.js';
+import { ReauthRequiredError } from './errors.js';
+import { isFresh } from './freshness.js';
 import { loadConnection } from './load.js';
+import { recordRefreshFailure, refreshFailureOf } from './refresh-failure.js';
+import { refreshGrant } from './refresh-grant.js';
+import {
+  expiresAtOf,
+  issuedAtOf,
+  type LiveConnection,
+  liveConnection,
+  needsRefresh,
+  type RefreshTrigger,
+} from './refresh-policy.js';
 import { SingleFlight } from './single-flight.js';
 
-export type RefreshTrigger = 'proactive' | 'expired' | 'unauthorized' | 'manual';
+export type { RefreshTrigger } from './refresh-policy.js';
 
 export interface RefreshRequest {
   tenantId: string;
@@ -56,12 +55,16 @@ export interface TokenRefresherOptions {
   leaseWaitMs?: number;
 }
 
+/** The lease that serializes refreshes (and revocation) of one connection across processes. */
+export const refreshLeaseName = (tenantId: string, connectionId: string): string =>
+  `token-refresh:${tenantId}.${connectionId}`;
+
 /**
  * Refreshes a connection's token, once, however many callers and processes ask at the same time:
  * an in-process single flight, then a lease per connection across processes, then the decision on
- * the connection's stream (not the read model) and an append at the stream's expected revision,
- * so two processes never both rotate. Transient failures are retried with backoff and jitter;
- * invalid_grant makes the connection REAUTH_REQUIRED. The new token is stored before anything else.
+ * the connection's stream (not the read model, which may lag) and an append at the stream's
+ * expected revision, so two processes never both rotate. The new token is stored before anything
+ * else (on rotating providers the old refresh token is already spent).
  */
 export class TokenRefresher {
   readonly #deps: ConnectionDeps;
@@ -76,21 +79,18 @@ export class TokenRefresher {
   }
 
   refresh(request: RefreshRequest): Promise<ActiveToken> {
-    const key = `${request.tenantId}.${request.connectionId}`;
-    return this.#flights.run(key, async () => {
+    const { tenantId, connectionId } = request;
+    return this.#flights.run(`${tenantId}.${connectionId}`, async () => {
       const result = await withLease(
         this.#deps.leases,
-        `token-refresh:${key}`,
+        refreshLeaseName(tenantId, connectionId),
         { ttlMs: this.#leaseTtlMs, waitMs: this.#leaseWaitMs },
         (signal) => this.#refreshHoldingLease(request, signal),
       );
       if (!result.acquired) {
-        throw new DependencyError(
-          `A refresh of connection ${request.connectionId} is still running elsewhere`,
-          {
-            detail: { connectionId: request.connectionId },
-          },
-        );
+        throw new DependencyError(`A refresh of connection ${connectionId} is still running elsewhere`, {
+          detail: { connectionId },
+        });
       }
       return result.value;
     });
@@ -99,76 +99,48 @@ export class TokenRefresher {
   async #refreshHoldingLease(request: RefreshRequest, signal: AbortSignal): Promise<ActiveToken> {
     const deps = this.#deps;
     const { tenantId, connectionId } = request;
-    const state = await loadConnection(deps.eventStore, tenantId, connectionId);
-    const token = usableToken(state, connectionId);
-    const current = await this.#open(tenantId, connectionId, token);
-    const active = (rotated: boolean, position: bigint | null): ActiveToken => ({
-      provider: state.status === 'none' ? '' : state.provider,
-      credentials: current,
-      issuedAt: new Date(token.issuedAt),
-      expiresAt: token.expiresAt === null ? null : new Date(token.expiresAt),
-      rotated,
-      position,
-    });
-    if (!needsRefresh(request, current, token, deps.now())) return active(false, null);
-    if (state.status === 'none') throw connectionNotFound(connectionId);
-
-    const manifest = deps.catalog.require(state.provider);
+    const connection = liveConnection(
+      await loadConnection(deps.eventStore, tenantId, connectionId),
+      connectionId,
+    );
+    const { token } = connection;
+    const current = await this.#open(tenantId, connectionId, connection);
+    const now = deps.now();
+    if (!needsRefresh(request.trigger, current, token, now, request.rejectedAccessToken)) {
+      return {
+        provider: connection.provider,
+        credentials: current,
+        issuedAt: issuedAtOf(token),
+        expiresAt: expiresAtOf(token),
+        rotated: false,
+        position: null,
+      };
+    }
+    const target = { tenantId, connectionId, tokenRevision: token.revision };
     if (current.kind === 'oauth2' && !current.refreshToken) {
-      if (request.trigger === 'manual' && isFresh(new Date(token.issuedAt), expiresAt(token), deps.now())) {
+      if (request.trigger === 'manual' && isFresh(issuedAtOf(token), expiresAtOf(token), now)) {
         throw new BadUserInputError(
           `Connection ${connectionId} has no refresh token: its token is used until it stops working`,
         );
       }
-      await this.#recordFailure(
-        request,
-        token,
-        'no_refresh_token',
-        'The token expired and the provider gave no refresh token',
-        false,
-        1,
-        true,
-      );
+      await recordRefreshFailure(deps, this.#caller(request), target, {
+        failure: 'no_refresh_token',
+        message: 'The token stopped working and the provider gave no refresh token',
+        retryable: false,
+        attempts: 1,
+        reauthRequired: true,
+      });
       throw new ReauthRequiredError(connectionId);
     }
-    let attempts = 0;
-    let tokens: TokenSet;
-    try {
-      const integration = await integrationFor(deps, tenantId, manifest, state.integration);
-      const client = await oauthClient(deps, integration.row);
-      const call = {
-        manifest,
-        client,
-        scopes: token.scopes,
-        now: deps.now(),
-        timeoutMs: deps.providerTimeoutMs,
-        signal,
-      };
-      tokens = await withRetry(
-        () => {
-          attempts++;
-          return current.kind === 'oauth2' && current.refreshToken
-            ? refresh({ ...call, refreshToken: current.refreshToken })
-            : clientCredentials(call);
-        },
-        { ...deps.retry, signal },
-      );
-    } catch (error) {
-      const invalidGrant = error instanceof ProviderInvalidGrantError;
-      const failure = error instanceof OAuthProviderError ? error.classification : 'error';
-      await this.#recordFailure(
-        request,
-        token,
-        failure,
-        failureMessage(error),
-        isRetryable(error),
-        Math.max(1, attempts),
-        invalidGrant,
-      );
-      if (invalidGrant) throw new ReauthRequiredError(connectionId);
-      throw error;
+    const manifest = deps.catalog.require(connection.provider);
+    const outcome = await refreshGrant(deps, connection, manifest, current, signal);
+    if (!outcome.ok) {
+      const failure = refreshFailureOf(outcome.error, outcome.attempts);
+      await recordRefreshFailure(deps, this.#caller(request), target, failure);
+      if (failure.reauthRequired) throw new ReauthRequiredError(connectionId);
+      throw outcome.error;
     }
-    const stored = await this.#store(request, state, token, current, tokens);
+    const stored = await this.#store(request, connection, current, outcome.tokens);
     // Only after a lost lease can someone else have rotated meanwhile: theirs is the token of record.
     return stored ?? this.#refreshHoldingLease({ ...request, trigger: 'expired' }, signal);
   }
@@ -176,8 +148,7 @@ export class TokenRefresher {
   /** Appends TokenRotated at the stream's expected revision; null when another rotation won the race. */
   async #store(
     request: RefreshRequest,
-    state: ConnectionState,
-    token: CurrentToken,
+    connection: LiveConnection,
     current: TokenCredentials,
     tokens: TokenSet,
   ): Promise<ActiveToken | null> {
@@ -194,7 +165,7 @@ export class TokenRefresher {
         {
           type: 'RotateToken',
           connectionId,
-          basedOnRevision: token.revision,
+          basedOnRevision: connection.token.revision,
           secret,
           tokenType: tokens.tokenType,
           expiresAt: tokens.expiresAt,
@@ -206,7 +177,7 @@ export class TokenRefresher {
         { wait: false },
       );
       return {
-        provider: state.status === 'none' ? '' : state.provider,
+        provider: connection.provider,
         credentials: next,
         issuedAt: deps.now(),
         expiresAt: tokens.expiresAt,
@@ -221,8 +192,13 @@ export class TokenRefresher {
     }
   }
 
-  async #open(tenantId: string, connectionId: string, token: CurrentToken): Promise<TokenCredentials> {
-    const credentials = await openCredentials(this.#deps.vault, tenantId, connectionId, token.secret);
+  async #open(tenantId: string, connectionId: string, connection: LiveConnection): Promise<TokenCredentials> {
+    const credentials = await openCredentials(
+      this.#deps.vault,
+      tenantId,
+      connectionId,
+      connection.token.secret,
+    );
     if (credentials.kind !== 'oauth2' && credentials.kind !== 'oauth2_cc') {
       throw new BadUserInputError(
         `Connection ${connectionId} uses ${credentials.kind}: there is no token to refresh`,
@@ -231,73 +207,7 @@ export class TokenRefresher {
     return credentials;
   }
 
-  async #recordFailure(
-    request: RefreshRequest,
-    token: CurrentToken,
-    failure: string,
-    message: string,
-    retryable: boolean,
-    attempts: number,
-    reauthRequired: boolean,
-  ): Promise<void> {
-    const { tenantId, connectionId } = request;
-    try {
-      await execute(
-        this.#deps,
-        this.#caller(request),
-        { tenantId, stream: connectionStream(tenantId, connectionId) },
-        connectionDecider,
-        {
-          type: 'RecordRefreshFailure',
-          connectionId,
-          basedOnRevision: token.revision,
-          failure,
-          message,
-          retryable,
-          attempts,
-          reauthRequired,
-        },
-        { wait: false },
-      );
-    } catch (error) {
-      this.#deps.logger.error({ err: error, connectionId }, 'could not record a failed token refresh');
-    }
-  }
-
   #caller(request: RefreshRequest): Caller {
     return request.caller ?? systemCaller('token-refresher', randomUUID());
-  }
-}
-
-function usableToken(state: ConnectionState, connectionId: string): CurrentToken {
-  if (state.status === 'none') throw connectionNotFound(connectionId);
-  if (state.status === 'REAUTH_REQUIRED') throw new ReauthRequiredError(connectionId);
-  if (state.status !== 'ACTIVE' || !state.token)
-    throw new ConnectionNotUsableError(connectionId, state.status);
-  return state.token;
-}
-
-const expiresAt = (token: CurrentToken) => (token.expiresAt === null ? null : new Date(token.expiresAt));
-
-function needsRefresh(
-  request: RefreshRequest,
-  current: TokenCredentials,
-  token: CurrentToken,
-  now: Date,
-): boolean {
-  const issuedAt = new Date(token.issuedAt);
-  switch (request.trigger) {
-    case 'manual':
-      return true;
-    case 'unauthorized':
-      return current.accessToken === request.rejectedAccessToken;
-    case 'expired':
-      return !isFresh(issuedAt, expiresAt(token), now);
-    case 'proactive':
-      return isDue(issuedAt, expiresAt(token), now);
-    default: {
-      const unknown: never = request.trigger;
-      return unknown;
-    }
   }
 }

@@ -8,6 +8,7 @@ import { ConnectionStatus } from '../projections/connections.js';
 import { openCredentials } from './credentials-codec.js';
 import { type Caller, type ConnectionDeps, execute } from './deps.js';
 import { integrationFor, oauthClient } from './integrations.js';
+import { refreshLeaseName } from './refresh.js';
 import { fromSealedJson } from './sealed-json.js';
 
 export type ProviderRevocation = Pick<RevocationResult, 'status' | 'detail'>;
@@ -52,7 +53,7 @@ export async function revokeConnection(
     };
     const leased = await withLease(
       deps.leases,
-      `token-refresh:${tenantId}.${connectionId}`,
+      refreshLeaseName(tenantId, connectionId),
       { ttlMs: 30_000, waitMs: 10_000 },
       revokeNow,
     );
