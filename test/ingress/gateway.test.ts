@@ -1,0 +1,213 @@
+import { describe, expect, it } from 'vitest';
+import type { VerifyRequest } from '../../src/ingress/verify/types.js';
+import { fakeSealed, gatewayHarness } from './gateway-harness.js';
+import { deliveryRequest } from './request.js';
+import { githubHeaders, slackHeaders } from './sign.js';
+
+const receive = (
+  harness: ReturnType<typeof gatewayHarness>,
+  provider: string,
+  connectionId: string | null,
+  request: VerifyRequest,
+) => harness.gateway.receive({ provider, connectionId, request, requestId: 'req-1' });
+const json = (body: string) => JSON.parse(body) as Record<string, unknown>;
+
+// https://learn.microsoft.com/en-us/graph/change-notifications-delivery-webhooks#change-notification-example
+const graphNotification = {
+  id: 'lsgTZMr9KwAAA',
+  subscriptionId: '{subscription_guid}',
+  subscriptionExpirationDateTime: '2016-03-19T22:11:09.952Z',
+  clientState: 'secretClientValue',
+  changeType: 'created',
+  resource: 'users/{user_guid}@{tenant_guid}/messages/{long_id_string}',
+  tenantId: '84bd8158-6d4d-4958-8b9f-9d6445542f95',
+  resourceData: {
+    '@odata.type': '#Microsoft.Graph.Message',
+    '@odata.id': 'Users/{user_guid}@{tenant_guid}/Messages/{long_id_string}',
+    '@odata.etag': 'W/"CQAAABYAAADkrWGo7bouTKlsgTZMr9KwAAAUWRHf"',
+    id: '{long_id_string}',
+  },
+};
+
+// https://developers.google.com/calendar/api/guides/push (notification headers)
+const googleHeaders = {
+  'X-Goog-Channel-ID': '4ba78bf0-6a47-11e2-bcfd-0800200c9a66',
+  'X-Goog-Channel-Token': '398348u3tu83ut8uu38',
+  'X-Goog-Channel-Expiration': 'Tue, 19 Nov 2013 01:13:52 GMT',
+  'X-Goog-Resource-ID': 'ret08u3rv24htgh289g',
+  'X-Goog-Resource-URI': 'https://www.googleapis.com/calendar/v3/calendars/my_calendar@gmail.com/events',
+  'X-Goog-Resource-State': 'exists',
+  'X-Goog-Message-Number': '10',
+};
+
+describe('webhook gateway (in memory)', () => {
+  it("passes GitHub's documented signature vector (then refuses the non-JSON body as a dead letter)", async () => {
+    const harness = gatewayHarness({ now: () => new Date() });
+    harness.connections.set('c1', {
+      tenantId: 'acme',
+      connectionId: 'c1',
+      provider: 'github',
+      secret: fakeSealed("It's a Secret to Everybody"),
+    });
+    // https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries#testing-the-webhook-payload-validation
+    const documented = deliveryRequest({
+      headers: {
+        'X-Hub-Signature-256': 'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17',
+        'X-GitHub-Event': 'ping',
+      },
+      body: 'Hello, World!',
+    });
+    const response = await receive(harness, 'github', 'c1', documented);
+    expect(response.status).toBe(400);
+    expect(harness.appended.map((entry) => entry.stream)).toEqual(['deadletters-acme.c1']);
+  });
+
+  it("passes Slack's documented vector at its own time, and refuses it five minutes and a second later", async () => {
+    const secret = '8f742231b10e8888abcd99yyyzzz85a5';
+    const body =
+      'token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c';
+    const request = deliveryRequest({
+      headers: {
+        'X-Slack-Request-Timestamp': '1531420618',
+        'X-Slack-Signature': 'v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503',
+      },
+      body,
+    });
+    let now = new Date(1531420618_000 + 10_000);
+    const harness = gatewayHarness({ now: () => now });
+    harness.connections.set('s1', {
+      tenantId: 'acme',
+      connectionId: 's1',
+      provider: 'slack',
+      secret: fakeSealed(secret),
+    });
+    // Authentic (a slash command, not an Events API delivery): kept as a dead letter, not refused.
+    expect((await receive(harness, 'slack', 's1', request)).status).toBe(400);
+    now = new Date(1531420618_000 + 301_000);
+    const stale = await receive(harness, 'slack', 's1', request);
+    expect(stale.status).toBe(401);
+    expect(json(stale.body)).toMatchObject({ reason: 'stale_timestamp' });
+    expect(harness.appended.at(-1)).toMatchObject({
+      stream: 'webhooks-acme.s1',
+      events: [{ type: 'WebhookRejected', data: { reason: 'stale_timestamp' } }],
+    });
+  });
+
+  it('answers Slack url_verification on the app-level route once the app secret verifies it', async () => {
+    const harness = gatewayHarness({ now: () => new Date(), appSecrets: { slack: 'app-signing-secret' } });
+    // https://docs.slack.dev/reference/events/url_verification
+    const body = JSON.stringify({
+      token: 'Jhj5dZrVaK7ZwHHjRyZWjbDl',
+      challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P',
+      type: 'url_verification',
+    });
+    const signed = deliveryRequest({ headers: slackHeaders('app-signing-secret', body), body });
+    expect(await receive(harness, 'slack', null, signed)).toEqual({
+      status: 200,
+      contentType: 'text/plain',
+      body: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P',
+    });
+    const forged = deliveryRequest({ headers: slackHeaders('someone-else', body), body });
+    expect((await receive(harness, 'slack', null, forged)).status).toBe(401);
+    expect(harness.appended).toEqual([]);
+  });
+
+  it('routes Graph notifications by subscription and verifies their clientState per connection', async () => {
+    const harness = gatewayHarness({ now: () => new Date() });
+    harness.connections.set('g1', {
+      tenantId: 'acme',
+      connectionId: 'g1',
+      provider: 'microsoft-365',
+      routingId: '{subscription_guid}',
+      secret: fakeSealed('secretClientValue'),
+    });
+    const validation = deliveryRequest({
+      url: 'https://sb.example/webhooks/microsoft-365?validationToken=abc%20def',
+    });
+    expect(await receive(harness, 'microsoft-365', null, validation)).toMatchObject({
+      status: 200,
+      body: 'abc def',
+    });
+    const body = JSON.stringify({ value: [graphNotification] });
+    const accepted = await receive(harness, 'microsoft-365', null, deliveryRequest({ body }));
+    expect(json(accepted.body)).toMatchObject({ status: 'accepted' });
+    expect(harness.appended[0]).toMatchObject({
+      stream: 'signals-acme.g1',
+      events: [{ type: 'SignalRecorded', data: { signal: { kind: 'provider_event', connectionId: 'g1' } } }],
+    });
+    // Graph sends no delivery id: the same body again is the same delivery.
+    expect(
+      json((await receive(harness, 'microsoft-365', null, deliveryRequest({ body }))).body),
+    ).toMatchObject({
+      status: 'duplicate',
+    });
+    const wrong = JSON.stringify({ value: [{ ...graphNotification, clientState: 'guess' }] });
+    expect((await receive(harness, 'microsoft-365', null, deliveryRequest({ body: wrong }))).status).toBe(
+      401,
+    );
+  });
+
+  it('routes Google channel messages by channel header; sync is answered, changes become signals', async () => {
+    const harness = gatewayHarness({ now: () => new Date() });
+    harness.connections.set('cal1', {
+      tenantId: 'acme',
+      connectionId: 'cal1',
+      provider: 'google-calendar',
+      routingId: '4ba78bf0-6a47-11e2-bcfd-0800200c9a66',
+      secret: fakeSealed('398348u3tu83ut8uu38'),
+    });
+    const sync = deliveryRequest({
+      headers: { ...googleHeaders, 'X-Goog-Resource-State': 'sync', 'X-Goog-Message-Number': '1' },
+    });
+    expect(await receive(harness, 'google-calendar', null, sync)).toMatchObject({ status: 200, body: '' });
+    const change = await receive(
+      harness,
+      'google-calendar',
+      null,
+      deliveryRequest({ headers: googleHeaders }),
+    );
+    expect(json(change.body)).toMatchObject({ status: 'accepted' });
+    expect(harness.appended).toHaveLength(1);
+    expect(harness.appended[0]!.events[0]!.data).toMatchObject({
+      delivery: { id: '4ba78bf0-6a47-11e2-bcfd-0800200c9a66/10' },
+      signal: { kind: 'provider_event', payload: null },
+    });
+  });
+
+  it('picks up a rotated secret at once, and answers 503 (nothing remembered) when the append fails', async () => {
+    const harness = gatewayHarness({ now: () => new Date() });
+    harness.connections.set('c1', {
+      tenantId: 'acme',
+      connectionId: 'c1',
+      provider: 'github',
+      secret: fakeSealed('old'),
+    });
+    const body = JSON.stringify({ zen: 'Keep it logically awesome.', hook_id: 1 });
+    expect(
+      (
+        await receive(
+          harness,
+          'github',
+          'c1',
+          deliveryRequest({ headers: githubHeaders('old', 'ping', body), body }),
+        )
+      ).status,
+    ).toBe(200);
+    harness.connections.set('c1', {
+      tenantId: 'acme',
+      connectionId: 'c1',
+      provider: 'github',
+      secret: fakeSealed('new'),
+    });
+    const next = JSON.stringify({ zen: 'Design for failure.', hook_id: 1 });
+    const signedNew = deliveryRequest({ headers: githubHeaders('new', 'ping', next), body: next });
+    harness.failAppends = true;
+    expect(await receive(harness, 'github', 'c1', signedNew)).toMatchObject({ status: 503 });
+    harness.failAppends = false;
+    // The failed attempt left no replay marker: the provider's retry is recorded.
+    expect(json((await receive(harness, 'github', 'c1', signedNew)).body)).toMatchObject({
+      status: 'accepted',
+    });
+    expect(harness.appended).toHaveLength(2);
+  });
+});
