@@ -16,6 +16,7 @@ import { ProactiveRefresher, type ProactiveRefresherOptions } from './proactive-
 import { TokenRefresher, type TokenRefresherOptions } from './refresh.js';
 import { type RevokedConnection, revokeConnection } from './revoke.js';
 import { type StartConnectionInput, type StartedConnection, startConnection } from './start.js';
+import { rotateTenantKey, type TenantKeyRotation } from './tenant-keys.js';
 import {
   configureWebhookSecret,
   createWebhookConnection,
@@ -47,6 +48,7 @@ export interface ConnectionServices {
   refreshConnection(caller: Caller, tenantId: string, connectionId: string): Promise<Connection>;
   revokeConnection(caller: Caller, tenantId: string, connectionId: string): Promise<RevokedConnection>;
   deleteTenant(caller: Caller, tenantId: string): Promise<TenantDeletion>;
+  rotateTenantKey(tenantId: string): Promise<TenantKeyRotation>;
   createWebhookConnection(
     caller: Caller,
     tenantId: string,
@@ -103,6 +105,7 @@ export function createConnectionServices(
     revokeConnection: (caller, tenantId, connectionId) =>
       revokeConnection(deps, caller, tenantId, connectionId),
     deleteTenant: (caller, tenantId) => deleteTenant(deps, caller, tenantId),
+    rotateTenantKey: (tenantId) => rotateTenantKey(deps, tenantId),
     createWebhookConnection: (caller, tenantId, input) =>
       createWebhookConnection(deps, caller, tenantId, input),
     configureWebhookSecret: (caller, tenantId, input) =>

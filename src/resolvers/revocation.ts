@@ -59,8 +59,19 @@ const TenantDeletion = builder
     }),
   });
 
-/** A JWT bound to one tenant (tenant_id claim) may only delete that tenant. */
-function tenantToDelete(context: GraphQLContext, id: string | number): string {
+const TenantKeyRotation = builder
+  .objectRef<{ tenantId: string; generation: number; rotatedAt: Date }>('TenantKeyRotation')
+  .implement({
+    description: "A tenant's new data key: new secrets use it, older keys still decrypt what they sealed.",
+    fields: (t) => ({
+      tenantId: t.exposeID('tenantId'),
+      generation: t.exposeInt('generation'),
+      rotatedAt: t.expose('rotatedAt', { type: 'DateTime' }),
+    }),
+  });
+
+/** A JWT bound to one tenant (tenant_id claim) may only administer that tenant. */
+function administeredTenant(context: GraphQLContext, id: string | number): string {
   const parsed = tenantIdSchema.safeParse(String(id));
   if (!parsed.success) throw new BadUserInputError(`Invalid tenant id: ${parsed.error.issues[0]?.message}`);
   const principal = context.principal;
@@ -87,10 +98,18 @@ builder.mutationFields((t) => ({
     authScopes: { operator: true, permission: 'tenants:admin' },
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, args, context) => {
-      const id = tenantToDelete(context, args.id);
+      const id = administeredTenant(context, args.id);
       const deletion = await context.connections.deleteTenant(callerOf(context), id);
       context.tenants.forget(id);
       return deletion;
     },
+  }),
+  rotateTenantKey: t.field({
+    type: TenantKeyRotation,
+    description: 'Gives a tenant a new data key (operators and tenants:admin).',
+    authScopes: { operator: true, permission: 'tenants:admin' },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, context) =>
+      context.connections.rotateTenantKey(administeredTenant(context, args.id)),
   }),
 }));

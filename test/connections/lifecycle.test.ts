@@ -11,6 +11,7 @@ import {
   DeleteTenantDocument,
   RefreshConnectionDocument,
   RevokeConnectionDocument,
+  RotateTenantKeyDocument,
 } from '../../src/generated/graphql.js';
 import { TenantKeyDestroyedError } from '../../src/vault/errors.js';
 import type { Sealed } from '../../src/vault/sealed.js';
@@ -190,6 +191,19 @@ describeWithPostgres(
       for (const secret of secrets) {
         expect(dump.includes(secret), `a secret of ${secret.length} characters is in the dump`).toBe(false);
       }
+    });
+
+    it('rotates a tenant key: new secrets use the new key, older ones still decrypt', async () => {
+      const before = await connect(world, tenantB);
+      const rotated = await world.hub.request(RotateTenantKeyDocument, { id: tenantB }, asOperator());
+      expect(rotated.errors).toBeUndefined();
+      expect(rotated.data?.rotateTenantKey).toMatchObject({ tenantId: tenantB, generation: 2 });
+      const after = await connect(world, tenantB);
+      const keyOf = async (id: string) =>
+        ((await tokenEvents(tenantB, id))[0]!.data as { secret: Sealed }).secret.keyId;
+      expect(await keyOf(after)).not.toBe(await keyOf(before));
+      const token = await world.hub.runtime.connections.accessTokenFor(tenantB, before);
+      expect(token.accessToken.length).toBeGreaterThan(0);
     });
 
     it('deletes a tenant: connections revoked, keys destroyed (old ciphertext unreadable), streams tombstoned', async () => {

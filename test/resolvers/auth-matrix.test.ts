@@ -3,11 +3,15 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PERMISSIONS, type Permission } from '../../src/auth/principal.js';
 import {
   AuditLogDocument,
+  ConfigureIntegrationDocument,
+  ConnectionDocument,
+  ConnectionsDocument,
   CurrentTenantDocument,
   ProviderDocument,
   ProvidersDocument,
   RegisterTenantDocument,
   RenameTenantDocument,
+  RotateTenantKeyDocument,
   StreamEventsDocument,
   TenantsDocument,
 } from '../../src/generated/graphql.js';
@@ -73,6 +77,30 @@ const OPERATIONS: Operation[] = [
     rule: { tenantScoped: true, permission: 'audit:read' },
     document: AuditLogDocument,
     variables: () => ({ first: 5 }),
+  },
+  {
+    name: 'connections',
+    rule: { tenantScoped: true, permission: 'connections:read' },
+    document: ConnectionsDocument,
+    variables: () => ({ first: 5 }),
+  },
+  {
+    name: 'connection',
+    rule: { tenantScoped: true, permission: 'connections:read' },
+    document: ConnectionDocument,
+    variables: () => ({ id: 'conn_matrix' }),
+  },
+  {
+    name: 'configureIntegration',
+    rule: { tenantScoped: false, permission: 'tenants:admin' },
+    document: ConfigureIntegrationDocument,
+    variables: (tenantId) => ({ input: { provider: 'github', clientId: 'matrix-client', tenantId } }),
+  },
+  {
+    name: 'rotateTenantKey',
+    rule: { tenantScoped: false, permission: 'tenants:admin' },
+    document: RotateTenantKeyDocument,
+    variables: (tenantId) => ({ id: tenantId }),
   },
 ];
 
