@@ -14,16 +14,17 @@ export interface SecretOpener {
 export interface ResolvedTargetsOptions {
   targets: WebhookTargets;
   vault: SecretOpener;
-  /** How long a looked-up connection is trusted (default 5 s). */
+  /** How long a looked-up connection is trusted (default 1 s). */
   ttlMs?: number;
   maxEntries?: number;
 }
 
 /**
  * The webhook hot path would otherwise cost a read-model query and a decryption per delivery.
- * Looked-up targets (secret opened) are kept briefly; the gateway asks again with `fresh` when a
- * signature fails, so a rotated secret is picked up at once and only an old secret stays usable,
- * on this instance, for at most the TTL after a rotation.
+ * Looked-up targets (secret opened) are kept for a second: at a busy connection's rate that saves
+ * nearly every lookup, while a rotated-away secret (a leaked one, say) stays usable on an instance
+ * for at most that second. The gateway asks again with `fresh` when a signature fails, so the new
+ * secret is accepted at once.
  */
 export class ResolvedTargets {
   readonly #targets: WebhookTargets;
@@ -35,7 +36,7 @@ export class ResolvedTargets {
     this.#vault = options.vault;
     this.#cache = new LruTtlCache({
       maxEntries: options.maxEntries ?? 10_000,
-      ttlMs: options.ttlMs ?? 5_000,
+      ttlMs: options.ttlMs ?? 1_000,
     });
   }
 

@@ -6,6 +6,7 @@ import './connections.js';
 import './integrations.js';
 import './revocation.js';
 import './signals.js';
+import './webhooks.js';
 
 /** Importing the domain files registers their types and fields; this builds the schema once. */
 export const schema = builder.toSchema({ sortSchema: true });
