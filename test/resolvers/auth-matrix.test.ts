@@ -6,12 +6,16 @@ import {
   ConfigureIntegrationDocument,
   ConnectionDocument,
   ConnectionsDocument,
+  CreateWebhookConnectionDocument,
   CurrentTenantDocument,
   ProviderDocument,
   ProvidersDocument,
   RegisterTenantDocument,
   RenameTenantDocument,
   RotateTenantKeyDocument,
+  SignalDocument,
+  SignalKindsDocument,
+  SignalsDocument,
   StreamEventsDocument,
   TenantsDocument,
 } from '../../src/generated/graphql.js';
@@ -101,6 +105,30 @@ const OPERATIONS: Operation[] = [
     rule: { tenantScoped: false, permission: 'tenants:admin' },
     document: RotateTenantKeyDocument,
     variables: (tenantId) => ({ id: tenantId }),
+  },
+  {
+    name: 'signals',
+    rule: { tenantScoped: true, permission: 'signals:read' },
+    document: SignalsDocument,
+    variables: () => ({ first: 5, filter: { kind: 'issue_created' } }),
+  },
+  {
+    name: 'signal',
+    rule: { tenantScoped: true, permission: 'signals:read' },
+    document: SignalDocument,
+    variables: () => ({ id: '00000000-0000-5000-8000-000000000000' }),
+  },
+  {
+    name: 'signalKinds',
+    rule: { tenantScoped: false, permission: 'signals:read' },
+    document: SignalKindsDocument,
+    variables: () => ({}),
+  },
+  {
+    name: 'createWebhookConnection',
+    rule: { tenantScoped: true, permission: 'connections:write' },
+    document: CreateWebhookConnectionDocument,
+    variables: () => ({ input: { provider: 'github' } }),
   },
 ];
 
