@@ -3,7 +3,7 @@ import { ConnectionStatus } from '../projections/connections.js';
 import { builder } from './builder.js';
 import { callerOf } from './caller.js';
 
-const ConnectionStatusEnum = builder.enumType('ConnectionStatus', {
+export const ConnectionStatusEnum = builder.enumType('ConnectionStatus', {
   values: Object.values(ConnectionStatus),
 });
 

@@ -1,9 +1,10 @@
 import { ForbiddenError } from '../auth/errors.js';
 import { BadUserInputError } from '../errors.js';
 import { tenantIdSchema } from '../events/streams.js';
+import type { ConnectionRow } from '../projections/connections.js';
 import { builder } from './builder.js';
 import { callerOf } from './caller.js';
-import { Connection } from './connections.js';
+import { Connection, ConnectionStatusEnum } from './connections.js';
 import type { GraphQLContext } from './context.js';
 
 const ProviderRevocationStatus = builder.enumType('ProviderRevocationStatus', {
@@ -25,15 +26,15 @@ const ProviderRevocation = builder
 
 const RevokedConnection = builder
   .objectRef<{
-    connection: { id: string };
+    connection: ConnectionRow;
     status: 'REVOKED';
     revokedAt: Date;
     providerRevocation: { status: 'CONFIRMED' | 'FAILED' | 'UNSUPPORTED'; detail: string };
   }>('RevokedConnection')
   .implement({
     fields: (t) => ({
-      connection: t.field({ type: Connection, resolve: (r) => r.connection as never }),
-      status: t.string({ resolve: (r) => r.status }),
+      connection: t.field({ type: Connection, resolve: (r) => r.connection }),
+      status: t.field({ type: ConnectionStatusEnum, resolve: (r) => r.status }),
       revokedAt: t.expose('revokedAt', { type: 'DateTime' }),
       providerRevocation: t.field({ type: ProviderRevocation, resolve: (r) => r.providerRevocation }),
     }),
