@@ -5,8 +5,14 @@ import { createConnectionServices } from '../../src/connections/index.js';
 import { fromSealedJson } from '../../src/connections/sealed-json.js';
 import { connectionStream } from '../../src/events/connection.js';
 import { ConnectionDocument, RefreshConnectionDocument } from '../../src/generated/graphql.js';
+import { createRedisPlatform } from '../../src/platform/index.js';
 import { asOperator, codes } from '../support/hub.js';
-import { describeWithPostgres } from '../support/services.js';
+import {
+  describeWithPostgres,
+  describeWithRedis,
+  REDIS_URL,
+  uniqueRedisPrefix,
+} from '../support/services.js';
 import { connect, IDP, type LoopbackWorld, registerTenant, startLoopbackWorld } from './world.js';
 
 /** Access tokens live 2 seconds here, so refreshes happen within a test. */
@@ -97,6 +103,31 @@ describeWithPostgres(
       expect(world.refreshGrants() - before).toBe(1);
       expect(new Set(tokens.map((token) => token.accessToken)).size).toBe(1);
       expect((await events(connectionId)).filter((event) => event.type === 'TokenRotated')).toHaveLength(1);
+    });
+
+    describeWithRedis('across processes (Redis leases)', () => {
+      it('lets two instances with their own Redis connections rotate an expired token exactly once', async () => {
+        const prefix = uniqueRedisPrefix();
+        const platforms = await Promise.all([
+          createRedisPlatform(REDIS_URL, { prefix }),
+          createRedisPlatform(REDIS_URL, { prefix }),
+        ]);
+        try {
+          const instances = platforms.map((platform) =>
+            createConnectionServices({ ...services().deps, kv: platform.kv, leases: platform.leases }),
+          );
+          const connectionId = await connect(world, tenant);
+          await waitUntilExpired();
+          const before = world.refreshGrants();
+          const tokens = await Promise.all(
+            Array.from({ length: 20 }, (_, i) => instances[i % 2]!.accessTokenFor(tenant, connectionId)),
+          );
+          expect(world.refreshGrants() - before).toBe(1);
+          expect(new Set(tokens.map((token) => token.accessToken)).size).toBe(1);
+        } finally {
+          await Promise.all(platforms.map((platform) => platform.close()));
+        }
+      });
     });
 
     it('refreshes once after a provider 401, however many calls saw it, and not again for a stale 401', async () => {
