@@ -4,7 +4,11 @@ import { openCredentials, type TokenCredentials } from '../../src/connections/cr
 import { createConnectionServices } from '../../src/connections/index.js';
 import { fromSealedJson } from '../../src/connections/sealed-json.js';
 import { connectionStream } from '../../src/events/connection.js';
-import { ConnectionDocument, RefreshConnectionDocument } from '../../src/generated/graphql.js';
+import {
+  ConnectionDocument,
+  ConnectWithCredentialsDocument,
+  RefreshConnectionDocument,
+} from '../../src/generated/graphql.js';
 import { createRedisPlatform } from '../../src/platform/index.js';
 import { asOperator, codes } from '../support/hub.js';
 import {
@@ -13,7 +17,7 @@ import {
   REDIS_URL,
   uniqueRedisPrefix,
 } from '../support/services.js';
-import { connect, IDP, type LoopbackWorld, registerTenant, startLoopbackWorld } from './world.js';
+import { connect, IDP, type LoopbackWorld, MACHINE, registerTenant, startLoopbackWorld } from './world.js';
 
 /** Access tokens live 2 seconds here, so refreshes happen within a test. */
 const TTL_SECONDS = 2;
@@ -158,6 +162,54 @@ describeWithPostgres(
       expect(result.data?.refreshConnection).toMatchObject({ id: connectionId, status: 'ACTIVE' });
       expect(result.data?.refreshConnection.lastRefreshedAt).not.toBeNull();
       expect(world.refreshGrants() - before).toBe(1);
+    });
+
+    it('connects a client-credentials provider, and retries transient token failures with backoff', async () => {
+      const connected = await world.hub.request(
+        ConnectWithCredentialsDocument,
+        { input: { provider: MACHINE } },
+        asOperator(tenant),
+      );
+      expect(connected.errors).toBeUndefined();
+      expect(connected.data?.connectWithCredentials).toMatchObject({
+        authMode: 'OAUTH2_CC',
+        status: 'ACTIVE',
+        scopes: ['reports.read'],
+      });
+      const connectionId = connected.data!.connectWithCredentials.id;
+      const tokenCalls = () =>
+        world.fixture.requests.filter((request) => request.path === '/oauth/token').length;
+
+      world.tokenReplies.push(503, 503);
+      const before = tokenCalls();
+      const recovered = await world.hub.request(
+        RefreshConnectionDocument,
+        { id: connectionId },
+        asOperator(tenant),
+      );
+      expect(recovered.errors).toBeUndefined();
+      expect(tokenCalls() - before).toBe(3);
+
+      world.tokenReplies.push(503, 503, 503, 503);
+      const failed = await world.hub.request(
+        RefreshConnectionDocument,
+        { id: connectionId },
+        asOperator(tenant),
+      );
+      expect(codes(failed)).toEqual(['PROVIDER_AUTH_ERROR']);
+      const last = (await events(connectionId)).at(-1)!;
+      expect(last).toMatchObject({
+        type: 'TokenRefreshFailed',
+        data: { failure: 'transient', retryable: true, attempts: 4 },
+      });
+      await world.hub.runtime.projections.waitFor(last.position);
+      const credential = await world.hub.runtime.readModels.prisma.credential.findUniqueOrThrow({
+        where: { connectionId },
+      });
+      expect(credential).toMatchObject({ status: 'ACTIVE', refreshFailures: 1 });
+      // The proactive refresher leaves it alone for 30 s before trying again.
+      const failedAt = new Date((last.data as { failedAt: string }).failedAt).getTime();
+      expect(credential.refreshDueAt?.getTime()).toBe(failedAt + 30_000);
     });
 
     it('turns invalid_grant into REAUTH_REQUIRED with an event, and checkouts then say so', async () => {

@@ -20,6 +20,8 @@ import { TestBrowser } from '../support/test-browser.js';
  */
 export const IDP = 'loopback-idp';
 export const KEYS = 'loopback-keys';
+/** A client-credentials (oauth2_cc) provider whose token endpoint the fixture scripts (see tokenReplies). */
+export const MACHINE = 'loopback-machine';
 /** Where the caller's app wants its users back after the callback; the test browser stops there. */
 export const APP_REDIRECT = 'http://app.test/connected';
 export const API_KEY = `lbk_${randomBytes(24).toString('base64url')}`;
@@ -29,6 +31,11 @@ export interface LoopbackWorld {
   idp: OidcProviderHarness;
   fixture: ProviderFixture;
   client: { clientId: string; clientSecret: string };
+  /**
+   * What the fixture's token endpoint (loopback-machine) answers next, one status per request;
+   * 200 (a fresh token) once the list is empty. Every request is recorded in `fixture.requests`.
+   */
+  tokenReplies: number[];
   /** Successful and failed refresh_token grants the OAuth server has answered. */
   refreshGrants(): number;
   close(): Promise<void>;
@@ -81,6 +88,17 @@ function keysManifest(origin: string) {
   };
 }
 
+function machineManifest(origin: string) {
+  return {
+    id: MACHINE,
+    displayName: 'Loopback Machine',
+    categories: ['testing'],
+    auth: { mode: 'oauth2_cc', tokenUrl: `${origin}/oauth/token` },
+    scopes: [{ id: 'reports.read', description: 'Read reports.' }],
+    api: { baseUrl: `${origin}/v1` },
+  };
+}
+
 interface GrantContext {
   oidc?: { params?: { grant_type?: unknown } };
 }
@@ -89,12 +107,28 @@ export async function startLoopbackWorld(options: { accessTokenTtlSeconds: numbe
   const [idpPort, hubPort] = [await freePort(), await freePort()];
   const issuer = `http://127.0.0.1:${idpPort}`;
   const fixture = await startProviderFixture();
-  fixture.reply((request) =>
-    request.headers['x-api-key'] === API_KEY
+  const tokenReplies: number[] = [];
+  let issued = 0;
+  fixture.reply((request) => {
+    if (request.path === '/oauth/token') {
+      const status = tokenReplies.shift() ?? 200;
+      if (status !== 200) return { status, body: '{"error":"temporarily_unavailable"}' };
+      const token = {
+        access_token: `mach_${++issued}_${randomBytes(16).toString('hex')}`,
+        token_type: 'Bearer',
+        expires_in: 3600,
+      };
+      return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(token) };
+    }
+    return request.headers['x-api-key'] === API_KEY
       ? { status: 200, body: '{"id":"me"}' }
-      : { status: 401, body: '{}' },
-  );
-  const providers = await writeProvidersFile([idpManifest(issuer), keysManifest(fixture.origin)]);
+      : { status: 401, body: '{}' };
+  });
+  const providers = await writeProvidersFile([
+    idpManifest(issuer),
+    keysManifest(fixture.origin),
+    machineManifest(fixture.origin),
+  ]);
   const hub = await startTestHub({
     port: hubPort,
     env: {
@@ -152,11 +186,25 @@ export async function startLoopbackWorld(options: { accessTokenTtlSeconds: numbe
     asOperator(),
   );
   expect(configured.errors).toBeUndefined();
+  const machine = await hub.request(
+    ConfigureIntegrationDocument,
+    {
+      input: {
+        provider: MACHINE,
+        clientId: 'machine-client',
+        clientSecret: client.clientSecret,
+        scopes: ['reports.read'],
+      },
+    },
+    asOperator(),
+  );
+  expect(machine.errors).toBeUndefined();
   return {
     hub,
     idp,
     fixture,
     client,
+    tokenReplies,
     refreshGrants: () => refreshGrants,
     async close() {
       await hub.close();
