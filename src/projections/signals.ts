@@ -1,7 +1,6 @@
 import type { RecordedEvent } from '../events/envelope.js';
 import { type SignalEvent, SignalRecorded } from '../events/signal.js';
 import { parseStreamName } from '../events/streams.js';
-import { Prisma } from '../generated/prisma/client.js';
 import type { PubSub } from '../platform/pubsub.js';
 import { type SignalRow, signalsTopic } from '../signals/view.js';
 import { ProjectionEventError } from './errors.js';
@@ -35,7 +34,6 @@ export function signalRow(event: SignalEvent): SignalRow {
     subjectTitle: signal.subject?.title ?? null,
     subjectUrl: signal.subject?.url ?? null,
     summary: signal.summary,
-    payload: (signal.payload ?? null) as SignalRow['payload'],
     deliveryId: delivery.id,
     eventType: delivery.eventType,
     receivedAt: new Date(delivery.receivedAt),
@@ -52,7 +50,8 @@ export interface SignalsProjectionOptions {
 /**
  * Signals are immutable: each event inserts one row, and a row already there (a replayed delivery
  * that slipped past the replay guard) is left alone. With a pubsub, each committed signal is then
- * published to its tenant's topic: subscribers hear of it only once a query would find it.
+ * published to its tenant's topic: subscribers hear of it only once a query would find it. The
+ * payload stays in the log (signals/payloads.ts), so neither the row nor the message repeats it.
  */
 export function createSignalsProjection(options: SignalsProjectionOptions = {}): Projection {
   const now = options.now ?? Date.now;
@@ -64,10 +63,7 @@ export function createSignalsProjection(options: SignalsProjectionOptions = {}):
     async apply(events, tx) {
       const rows = (events as readonly RecordedEvent[] as readonly SignalEvent[]).map(signalRow);
       // skipDuplicates: INSERT ... ON CONFLICT DO NOTHING, one statement for the batch.
-      await tx.signal.createMany({
-        data: rows.map((row) => ({ ...row, payload: row.payload ?? Prisma.DbNull })),
-        skipDuplicates: true,
-      });
+      await tx.signal.createMany({ data: rows, skipDuplicates: true });
     },
     afterCommit: pubsub
       ? async (events) => {

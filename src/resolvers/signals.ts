@@ -1,5 +1,6 @@
 import { type ResolveCursorConnectionArgs, resolveCursorConnection } from '@pothos/plugin-relay';
 import { signalKinds } from '../signals/kinds.js';
+import { withPayloads } from '../signals/payloads.js';
 import {
   assertKnownKind,
   decodeCursor,
@@ -107,14 +108,15 @@ builder.queryFields((t) => ({
       const filter = filterOf(args.filter) as SignalFilter | null;
       return resolveCursorConnection(
         { args, toCursor: encodeCursor, defaultSize: 50, maxSize: 100 },
-        ({ after, before, limit, inverted }: ResolveCursorConnectionArgs) =>
-          listSignals(
-            context.prisma,
-            tenantId,
-            filter,
-            { after: decodeCursor(after, 'after'), before: decodeCursor(before, 'before'), limit, inverted },
-            args.includePayload ?? false,
-          ),
+        async ({ after, before, limit, inverted }: ResolveCursorConnectionArgs) => {
+          const signals = await listSignals(context.prisma, tenantId, filter, {
+            after: decodeCursor(after, 'after'),
+            before: decodeCursor(before, 'before'),
+            limit,
+            inverted,
+          });
+          return args.includePayload ? withPayloads(context.eventStore, signals) : signals;
+        },
       );
     },
   }),
@@ -124,8 +126,10 @@ builder.queryFields((t) => ({
     description: 'One signal of the current tenant, payload included (signals:read).',
     authScopes: { permission: 'signals:read' },
     args: { id: t.arg.id({ required: true }) },
-    resolve: async (_root, args, context) =>
-      findSignal(context.prisma, await context.tenantId(), String(args.id)),
+    resolve: async (_root, args, context) => {
+      const signal = await findSignal(context.prisma, await context.tenantId(), String(args.id));
+      return signal && (await withPayloads(context.eventStore, [signal]))[0]!;
+    },
   }),
   signalKinds: t.field({
     type: [SignalKindInfo],
@@ -154,8 +158,7 @@ builder.subscriptionFields((t) => ({
         for await (const message of subscription) {
           const signal = message as SignalView;
           if (!matchesFilter(signal, filter)) continue;
-          // The message is frozen and shared with other subscribers: a copy without the payload.
-          yield args.includePayload ? signal : { ...signal, payload: null };
+          yield args.includePayload ? (await withPayloads(context.eventStore, [signal]))[0]! : signal;
         }
       } finally {
         await subscription.close();

@@ -30,28 +30,6 @@ export interface SignalPage {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Every column except the payload, which only queries that ask for it read. */
-const WITHOUT_PAYLOAD = {
-  tenantId: true,
-  id: true,
-  connectionId: true,
-  provider: true,
-  kind: true,
-  occurredAt: true,
-  actorId: true,
-  actorName: true,
-  actorBot: true,
-  subjectType: true,
-  subjectId: true,
-  subjectTitle: true,
-  subjectUrl: true,
-  summary: true,
-  deliveryId: true,
-  eventType: true,
-  receivedAt: true,
-  position: true,
-} as const satisfies Prisma.SignalSelect;
-
 export function assertKnownKind(kind: string | null | undefined): void {
   if (kind != null && !Object.hasOwn(SIGNAL_KINDS, kind)) {
     throw new BadUserInputError(`Unknown signal kind "${kind}" (see signalKinds)`, { field: 'kind' });
@@ -81,7 +59,6 @@ export async function listSignals(
   tenantId: string,
   filter: SignalFilter | null | undefined,
   page: SignalPage,
-  includePayload: boolean,
 ): Promise<SignalView[]> {
   assertKnownKind(filter?.kind);
   const occurredAt: Prisma.DateTimeFilter = {};
@@ -100,7 +77,6 @@ export async function listSignals(
   const direction = page.inverted ? 'asc' : 'desc';
   return prisma.signal.findMany({
     where,
-    select: includePayload ? { ...WITHOUT_PAYLOAD, payload: true } : WITHOUT_PAYLOAD,
     orderBy: [{ occurredAt: direction }, { id: direction }],
     take: page.limit,
   });

@@ -3,12 +3,13 @@ import type { Signal as SignalRow } from '../generated/prisma/client.js';
 /**
  * A signal as the API serves it: a row of the signals read model. Queries read it from the table;
  * subscriptions receive it through pubsub, where dates arrive as ISO strings (JSON), hence the
- * wider date types. `payload` is left out of queries that do not ask for it.
+ * wider date types.
  */
-export type SignalView = Omit<SignalRow, 'occurredAt' | 'receivedAt' | 'payload'> & {
+export type SignalView = Omit<SignalRow, 'occurredAt' | 'receivedAt'> & {
   occurredAt: Date | string;
   receivedAt: Date | string;
-  payload?: SignalRow['payload'];
+  /** The provider's payload, from the log (payloads.ts), when a query asks for it. */
+  payload?: unknown;
 };
 
 export type { SignalRow };

@@ -61,7 +61,6 @@ describe('signals projection', () => {
       subjectTitle: signal!.subject!.title,
       subjectUrl: signal!.subject!.url,
       summary: signal!.summary,
-      payload,
       deliveryId: 'd-1',
       eventType: 'issues',
       receivedAt: new Date('2026-01-01T00:00:01.000Z'),

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "signals" DROP COLUMN "payload";
