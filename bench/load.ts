@@ -14,6 +14,11 @@ export interface LoadTarget {
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
   body?: string;
+  /**
+   * Requests that must differ (signed webhook deliveries): the runner imports `module` and asks its
+   * `createRequestGenerator(options)` for each request's path, headers and body.
+   */
+  generator?: { module: string; options: unknown };
 }
 
 const runner = fileURLToPath(new URL('./load-runner.ts', import.meta.url));
@@ -24,7 +29,8 @@ const runner = fileURLToPath(new URL('./load-runner.ts', import.meta.url));
  */
 export function load(
   target: LoadTarget,
-  options: { connections: number; durationSeconds: number },
+  /** `overallRate`: requests per second across all connections (default: as fast as answered). */
+  options: { connections: number; durationSeconds: number; overallRate?: number },
 ): Promise<LoadResult> {
   if (!/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(target.url))
     throw new Error('load targets must be on loopback');

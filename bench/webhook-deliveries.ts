@@ -1,0 +1,91 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+/**
+ * Signed GitHub deliveries for the webhook benchmark, made in the load generator's process
+ * (bench/load-runner.ts imports this module). Bodies are real @octokit/webhooks-examples payloads;
+ * each request changes one real field's value (an issue or pull request number, a comment id, a
+ * push's head sha) so every delivery is a new one: the hub recognizes GitHub replays by their body.
+ */
+export interface DeliveryOptions {
+  /** Webhook connections to spread the deliveries over, round robin. */
+  connections: Array<{ connectionId: string; secret: string }>;
+}
+
+const SENTINEL = 987654321987;
+const TEMPLATES: Array<{ eventName: string; action?: string; mark(payload: Record<string, unknown>): void }> =
+  [
+    {
+      eventName: 'issues',
+      action: 'opened',
+      mark: (p) => ((p['issue'] as Record<string, unknown>)['number'] = SENTINEL),
+    },
+    {
+      eventName: 'issue_comment',
+      action: 'created',
+      mark: (p) => ((p['comment'] as Record<string, unknown>)['id'] = SENTINEL),
+    },
+    {
+      eventName: 'pull_request',
+      action: 'opened',
+      mark: (p) => ((p['pull_request'] as Record<string, unknown>)['number'] = SENTINEL),
+    },
+    { eventName: 'push', mark: (p) => (p['after'] = String(SENTINEL)) },
+  ];
+
+function templates(): Array<{ eventName: string; before: string; after: string; quoted: boolean }> {
+  const require = createRequire(import.meta.url);
+  const file = require.resolve('@octokit/webhooks-examples/api.github.com/index.json');
+  const definitions = JSON.parse(readFileSync(file, 'utf8')) as Array<{
+    name: string;
+    examples: Array<Record<string, unknown>>;
+  }>;
+  return TEMPLATES.map((template) => {
+    const payload = definitions
+      .find((definition) => definition.name === template.eventName)
+      ?.examples.find((example) => template.action === undefined || example['action'] === template.action);
+    if (!payload) throw new Error(`no ${template.eventName} example`);
+    const copy = structuredClone(payload);
+    template.mark(copy);
+    const text = JSON.stringify(copy);
+    const quoted = template.eventName === 'push';
+    const needle = quoted ? `"${SENTINEL}"` : String(SENTINEL);
+    const at = text.indexOf(needle);
+    return {
+      eventName: template.eventName,
+      before: text.slice(0, at),
+      after: text.slice(at + needle.length),
+      quoted,
+    };
+  });
+}
+
+/** What load-runner calls: a function giving the next request's path, headers and body. */
+export function createRequestGenerator(options: unknown): () => {
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+} {
+  const { connections } = options as DeliveryOptions;
+  const bodies = templates();
+  // Unique across runs (warm-up, measured run) without coordination.
+  let n = Date.now() * 1000;
+  return () => {
+    n++;
+    const connection = connections[n % connections.length]!;
+    const template = bodies[n % bodies.length]!;
+    const value = template.quoted ? `"${n.toString(16).padStart(40, '0')}"` : String(n);
+    const body = `${template.before}${value}${template.after}`;
+    return {
+      path: `/webhooks/github/${connection.connectionId}`,
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': template.eventName,
+        'x-github-delivery': randomUUID(),
+        'x-hub-signature-256': `sha256=${createHmac('sha256', connection.secret).update(body).digest('hex')}`,
+      },
+      body,
+    };
+  };
+}
