@@ -103,4 +103,24 @@ describe('configuration', () => {
       'SWITCHBOARD_OIDC_AUDIENCE',
     );
   });
+
+  it('reads app-level webhook secrets per provider and names a bad entry, never its secret', () => {
+    expect(loadConfig({}).webhookAppSecrets).toEqual({});
+    expect(
+      loadConfig({
+        SWITCHBOARD_WEBHOOK_SECRETS: 'github=gh-app-secret, slack=8f742231b10e8888abcd99yyyzzz85a5',
+      }).webhookAppSecrets,
+    ).toEqual({ github: 'gh-app-secret', slack: '8f742231b10e8888abcd99yyyzzz85a5' });
+    // A secret may itself contain '=' (base64): only the first one separates.
+    expect(loadConfig({ SWITCHBOARD_WEBHOOK_SECRETS: 'zoom=abc==' }).webhookAppSecrets).toEqual({
+      zoom: 'abc==',
+    });
+    const bad = problems({ SWITCHBOARD_WEBHOOK_SECRETS: 'github=one,github=two-secret-value,slack' });
+    expect(bad.map((problem) => problem.variable)).toEqual([
+      'SWITCHBOARD_WEBHOOK_SECRETS',
+      'SWITCHBOARD_WEBHOOK_SECRETS',
+    ]);
+    expect(JSON.stringify(bad)).not.toContain('two-secret-value');
+    expect(loadConfig({ SWITCHBOARD_REDIS_PREFIX: 'acme:' }).redisPrefix).toBe('acme:');
+  });
 });
