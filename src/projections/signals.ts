@@ -37,6 +37,7 @@ export function signalRow(event: SignalEvent): SignalRow {
     deliveryId: delivery.id,
     eventType: delivery.eventType,
     receivedAt: new Date(delivery.receivedAt),
+    revision: event.revision,
     position: event.position,
   };
 }

@@ -64,6 +64,7 @@ describe('signals projection', () => {
       deliveryId: 'd-1',
       eventType: 'issues',
       receivedAt: new Date('2026-01-01T00:00:01.000Z'),
+      revision: 0n,
       position: 7n,
     });
     expect(signalRow(recorded())).toEqual(signalRow(event));
