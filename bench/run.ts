@@ -9,6 +9,7 @@ import { benchGraphQL, graphqlTable } from './graphql.js';
 import { benchRebuild } from './projections.js';
 import { fmt, machineDescription, scratchDatabase } from './support.js';
 import { benchTokenCheckout, vaultTable } from './vault.js';
+import { benchWebhooks, webhooksTable } from './webhooks.js';
 
 /**
  * `npm run bench`: every figure from one run on this machine, printed as one table and written to
@@ -75,6 +76,8 @@ log('Token vault');
 const vaultFigures = await benchTokenCheckout({ log });
 log('Token checkout (PostgreSQL)');
 const checkoutFigures = await benchCheckout(log);
+log('Webhook gateway (PostgreSQL)');
+const webhookFigures = await benchWebhooks(log);
 const report = [
   '# Benchmark results',
   '',
@@ -94,6 +97,9 @@ const report = [
   '',
   '## Token checkout through accessTokenFor (credentials read model → decrypt → freshness, PostgreSQL)',
   checkoutTable(checkoutFigures),
+  '',
+  '## Webhook gateway (signed GitHub deliveries, PostgreSQL)',
+  webhooksTable(webhookFigures),
   '',
 ].join('\n');
 process.stdout.write(`${report}\n`);
