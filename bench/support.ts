@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import pg from 'pg';
 import type { Event } from '../src/events/envelope.js';
+import { createThrowawayDatabase } from '../test/support/scratch-database.js';
 
 export const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -20,23 +21,8 @@ export function benchEvent(type = 'BenchEvent', data: unknown = { n: 1, text: 'x
   };
 }
 
-export async function scratchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `sb_bench_${randomUUID().slice(0, 8)}`;
-  const admin = new pg.Client({ connectionString: POSTGRES_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(POSTGRES_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: POSTGRES_URL });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
+export function scratchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  return createThrowawayDatabase(POSTGRES_URL, 'sb_bench_');
 }
 
 /** Runs `work` on `concurrency` workers until `durationMs` has passed; returns completed operations per second. */

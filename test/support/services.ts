@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
-import pg from 'pg';
 import { describe } from 'vitest';
+import { createThrowawayDatabase } from './scratch-database.js';
 
 /**
  * Tests that need PostgreSQL or Redis run when the service answers. Without it they are skipped
@@ -48,23 +48,8 @@ export const describeWithPostgres = describeWith('PostgreSQL', postgresUp);
 export const describeWithRedis = describeWith('Redis', redisUp);
 
 /** A throwaway database: `CREATE DATABASE sb_<random>`, dropped by `drop()`. */
-export async function createScratchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `sb_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: POSTGRES_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(POSTGRES_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: POSTGRES_URL });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
+export function createScratchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  return createThrowawayDatabase(POSTGRES_URL, 'sb_');
 }
 
 /** A Redis key prefix unique to this test run. */
