@@ -1,4 +1,6 @@
+import { eventCatalog } from '../events/catalog.js';
 import type { RecordedEvent } from '../events/envelope.js';
+import { SignalRecorded } from '../events/signal.js';
 import { parseStreamName } from '../events/streams.js';
 import type { PubSub } from '../platform/pubsub.js';
 import type { Projection } from './projection.js';
@@ -9,9 +11,17 @@ export const tenantEventsTopic = (tenantId: string) => `tenant-events:${tenantId
 const LIVE_WINDOW_MS = 5 * 60_000;
 
 /**
- * Publishes every tenant event to its tenant's topic once the read models have applied it, so a
- * subscriber that reacts by querying sees the change. It is a projection without tables: the
- * runner gives it a checkpoint (so it resumes after a restart) and runs it on the leader only,
+ * Signals have their own live feed (the signals projection publishes each committed row, and
+ * Subscription.signals serves it). Publishing their events here as well would read and encode every
+ * delivery's payload a second time for subscribers who asked for configuration and audit events:
+ * at webhook rates that was the hub's largest avoidable cost.
+ */
+export const LIVE_FEED_EVENT_TYPES = eventCatalog.types.filter((type) => type !== SignalRecorded.type);
+
+/**
+ * Publishes every tenant event but signals to its tenant's topic once the read models have applied
+ * it, so a subscriber that reacts by querying sees the change. It is a projection without tables:
+ * the runner gives it a checkpoint (so it resumes after a restart) and runs it on the leader only,
  * which publishes once for all instances (Redis fans out; memory when embedded).
  */
 export function liveFeedProjection(options: {
@@ -23,7 +33,7 @@ export function liveFeedProjection(options: {
   const now = options.now ?? Date.now;
   return {
     name: 'live-feed',
-    eventTypes: [],
+    eventTypes: LIVE_FEED_EVENT_TYPES,
     tables: [],
     apply: async () => {},
     async afterCommit(events: readonly RecordedEvent[]) {

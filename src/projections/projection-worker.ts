@@ -26,6 +26,15 @@ export interface WorkerContext {
 export type WorkerState = 'running' | 'failed' | 'stopped';
 
 /**
+ * A checkpoint-only advance (past events the projection does not handle) is written at most this
+ * often. Between writes it lives in memory: the positions it skips hold nothing for this projection,
+ * so a restart that resumes from the older checkpoint re-reads nothing it needs, and waitFor on
+ * followers learns the same from the log's head for the projection's types. Writing it on every
+ * wake cost every idle projection a transaction per append under webhook load.
+ */
+const CHECKPOINT_ONLY_WRITE_MS = 1_000;
+
+/**
  * Runs one projection on the leader: one filtered subscription starting after the checkpoint,
  * batches committed with their checkpoint. A transient failure (database or store unreachable)
  * resubscribes from the committed checkpoint after a backoff; an event the projection cannot apply
@@ -33,8 +42,11 @@ export type WorkerState = 'running' | 'failed' | 'stopped';
  */
 export class ProjectionWorker {
   state: WorkerState = 'stopped';
-  /** Last committed checkpoint, as this worker knows it. */
+  /** Position up to which the read models reflect the log (ahead of the stored checkpoint only by positions this projection skips). */
   position = 0n;
+  /** The checkpoint as stored: the next transaction's compare-and-set starts from it. */
+  private stored = 0n;
+  private storedAt = 0;
   caughtUp = false;
   failure: ProjectionFailedError | undefined;
   private subscription: Subscription | undefined;
@@ -89,6 +101,8 @@ export class ProjectionWorker {
     while (!this.stopping) {
       try {
         this.position = await ensureCheckpoint(this.context.prisma, this.projection.name);
+        this.stored = this.position;
+        this.storedAt = Date.now();
         this.context.onAdvance(this.projection.name, this.position);
         await this.follow();
         if (this.stopping) return;
@@ -139,7 +153,14 @@ export class ProjectionWorker {
   }
 
   private async commit(recorded: readonly RecordedEvent[], upto: bigint): Promise<void> {
-    if (recorded.length === 0 && upto <= this.position) return;
+    if (recorded.length === 0) {
+      if (upto <= this.position) return;
+      if (Date.now() - this.storedAt < CHECKPOINT_ONLY_WRITE_MS) {
+        this.position = upto;
+        this.context.onAdvance(this.projection.name, upto);
+        return;
+      }
+    }
     const events: RecordedEvent[] = [];
     for (const event of recorded) {
       try {
@@ -160,8 +181,10 @@ export class ProjectionWorker {
   }
 
   private async commitOne(events: readonly RecordedEvent[], upto: bigint): Promise<void> {
-    await commitBatch(this.context.prisma, this.projection, events, this.position, upto);
+    await commitBatch(this.context.prisma, this.projection, events, this.stored, upto);
     this.position = upto;
+    this.stored = upto;
+    this.storedAt = Date.now();
     this.progressed = true;
     this.context.onAdvance(this.projection.name, upto);
     if (this.projection.afterCommit && events.length > 0) {

@@ -1,7 +1,7 @@
 import { DuplicateEventIdError, StreamDeletedError, WrongExpectedVersionError } from '../errors.js';
 import type { AppendResult, ExpectedRevision } from '../port.js';
 import type { SqlExecutor } from './client.js';
-import { APPEND_LOCK_KEY, NOTIFY_CHANNEL } from './schema.js';
+import { NOTIFY_CHANNEL } from './schema.js';
 
 /** An event with data and metadata already serialized, so a bad payload fails its own append only. */
 export interface SerializedEvent {
@@ -46,16 +46,16 @@ export const actualRevision = (revision: bigint): bigint | 'no_stream' =>
  * Writes a batch of appends in one transaction (group commit). Every append is decided on its
  * own against the streams' state, so one append's wrong expected revision fails only that append.
  *
- * The transaction-scoped advisory lock serializes writers across processes, so positions are
- * assigned and committed in the same order and a reader never sees a position before a lower one
- * becomes visible. Batching many concurrent appends into one transaction is what keeps that
- * serialization cheap: one lock, one commit (one WAL flush) for the whole batch.
+ * It must run in a transaction holding APPEND_LOCK_KEY (transaction-scoped advisory lock): the lock
+ * serializes writers across processes, so positions are assigned and committed in the same order
+ * and a reader never sees a position before a lower one becomes visible. Batching many concurrent
+ * appends into one transaction is what keeps that serialization cheap: one lock, one commit (one
+ * WAL flush) for the whole batch.
  */
 export async function appendBatch(
   tx: SqlExecutor,
   requests: readonly AppendRequest[],
 ): Promise<AppendOutcome[]> {
-  await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK_KEY]);
   const streamNames = [...new Set(requests.map((request) => request.stream))];
   const ids = requests.flatMap((request) => request.events.map((event) => event.id));
   // One round trip for everything the decisions need. It must be a statement of its own after the

@@ -3,6 +3,7 @@ import type { Event } from '../../events/envelope.js';
 import type { AppendResult, ExpectedRevision } from '../port.js';
 import { type AppendOutcome, type AppendRequest, appendBatch, type SerializedEvent } from './append-batch.js';
 import type { SqlClient } from './client.js';
+import { APPEND_LOCK_KEY } from './schema.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -14,16 +15,25 @@ interface Pending extends AppendRequest {
  * Group commit: appends that arrive while a batch is being written wait and go together in the
  * next transaction. A lone writer pays nothing (its append starts at once); 64 concurrent writers
  * share one lock acquisition and one commit per batch instead of queueing on the lock one by one.
+ *
+ * On PostgreSQL two batches are in flight: the second has already begun and queued for the append
+ * lock when the first commits, so it takes the lock without waiting for a round trip through this
+ * process's event loop (which, under load, is busy with everything else). The lock still orders
+ * them: positions are assigned and committed one batch after the other.
  */
 export class AppendQueue {
   private pending: Pending[] = [];
-  private flushing = false;
+  private inFlight = 0;
+  private readonly concurrency: number;
 
   constructor(
     private readonly db: SqlClient,
     private readonly onCommitted: (position: bigint) => void,
     private readonly maxEventsPerBatch = 2000,
-  ) {}
+  ) {
+    // PGlite has a single connection: a second transaction would only queue behind the first.
+    this.concurrency = db.kind === 'postgres' ? 2 : 1;
+  }
 
   append(stream: string, events: readonly Event[], expected: ExpectedRevision): Promise<AppendResult> {
     let serialized: SerializedEvent[];
@@ -39,7 +49,7 @@ export class AppendQueue {
         expected,
         settle: (outcome) => (outcome.ok ? resolve(outcome.result) : reject(outcome.error)),
       });
-      if (!this.flushing) void this.flush();
+      this.pump();
     });
   }
 
@@ -54,25 +64,30 @@ export class AppendQueue {
     return this.pending.splice(0, count);
   }
 
-  private async flush(): Promise<void> {
-    this.flushing = true;
+  private pump(): void {
+    while (this.inFlight < this.concurrency && this.pending.length > 0) {
+      const batch = this.takeBatch();
+      this.inFlight++;
+      void this.write(batch).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
+    }
+  }
+
+  private async write(batch: Pending[]): Promise<void> {
     try {
-      while (this.pending.length > 0) {
-        const batch = this.takeBatch();
-        try {
-          const outcomes = await this.db.transaction((tx) => appendBatch(tx, batch));
-          let head = -1n;
-          outcomes.forEach((outcome, index) => {
-            if (outcome.ok && outcome.result.position > head) head = outcome.result.position;
-            batch[index]!.settle(outcome);
-          });
-          if (head >= 0n) this.onCommitted(head);
-        } catch (error) {
-          for (const request of batch) request.settle({ ok: false, error: error as Error });
-        }
-      }
-    } finally {
-      this.flushing = false;
+      const outcomes = await this.db.transaction((tx) => appendBatch(tx, batch), {
+        advisoryLock: APPEND_LOCK_KEY,
+      });
+      let head = -1n;
+      outcomes.forEach((outcome, index) => {
+        if (outcome.ok && outcome.result.position > head) head = outcome.result.position;
+        batch[index]!.settle(outcome);
+      });
+      if (head >= 0n) this.onCommitted(head);
+    } catch (error) {
+      for (const request of batch) request.settle({ ok: false, error: error as Error });
     }
   }
 }

@@ -43,5 +43,22 @@ export async function ensureSchema(db: {
     for (const statement of ddl.replace(/--[^\n]*/g, '').split(';')) {
       if (statement.trim()) await tx.query(statement);
     }
+    await preferLz4(tx);
   });
+}
+
+/**
+ * Webhook payloads make events of tens of kilobytes, which PostgreSQL compresses out of line.
+ * Its default, pglz, cost about 0.3 ms of server CPU per 20 KB event here; lz4 compresses about
+ * three times faster to a smaller result. Servers built without lz4 (and PGlite) keep pglz.
+ * Only new values are written with it; existing rows stay readable either way.
+ */
+async function preferLz4(tx: SqlExecutor): Promise<void> {
+  const [row] = await tx.query<{ lz4: boolean; current: string | null }>(
+    `SELECT EXISTS (SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY (enumvals)) AS lz4,
+            (SELECT attcompression::text FROM pg_attribute WHERE attrelid = 'sb_events'::regclass AND attname = 'data') AS current`,
+  );
+  if (!row?.lz4 || row.current === 'l') return;
+  await tx.query('ALTER TABLE sb_events ALTER COLUMN data SET COMPRESSION lz4');
+  await tx.query('ALTER TABLE sb_events ALTER COLUMN metadata SET COMPRESSION lz4');
 }
