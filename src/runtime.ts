@@ -10,7 +10,7 @@ import { createMemoryPlatform, createRedisPlatform, type Platform } from './plat
 import type { Logger } from './platform/logger.js';
 import { ALL_PROJECTIONS, createProjectionRunner, type ProjectionRunner } from './projections/index.js';
 import { liveFeedProjection } from './projections/live-feed.js';
-import { withLiveSignals } from './projections/signals.js';
+import { withLivePublishing } from './projections/live-publishing.js';
 import { type DataDirLock, lockDataDir } from './readmodels/data-dir-lock.js';
 import { openReadModels, type ReadModels } from './readmodels/database.js';
 import { DataDirLockedError, MigrationFailedError } from './readmodels/errors.js';
@@ -160,7 +160,7 @@ export async function createRuntime(
       eventStore,
       readModels,
       logger,
-      projections: [...withLiveSignals(ALL_PROJECTIONS, platform.pubsub), liveFeed],
+      projections: [...withLivePublishing(ALL_PROJECTIONS, platform.pubsub), liveFeed],
     });
     runner = projections;
     if (options.runProjections !== false) {

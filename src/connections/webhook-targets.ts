@@ -26,6 +26,17 @@ export interface WebhookTargets {
   byRoutingId(provider: string, routingId: string): Promise<WebhookTarget | null>;
 }
 
+/**
+ * Announced (pubsub, after the webhook endpoints projection commits) for every connection whose
+ * webhook target changed: a secret configured or rotated, the connection revoked. Gateways on every
+ * instance drop what they cached for it, so a rotated-away secret stops working at once.
+ */
+export const WEBHOOK_TARGETS_CHANGED_TOPIC = 'webhook-targets:changed';
+
+export interface WebhookTargetsChanged {
+  connectionIds: string[];
+}
+
 const LIVE = [ConnectionStatus.ACTIVE, ConnectionStatus.REAUTH_REQUIRED];
 
 /** The port over the connections and webhook_endpoints read models (indexed lookups only). */

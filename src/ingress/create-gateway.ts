@@ -1,9 +1,15 @@
-import { prismaWebhookTargets } from '../connections/webhook-targets.js';
+import { prismaWebhookTargets, WEBHOOK_TARGETS_CHANGED_TOPIC } from '../connections/webhook-targets.js';
 import type { Runtime } from '../runtime.js';
 import { configuredAppSecrets } from './app-secrets.js';
 import { WebhookGateway } from './gateway.js';
 import { ReplayGuard } from './replay-guard.js';
 import { ResolvedTargets } from './resolved-targets.js';
+
+/**
+ * Targets looked up by connection id are kept this long: change notices drop them sooner, so the
+ * TTL only bounds how long a lost notice (a Redis reconnect) could keep a rotated-away secret.
+ */
+const TARGET_TTL_MS = 30_000;
 
 /** The gateway over a runtime's adapters: connections read model, vault, kv, event store. */
 export function createWebhookGateway(
@@ -12,15 +18,27 @@ export function createWebhookGateway(
     'catalog' | 'readModels' | 'vault' | 'eventStore' | 'platform' | 'config' | 'logger'
   >,
 ): WebhookGateway {
+  const targets = new ResolvedTargets({
+    targets: prismaWebhookTargets(runtime.readModels.prisma),
+    vault: runtime.vault,
+    ttlMs: TARGET_TTL_MS,
+  });
+  const logger = runtime.logger.child({ component: 'webhooks' });
+  // Ends when the platform closes its pubsub, with the runtime.
+  targets
+    .followChanges(runtime.platform.pubsub.subscribe(WEBHOOK_TARGETS_CHANGED_TOPIC))
+    .catch((error: unknown) => {
+      logger.error(
+        { err: error },
+        'webhook target change notices stopped; cached targets now live out their 30 s',
+      );
+    });
   return new WebhookGateway({
     catalog: runtime.catalog,
-    targets: new ResolvedTargets({
-      targets: prismaWebhookTargets(runtime.readModels.prisma),
-      vault: runtime.vault,
-    }),
+    targets,
     appSecrets: configuredAppSecrets(runtime.config.webhookAppSecrets),
     eventStore: runtime.eventStore,
     replayGuard: new ReplayGuard(runtime.platform.kv),
-    logger: runtime.logger.child({ component: 'webhooks' }),
+    logger,
   });
 }

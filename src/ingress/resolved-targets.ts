@@ -14,53 +14,99 @@ export interface SecretOpener {
 export interface ResolvedTargetsOptions {
   targets: WebhookTargets;
   vault: SecretOpener;
-  /** How long a looked-up connection is trusted (default 1 s). */
+  /**
+   * How long a target looked up by connection id is trusted (default 1 s). Longer is safe only
+   * with `followChanges`, which drops a target the moment it changes.
+   */
   ttlMs?: number;
+  /** The same for app-level routing ids (default 1 s): a newer installation there must win soon. */
+  routingTtlMs?: number;
   maxEntries?: number;
+}
+
+/** What `followChanges` reads: change notices, and how many were lost to a full buffer. */
+export interface TargetChanges extends AsyncIterable<unknown> {
+  readonly dropped: number;
 }
 
 /**
  * The webhook hot path would otherwise cost a read-model query and a decryption per delivery.
- * Looked-up targets (secret opened) are kept for a second: at a busy connection's rate that saves
- * nearly every lookup, while a rotated-away secret (a leaked one, say) stays usable on an instance
- * for at most that second. The gateway asks again with `fresh` when a signature fails, so the new
- * secret is accepted at once.
+ * Looked-up targets (secret opened) are kept: for a second by default, so a rotated-away secret (a
+ * leaked one, say) stays usable on an instance for at most that second; longer when the instance
+ * follows change notices (`followChanges`), which drop a target as soon as its change is projected.
+ * The gateway asks again with `fresh` when a signature fails, so a new secret is accepted at once.
  */
 export class ResolvedTargets {
   readonly #targets: WebhookTargets;
   readonly #vault: SecretOpener;
-  readonly #cache: LruTtlCache<string, ResolvedTarget>;
+  readonly #byConnection: LruTtlCache<string, ResolvedTarget>;
+  readonly #byRouting: LruTtlCache<string, ResolvedTarget>;
+  /** Bumped by every forget: a lookup that started before one must not cache what it read. */
+  #epoch = 0;
 
   constructor(options: ResolvedTargetsOptions) {
     this.#targets = options.targets;
     this.#vault = options.vault;
-    this.#cache = new LruTtlCache({
-      maxEntries: options.maxEntries ?? 10_000,
-      ttlMs: options.ttlMs ?? 1_000,
-    });
+    const maxEntries = options.maxEntries ?? 10_000;
+    this.#byConnection = new LruTtlCache({ maxEntries, ttlMs: options.ttlMs ?? 1_000 });
+    this.#byRouting = new LruTtlCache({ maxEntries, ttlMs: options.routingTtlMs ?? 1_000 });
   }
 
   byConnection(provider: string, connectionId: string, fresh = false): Promise<ResolvedTarget | null> {
-    return this.#cached(`c\u0000${provider}\u0000${connectionId}`, fresh, () =>
+    return this.#cached(this.#byConnection, `${provider}\u0000${connectionId}`, fresh, () =>
       this.#targets.byConnection(provider, connectionId),
     );
   }
 
   byRoutingId(provider: string, routingId: string, fresh = false): Promise<ResolvedTarget | null> {
-    return this.#cached(`r\u0000${provider}\u0000${routingId}`, fresh, () =>
+    return this.#cached(this.#byRouting, `${provider}\u0000${routingId}`, fresh, () =>
       this.#targets.byRoutingId(provider, routingId),
     );
   }
 
+  /** Drops whatever is cached for these connections (their secret or status changed). */
+  forget(connectionIds: Iterable<string>): void {
+    const ids = new Set(connectionIds);
+    this.#epoch++;
+    const affected = (target: ResolvedTarget) => ids.has(target.connectionId);
+    this.#byConnection.deleteWhere(affected);
+    this.#byRouting.deleteWhere(affected);
+  }
+
+  forgetAll(): void {
+    this.#epoch++;
+    this.#byConnection.deleteWhere(() => true);
+    this.#byRouting.deleteWhere(() => true);
+  }
+
+  /**
+   * Applies change notices until `changes` ends (the pubsub closes). A notice lost to a full
+   * buffer could be any connection's, so a gap empties the whole cache.
+   */
+  async followChanges(changes: TargetChanges): Promise<void> {
+    let dropped = changes.dropped;
+    for await (const notice of changes) {
+      if (changes.dropped !== dropped) {
+        dropped = changes.dropped;
+        this.forgetAll();
+      }
+      const ids = (notice as { connectionIds?: unknown }).connectionIds;
+      if (Array.isArray(ids)) this.forget(ids.filter((id): id is string => typeof id === 'string'));
+      else this.forgetAll();
+    }
+  }
+
   async #cached(
+    cache: LruTtlCache<string, ResolvedTarget>,
     key: string,
     fresh: boolean,
     load: () => Promise<WebhookTarget | null>,
   ): Promise<ResolvedTarget | null> {
     if (!fresh) {
-      const hit = this.#cache.get(key);
+      const hit = cache.get(key);
       if (hit !== undefined) return hit;
     }
+    const epoch = this.#epoch;
     const target = await load();
     // Unknown connections are not remembered: one created a moment later must be found at once.
     if (!target) return null;
@@ -70,7 +116,7 @@ export class ResolvedTargets {
         ? await this.#vault.decrypt(target.tenantId, target.connectionId, target.secret)
         : '',
     };
-    this.#cache.set(key, resolved);
+    if (epoch === this.#epoch) cache.set(key, resolved);
     return resolved;
   }
 }

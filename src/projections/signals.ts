@@ -86,10 +86,3 @@ export function createSignalsProjection(options: SignalsProjectionOptions = {}):
 
 /** The projection replay and verify run: same rows, nothing published. */
 export const signalsProjection = createSignalsProjection();
-
-/** The hub's projections with the signals projection publishing live (runtime.ts). */
-export function withLiveSignals(projections: readonly Projection[], pubsub: PubSub): Projection[] {
-  return projections.map((projection) =>
-    projection.name === SIGNALS_PROJECTION ? createSignalsProjection({ pubsub }) : projection,
-  );
-}
