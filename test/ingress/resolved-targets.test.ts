@@ -17,7 +17,6 @@ function readModel() {
       ? {
           tenantId: 't',
           connectionId,
-          provider: 'github',
           secret: { secret: secrets.get(connectionId) } as unknown as Sealed,
         }
       : null;
