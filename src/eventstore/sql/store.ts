@@ -16,10 +16,11 @@ import type {
 import { actualRevision, expectationHolds } from './append-batch.js';
 import { AppendQueue } from './append-queue.js';
 import type { SqlClient, SqlExecutor } from './client.js';
+import { LogTail } from './log-tail.js';
 import { EVENT_COLUMNS, type EventRow, filterClause, toRecordedEvent } from './rows.js';
 import { APPEND_LOCK_KEY, NOTIFY_CHANNEL } from './schema.js';
 import { readStreamQuery } from './stream-read.js';
-import { sqlSubscription } from './subscription.js';
+import { SAFETY_POLL_MS, sqlSubscription } from './subscription.js';
 import { WakeSignal } from './wake-signal.js';
 
 const READ_PAGE = 1000;
@@ -34,11 +35,27 @@ export class SqlEventStore implements EventStore {
   readonly kind: 'postgres' | 'pglite';
   private readonly wake = new WakeSignal();
   private readonly appends: AppendQueue;
+  private readonly tail: LogTail;
   private unlisten: (() => Promise<void>) | null = null;
 
   constructor(private readonly db: SqlClient) {
     this.kind = db.kind;
     this.appends = new AppendQueue(db, () => this.wake.notify());
+    this.tail = new LogTail(
+      {
+        head: () => this.headPosition(),
+        entriesAfter: async (after, limit) => {
+          const rows = await this.db.query<{ position: string | number; type: string; stream: string }>(
+            `SELECT position, type, stream FROM sb_events WHERE position > $1 ORDER BY position LIMIT ${limit}`,
+            [String(after)],
+          );
+          return rows.map((row) => ({ position: BigInt(row.position), type: row.type, stream: row.stream }));
+        },
+      },
+      this.wake,
+      // Half the subscriptions' safety poll: a missed NOTIFY is still noticed within a poll or two.
+      { maxAgeMs: SAFETY_POLL_MS / 2 },
+    );
   }
 
   /** Starts listening for other processes' commits. */
@@ -106,6 +123,7 @@ export class SqlEventStore implements EventStore {
       },
       this.wake,
       options,
+      this.tail,
     );
   }
 

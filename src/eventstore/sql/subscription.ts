@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '../../events/envelope.js';
 import type { EventFilter, SubscribeAllOptions, Subscription, SubscriptionMessage } from '../port.js';
+import type { LogTail } from './log-tail.js';
 import type { WakeSignal } from './wake-signal.js';
 
 export interface LogReader {
@@ -13,7 +14,7 @@ const PAGE_SIZE = 1000;
 /** A sparse filter scans the log in windows of this many positions and checkpoints after each. */
 const DEFAULT_SCAN_WINDOW = 10_000;
 /** Polls even without a NOTIFY, in case one was missed (a listener connection that dropped). */
-const SAFETY_POLL_MS = 1000;
+export const SAFETY_POLL_MS = 1000;
 
 /**
  * Catch-up, then live. Positions become visible in increasing order (appends are serialized), so
@@ -23,6 +24,8 @@ export function sqlSubscription(
   reader: LogReader,
   wake: WakeSignal,
   options: SubscribeAllOptions = {},
+  /** The store's shared view of the newest positions: spares most head and page queries. */
+  tail?: LogTail,
 ): Subscription {
   const abort = new AbortController();
   const filter = options.filter;
@@ -34,7 +37,14 @@ export function sqlSubscription(
     let caughtUp = false;
     while (!abort.signal.aborted) {
       const seen = wake.current;
-      const head = await reader.head();
+      const view = tail ? await tail.view(after, seen, filter) : null;
+      const head = view ? view.head : await reader.head();
+      if (view && head > after && !view.matches) {
+        // Nothing up to the head for this filter: move on without reading a page.
+        after = head;
+        yield { kind: 'checkpoint', position: after };
+        continue;
+      }
       if (head > after) {
         const upto = filtered && head - after > window ? after + window : head;
         let events = await reader.page(after, upto, filter, PAGE_SIZE);
