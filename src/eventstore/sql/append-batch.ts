@@ -1,7 +1,7 @@
 import { DuplicateEventIdError, StreamDeletedError, WrongExpectedVersionError } from '../errors.js';
 import type { AppendResult, ExpectedRevision } from '../port.js';
 import type { SqlExecutor } from './client.js';
-import { NOTIFY_CHANNEL } from './schema.js';
+import { APPEND_LOCK_KEY, NOTIFY_CHANNEL } from './schema.js';
 
 /** An event with data and metadata already serialized, so a bad payload fails its own append only. */
 export interface SerializedEvent {
@@ -19,17 +19,6 @@ export interface AppendRequest {
 
 export type AppendOutcome = { ok: true; result: AppendResult } | { ok: false; error: Error };
 
-interface StreamState {
-  revision: bigint; // -1n: no stream
-  tombstoned: boolean;
-}
-
-interface ExistingEvent {
-  stream: string;
-  revision: bigint;
-  position: bigint;
-}
-
 const NO_STREAM = -1n;
 
 export function expectationHolds(expected: ExpectedRevision, revision: bigint): boolean {
@@ -43,147 +32,64 @@ export const actualRevision = (revision: bigint): bigint | 'no_stream' =>
   revision === NO_STREAM ? 'no_stream' : revision;
 
 /**
- * Writes a batch of appends in one transaction (group commit). Every append is decided on its
- * own against the streams' state, so one append's wrong expected revision fails only that append.
- *
- * It must run in a transaction holding APPEND_LOCK_KEY (transaction-scoped advisory lock): the lock
- * serializes writers across processes, so positions are assigned and committed in the same order
- * and a reader never sees a position before a lower one becomes visible. Batching many concurrent
- * appends into one transaction is what keeps that serialization cheap: one lock, one commit (one
- * WAL flush) for the whole batch.
+ * Writes a batch of appends in one statement (group commit): see append-function.ts for how each
+ * append is decided and why that happens in the database. Outside a transaction the statement
+ * commits on its own, so the append lock is released the moment its work is durable.
  */
 export async function appendBatch(
-  tx: SqlExecutor,
+  db: SqlExecutor,
   requests: readonly AppendRequest[],
 ): Promise<AppendOutcome[]> {
-  const streamNames = [...new Set(requests.map((request) => request.stream))];
-  const ids = requests.flatMap((request) => request.events.map((event) => event.id));
-  // One round trip for everything the decisions need. It must be a statement of its own after the
-  // lock: in READ COMMITTED its snapshot is taken when it starts, so it sees every earlier commit.
-  const [state] = await tx.query<{
-    head: string | number;
-    streams: Array<{ stream: string; revision: string; tombstoned: boolean }> | null;
-    existing: Array<{ id: string; stream: string; revision: string; position: string }> | null;
+  const events = requests.flatMap((request) => request.events);
+  const rows = await db.query<{
+    request: number;
+    status: 'ok' | 'retry' | 'partial' | 'wrong' | 'deleted';
+    revision: string | number | null;
+    position: string | number | null;
   }>(
-    `SELECT
-       (SELECT COALESCE(MAX(position), 0) FROM sb_events) AS head,
-       (SELECT json_agg(json_build_object('stream', stream, 'revision', revision::text, 'tombstoned', tombstoned))
-          FROM sb_streams WHERE stream = ANY($1::text[])) AS streams,
-       (SELECT json_agg(json_build_object('id', id, 'stream', stream, 'revision', revision::text, 'position', position::text))
-          FROM sb_events WHERE id = ANY($2::uuid[])) AS existing`,
-    [streamNames, ids],
+    'SELECT request, status, revision, "position" FROM sb_append_batch($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+    [
+      requests.map((request) => request.stream),
+      requests.map((request) => String(request.expected)),
+      requests.map((request) => request.events.length),
+      events.map((event) => event.id),
+      events.map((event) => event.type),
+      events.map((event) => event.data),
+      events.map((event) => event.metadata),
+      APPEND_LOCK_KEY,
+      NOTIFY_CHANNEL,
+    ],
   );
-  const streamRows = state?.streams ?? [];
-  const existingRows = state?.existing ?? [];
-  const streams = new Map<string, StreamState>(
-    streamRows.map((row) => [row.stream, { revision: BigInt(row.revision), tombstoned: row.tombstoned }]),
-  );
-  const existing = new Map<string, ExistingEvent>(
-    existingRows.map((row) => [
-      row.id,
-      { stream: row.stream, revision: BigInt(row.revision), position: BigInt(row.position) },
-    ]),
-  );
-  let position = BigInt(state?.head ?? 0);
-  const rows = {
-    position: [] as bigint[],
-    id: [] as string[],
-    stream: [] as string[],
-    revision: [] as bigint[],
-    type: [] as string[],
-    data: [] as string[],
-    metadata: [] as string[],
-  };
-  const touched = new Map<string, bigint>();
-
-  const outcomes = requests.map((request): AppendOutcome => {
-    const state = streams.get(request.stream) ?? { revision: NO_STREAM, tombstoned: false };
-    if (state.tombstoned) return { ok: false, error: new StreamDeletedError(request.stream) };
-
-    const retry = idempotentRetry(request, existing);
-    if (retry === 'partial') {
-      return {
-        ok: false,
-        error: new DuplicateEventIdError(
-          request.stream,
-          request.events.map((event) => event.id),
-        ),
-      };
-    }
-    if (retry) return { ok: true, result: retry };
-
-    if (!expectationHolds(request.expected, state.revision)) {
-      return {
-        ok: false,
-        error: new WrongExpectedVersionError(
-          request.stream,
-          request.expected,
-          actualRevision(state.revision),
-        ),
-      };
-    }
-    let revision = state.revision;
-    for (const event of request.events) {
-      revision += 1n;
-      position += 1n;
-      rows.position.push(position);
-      rows.id.push(event.id);
-      rows.stream.push(request.stream);
-      rows.revision.push(revision);
-      rows.type.push(event.type);
-      rows.data.push(event.data);
-      rows.metadata.push(event.metadata);
-      existing.set(event.id, { stream: request.stream, revision, position });
-    }
-    streams.set(request.stream, { revision, tombstoned: false });
-    if (request.events.length > 0) touched.set(request.stream, revision);
-    return { ok: true, result: { revision, position } };
-  });
-
-  if (rows.position.length > 0) {
-    // One statement writes the events, moves the streams' revisions and queues the notification
-    // (delivered at commit, and only if the transaction commits).
-    await tx.query(
-      `WITH inserted AS (
-         INSERT INTO sb_events (position, id, stream, revision, type, data, metadata)
-         SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::bigint[], $5::text[], $6::jsonb[], $7::jsonb[])
-       ), streams AS (
-         INSERT INTO sb_streams (stream, revision) SELECT * FROM unnest($8::text[], $9::bigint[])
-         ON CONFLICT (stream) DO UPDATE SET revision = excluded.revision
-       )
-       SELECT pg_notify($10, $11)`,
-      [
-        rows.position.map(String),
-        rows.id,
-        rows.stream,
-        rows.revision.map(String),
-        rows.type,
-        rows.data,
-        rows.metadata,
-        [...touched.keys()],
-        [...touched.values()].map(String),
-        NOTIFY_CHANNEL,
-        String(position),
-      ],
-    );
+  if (rows.length !== requests.length) {
+    throw new Error(`sb_append_batch answered ${rows.length} results for ${requests.length} appends`);
   }
-  return outcomes;
-}
-
-/**
- * KurrentDB's idempotence, kept here: re-appending events whose ids are all already in this
- * stream returns where they are instead of writing them twice (a retried command or a redelivered
- * webhook with a deterministic id). Some-but-not-all, or ids in another stream, is an error.
- */
-function idempotentRetry(
-  request: AppendRequest,
-  existing: Map<string, ExistingEvent>,
-): AppendResult | 'partial' | null {
-  const found = request.events.map((event) => existing.get(event.id));
-  const present = found.filter((event): event is ExistingEvent => event !== undefined);
-  if (present.length === 0) return null;
-  if (present.length < found.length || present.some((event) => event.stream !== request.stream))
-    return 'partial';
-  const last = present.reduce((a, b) => (b.position > a.position ? b : a));
-  return { revision: last.revision, position: last.position };
+  return rows.map((row): AppendOutcome => {
+    const request = requests[row.request]!;
+    switch (row.status) {
+      case 'ok':
+      case 'retry':
+        return { ok: true, result: { revision: BigInt(row.revision!), position: BigInt(row.position!) } };
+      case 'deleted':
+        return { ok: false, error: new StreamDeletedError(request.stream) };
+      case 'partial':
+        return {
+          ok: false,
+          error: new DuplicateEventIdError(
+            request.stream,
+            request.events.map((event) => event.id),
+          ),
+        };
+      case 'wrong':
+        return {
+          ok: false,
+          error: new WrongExpectedVersionError(
+            request.stream,
+            request.expected,
+            actualRevision(BigInt(row.revision!)),
+          ),
+        };
+      default:
+        throw new Error(`sb_append_batch answered an unknown status: ${String(row.status satisfies never)}`);
+    }
+  });
 }

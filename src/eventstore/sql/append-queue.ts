@@ -3,7 +3,6 @@ import type { Event } from '../../events/envelope.js';
 import type { AppendResult, ExpectedRevision } from '../port.js';
 import { type AppendOutcome, type AppendRequest, appendBatch, type SerializedEvent } from './append-batch.js';
 import type { SqlClient } from './client.js';
-import { APPEND_LOCK_KEY } from './schema.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -16,10 +15,10 @@ interface Pending extends AppendRequest {
  * next transaction. A lone writer pays nothing (its append starts at once); 64 concurrent writers
  * share one lock acquisition and one commit per batch instead of queueing on the lock one by one.
  *
- * On PostgreSQL two batches are in flight: the second has already begun and queued for the append
- * lock when the first commits, so it takes the lock without waiting for a round trip through this
- * process's event loop (which, under load, is busy with everything else). The lock still orders
- * them: positions are assigned and committed one batch after the other.
+ * On PostgreSQL two batches are in flight: the second is already waiting for the append lock in
+ * the database when the first commits, so it goes on without a round trip through this process's
+ * event loop (which, under load, is busy with everything else). The lock still orders them:
+ * positions are assigned and committed one batch after the other.
  */
 export class AppendQueue {
   private pending: Pending[] = [];
@@ -77,9 +76,7 @@ export class AppendQueue {
 
   private async write(batch: Pending[]): Promise<void> {
     try {
-      const outcomes = await this.db.transaction((tx) => appendBatch(tx, batch), {
-        advisoryLock: APPEND_LOCK_KEY,
-      });
+      const outcomes = await appendBatch(this.db, batch);
       let head = -1n;
       outcomes.forEach((outcome, index) => {
         if (outcome.ok && outcome.result.position > head) head = outcome.result.position;

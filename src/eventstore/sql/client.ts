@@ -9,18 +9,10 @@ export interface SqlExecutor {
   query<Row>(text: string, params?: unknown[]): Promise<Row[]>;
 }
 
-export interface TransactionOptions {
-  /**
-   * A transaction-scoped advisory lock taken before `work` runs. On PostgreSQL it is sent with
-   * BEGIN as one message: one round trip fewer for every append batch.
-   */
-  advisoryLock?: number;
-}
-
 export interface SqlClient extends SqlExecutor {
   readonly kind: 'postgres' | 'pglite';
   /** Runs `work` in one transaction on one connection; rolls back when it throws. */
-  transaction<T>(work: (tx: SqlExecutor) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   /** LISTEN on `channel`; returns the unlisten function. */
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
@@ -34,14 +26,6 @@ function translate(error: unknown): never {
     throw new DependencyError('The event store database is unreachable', { cause: error });
   }
   throw error;
-}
-
-/** BEGIN, with the lock in the same simple-protocol message (the key is an integer constant, never input). */
-function beginStatement(options: TransactionOptions): string {
-  const lock = options.advisoryLock;
-  if (lock === undefined) return 'BEGIN';
-  if (!Number.isSafeInteger(lock)) throw new TypeError(`advisory lock key must be an integer: ${lock}`);
-  return `BEGIN; SELECT pg_advisory_xact_lock(${lock})`;
 }
 
 export function postgresClient(url: string, options: { poolSize?: number } = {}): SqlClient {
@@ -62,7 +46,7 @@ export function postgresClient(url: string, options: { poolSize?: number } = {})
         translate(error);
       }
     },
-    async transaction<T>(work: (tx: SqlExecutor) => Promise<T>, options: TransactionOptions = {}) {
+    async transaction<T>(work: (tx: SqlExecutor) => Promise<T>) {
       const client = await pool.connect().catch(translate);
       // A checked-out client whose connection dies emits 'error'; unhandled, that would crash the process.
       let broken: Error | undefined;
@@ -71,7 +55,7 @@ export function postgresClient(url: string, options: { poolSize?: number } = {})
       };
       client.on('error', onError);
       try {
-        await client.query(beginStatement(options));
+        await client.query('BEGIN');
         const result = await work({ query: async (text, params) => (await client.query(text, params)).rows });
         await client.query('COMMIT');
         return result;
@@ -110,14 +94,11 @@ export async function pgliteClient(dataDir?: string): Promise<SqlClient> {
     async query<Row>(text: string, params?: unknown[]) {
       return (await db.query<Row>(text, params)).rows;
     },
-    async transaction<T>(work: (tx: SqlExecutor) => Promise<T>, options: TransactionOptions = {}) {
+    async transaction<T>(work: (tx: SqlExecutor) => Promise<T>) {
       // PGlite has one connection; inside a transaction every query must go through `tx`.
-      return db.transaction(async (tx) => {
-        if (options.advisoryLock !== undefined) {
-          await tx.query('SELECT pg_advisory_xact_lock($1)', [options.advisoryLock]);
-        }
-        return work({ query: async (text, params) => (await tx.query(text, params)).rows as never });
-      });
+      return db.transaction((tx) =>
+        work({ query: async (text, params) => (await tx.query(text, params)).rows as never }),
+      );
     },
     async listen(channel, onNotify) {
       const unlisten = await db.listen(channel, onNotify);

@@ -1,3 +1,4 @@
+import { APPEND_FUNCTION } from './append-function.js';
 import type { SqlExecutor } from './client.js';
 
 /**
@@ -44,6 +45,7 @@ export async function ensureSchema(db: {
       if (statement.trim()) await tx.query(statement);
     }
     await preferLz4(tx);
+    await tx.query(APPEND_FUNCTION);
   });
 }
 
