@@ -5,6 +5,7 @@ import type { PubSub } from '../platform/pubsub.js';
 import { type SignalRow, signalsTopic } from '../signals/view.js';
 import { ProjectionEventError } from './errors.js';
 import type { Projection } from './projection.js';
+import { insertSignalRows } from './signal-rows-insert.js';
 
 export const SIGNALS_PROJECTION = 'signals';
 
@@ -63,8 +64,7 @@ export function createSignalsProjection(options: SignalsProjectionOptions = {}):
     tables: [{ name: 'signals' }],
     async apply(events, tx) {
       const rows = (events as readonly RecordedEvent[] as readonly SignalEvent[]).map(signalRow);
-      // skipDuplicates: INSERT ... ON CONFLICT DO NOTHING, one statement for the batch.
-      await tx.signal.createMany({ data: rows, skipDuplicates: true });
+      await insertSignalRows(tx, rows);
     },
     afterCommit: pubsub
       ? async (events) => {
