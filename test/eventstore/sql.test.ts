@@ -2,11 +2,28 @@ import pg from 'pg';
 import { expect, it } from 'vitest';
 import { createPgliteEventStore, createPostgresEventStore } from '../../src/eventstore/sql/index.js';
 import { createScratchDatabase, describeWithPostgres } from '../support/services.js';
-import { describeEventStoreContract } from './contract.js';
+import { collect, describeEventStoreContract, event, take } from './contract.js';
 
 describeEventStoreContract('PGlite (in memory)', async () => {
   const store = await createPgliteEventStore();
   return { store, cleanup: () => store.close() };
+});
+
+it('delivers its own live appends with the exact recorded time the log holds (PGlite)', async () => {
+  const store = await createPgliteEventStore();
+  const subscription = store.subscribeAll();
+  try {
+    await take(subscription, (m) => m.some((x) => x.kind === 'caught_up'));
+    await store.append('exact-a', [event('One', { a: 1 }), event('Two')], 'no_stream');
+    await store.append('exact-b', [event('Three')], 'no_stream');
+    const live = (await take(subscription, (m) => m.filter((x) => x.kind === 'event').length === 3)).flatMap(
+      (m) => (m.kind === 'event' ? [m.event] : []),
+    );
+    expect(live).toEqual(await collect(store.readAll()));
+  } finally {
+    await subscription.close();
+    await store.close();
+  }
 });
 
 describeWithPostgres('SQL event store on PostgreSQL', () => {
@@ -24,6 +41,32 @@ describeWithPostgres('SQL event store on PostgreSQL', () => {
 });
 
 describeWithPostgres('SQL event store schema on PostgreSQL', () => {
+  it('keeps working on a store created with jsonb event columns (before they became json)', async () => {
+    const database = await createScratchDatabase();
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    await client.query(`CREATE TABLE sb_events (
+      position bigint PRIMARY KEY, id uuid NOT NULL, stream text NOT NULL, revision bigint NOT NULL,
+      type text NOT NULL, data jsonb NOT NULL, metadata jsonb NOT NULL,
+      recorded_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+      CONSTRAINT sb_events_id_key UNIQUE (id), CONSTRAINT sb_events_stream_revision_key UNIQUE (stream, revision))`);
+    const store = await createPostgresEventStore(database.url);
+    try {
+      const data = { b: [1, { c: 'ü "q"' }], a: null };
+      await store.append('legacy-a', [event('Old', data), event('Older')], 'no_stream');
+      const [first, second] = await collect(store.readStream('legacy-a'));
+      expect([first?.type, first?.data, second?.type, second?.revision]).toEqual(['Old', data, 'Older', 1n]);
+      const { rows } = await client.query<{ type: string }>(
+        `SELECT format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = 'sb_events'::regclass AND attname = 'data'`,
+      );
+      expect(rows[0]?.type).toBe('jsonb');
+    } finally {
+      await client.end();
+      await store.close();
+      await database.drop();
+    }
+  });
+
   it('compresses event data and metadata with lz4 where the server has it (webhook payloads are tens of KB)', async () => {
     const database = await createScratchDatabase();
     const store = await createPostgresEventStore(database.url);

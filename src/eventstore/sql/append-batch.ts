@@ -17,7 +17,14 @@ export interface AppendRequest {
   expected: ExpectedRevision;
 }
 
-export type AppendOutcome = { ok: true; result: AppendResult } | { ok: false; error: Error };
+export type AppendOutcome =
+  | {
+      ok: true;
+      result: AppendResult;
+      /** When this append's events were recorded; null when it wrote none (empty, or an idempotent retry). */
+      recordedAt: Date | null;
+    }
+  | { ok: false; error: Error };
 
 const NO_STREAM = -1n;
 
@@ -46,16 +53,18 @@ export async function appendBatch(
     status: 'ok' | 'retry' | 'partial' | 'wrong' | 'deleted';
     revision: string | number | null;
     position: string | number | null;
+    recorded_at: Date | string | null;
   }>(
-    'SELECT request, status, revision, "position" FROM sb_append_batch($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+    'SELECT request, status, revision, "position", recorded_at FROM sb_append_batch($1, $2, $3, $4, $5, $6, $7, $8, $9)',
     [
       requests.map((request) => request.stream),
       requests.map((request) => String(request.expected)),
       requests.map((request) => request.events.length),
       events.map((event) => event.id),
       events.map((event) => event.type),
-      events.map((event) => event.data),
-      events.map((event) => event.metadata),
+      // Already JSON text each: joined into one JSON array, sent as it is.
+      `[${events.map((event) => event.data).join(',')}]`,
+      `[${events.map((event) => event.metadata).join(',')}]`,
       APPEND_LOCK_KEY,
       NOTIFY_CHANNEL,
     ],
@@ -68,7 +77,11 @@ export async function appendBatch(
     switch (row.status) {
       case 'ok':
       case 'retry':
-        return { ok: true, result: { revision: BigInt(row.revision!), position: BigInt(row.position!) } };
+        return {
+          ok: true,
+          result: { revision: BigInt(row.revision!), position: BigInt(row.position!) },
+          recordedAt: row.recorded_at === null ? null : new Date(row.recorded_at),
+        };
       case 'deleted':
         return { ok: false, error: new StreamDeletedError(request.stream) };
       case 'partial':

@@ -13,8 +13,15 @@
  * ids are all already in the stream is an idempotent success that writes nothing.
  *
  * Results, one row per append (0-based `request`): `ok` and `retry` carry the revision and
- * position of the append's last event; `wrong` carries the stream's actual revision (-1: no
- * stream); `deleted` and `partial` carry nothing.
+ * position of the append's last event (`ok` also the time its events were recorded, one per
+ * append); `wrong` carries the stream's actual revision (-1: no stream); `deleted` and `partial`
+ * carry nothing.
+ *
+ * Data and metadata arrive as one JSON array each (element 0 is the first event's), not as an
+ * array of json: a PostgreSQL array literal makes the client escape every quote of every payload,
+ * which for webhook payloads of tens of kilobytes cost more than the rest of the append. They are
+ * written to columns of type json in new stores; stores created with jsonb columns take them
+ * through PostgreSQL's assignment cast.
  *
  * Its arguments change only with a new name (sb_append_batch_v2 ...): CREATE OR REPLACE cannot
  * change a signature, and processes of two versions may run side by side during a deploy.
@@ -22,9 +29,9 @@
 export const APPEND_FUNCTION = `
 CREATE OR REPLACE FUNCTION sb_append_batch(
   p_streams text[], p_expected text[], p_counts int[],
-  p_ids uuid[], p_types text[], p_data jsonb[], p_metadata jsonb[],
+  p_ids uuid[], p_types text[], p_data json, p_metadata json,
   p_lock bigint, p_channel text
-) RETURNS TABLE (request int, status text, revision bigint, "position" bigint)
+) RETURNS TABLE (request int, status text, revision bigint, "position" bigint, recorded_at timestamptz)
 LANGUAGE plpgsql VOLATILE AS $fn$
 DECLARE
   v_head bigint;
@@ -39,6 +46,10 @@ DECLARE
   v_last_revision bigint;
   v_last_position bigint;
   v_wrote boolean := false;
+  v_now timestamptz;
+  -- Split once (json_array_elements parses the text in one pass); indexed by event below.
+  v_data json[] := ARRAY(SELECT e FROM json_array_elements(p_data) WITH ORDINALITY AS x(e, o) ORDER BY o);
+  v_metadata json[] := ARRAY(SELECT e FROM json_array_elements(p_metadata) WITH ORDINALITY AS x(e, o) ORDER BY o);
 BEGIN
   PERFORM pg_advisory_xact_lock(p_lock);
   SELECT COALESCE(MAX(e.position), 0) INTO v_head FROM sb_events e;
@@ -46,6 +57,7 @@ BEGIN
     request := i - 1;
     revision := NULL;
     "position" := NULL;
+    recorded_at := NULL;
     v_count := p_counts[i];
     v_ids := p_ids[v_first : v_first + v_count - 1];
     v_first := v_first + v_count;
@@ -93,9 +105,11 @@ BEGIN
     END IF;
 
     IF v_count > 0 THEN
-      INSERT INTO sb_events (position, id, stream, revision, type, data, metadata)
-        SELECT v_head + k, v_ids[k], p_streams[i], v_rev + k,
-               p_types[v_first - v_count - 1 + k], p_data[v_first - v_count - 1 + k], p_metadata[v_first - v_count - 1 + k]
+      v_now := clock_timestamp();
+      recorded_at := v_now;
+      INSERT INTO sb_events (position, id, stream, revision, type, data, metadata, recorded_at)
+        SELECT v_head + k, v_ids[k], p_streams[i], v_rev + k, p_types[v_first - v_count - 1 + k],
+               v_data[v_first - v_count - 1 + k], v_metadata[v_first - v_count - 1 + k], v_now
           FROM generate_series(1, v_count) AS k;
       v_head := v_head + v_count;
       v_rev := v_rev + v_count;

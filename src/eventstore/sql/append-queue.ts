@@ -3,6 +3,7 @@ import type { Event } from '../../events/envelope.js';
 import type { AppendResult, ExpectedRevision } from '../port.js';
 import { type AppendOutcome, type AppendRequest, appendBatch, type SerializedEvent } from './append-batch.js';
 import type { SqlClient } from './client.js';
+import type { RecentAppends } from './recent-appends.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -28,6 +29,7 @@ export class AppendQueue {
   constructor(
     private readonly db: SqlClient,
     private readonly onCommitted: (position: bigint) => void,
+    private readonly recent?: RecentAppends,
     private readonly maxEventsPerBatch = 2000,
   ) {
     // PGlite has a single connection: a second transaction would only queue behind the first.
@@ -79,8 +81,11 @@ export class AppendQueue {
       const outcomes = await appendBatch(this.db, batch);
       let head = -1n;
       outcomes.forEach((outcome, index) => {
+        const request = batch[index]!;
         if (outcome.ok && outcome.result.position > head) head = outcome.result.position;
-        batch[index]!.settle(outcome);
+        if (outcome.ok && outcome.recordedAt && request.events.length > 0)
+          this.recent?.keep(request.stream, request.events, outcome.result, outcome.recordedAt);
+        request.settle(outcome);
       });
       if (head >= 0n) this.onCommitted(head);
     } catch (error) {

@@ -101,18 +101,41 @@ export class LogTail {
     this.#readAt = startedAt;
   }
 
+  /**
+   * The entries matching `filter` with after < position <= upto, in order, at most `limit`; null
+   * when the tail does not know that whole range (then only the log can tell).
+   */
+  matching(after: bigint, upto: bigint, filter: EventFilter | undefined, limit: number): TailEntry[] | null {
+    if (after < this.#base || upto > this.#through) return null;
+    const matches = matcher(filter);
+    const found: TailEntry[] = [];
+    // Newest first to find the start: a live subscription is usually only a few entries behind.
+    let start = this.#entries.length;
+    while (start > 0 && this.#entries[start - 1]!.position > after) start--;
+    for (let index = start; index < this.#entries.length && found.length < limit; index++) {
+      const entry = this.#entries[index]!;
+      if (entry.position > upto) break;
+      if (matches(entry)) found.push(entry);
+    }
+    return found;
+  }
+
   #anyMatch(after: bigint, filter: EventFilter | undefined): boolean {
-    const types = filter?.eventTypes && filter.eventTypes.length > 0 ? filter.eventTypes : null;
-    const prefixes =
-      filter?.streamPrefixes && filter.streamPrefixes.length > 0 ? filter.streamPrefixes : null;
+    const matches = matcher(filter);
     // Newest first: a live subscription is usually only a few entries behind.
     for (let index = this.#entries.length - 1; index >= 0; index--) {
       const entry = this.#entries[index]!;
       if (entry.position <= after) return false;
-      if (types && !types.includes(entry.type)) continue;
-      if (prefixes && !prefixes.some((prefix) => entry.stream.startsWith(prefix))) continue;
-      return true;
+      if (matches(entry)) return true;
     }
     return false;
   }
+}
+
+function matcher(filter: EventFilter | undefined): (entry: TailEntry) => boolean {
+  const types = filter?.eventTypes && filter.eventTypes.length > 0 ? filter.eventTypes : null;
+  const prefixes = filter?.streamPrefixes && filter.streamPrefixes.length > 0 ? filter.streamPrefixes : null;
+  return (entry) =>
+    (!types || types.includes(entry.type)) &&
+    (!prefixes || prefixes.some((prefix) => entry.stream.startsWith(prefix)));
 }

@@ -17,6 +17,7 @@ import { actualRevision, expectationHolds } from './append-batch.js';
 import { AppendQueue } from './append-queue.js';
 import type { SqlClient, SqlExecutor } from './client.js';
 import { LogTail } from './log-tail.js';
+import { RecentAppends } from './recent-appends.js';
 import { EVENT_COLUMNS, type EventRow, filterClause, toRecordedEvent } from './rows.js';
 import { APPEND_LOCK_KEY, NOTIFY_CHANNEL } from './schema.js';
 import { readStreamQuery } from './stream-read.js';
@@ -36,11 +37,12 @@ export class SqlEventStore implements EventStore {
   private readonly wake = new WakeSignal();
   private readonly appends: AppendQueue;
   private readonly tail: LogTail;
+  private readonly recent = new RecentAppends();
   private unlisten: (() => Promise<void>) | null = null;
 
   constructor(private readonly db: SqlClient) {
     this.kind = db.kind;
-    this.appends = new AppendQueue(db, () => this.wake.notify());
+    this.appends = new AppendQueue(db, () => this.wake.notify(), this.recent);
     this.tail = new LogTail(
       {
         head: () => this.headPosition(),
@@ -112,6 +114,10 @@ export class SqlEventStore implements EventStore {
       {
         head: () => this.headPosition(),
         page: async (after, upto, filter, limit) => {
+          // This process's own newest appends, when the tail knows the range: no read-back.
+          const entries = this.tail.matching(after, upto, filter, limit);
+          const local = entries && this.recent.read(entries.map((entry) => entry.position));
+          if (local) return local;
           const clause = filterClause(filter, 3);
           const rows = await this.db.query<EventRow>(
             `SELECT ${EVENT_COLUMNS} FROM sb_events WHERE position > $1 AND position <= $2${clause.sql}
