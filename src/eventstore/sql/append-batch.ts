@@ -68,6 +68,7 @@ export async function appendBatch(
       APPEND_LOCK_KEY,
       NOTIFY_CHANNEL,
     ],
+    { prepare: 'sb_append_batch' },
   );
   if (rows.length !== requests.length) {
     throw new Error(`sb_append_batch answered ${rows.length} results for ${requests.length} appends`);

@@ -12,9 +12,13 @@
  * stream or a partly duplicated set of event ids fails that append only; re-appending events whose
  * ids are all already in the stream is an idempotent success that writes nothing.
  *
+ * Every append is decided first (against the log and against what earlier appends of the batch
+ * accepted), then one INSERT writes all accepted events: each statement costs an executor start
+ * and a pass over its parameters, which per append was most of the work.
+ *
  * Results, one row per append (0-based `request`): `ok` and `retry` carry the revision and
- * position of the append's last event (`ok` also the time its events were recorded, one per
- * append); `wrong` carries the stream's actual revision (-1: no stream); `deleted` and `partial`
+ * position of the append's last event (`ok` also the time its events were recorded, one for the
+ * batch); `wrong` carries the stream's actual revision (-1: no stream); `deleted` and `partial`
  * carry nothing.
  *
  * Data and metadata arrive as one JSON array each (element 0 is the first event's), not as an
@@ -32,7 +36,11 @@ CREATE OR REPLACE FUNCTION sb_append_batch(
   p_ids uuid[], p_types text[], p_data json, p_metadata json,
   p_lock bigint, p_channel text
 ) RETURNS TABLE (request int, status text, revision bigint, "position" bigint, recorded_at timestamptz)
-LANGUAGE plpgsql VOLATILE AS $fn$
+LANGUAGE plpgsql VOLATILE
+-- The statements inside take the payloads as parameters: a custom plan would fold them in as
+-- constants and copy them while planning (for every call, since its row estimates look better).
+SET plan_cache_mode = force_generic_plan
+AS $fn$
 DECLARE
   v_head bigint;
   v_rev bigint;
@@ -45,11 +53,17 @@ DECLARE
   v_elsewhere int;
   v_last_revision bigint;
   v_last_position bigint;
-  v_wrote boolean := false;
-  v_now timestamptz;
-  -- Split once (json_array_elements parses the text in one pass); indexed by event below.
-  v_data json[] := ARRAY(SELECT e FROM json_array_elements(p_data) WITH ORDINALITY AS x(e, o) ORDER BY o);
-  v_metadata json[] := ARRAY(SELECT e FROM json_array_elements(p_metadata) WITH ORDINALITY AS x(e, o) ORDER BY o);
+  v_touched int;
+  -- One time for the batch: its events commit together.
+  v_now timestamptz := clock_timestamp();
+  -- The accepted events (index into p_ids, p_types, p_data, p_metadata) and where they go.
+  a_index int[] := '{}';
+  a_stream text[] := '{}';
+  a_revision bigint[] := '{}';
+  a_position bigint[] := '{}';
+  -- Streams this batch writes, with their new revisions.
+  t_stream text[] := '{}';
+  t_revision bigint[] := '{}';
 BEGIN
   PERFORM pg_advisory_xact_lock(p_lock);
   SELECT COALESCE(MAX(e.position), 0) INTO v_head FROM sb_events e;
@@ -60,69 +74,90 @@ BEGIN
     recorded_at := NULL;
     v_count := p_counts[i];
     v_ids := p_ids[v_first : v_first + v_count - 1];
-    v_first := v_first + v_count;
 
-    SELECT s.revision, s.tombstoned INTO v_rev, v_tombstoned FROM sb_streams s WHERE s.stream = p_streams[i];
-    IF NOT FOUND THEN
-      v_rev := -1;
+    -- The stream as this batch left it, else as the log has it.
+    v_touched := array_position(t_stream, p_streams[i]);
+    IF v_touched IS NOT NULL THEN
+      v_rev := t_revision[v_touched];
       v_tombstoned := false;
-    END IF;
-    IF v_tombstoned THEN
-      status := 'deleted';
-      RETURN NEXT;
-      CONTINUE;
-    END IF;
-
-    IF v_count > 0 THEN
-      SELECT count(*) FILTER (WHERE e.stream = p_streams[i]), count(*) FILTER (WHERE e.stream <> p_streams[i])
-        INTO v_here, v_elsewhere FROM sb_events e WHERE e.id = ANY (v_ids);
-      IF v_here + v_elsewhere > 0 THEN
-        IF v_elsewhere > 0 OR v_here < v_count THEN
-          status := 'partial';
-        ELSE
-          SELECT e.revision, e.position INTO v_last_revision, v_last_position
-            FROM sb_events e WHERE e.id = ANY (v_ids) ORDER BY e.position DESC LIMIT 1;
-          status := 'retry';
-          revision := v_last_revision;
-          "position" := v_last_position;
-        END IF;
-        RETURN NEXT;
-        CONTINUE;
+    ELSE
+      SELECT s.revision, s.tombstoned INTO v_rev, v_tombstoned FROM sb_streams s WHERE s.stream = p_streams[i];
+      IF NOT FOUND THEN
+        v_rev := -1;
+        v_tombstoned := false;
       END IF;
     END IF;
 
-    v_expected := p_expected[i];
-    IF NOT (
-      v_expected = 'any'
-      OR (v_expected = 'no_stream' AND v_rev = -1)
-      OR (v_expected = 'exists' AND v_rev > -1)
-      OR (v_expected NOT IN ('any', 'no_stream', 'exists') AND v_rev = v_expected::bigint)
+    IF v_tombstoned THEN
+      status := 'deleted';
+    ELSIF v_count > 0 AND EXISTS (
+      SELECT 1 FROM sb_events e WHERE e.id = ANY (v_ids)
+      UNION ALL
+      SELECT 1 FROM generate_subscripts(a_index, 1) AS k WHERE p_ids[a_index[k]] = ANY (v_ids)
     ) THEN
-      status := 'wrong';
-      revision := v_rev;
-      RETURN NEXT;
-      CONTINUE;
+      -- Ids seen before, in the log or earlier in this batch: all of them in this stream is a
+      -- retry (answered with where they are), anything else is an error.
+      SELECT count(*) FILTER (WHERE f.stream = p_streams[i]), count(*) FILTER (WHERE f.stream <> p_streams[i]),
+             (array_agg(f.revision ORDER BY f.pos DESC))[1], max(f.pos)
+        INTO v_here, v_elsewhere, v_last_revision, v_last_position
+        FROM (
+          SELECT e.stream, e.revision, e.position AS pos FROM sb_events e WHERE e.id = ANY (v_ids)
+          UNION ALL
+          SELECT a_stream[k], a_revision[k], a_position[k] FROM generate_subscripts(a_index, 1) AS k
+            WHERE p_ids[a_index[k]] = ANY (v_ids)
+        ) AS f;
+      IF v_elsewhere > 0 OR v_here < v_count THEN
+        status := 'partial';
+      ELSE
+        status := 'retry';
+        revision := v_last_revision;
+        "position" := v_last_position;
+      END IF;
+    ELSE
+      v_expected := p_expected[i];
+      IF NOT (
+        v_expected = 'any'
+        OR (v_expected = 'no_stream' AND v_rev = -1)
+        OR (v_expected = 'exists' AND v_rev > -1)
+        OR (v_expected NOT IN ('any', 'no_stream', 'exists') AND v_rev = v_expected::bigint)
+      ) THEN
+        status := 'wrong';
+        revision := v_rev;
+      ELSE
+        IF v_count > 0 THEN
+          a_index := a_index || ARRAY(SELECT generate_series(v_first, v_first + v_count - 1));
+          a_stream := a_stream || array_fill(p_streams[i], ARRAY[v_count]);
+          a_revision := a_revision || ARRAY(SELECT v_rev + k FROM generate_series(1, v_count) AS k);
+          a_position := a_position || ARRAY(SELECT v_head + k FROM generate_series(1, v_count) AS k);
+          v_head := v_head + v_count;
+          v_rev := v_rev + v_count;
+          IF v_touched IS NULL THEN
+            t_stream := t_stream || p_streams[i];
+            t_revision := t_revision || v_rev;
+          ELSE
+            t_revision[v_touched] := v_rev;
+          END IF;
+          recorded_at := v_now;
+        END IF;
+        status := 'ok';
+        revision := v_rev;
+        "position" := v_head;
+      END IF;
     END IF;
-
-    IF v_count > 0 THEN
-      v_now := clock_timestamp();
-      recorded_at := v_now;
-      INSERT INTO sb_events (position, id, stream, revision, type, data, metadata, recorded_at)
-        SELECT v_head + k, v_ids[k], p_streams[i], v_rev + k, p_types[v_first - v_count - 1 + k],
-               v_data[v_first - v_count - 1 + k], v_metadata[v_first - v_count - 1 + k], v_now
-          FROM generate_series(1, v_count) AS k;
-      v_head := v_head + v_count;
-      v_rev := v_rev + v_count;
-      INSERT INTO sb_streams (stream, revision) VALUES (p_streams[i], v_rev)
-        ON CONFLICT (stream) DO UPDATE SET revision = excluded.revision;
-      v_wrote := true;
-    END IF;
-    status := 'ok';
-    revision := v_rev;
-    "position" := v_head;
+    v_first := v_first + v_count;
     RETURN NEXT;
   END LOOP;
-  IF v_wrote THEN
+
+  IF array_length(a_index, 1) > 0 THEN
+    -- Every accepted event in one statement, each payload taken from one pass over the JSON.
+    INSERT INTO sb_events (position, id, stream, revision, type, data, metadata, recorded_at)
+      SELECT a.pos, p_ids[a.idx], a.stream, a.rev, p_types[a.idx], d.value, m.value, v_now
+        FROM unnest(a_index, a_stream, a_revision, a_position) AS a(idx, stream, rev, pos)
+        JOIN json_array_elements(p_data) WITH ORDINALITY AS d(value, ord) ON d.ord = a.idx
+        JOIN json_array_elements(p_metadata) WITH ORDINALITY AS m(value, ord) ON m.ord = a.idx
+        ORDER BY a.pos;
+    INSERT INTO sb_streams (stream, revision) SELECT * FROM unnest(t_stream, t_revision)
+      ON CONFLICT (stream) DO UPDATE SET revision = excluded.revision;
     -- Delivered at commit, and only if the transaction commits.
     PERFORM pg_notify(p_channel, v_head::text);
   END IF;

@@ -5,8 +5,18 @@ import { DependencyError } from '../../errors.js';
 import { PostgresListener } from './postgres-listener.js';
 
 /** What the SQL store needs of a database: the same calls on PostgreSQL (pg) and PGlite. */
+export interface QueryOptions {
+  /**
+   * Keeps the statement prepared under this name on each PostgreSQL connection (PGlite ignores
+   * it). For statements with large parameters: an unnamed statement is planned anew on every call
+   * with its parameters folded in as constants, and the planner copies each of them several times;
+   * a prepared one soon runs a generic plan that hands them to the executor as they are.
+   */
+  prepare?: string;
+}
+
 export interface SqlExecutor {
-  query<Row>(text: string, params?: unknown[]): Promise<Row[]>;
+  query<Row>(text: string, params?: unknown[], options?: QueryOptions): Promise<Row[]>;
 }
 
 export interface SqlClient extends SqlExecutor {
@@ -39,9 +49,12 @@ export function postgresClient(url: string, options: { poolSize?: number } = {})
   const listeners: PostgresListener[] = [];
   return {
     kind: 'postgres',
-    async query<Row>(text: string, params?: unknown[]) {
+    async query<Row>(text: string, params?: unknown[], options: QueryOptions = {}) {
       try {
-        return (await pool.query(text, params)).rows as Row[];
+        const config = options.prepare
+          ? { name: options.prepare, text, values: params }
+          : { text, values: params };
+        return (await pool.query(config)).rows as Row[];
       } catch (error) {
         translate(error);
       }

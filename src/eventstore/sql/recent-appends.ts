@@ -9,7 +9,7 @@ interface Kept extends SerializedEvent {
 }
 
 /** What the store keeps of its newest appends; old ones go first. */
-const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
+const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
 
 /**
  * The events this process appended most recently, as it wrote them: its own live subscriptions
