@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { EventStore } from '../src/eventstore/port.js';
 import { benchEvent, throughput } from './support.js';
 
@@ -7,6 +9,8 @@ export interface EventStoreFigures {
   appends8: number;
   appends64: number;
   batched: number;
+  /** Single-event appends carrying a real GitHub webhook payload (about 21 KB), 50 writers. */
+  payloads50: number;
   catchUp: number;
 }
 
@@ -24,6 +28,31 @@ async function appendRate(store: EventStore, writers: number): Promise<number> {
       revisions.get(worker) ?? 'no_stream',
     );
     revisions.set(worker, result.revision);
+    return 1;
+  });
+}
+
+/** A real pull_request.opened delivery from @octokit/webhooks-examples, as the gateway records one. */
+function webhookPayload(): unknown {
+  const require = createRequire(import.meta.url);
+  const file = require.resolve('@octokit/webhooks-examples/api.github.com/index.json');
+  const definitions = JSON.parse(readFileSync(file, 'utf8')) as Array<{
+    name: string;
+    examples: Array<Record<string, unknown>>;
+  }>;
+  const payload = definitions
+    .find((definition) => definition.name === 'pull_request')
+    ?.examples.find((example) => example['action'] === 'opened');
+  if (!payload) throw new Error('no pull_request.opened example in @octokit/webhooks-examples');
+  return payload;
+}
+
+/** What the webhook gateway asks of the store, without HTTP or projections: its ceiling. */
+async function payloadAppendRate(store: EventStore, writers: number): Promise<number> {
+  const run = randomUUID().slice(0, 8);
+  const payload = webhookPayload();
+  return throughput(writers, DURATION_MS, async (worker) => {
+    await store.append(`bench-${run}.hook${worker}`, [benchEvent('WebhookPayload', { payload })], 'any');
     return 1;
   });
 }
@@ -83,10 +112,12 @@ export async function benchEventStore(
   const appends64 = await appendRate(store, 64);
   log(`  batched appends (100 per call, 4 writers)`);
   const batched = await batchedRate(store);
+  log(`  appends of 21 KB webhook payloads, 50 writers`);
+  const payloads50 = await payloadAppendRate(store, 50);
   const head = Number(await store.headPosition());
   if (head < CATCH_UP_EVENTS) await seed(store, CATCH_UP_EVENTS - head, log);
   log(`  catch-up read`);
   const catchUp = await catchUpRate(store);
   log(`  caught up over ${catchUp.events.toLocaleString('en-US')} events`);
-  return { appends1, appends8, appends64, batched, catchUp: catchUp.rate };
+  return { appends1, appends8, appends64, batched, payloads50, catchUp: catchUp.rate };
 }

@@ -64,6 +64,7 @@ function table(results: Record<string, Figures>): string {
     row('appends/s, 8 writers', '', (f) => f.appends8),
     row('appends/s, 64 writers', '≥ 5,000', (f) => f.appends64),
     row('events/s, batched appends (100 per call)', '', (f) => f.batched),
+    row('appends/s of 21 KB webhook payloads, 50 writers', '', (f) => f.payloads50),
     row('events/s, catch-up read', '≥ 50,000', (f) => f.catchUp),
     row('events/s, projection rebuild into Prisma (tenants)', '≥ 5,000', (f) => f.rebuild),
   ].join('\n');
