@@ -5,6 +5,7 @@ import type { Projection } from './projection.js';
 import { ProjectionRunner, type ProjectionRunnerOptions } from './runner.js';
 import { signalsProjection } from './signals.js';
 import { tenantsProjection } from './tenants.js';
+import { webhookDeadLettersProjection } from './webhook-dead-letters.js';
 import { webhookEndpointsProjection } from './webhook-endpoints.js';
 
 /** Every projection the hub runs, in the order rebuilds and verify go through them. */
@@ -15,6 +16,7 @@ export const ALL_PROJECTIONS: readonly Projection[] = [
   integrationsProjection,
   webhookEndpointsProjection,
   signalsProjection,
+  webhookDeadLettersProjection,
 ];
 
 /** The runner over ALL_PROJECTIONS unless told otherwise. */

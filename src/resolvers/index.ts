@@ -7,6 +7,7 @@ import './integrations.js';
 import './revocation.js';
 import './signals.js';
 import './webhooks.js';
+import './dead-letters.js';
 
 /** Importing the domain files registers their types and fields; this builds the schema once. */
 export const schema = builder.toSchema({ sortSchema: true });

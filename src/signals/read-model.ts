@@ -1,5 +1,6 @@
 import { BadUserInputError } from '../errors.js';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
+import { decodeTimeCursor, encodeTimeCursor } from '../readmodels/time-cursor.js';
 import { SIGNAL_KINDS } from './kinds.js';
 import type { SignalView } from './view.js';
 
@@ -101,17 +102,10 @@ const newerThan = (cursor: SignalCursor): Prisma.SignalWhereInput => ({
 });
 
 export function encodeCursor(signal: Pick<SignalView, 'occurredAt' | 'id'>): string {
-  return Buffer.from(`${new Date(signal.occurredAt).toISOString()}|${signal.id}`, 'utf8').toString(
-    'base64url',
-  );
+  return encodeTimeCursor(signal.occurredAt, signal.id);
 }
 
 export function decodeCursor(cursor: string | undefined, name: string): SignalCursor | undefined {
-  if (cursor === undefined) return undefined;
-  const [at, id, extra] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const occurredAt = new Date(at ?? '');
-  if (extra !== undefined || !id || !UUID.test(id) || Number.isNaN(occurredAt.getTime())) {
-    throw new BadUserInputError(`Invalid cursor in ${name}`);
-  }
-  return { occurredAt, id: id.toLowerCase() };
+  const decoded = decodeTimeCursor(cursor, name);
+  return decoded && { occurredAt: decoded.at, id: decoded.id };
 }

@@ -4,7 +4,13 @@ import { eventCatalog } from '../../src/events/catalog.js';
 import { ConnectionInstalled, connectionStream } from '../../src/events/connection.js';
 import { signalsStream } from '../../src/events/signal.js';
 import { deadLettersStream } from '../../src/events/webhook.js';
-import { RegisterTenantDocument, SignalDocument, SignalsDocument } from '../../src/generated/graphql.js';
+import {
+  RegisterTenantDocument,
+  SignalDocument,
+  SignalsDocument,
+  WebhookDeadLetterDocument,
+  WebhookDeadLettersDocument,
+} from '../../src/generated/graphql.js';
 import { githubExamples } from '../connectors/github/examples.js';
 import { githubHeaders, slackHeaders } from '../ingress/sign.js';
 import { asOperator, bearer, codes, startTestHub, type TestHub } from '../support/hub.js';
@@ -144,6 +150,53 @@ describeWithPostgres('webhook responses, replays and tenancy (PostgreSQL)', () =
     expect(letters[0]!.id).toBe(response.body['deadLetterId']);
     expect(Buffer.from(data.bodyBase64, 'base64').toString('utf8')).toBe(body);
     expect(data).toMatchObject({ deliveryId: 'broken-1', headers: { 'x-github-event': 'issues' } });
+  });
+
+  it('lists dead letters newest first and serves one with its headers and raw body, to its own tenant only', async () => {
+    await settled(hub);
+    const list = await hub.request(
+      WebhookDeadLettersDocument,
+      { connectionId: github.connectionId, first: 1 },
+      asOperator('wh-a'),
+    );
+    const [newest] = list.data!.webhookDeadLetters.edges;
+    expect(newest?.node).toMatchObject({
+      provider: 'github',
+      connectionId: github.connectionId,
+      reason: 'missing_event_type',
+      deliveryId: 'broken-2',
+    });
+    expect(list.data!.webhookDeadLetters.pageInfo.hasNextPage).toBe(true);
+    const next = await hub.request(
+      WebhookDeadLettersDocument,
+      {
+        connectionId: github.connectionId,
+        first: 5,
+        after: list.data!.webhookDeadLetters.pageInfo.endCursor,
+      },
+      asOperator('wh-a'),
+    );
+    const older = next.data!.webhookDeadLetters.edges.map((edge) => edge.node);
+    expect(older.map((letter) => [letter.reason, letter.deliveryId, letter.bodyBytes])).toEqual([
+      ['malformed_payload', 'broken-1', Buffer.byteLength('this is not JSON')],
+    ]);
+    const one = await hub.request(WebhookDeadLetterDocument, { id: older[0]!.id }, asOperator('wh-a'));
+    expect(one.data!.webhookDeadLetter?.delivery).toMatchObject({
+      body: 'this is not JSON',
+      bodyBase64: Buffer.from('this is not JSON').toString('base64'),
+      headers: { 'x-github-event': 'issues', 'x-github-delivery': 'broken-1' },
+    });
+    // Another tenant sees neither the list nor the one.
+    const theirs = await hub.request(WebhookDeadLettersDocument, { first: 10 }, asOperator('wh-b'));
+    expect(theirs.data!.webhookDeadLetters.edges).toEqual([]);
+    const stolen = await hub.request(WebhookDeadLetterDocument, { id: older[0]!.id }, asOperator('wh-b'));
+    expect(stolen.data!.webhookDeadLetter).toBeNull();
+    const badCursor = await hub.request(
+      WebhookDeadLettersDocument,
+      { after: 'nonsense' },
+      asOperator('wh-a'),
+    );
+    expect(codes(badCursor)).toEqual(['BAD_USER_INPUT']);
   });
 
   it('routes app-level deliveries by installation, verified with the app secret', async () => {

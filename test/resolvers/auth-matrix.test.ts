@@ -18,6 +18,8 @@ import {
   SignalsDocument,
   StreamEventsDocument,
   TenantsDocument,
+  WebhookDeadLetterDocument,
+  WebhookDeadLettersDocument,
 } from '../../src/generated/graphql.js';
 import { asOperator, bearer, codes, startTestHub, type TestHub } from '../support/hub.js';
 import { type OidcProviderHarness, startOidcProvider } from '../support/oidc-provider.js';
@@ -123,6 +125,18 @@ const OPERATIONS: Operation[] = [
     rule: { tenantScoped: false, permission: 'signals:read' },
     document: SignalKindsDocument,
     variables: () => ({}),
+  },
+  {
+    name: 'webhookDeadLetters',
+    rule: { tenantScoped: true, permission: 'signals:read' },
+    document: WebhookDeadLettersDocument,
+    variables: () => ({ first: 5 }),
+  },
+  {
+    name: 'webhookDeadLetter',
+    rule: { tenantScoped: true, permission: 'signals:read' },
+    document: WebhookDeadLetterDocument,
+    variables: () => ({ id: '00000000-0000-5000-8000-000000000000' }),
   },
   {
     name: 'createWebhookConnection',

@@ -1,0 +1,93 @@
+import { TextDecoder } from 'node:util';
+import { eventCatalog } from '../events/catalog.js';
+import { deadLettersStream, type WebhookEvent } from '../events/webhook.js';
+import { StreamDeletedError } from '../eventstore/errors.js';
+import type { EventStore } from '../eventstore/port.js';
+import type { Prisma, PrismaClient, WebhookDeadLetter } from '../generated/prisma/client.js';
+import type { TimeCursor } from '../readmodels/time-cursor.js';
+
+export type { WebhookDeadLetter };
+
+export interface DeadLetterPage {
+  after?: TimeCursor;
+  before?: TimeCursor;
+  limit: number;
+  /** Read oldest first from `before` (Relay `last`); the caller reverses. */
+  inverted: boolean;
+}
+
+/** The delivery as it arrived, from the log: headers (credentials left out) and the raw body. */
+export interface DeadLetterDelivery {
+  headers: Record<string, string>;
+  bodyBase64: string;
+  /** The body as text when it is valid UTF-8 (JSON that failed to parse, usually); else null. */
+  body: string | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A tenant's dead letters, newest first by (receivedAt, id): one index range scan per page. */
+export function listDeadLetters(
+  prisma: PrismaClient,
+  tenantId: string,
+  filter: { connectionId?: string | null },
+  page: DeadLetterPage,
+): Promise<WebhookDeadLetter[]> {
+  const where: Prisma.WebhookDeadLetterWhereInput = {
+    tenantId,
+    ...(filter.connectionId != null ? { connectionId: filter.connectionId } : {}),
+    AND: [page.after && beyond(page.after, 'lt'), page.before && beyond(page.before, 'gt')].filter(
+      (clause): clause is Prisma.WebhookDeadLetterWhereInput => clause !== undefined,
+    ),
+  };
+  const direction = page.inverted ? 'asc' : 'desc';
+  return prisma.webhookDeadLetter.findMany({
+    where,
+    orderBy: [{ receivedAt: direction }, { id: direction }],
+    take: page.limit,
+  });
+}
+
+export function findDeadLetter(
+  prisma: PrismaClient,
+  tenantId: string,
+  id: string,
+): Promise<WebhookDeadLetter | null> {
+  if (!UUID.test(id)) return Promise.resolve(null);
+  return prisma.webhookDeadLetter.findUnique({ where: { tenantId_id: { tenantId, id: id.toLowerCase() } } });
+}
+
+/** One read of one event; null once the tenant is deleted (its streams are tombstoned). */
+export async function deadLetterDelivery(
+  store: Pick<EventStore, 'readStream'>,
+  letter: Pick<WebhookDeadLetter, 'tenantId' | 'connectionId' | 'id' | 'revision'>,
+): Promise<DeadLetterDelivery | null> {
+  try {
+    const events = store.readStream(deadLettersStream(letter.tenantId, letter.connectionId), {
+      fromRevision: letter.revision,
+      maxCount: 1,
+    });
+    for await (const event of events) {
+      const decoded = eventCatalog.decode(event) as WebhookEvent;
+      if (decoded.type !== 'WebhookDeadLettered' || decoded.id !== letter.id) return null;
+      const bytes = Buffer.from(decoded.data.bodyBase64, 'base64');
+      return { headers: decoded.data.headers, bodyBase64: decoded.data.bodyBase64, body: utf8OrNull(bytes) };
+    }
+  } catch (error) {
+    if (!(error instanceof StreamDeletedError)) throw error;
+  }
+  return null;
+}
+
+function utf8OrNull(bytes: Buffer): string | null {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+const beyond = (cursor: TimeCursor, op: 'lt' | 'gt'): Prisma.WebhookDeadLetterWhereInput => ({
+  OR: [{ receivedAt: { [op]: cursor.at } }, { receivedAt: cursor.at, id: { [op]: cursor.id } }],
+});

@@ -1,0 +1,44 @@
+import type { RecordedEvent } from '../events/envelope.js';
+import { parseStreamName } from '../events/streams.js';
+import { WebhookDeadLettered, type WebhookEvent } from '../events/webhook.js';
+import type { WebhookDeadLetter } from '../generated/prisma/client.js';
+import { ProjectionEventError } from './errors.js';
+import type { Projection } from './projection.js';
+
+type DeadLetterEvent = Extract<WebhookEvent, { type: 'WebhookDeadLettered' }>;
+
+/** The row of a WebhookDeadLettered event: pure, every value from the event (rebuilds match). */
+export function deadLetterRow(event: DeadLetterEvent): WebhookDeadLetter {
+  const tenantId = parseStreamName(event.stream)?.tenantId;
+  if (!tenantId) throw new ProjectionEventError(event, 'WebhookDeadLettered in a stream without a tenant');
+  const letter = event.data;
+  return {
+    tenantId,
+    id: event.id,
+    connectionId: letter.connectionId,
+    provider: letter.provider,
+    reason: letter.reason,
+    detail: letter.detail,
+    deliveryId: letter.deliveryId,
+    eventType: letter.eventType,
+    receivedAt: new Date(letter.receivedAt),
+    bodyBytes: Buffer.byteLength(letter.bodyBase64, 'base64'),
+    bodySha256: letter.bodySha256,
+    revision: event.revision,
+    position: event.position,
+  };
+}
+
+/**
+ * Dead letters are immutable: one row per event, a row already there left alone. The body and
+ * headers stay in the log (deadletters/read-model.ts reads them for one dead letter).
+ */
+export const webhookDeadLettersProjection: Projection = {
+  name: 'webhook-dead-letters',
+  eventTypes: [WebhookDeadLettered.type],
+  tables: [{ name: 'webhook_dead_letters' }],
+  async apply(events, tx) {
+    const rows = (events as readonly RecordedEvent[] as readonly DeadLetterEvent[]).map(deadLetterRow);
+    await tx.webhookDeadLetter.createMany({ data: rows, skipDuplicates: true });
+  },
+};
