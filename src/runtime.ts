@@ -16,6 +16,7 @@ import { openReadModels, type ReadModels } from './readmodels/database.js';
 import { DataDirLockedError, MigrationFailedError } from './readmodels/errors.js';
 import { connectWithRetry, StartupError } from './startup.js';
 import { loadLocalKms, PrismaTenantKeyStore, TokenVault } from './vault/index.js';
+import { announceKeyChanges, followKeyNotices, KEY_NOTICES_TOPIC } from './vault/key-notices.js';
 
 /**
  * The composition root: the only place that turns configuration into adapters. Everything else
@@ -147,9 +148,17 @@ export async function createRuntime(
       () => openReadModels({ ...readModelsTarget, logger }),
     );
     opened.push(readModels);
-    const vault = new TokenVault({ kms, keys: new PrismaTenantKeyStore(readModels.prisma) });
     const platform = await openPlatform(config, logger, deadline);
     opened.push(platform);
+    const vault = new TokenVault({
+      kms,
+      keys: new PrismaTenantKeyStore(readModels.prisma),
+      onKeysChanged: announceKeyChanges(platform.pubsub, logger),
+    });
+    // Ends when the platform closes its pubsub, with the runtime.
+    followKeyNotices(vault, platform.pubsub.subscribe(KEY_NOTICES_TOPIC)).catch((error: unknown) => {
+      logger.error({ err: error }, 'key change notices stopped; cached data keys now live out their TTL');
+    });
     // The live feed publishes after the read models commit; it waits on the runner it belongs to.
     let runner: ProjectionRunner | undefined;
     const liveFeed = liveFeedProjection({

@@ -28,6 +28,11 @@ export interface TokenVaultOptions {
     ttlMs?: number;
   };
   now?: () => Date;
+  /**
+   * Told after this vault destroyed or rotated a tenant's keys, so other instances can drop their
+   * cached copies at once (runtime.ts sends it through pubsub; see key-notices.ts).
+   */
+  onKeysChanged?: (tenantId: string) => Promise<void>;
 }
 
 interface LoadedKey {
@@ -52,6 +57,7 @@ export class TokenVault {
   private readonly kms: KeyEncryptionService;
   private readonly store: TenantKeyStore;
   private readonly now: () => Date;
+  private readonly onKeysChanged: (tenantId: string) => Promise<void>;
   /** keyId → unwrapped key. */
   private readonly keys: LruTtlCache<string, LoadedKey & { key: KeyObject }>;
   /** tenantId → its active keyId. */
@@ -65,6 +71,7 @@ export class TokenVault {
     this.kms = options.kms;
     this.store = options.keys;
     this.now = options.now ?? (() => new Date());
+    this.onKeysChanged = options.onKeysChanged ?? (async () => {});
     const cache = { maxEntries: options.cache?.maxKeys ?? 10_000, ttlMs: options.cache?.ttlMs ?? 60_000 };
     this.keys = new LruTtlCache(cache);
     this.active = new LruTtlCache(cache);
@@ -125,6 +132,8 @@ export class TokenVault {
       return record !== null;
     });
     if (!created) throw new TenantKeyDestroyedError(tenantId);
+    // Other instances would seal with the retired key until their cache entry expires.
+    await this.onKeysChanged(tenantId);
     return { keyId: created.keyId, generation };
   }
 
@@ -152,15 +161,23 @@ export class TokenVault {
   /**
    * Crypto-shredding: every data key of the tenant is destroyed (material wiped, state DESTROYED)
    * and dropped from this process's cache. Afterwards decrypt and encrypt throw
-   * TenantKeyDestroyedError. Other instances stop within the cache TTL, or at once if they get
-   * forgetTenant through the platform's pubsub.
+   * TenantKeyDestroyedError. Other instances stop at once when onKeysChanged reaches them, and
+   * within the cache TTL if it does not.
    */
   async destroyTenantKeys(tenantId: string): Promise<{ destroyed: number }> {
     // Before and after: a load racing the destroy cannot cache a key it read just before.
     this.forgetTenant(tenantId);
     const destroyed = await this.store.destroy(tenantId, this.now());
     this.forgetTenant(tenantId);
+    await this.onKeysChanged(tenantId);
     return { destroyed };
+  }
+
+  /** Drops every unwrapped key from memory: for when a change notice may have been missed. */
+  forgetAll(): void {
+    this.evictions++;
+    this.active.clear();
+    this.keys.clear();
   }
 
   /** Drops the tenant's unwrapped keys from memory; the next use asks the key store again. */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { RegisterTenantDocument } from '../../src/generated/graphql.js';
+import { TenantKeyDestroyedError } from '../../src/vault/errors.js';
 import { githubExamples } from '../connectors/github/examples.js';
 import { githubHeaders } from '../ingress/sign.js';
 import { asOperator, startTestHub, type TestHub } from '../support/hub.js';
@@ -11,6 +12,20 @@ import {
 } from '../support/services.js';
 import { subscribeToSignals } from './webhooks-live-support.js';
 import { post, type WebhookConnection, webhookConnection } from './webhooks-support.js';
+
+/** Retries `check` for up to 2 s: far less than the vault's 60 s cache, so only a notice passes it. */
+async function eventually(check: () => Promise<unknown>): Promise<void> {
+  const deadline = Date.now() + 2_000;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
 
 describeWithPostgres('two hubs, one PostgreSQL (PostgreSQL)', () => {
   describeWithRedis('and one Redis (Redis)', () => {
@@ -58,6 +73,26 @@ describeWithPostgres('two hubs, one PostgreSQL (PostgreSQL)', () => {
         });
         await subscriber.close();
       }
+    });
+
+    it("stops using a tenant's data keys on the other hub at once when one hub rotates or destroys them", async () => {
+      const tenantId = 'fleet-keys';
+      await first.request(RegisterTenantDocument, { input: { id: tenantId, name: 'Keys' } }, asOperator());
+      const [here, there] = [first.runtime.vault, second.runtime.vault];
+      const sealed = await here.encrypt(tenantId, 'conn_keys', 'a secret');
+      // Warm: the other hub now holds the tenant's active key (cached for 60 s without notices).
+      expect((await there.decrypt(tenantId, 'conn_keys', sealed)).toString()).toBe('a secret');
+      expect((await there.encrypt(tenantId, 'conn_keys', 'x')).keyId).toBe(sealed.keyId);
+
+      const { keyId: rotated } = await here.rotateTenantKey(tenantId);
+      await eventually(async () =>
+        expect((await there.encrypt(tenantId, 'conn_keys', 'x')).keyId).toBe(rotated),
+      );
+
+      await here.destroyTenantKeys(tenantId);
+      await eventually(() =>
+        expect(there.decrypt(tenantId, 'conn_keys', sealed)).rejects.toBeInstanceOf(TenantKeyDestroyedError),
+      );
     });
   });
 });
