@@ -2,6 +2,7 @@ import { prismaWebhookTargets, WEBHOOK_TARGETS_CHANGED_TOPIC } from '../connecti
 import type { Runtime } from '../runtime.js';
 import { configuredAppSecrets } from './app-secrets.js';
 import { WebhookGateway } from './gateway.js';
+import { RejectionBudget } from './rejection-budget.js';
 import { ReplayGuard } from './replay-guard.js';
 import { ResolvedTargets } from './resolved-targets.js';
 
@@ -39,6 +40,7 @@ export function createWebhookGateway(
     appSecrets: configuredAppSecrets(runtime.config.webhookAppSecrets),
     eventStore: runtime.eventStore,
     replayGuard: new ReplayGuard(runtime.platform.kv),
+    rejections: new RejectionBudget(runtime.platform.kv, logger),
     logger,
   });
 }

@@ -9,6 +9,7 @@ import { sha256Hex } from './delivery-key.js';
 import { handshakeResponse } from './handshake.js';
 import { routingIdOf } from './locate.js';
 import { rejectionRecord } from './records.js';
+import type { RejectionBudget } from './rejection-budget.js';
 import type { ReplayGuard } from './replay-guard.js';
 import type { ResolvedTarget, ResolvedTargets } from './resolved-targets.js';
 import { type GatewayResponse, problem } from './responses.js';
@@ -22,6 +23,7 @@ export interface GatewayDependencies {
   appSecrets: AppSecrets;
   eventStore: Pick<EventStore, 'append'>;
   replayGuard: ReplayGuard;
+  rejections: RejectionBudget;
   logger: Logger;
   now?: () => Date;
 }
@@ -172,12 +174,12 @@ export class WebhookGateway {
       { provider, connectionId: target?.connectionId ?? null, reason, requestId },
       'webhook delivery refused',
     );
-    if (target) {
+    const record = target ? { tenantId: target.tenantId, connectionId: target.connectionId, provider } : null;
+    if (record && (await this.#deps.rejections.allowsRecording(record))) {
       const claimedDeliveryId =
         context.webhooks.deliveryId?.header !== undefined
           ? (headerOf(request, context.webhooks.deliveryId.header) ?? null)
           : null;
-      const record = { tenantId: target.tenantId, connectionId: target.connectionId, provider };
       const event = rejectionRecord(
         record,
         { reason, claimedDeliveryId, bodySha256: context.bodySha256, bodyBytes: request.rawBody.length },
@@ -185,7 +187,7 @@ export class WebhookGateway {
         requestId,
       );
       await this.#deps.eventStore
-        .append(webhooksStream(target.tenantId, target.connectionId), [event], 'any')
+        .append(webhooksStream(record.tenantId, record.connectionId), [event], 'any')
         .catch((error: unknown) => this.#deps.logger.error({ err: error }, 'WebhookRejected not recorded'));
     }
     return problem(401, 'WEBHOOK_SIGNATURE_INVALID', 'The delivery could not be verified', requestId, {

@@ -60,6 +60,16 @@ export class MemoryKeyValueStore implements KeyValueStore {
     return live;
   }
 
+  async increment(key: string, options: Required<TtlOptions>): Promise<number> {
+    const entry = this.#live(key);
+    const count = (entry ? Number.parseInt(entry.value, 10) || 0 : 0) + 1;
+    this.#entries.set(key, {
+      value: String(count),
+      expiresAt: entry ? entry.expiresAt : this.#expiry(options),
+    });
+    return count;
+  }
+
   /** Drops every expired entry; returns how many. */
   sweep(): number {
     const now = this.#now();

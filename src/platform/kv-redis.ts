@@ -45,6 +45,18 @@ export class RedisKeyValueStore implements KeyValueStore {
     return callRedis(this.#client, 'GETDEL', () => this.#client.getdel(this.#keyPrefix + key));
   }
 
+  async increment(key: string, options: Required<TtlOptions>): Promise<number> {
+    assertTtl(options.ttlMs);
+    const redisKey = this.#keyPrefix + key;
+    // One round trip, atomic: PEXPIRE NX (Redis 7) sets the window only on the counter's first use.
+    const replies = await callRedis(this.#client, 'INCR', () =>
+      this.#client.multi().incr(redisKey).call('PEXPIRE', redisKey, String(options.ttlMs), 'NX').exec(),
+    );
+    const [error, count] = replies?.[0] ?? [new Error('INCR got no reply'), null];
+    if (error) throw error;
+    return Number(count);
+  }
+
   async delete(key: string): Promise<boolean> {
     const removed = await callRedis(this.#client, 'DEL', () => this.#client.del(this.#keyPrefix + key));
     return removed > 0;

@@ -13,6 +13,11 @@ export interface KeyValueStore {
   take(key: string): Promise<string | null>;
   /** True when a (live) key was removed. */
   delete(key: string): Promise<boolean>;
+  /**
+   * Atomic counter: adds one and returns the new count. The TTL is set when the counter is created
+   * and never moved, so `increment(windowKey, { ttlMs })` counts a fixed window (rate budgets).
+   */
+  increment(key: string, options: Required<TtlOptions>): Promise<number>;
 }
 
 export interface TtlOptions {

@@ -3,6 +3,7 @@ import type { Event } from '../../src/events/envelope.js';
 import type { AppendResult, EventStore } from '../../src/eventstore/port.js';
 import { configuredAppSecrets } from '../../src/ingress/app-secrets.js';
 import { WebhookGateway } from '../../src/ingress/gateway.js';
+import { RejectionBudget } from '../../src/ingress/rejection-budget.js';
 import { ReplayGuard } from '../../src/ingress/replay-guard.js';
 import { ResolvedTargets } from '../../src/ingress/resolved-targets.js';
 import type { WebhookTarget } from '../../src/ingress/targets.js';
@@ -30,7 +31,12 @@ export interface Harness {
 }
 
 /** The gateway over the built-in catalog, in memory: no database, a vault that just decodes. */
-export function gatewayHarness(options: { now: () => Date; appSecrets?: Record<string, string> }): Harness {
+export function gatewayHarness(options: {
+  now: () => Date;
+  appSecrets?: Record<string, string>;
+  /** Refusals recorded per connection per minute (default: the gateway's). */
+  rejectionsPerMinute?: number;
+}): Harness {
   const connections: Harness['connections'] = new Map();
   const appended: Harness['appended'] = [];
   const kv = new MemoryKeyValueStore();
@@ -59,6 +65,9 @@ export function gatewayHarness(options: { now: () => Date; appSecrets?: Record<s
     appSecrets: configuredAppSecrets(options.appSecrets ?? {}),
     eventStore,
     replayGuard: new ReplayGuard(kv),
+    rejections: new RejectionBudget(kv, createLogger({ level: 'silent' }), options.rejectionsPerMinute, () =>
+      options.now().getTime(),
+    ),
     logger: createLogger({ level: 'silent' }),
     now: options.now,
   });

@@ -62,6 +62,47 @@ describe('webhook gateway (in memory)', () => {
     expect(harness.appended.map((entry) => entry.stream)).toEqual(['deadletters-acme.c1']);
   });
 
+  it('answers every forgery 401 but records at most the budget per connection per minute', async () => {
+    let now = new Date('2026-06-01T10:00:00Z');
+    const harness = gatewayHarness({ now: () => now, rejectionsPerMinute: 3 });
+    harness.connections.set('c1', {
+      tenantId: 'acme',
+      connectionId: 'c1',
+      provider: 'github',
+      secret: fakeSealed('right'),
+    });
+    harness.connections.set('c2', {
+      tenantId: 'acme',
+      connectionId: 'c2',
+      provider: 'github',
+      secret: fakeSealed('right'),
+    });
+    const forgery = (connectionId: string, n: number) => {
+      const body = JSON.stringify({ n });
+      return receive(
+        harness,
+        'github',
+        connectionId,
+        deliveryRequest({ headers: githubHeaders('wrong', 'issues', body), body }),
+      );
+    };
+    const rejected = () =>
+      harness.appended.filter((entry) => entry.stream.startsWith('webhooks-')).map((entry) => entry.stream);
+    const statuses = [];
+    for (let n = 0; n < 5; n++) statuses.push((await forgery('c1', n)).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401]);
+    expect(rejected()).toEqual(['webhooks-acme.c1', 'webhooks-acme.c1', 'webhooks-acme.c1']);
+    // Another connection has a budget of its own; the next minute starts afresh.
+    await forgery('c2', 0);
+    now = new Date('2026-06-01T10:01:00Z');
+    await forgery('c1', 99);
+    expect(rejected()).toEqual([
+      ...Array(3).fill('webhooks-acme.c1'),
+      'webhooks-acme.c2',
+      'webhooks-acme.c1',
+    ]);
+  });
+
   it("passes Slack's documented vector at its own time, and refuses it five minutes and a second later", async () => {
     const secret = '8f742231b10e8888abcd99yyyzzz85a5';
     const body =

@@ -105,6 +105,19 @@ export function keyValueContract(createHarness: HarnessFactory): void {
       expect(await stores[0]!.get('race')).toBe(`caller-${winners[0]}`);
     });
 
+    it('increment counts atomically within a fixed window that a later increment does not extend', async () => {
+      const stores = [(await harness().open()).kv, (await harness().open()).kv];
+      const counts = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => stores[i % 2]!.increment('window', { ttlMs: 300 })),
+      );
+      expect([...counts].sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+      await sleep(200);
+      expect(await stores[0]!.increment('window', { ttlMs: 300 })).toBe(41);
+      await sleep(200);
+      // 400 ms after the first increment: the window it opened is over, whatever came later.
+      expect(await stores[1]!.increment('window', { ttlMs: 300 })).toBe(1);
+    });
+
     it('take returns the value once and deletes it', async () => {
       const { kv } = await harness().open();
       expect(await kv.take('missing')).toBeNull();
