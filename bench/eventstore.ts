@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { githubExample } from '../scripts/github-example.js';
 import type { EventStore } from '../src/eventstore/port.js';
 import { benchEvent, throughput } from './support.js';
 
@@ -32,25 +31,10 @@ async function appendRate(store: EventStore, writers: number): Promise<number> {
   });
 }
 
-/** A real pull_request.opened delivery from @octokit/webhooks-examples, as the gateway records one. */
-function webhookPayload(): unknown {
-  const require = createRequire(import.meta.url);
-  const file = require.resolve('@octokit/webhooks-examples/api.github.com/index.json');
-  const definitions = JSON.parse(readFileSync(file, 'utf8')) as Array<{
-    name: string;
-    examples: Array<Record<string, unknown>>;
-  }>;
-  const payload = definitions
-    .find((definition) => definition.name === 'pull_request')
-    ?.examples.find((example) => example['action'] === 'opened');
-  if (!payload) throw new Error('no pull_request.opened example in @octokit/webhooks-examples');
-  return payload;
-}
-
 /** What the webhook gateway asks of the store, without HTTP or projections: its ceiling. */
 async function payloadAppendRate(store: EventStore, writers: number): Promise<number> {
   const run = randomUUID().slice(0, 8);
-  const payload = webhookPayload();
+  const payload = githubExample('pull_request', 'opened');
   return throughput(writers, DURATION_MS, async (worker) => {
     await store.append(`bench-${run}.hook${worker}`, [benchEvent('WebhookPayload', { payload })], 'any');
     return 1;

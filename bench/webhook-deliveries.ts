@@ -1,6 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { githubExample } from '../scripts/github-example.js';
 
 /**
  * Signed GitHub deliveries for the webhook benchmark, made in the load generator's process
@@ -35,18 +34,8 @@ const TEMPLATES: Array<{ eventName: string; action?: string; mark(payload: Recor
   ];
 
 function templates(): Array<{ eventName: string; before: string; after: string; quoted: boolean }> {
-  const require = createRequire(import.meta.url);
-  const file = require.resolve('@octokit/webhooks-examples/api.github.com/index.json');
-  const definitions = JSON.parse(readFileSync(file, 'utf8')) as Array<{
-    name: string;
-    examples: Array<Record<string, unknown>>;
-  }>;
   return TEMPLATES.map((template) => {
-    const payload = definitions
-      .find((definition) => definition.name === template.eventName)
-      ?.examples.find((example) => template.action === undefined || example['action'] === template.action);
-    if (!payload) throw new Error(`no ${template.eventName} example`);
-    const copy = structuredClone(payload);
+    const copy = githubExample(template.eventName, template.action);
     template.mark(copy);
     const text = JSON.stringify(copy);
     const quoted = template.eventName === 'push';

@@ -9,8 +9,7 @@
  * http://127.0.0.1:4000).
  */
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { githubExample } from './github-example.js';
 
 const base = (process.env.SWITCHBOARD_URL ?? 'http://127.0.0.1:4000').replace(/\/+$/, '');
 const token = (process.env.SWITCHBOARD_OPERATOR_TOKENS ?? process.env.SWITCHBOARD_OPERATOR_TOKEN ?? '')
@@ -42,21 +41,6 @@ async function graphql<T>(query: string, variables: Record<string, unknown>, ten
     throw new Error(result.errors.map((error) => `${error.extensions?.code}: ${error.message}`).join('; '));
   }
   return result.data as T;
-}
-
-/** The first api.github.com example of an event (and action), as GitHub's docs recorded it. */
-function example(eventName: string, action?: string): Record<string, unknown> {
-  const require = createRequire(import.meta.url);
-  const file = require.resolve('@octokit/webhooks-examples/api.github.com/index.json');
-  const definitions = JSON.parse(readFileSync(file, 'utf8')) as Array<{
-    name: string;
-    examples: Array<Record<string, unknown>>;
-  }>;
-  const found = definitions
-    .find((definition) => definition.name === eventName)
-    ?.examples.find((payload) => action === undefined || payload['action'] === action);
-  if (!found) throw new Error(`no ${eventName} ${action ?? ''} example`);
-  return found;
 }
 
 async function deliver(
@@ -109,7 +93,7 @@ const deliveries: Array<[string, string | undefined]> = [
 ];
 let first: { eventName: string; body: string; deliveryId: string } | undefined;
 for (const [eventName, action] of deliveries) {
-  const body = JSON.stringify(example(eventName, action));
+  const body = JSON.stringify(githubExample(eventName, action));
   const deliveryId = randomUUID();
   const response = await deliver(url, created.secret, eventName, body, deliveryId);
   first ??= { eventName, body, deliveryId };

@@ -9,6 +9,17 @@ import { openReadModels } from '../../src/readmodels/database.js';
 import { TEST_MASTER_KEY } from '../support/hub.js';
 import { runHub, startHub } from './process.js';
 
+/** /readyz until it answers 200 or `timeoutMs` passes; the last answer either way. */
+async function readyWithin(url: string, timeoutMs: number): Promise<Response> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await fetch(`${url}/readyz`);
+    if (response.status === 200 || Date.now() > deadline) return response;
+    await response.body?.cancel();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 describe('npm start on the embedded profile', () => {
   let dataDir: string;
 
@@ -26,7 +37,8 @@ describe('npm start on the embedded profile', () => {
       expect(hub.output()).toContain(`embedded PGlite in ${path.join(dataDir, 'eventstore')}`);
       const health = await fetch(`${hub.url}/healthz`);
       expect(health.status).toBe(200);
-      const ready = await fetch(`${hub.url}/readyz`);
+      // Listening comes first; ready once every projection has caught up with the (empty) log.
+      const ready = await readyWithin(hub.url, 10_000);
       const body = (await ready.json()) as { status: string; checks: Record<string, { ok: boolean }> };
       expect(ready.status).toBe(200);
       expect(body.status).toBe('ready');
@@ -57,11 +69,7 @@ describe('npm start on the embedded profile', () => {
 
     const hub = await startHub({ DATA_DIR: dataDir });
     try {
-      let body: { status: string } = { status: '' };
-      for (let attempt = 0; attempt < 50 && body.status !== 'ready'; attempt++) {
-        body = (await (await fetch(`${hub.url}/readyz`)).json()) as { status: string };
-        if (body.status !== 'ready') await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      const body = (await (await readyWithin(hub.url, 5_000)).json()) as { status: string };
       expect(body.status).toBe('ready');
     } finally {
       expect(await hub.stop()).toBe(0);
