@@ -1,3 +1,4 @@
+import { expireAbandonedAttempts } from './abandoned-attempts.js';
 import type { ConnectionDeps } from './deps.js';
 import type { TokenRefresher } from './refresh.js';
 
@@ -14,6 +15,8 @@ export interface ScanResult {
   due: number;
   refreshed: number;
   failed: number;
+  /** Abandoned OAuth attempts marked FAILED (abandoned-attempts.ts). */
+  expired: number;
 }
 
 /**
@@ -85,7 +88,7 @@ export class ProactiveRefresher {
       take: this.#batchSize,
       select: { tenantId: true, connectionId: true },
     });
-    const result: ScanResult = { due: due.length, refreshed: 0, failed: 0 };
+    const result: ScanResult = { due: due.length, refreshed: 0, failed: 0, expired: 0 };
     let next = 0;
     const worker = async () => {
       while (next < due.length && generation === this.#generation) {
@@ -104,6 +107,9 @@ export class ProactiveRefresher {
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.#concurrency, due.length) }, worker));
+    // The same periodic pass over the connections ends the OAuth attempts nobody finished.
+    if (generation === this.#generation)
+      result.expired = await expireAbandonedAttempts(this.#deps, this.#batchSize);
     return result;
   }
 }

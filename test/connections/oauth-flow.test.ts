@@ -135,6 +135,29 @@ describeWithPostgres(
       expect(read.data?.connection).toMatchObject({ status: 'FAILED', failureReason: 'state_expired' });
     });
 
+    it('ends attempts nobody finished once their state expired, and leaves fresh ones PENDING', async () => {
+      const start = () =>
+        world.hub.request(StartConnectionDocument, { input: { provider: IDP } }, asOperator(tenant));
+      const abandoned = (await start()).data!.startConnection.connectionId;
+      const { createConnectionServices } = await import('../../src/connections/index.js');
+      const base = world.hub.runtime.connections.deps;
+      const later = createConnectionServices({ ...base, now: () => new Date(Date.now() + 12 * 60_000) });
+      const fresh = (
+        await later.startConnection({ actor: 'system:test', correlationId: 'fresh' }, tenant, {
+          provider: IDP,
+        })
+      ).connectionId;
+      const scan = await later.proactiveRefresher.scanOnce();
+      expect(scan.expired).toBeGreaterThanOrEqual(1);
+      const read = async (id: string) =>
+        (await world.hub.request(ConnectionDocument, { id }, asOperator(tenant))).data?.connection;
+      expect(await read(abandoned)).toMatchObject({ status: 'FAILED', failureReason: 'state_expired' });
+      expect(await read(fresh)).toMatchObject({ status: 'PENDING' });
+      expect(await eventTypes(world, tenant, abandoned)).toEqual(['ConnectionStarted', 'ConnectionFailed']);
+      // Nothing left to end: a second scan changes nothing.
+      expect((await later.proactiveRefresher.scanOnce()).expired).toBe(0);
+    });
+
     it('completes through completeConnection for backends that receive the callback themselves', async () => {
       const { connectionId, state, callbackUrl } = await authorize(world, tenant, { redirectUri: null });
       const code = callbackUrl.searchParams.get('code')!;

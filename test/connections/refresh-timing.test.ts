@@ -50,7 +50,8 @@ describe('proactive refresher', () => {
   function setup(due: Array<{ tenantId: string; connectionId: string }>) {
     const findMany = vi.fn(async () => due);
     const deps = {
-      prisma: { credential: { findMany } },
+      // No abandoned OAuth attempts here (abandoned-attempts is tested against a real flow).
+      prisma: { credential: { findMany }, connection: { findMany: async () => [] } },
       now: () => new Date(),
       logger: { warn: vi.fn(), error: vi.fn() },
     } as unknown as ConnectionDeps;
@@ -84,6 +85,6 @@ describe('proactive refresher', () => {
       { tenantId: 'acme', connectionId: 'c2' },
     ]);
     const proactive = new ProactiveRefresher(deps, refresher, { concurrency: 1 });
-    expect(await proactive.scanOnce()).toEqual({ due: 3, refreshed: 2, failed: 1 });
+    expect(await proactive.scanOnce()).toEqual({ due: 3, refreshed: 2, failed: 1, expired: 0 });
   });
 });

@@ -1,6 +1,9 @@
 import pg from 'pg';
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
+import { pgliteClient } from '../../src/eventstore/sql/client.js';
 import { createPgliteEventStore, createPostgresEventStore } from '../../src/eventstore/sql/index.js';
+import { ensureSchema } from '../../src/eventstore/sql/schema.js';
+import { SqlEventStore } from '../../src/eventstore/sql/store.js';
 import { createScratchDatabase, describeWithPostgres } from '../support/services.js';
 import { collect, describeEventStoreContract, event, take } from './contract.js';
 
@@ -22,6 +25,33 @@ it('delivers its own live appends with the exact recorded time the log holds (PG
     expect(live).toEqual(await collect(store.readAll()));
   } finally {
     await subscription.close();
+    await store.close();
+  }
+});
+
+it('gives the log statistics on PGlite, which never analyzes on its own, as the log grows', async () => {
+  const client = await pgliteClient();
+  await ensureSchema(client);
+  const store = new SqlEventStore(client);
+  await store.start();
+  const reltuples = async () =>
+    Number(
+      (
+        await client.query<{ n: number }>(`SELECT reltuples AS n FROM pg_class WHERE relname = 'sb_events'`)
+      )[0]?.n,
+    );
+  try {
+    for (let i = 0; i < 3; i++) {
+      await store.append(
+        `stats-${i}`,
+        Array.from({ length: 500 }, () => event('Grown')),
+        'no_stream',
+      );
+    }
+    await store.append('stats-last', [event('Last')], 'no_stream');
+    // Past 1,000 events: analyzed (reltuples is -1 for a table that never was).
+    await vi.waitFor(async () => expect(await reltuples()).toBeGreaterThanOrEqual(1000), { timeout: 5000 });
+  } finally {
     await store.close();
   }
 });

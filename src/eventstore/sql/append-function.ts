@@ -37,8 +37,11 @@ CREATE OR REPLACE FUNCTION sb_append_batch(
   p_lock bigint, p_channel text
 ) RETURNS TABLE (request int, status text, revision bigint, "position" bigint, recorded_at timestamptz)
 LANGUAGE plpgsql VOLATILE
--- The statements inside take the payloads as parameters: a custom plan would fold them in as
--- constants and copy them while planning (for every call, since its row estimates look better).
+-- Generic plans: custom ones are made on every call (their estimates look cheaper, so the plan
+-- cache never switches), which meant planning each lookup per append and copying the payload
+-- parameters, folded in as constants, while planning the INSERT. Generic plans need statistics
+-- made after the tables filled up: PostgreSQL's autovacuum makes them, on PGlite the store does
+-- (table-statistics.ts).
 SET plan_cache_mode = force_generic_plan
 AS $fn$
 DECLARE

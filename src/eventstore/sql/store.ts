@@ -22,6 +22,7 @@ import { EVENT_COLUMNS, type EventRow, filterClause, toRecordedEvent } from './r
 import { APPEND_LOCK_KEY, NOTIFY_CHANNEL } from './schema.js';
 import { readStreamQuery } from './stream-read.js';
 import { SAFETY_POLL_MS, sqlSubscription } from './subscription.js';
+import { TableStatistics } from './table-statistics.js';
 import { WakeSignal } from './wake-signal.js';
 
 const READ_PAGE = 1000;
@@ -38,11 +39,21 @@ export class SqlEventStore implements EventStore {
   private readonly appends: AppendQueue;
   private readonly tail: LogTail;
   private readonly recent = new RecentAppends();
+  private readonly statistics: TableStatistics;
   private unlisten: (() => Promise<void>) | null = null;
 
   constructor(private readonly db: SqlClient) {
     this.kind = db.kind;
-    this.appends = new AppendQueue(db, () => this.wake.notify(), this.recent);
+    // A failed ANALYZE only leaves slower plans until the log doubles again.
+    this.statistics = new TableStatistics(db, () => {});
+    this.appends = new AppendQueue(
+      db,
+      (head) => {
+        this.wake.notify();
+        this.statistics.committed(head);
+      },
+      this.recent,
+    );
     this.tail = new LogTail(
       {
         head: () => this.headPosition(),
@@ -62,6 +73,7 @@ export class SqlEventStore implements EventStore {
 
   /** Starts listening for other processes' commits. */
   async start(): Promise<void> {
+    await this.statistics.refresh(await this.headPosition());
     this.unlisten = await this.db.listen(NOTIFY_CHANNEL, () => this.wake.notify());
   }
 
@@ -194,6 +206,7 @@ export class SqlEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
+    await this.statistics.settled();
     await this.unlisten?.();
     this.wake.notify();
     await this.db.close();
