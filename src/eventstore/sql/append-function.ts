@@ -57,8 +57,9 @@ DECLARE
   v_last_revision bigint;
   v_last_position bigint;
   v_touched int;
-  -- One time for the batch: its events commit together.
-  v_now timestamptz := clock_timestamp();
+  -- One time for the batch (its events commit together), read once the lock is held so that
+  -- recorded times follow positions.
+  v_now timestamptz;
   -- The accepted events (index into p_ids, p_types, p_data, p_metadata) and where they go.
   a_index int[] := '{}';
   a_stream text[] := '{}';
@@ -69,6 +70,7 @@ DECLARE
   t_revision bigint[] := '{}';
 BEGIN
   PERFORM pg_advisory_xact_lock(p_lock);
+  v_now := clock_timestamp();
   SELECT COALESCE(MAX(e.position), 0) INTO v_head FROM sb_events e;
   FOR i IN 1 .. COALESCE(array_length(p_streams, 1), 0) LOOP
     request := i - 1;
