@@ -33,7 +33,9 @@ export async function expireAbandonedAttempts(deps: ConnectionDeps, limit: numbe
       );
       expired++;
     } catch (error) {
-      if (!(error instanceof ConflictError)) throw error;
+      // Completed or failed meanwhile: nothing to end. Anything else waits for the next scan.
+      if (error instanceof ConflictError) continue;
+      deps.logger.warn({ err: error, connectionId: attempt.id }, 'abandoned OAuth attempt not ended');
     }
   }
   return expired;
