@@ -5,6 +5,7 @@ import { StreamDeletedError } from '../eventstore/errors.js';
 import type { EventStore } from '../eventstore/port.js';
 import type { Prisma, PrismaClient, WebhookDeadLetter } from '../generated/prisma/client.js';
 import type { TimeCursor } from '../readmodels/time-cursor.js';
+import { isUuid } from '../uuid.js';
 
 export type { WebhookDeadLetter };
 
@@ -24,7 +25,6 @@ export interface DeadLetterDelivery {
   body: string | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** A tenant's dead letters, newest first by (receivedAt, id): one index range scan per page. */
@@ -54,7 +54,7 @@ export function findDeadLetter(
   tenantId: string,
   id: string,
 ): Promise<WebhookDeadLetter | null> {
-  if (!UUID.test(id)) return Promise.resolve(null);
+  if (!isUuid(id)) return Promise.resolve(null);
   return prisma.webhookDeadLetter.findUnique({ where: { tenantId_id: { tenantId, id: id.toLowerCase() } } });
 }
 

@@ -1,12 +1,11 @@
 import { BadUserInputError } from '../errors.js';
+import { isUuid } from '../uuid.js';
 
 /** A place in a newest-first list ordered by (time, id): the row a page starts after or before. */
 export interface TimeCursor {
   at: Date;
   id: string;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Opaque to clients: base64url of `<ISO time>|<uuid>`. */
 export function encodeTimeCursor(at: Date | string, id: string): string {
@@ -18,7 +17,7 @@ export function decodeTimeCursor(cursor: string | undefined, name: string): Time
   if (cursor === undefined) return undefined;
   const [time, id, extra] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const at = new Date(time ?? '');
-  if (extra !== undefined || !id || !UUID.test(id) || Number.isNaN(at.getTime())) {
+  if (extra !== undefined || !id || !isUuid(id) || Number.isNaN(at.getTime())) {
     throw new BadUserInputError(`Invalid cursor in ${name}`);
   }
   return { at, id: id.toLowerCase() };

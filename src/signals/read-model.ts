@@ -1,6 +1,7 @@
 import { BadUserInputError } from '../errors.js';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { decodeTimeCursor, encodeTimeCursor } from '../readmodels/time-cursor.js';
+import { isUuid } from '../uuid.js';
 import { SIGNAL_KINDS } from './kinds.js';
 import type { SignalView } from './view.js';
 
@@ -28,8 +29,6 @@ export interface SignalPage {
   /** Read oldest first from `before` (Relay `last`); the caller reverses. */
   inverted: boolean;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function assertKnownKind(kind: string | null | undefined): void {
   if (kind != null && !Object.hasOwn(SIGNAL_KINDS, kind)) {
@@ -89,7 +88,7 @@ export async function findSignal(
   id: string,
 ): Promise<SignalView | null> {
   // Not a UUID: no such signal (and no cast error from the uuid column).
-  if (!UUID.test(id)) return null;
+  if (!isUuid(id)) return null;
   return prisma.signal.findUnique({ where: { tenantId_id: { tenantId, id: id.toLowerCase() } } });
 }
 

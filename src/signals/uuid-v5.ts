@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../uuid.js';
 
 /**
  * Name-based UUID, version 5 (RFC 9562 §5.5, formerly RFC 4122 §4.3): SHA-1 of the namespace's 16
@@ -8,7 +7,7 @@ const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
  * and the variant bits to 10. Deterministic, so a replayed delivery gets the same event id.
  */
 export function uuidV5(namespace: string, name: string): string {
-  if (!UUID_PATTERN.test(namespace)) throw new Error(`Not a UUID namespace: ${namespace}`);
+  if (!isUuid(namespace)) throw new Error(`Not a UUID namespace: ${namespace}`);
   const bytes = createHash('sha1')
     .update(Buffer.from(namespace.replaceAll('-', ''), 'hex'))
     .update(name, 'utf8')

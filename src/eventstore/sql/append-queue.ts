@@ -1,11 +1,10 @@
 import { BadUserInputError } from '../../errors.js';
 import type { Event } from '../../events/envelope.js';
+import { isUuid } from '../../uuid.js';
 import type { AppendResult, ExpectedRevision } from '../port.js';
 import { type AppendOutcome, type AppendRequest, appendBatch, type SerializedEvent } from './append-batch.js';
 import type { SqlClient } from './client.js';
 import type { RecentAppends } from './recent-appends.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface Pending extends AppendRequest {
   settle: (outcome: AppendOutcome) => void;
@@ -29,7 +28,7 @@ export class AppendQueue {
   constructor(
     private readonly db: SqlClient,
     private readonly onCommitted: (position: bigint) => void,
-    private readonly recent?: RecentAppends,
+    private readonly recent: RecentAppends,
     private readonly maxEventsPerBatch = 2000,
   ) {
     // PGlite has a single connection: a second transaction would only queue behind the first.
@@ -84,7 +83,7 @@ export class AppendQueue {
         const request = batch[index]!;
         if (outcome.ok && outcome.result.position > head) head = outcome.result.position;
         if (outcome.ok && outcome.recordedAt && request.events.length > 0)
-          this.recent?.keep(request.stream, request.events, outcome.result, outcome.recordedAt);
+          this.recent.keep(request.stream, request.events, outcome.result, outcome.recordedAt);
         request.settle(outcome);
       });
       if (head >= 0n) this.onCommitted(head);
@@ -95,8 +94,7 @@ export class AppendQueue {
 }
 
 function serialize(event: Event): SerializedEvent {
-  if (!UUID.test(event.id))
-    throw new BadUserInputError(`Event id must be a UUID: ${JSON.stringify(event.id)}`);
+  if (!isUuid(event.id)) throw new BadUserInputError(`Event id must be a UUID: ${JSON.stringify(event.id)}`);
   try {
     return {
       id: event.id,

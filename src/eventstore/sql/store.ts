@@ -44,8 +44,7 @@ export class SqlEventStore implements EventStore {
 
   constructor(private readonly db: SqlClient) {
     this.kind = db.kind;
-    // A failed ANALYZE only leaves slower plans until the log doubles again.
-    this.statistics = new TableStatistics(db, () => {});
+    this.statistics = new TableStatistics(db);
     this.appends = new AppendQueue(
       db,
       (head) => {
