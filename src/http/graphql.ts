@@ -21,6 +21,7 @@ import { type ApiServices, createContext, type GraphQLContext } from '../resolve
 import { schema } from '../resolvers/index.js';
 import { createMaskError } from './graphql-errors.js';
 import { useRequestIdOnErrors } from './request-id-plugin.js';
+import { useSafeTextInputs } from './safe-text-inputs.js';
 
 export interface GraphQLOptions {
   services: ApiServices;
@@ -97,6 +98,7 @@ function createServerYoga(options: GraphQLOptions): YogaServerInstance<ServerCon
     },
     plugins: [
       useRequestIdOnErrors(),
+      useSafeTextInputs(),
       maxDepthPlugin({ n: limits.maxDepth, ...reportAsValidationError }),
       costLimitPlugin({ maxCost: limits.maxCost, ...reportAsValidationError }),
       maxAliasesPlugin({ n: limits.maxAliases, ...reportAsValidationError }),
