@@ -1,41 +1,83 @@
+import { PothosValidationError } from '@pothos/core';
 import { GraphQLError } from 'graphql';
-import { SwitchboardError } from '../errors.js';
+import { DependencyError, SwitchboardError } from '../errors.js';
 import type { Logger } from '../platform/logger.js';
+import { isDatabaseUnavailable } from '../readmodels/unavailable.js';
 
 const HTTP_STATUS_ON_WIRE = new Set([400, 401, 403, 413]);
 
-function findSwitchboardError(error: unknown): SwitchboardError | null {
+/** What a client reads on a retryable error whose own message is not written for it. */
+export const UNAVAILABLE_MESSAGE = 'Switchboard cannot complete this request right now; try again shortly';
+
+function findInChain<T>(error: unknown, match: (candidate: unknown) => candidate is T): T | null {
   let current: unknown = error;
   for (let depth = 0; current && depth < 5; depth++) {
-    if (current instanceof SwitchboardError) return current;
+    if (match(current)) return current;
     current =
       (current as { originalError?: unknown }).originalError ?? (current as { cause?: unknown }).cause;
   }
   return null;
 }
 
+const isSwitchboardError = (value: unknown): value is SwitchboardError => value instanceof SwitchboardError;
+const isPothosValidationError = (value: unknown): value is PothosValidationError =>
+  value instanceof PothosValidationError;
+
+/**
+ * A client may retry: status 503 or a `retryable` flag (e.g. NOT_YET_VISIBLE), and any database
+ * call that failed for want of the database. A dependency's own code is shown as
+ * SERVICE_UNAVAILABLE; the message is the error's own only when it says `retryable` (other 503
+ * messages may name hosts or SQL).
+ */
+function retryableOnWire(
+  error: unknown,
+  known: SwitchboardError | null,
+): { code: string; message: string } | null {
+  const flagged = (known as { retryable?: unknown } | null)?.retryable === true;
+  if (known && (flagged || known.status === 503)) {
+    return {
+      code: known instanceof DependencyError ? 'SERVICE_UNAVAILABLE' : known.code,
+      message: flagged ? known.message : UNAVAILABLE_MESSAGE,
+    };
+  }
+  if (!known && isDatabaseUnavailable(error))
+    return { code: 'SERVICE_UNAVAILABLE', message: UNAVAILABLE_MESSAGE };
+  return null;
+}
+
 /**
  * Errors raised on purpose (SwitchboardError with status < 500) reach the client with their
- * stable `extensions.code`; everything else is masked to INTERNAL_SERVER_ERROR, with no stack, SQL
- * or internals, and logged with the request id so an operator can find it.
+ * stable `extensions.code`; so do Pothos's refusals of connection arguments (BAD_USER_INPUT) and
+ * retryable failures (see retryableOnWire). Everything else is masked to INTERNAL_SERVER_ERROR,
+ * with no stack, SQL or internals, and logged with the request id so an operator can find it.
  */
 export function createMaskError(logger: Logger) {
   return (error: unknown, message: string): Error => {
     const requestId = (error as { extensions?: { requestId?: string } }).extensions?.requestId;
-    const known = findSwitchboardError(error);
+    const known = findInChain(error, isSwitchboardError);
     const path = error instanceof GraphQLError ? error.path : undefined;
+    const wire = (code: string, text: string, extra: Record<string, unknown> = {}) =>
+      new GraphQLError(text, { path, extensions: { code, ...(requestId ? { requestId } : {}), ...extra } });
     if (known?.expose) {
-      return new GraphQLError(known.message, {
-        path,
-        extensions: {
-          code: known.code,
-          ...(requestId ? { requestId } : {}),
-          // Auth failures answer with their HTTP status (a GraphQL-over-HTTP client reads it).
-          ...(HTTP_STATUS_ON_WIRE.has(known.status) && (known.status === 401 || known.status === 403)
-            ? { http: { status: known.status } }
-            : {}),
-        },
-      });
+      // Auth failures answer with their HTTP status (a GraphQL-over-HTTP client reads it).
+      return wire(
+        known.code,
+        known.message,
+        HTTP_STATUS_ON_WIRE.has(known.status) && (known.status === 401 || known.status === 403)
+          ? { http: { status: known.status } }
+          : {},
+      );
+    }
+    // Raised by Pothos before our resolver runs: a page size or cursor it cannot use.
+    const refused = known ? null : findInChain(error, isPothosValidationError);
+    if (refused) return wire('BAD_USER_INPUT', refused.message);
+    const retryable = retryableOnWire(error, known);
+    if (retryable) {
+      logger.warn(
+        { err: known ?? (error as GraphQLError).originalError ?? error, requestId },
+        retryable.code,
+      );
+      return wire(retryable.code, retryable.message);
     }
     // Errors GraphQL itself raises (syntax, validation, coercion) are safe and already have codes/status.
     if (error instanceof GraphQLError && !error.originalError) return error;
@@ -43,9 +85,6 @@ export function createMaskError(logger: Logger) {
       { err: known ?? (error as GraphQLError).originalError ?? error, requestId },
       'unexpected error in a GraphQL operation',
     );
-    return new GraphQLError(message, {
-      path,
-      extensions: { code: 'INTERNAL_SERVER_ERROR', ...(requestId ? { requestId } : {}) },
-    });
+    return wire('INTERNAL_SERVER_ERROR', message);
   };
 }

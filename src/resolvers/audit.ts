@@ -1,10 +1,11 @@
-import { type ResolveCursorConnectionArgs, resolveCursorConnection } from '@pothos/plugin-relay';
+import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { ForbiddenError } from '../auth/errors.js';
 import { BadUserInputError } from '../errors.js';
 import type { RecordedEvent } from '../events/envelope.js';
 import { parseStreamName, tenantStreamPrefixes } from '../events/streams.js';
 import type { EventFilter } from '../eventstore/port.js';
 import { tenantEventsTopic } from '../projections/live-feed.js';
+import { positionCursor, resolvePage } from './args.js';
 import { builder } from './builder.js';
 
 /** An event as auditors see it. Secrets are never in events in plaintext, so data is shown whole. */
@@ -50,12 +51,6 @@ async function take(iterable: AsyncIterable<RecordedEvent>, until: (event: Recor
   return events;
 }
 
-const cursorNumber = (cursor: string | undefined, name: string): bigint | undefined => {
-  if (cursor === undefined) return undefined;
-  if (!/^\d{1,20}$/.test(cursor)) throw new BadUserInputError(`Invalid cursor in ${name}`);
-  return BigInt(cursor);
-};
-
 builder.queryFields((t) => ({
   streamEvents: t.connection({
     type: AuditEvent,
@@ -74,11 +69,11 @@ builder.queryFields((t) => ({
       if (args.fromRevision !== null && args.fromRevision !== undefined && args.fromRevision < 0) {
         throw new BadUserInputError('fromRevision must be 0 or more');
       }
-      return resolveCursorConnection(
+      return resolvePage(
         { args, toCursor: (event: RecordedEvent) => String(event.revision), defaultSize: 50, maxSize: 500 },
         async ({ before, after, limit, inverted }: ResolveCursorConnectionArgs) => {
-          const afterRevision = cursorNumber(after, 'after');
-          const beforeRevision = cursorNumber(before, 'before');
+          const afterRevision = positionCursor(after, 'after');
+          const beforeRevision = positionCursor(before, 'before');
           if (inverted) {
             const from = beforeRevision === undefined ? undefined : beforeRevision - 1n;
             if (from !== undefined && from < 0n) return [];
@@ -107,12 +102,12 @@ builder.queryFields((t) => ({
         streamPrefixes: tenantStreamPrefixes(tenantId),
         eventTypes: args.types ?? undefined,
       };
-      return resolveCursorConnection(
+      return resolvePage(
         { args, toCursor: (event: RecordedEvent) => String(event.position), defaultSize: 50, maxSize: 500 },
         async ({ before, after, limit, inverted }: ResolveCursorConnectionArgs) => {
           // Newest first: "after" a cursor means older than it.
-          const older = cursorNumber(after, 'after');
-          const newer = cursorNumber(before, 'before');
+          const older = positionCursor(after, 'after');
+          const newer = positionCursor(before, 'before');
           if (inverted) {
             const read = context.eventStore.readAll({
               direction: 'forwards',

@@ -1,5 +1,6 @@
 import { BadUserInputError } from '../errors.js';
 import { ConnectionStatus } from '../projections/connections.js';
+import { assertPageSize, connectionIdArg } from './args.js';
 import { builder } from './builder.js';
 import { callerOf } from './caller.js';
 
@@ -54,14 +55,17 @@ builder.queryFields((t) => ({
   connections: t.prismaConnection({
     type: 'Connection',
     cursor: 'id',
+    defaultSize: 20,
+    maxSize: 100,
     description: "The current tenant's connections, by id (connections:read).",
     authScopes: { permission: 'connections:read' },
     args: {
       provider: t.arg.id({ required: false }),
       status: t.arg({ type: ConnectionStatusEnum, required: false }),
     },
-    resolve: async (query, _root, args, context) =>
-      context.prisma.connection.findMany({
+    resolve: async (query, _root, args, context) => {
+      assertPageSize(args, 100);
+      return context.prisma.connection.findMany({
         ...query,
         where: {
           tenantId: await context.tenantId(),
@@ -69,7 +73,8 @@ builder.queryFields((t) => ({
           ...(args.status ? { status: args.status } : {}),
         },
         orderBy: { id: 'asc' },
-      }),
+      });
+    },
   }),
   connection: t.prismaField({
     type: 'Connection',
@@ -81,7 +86,7 @@ builder.queryFields((t) => ({
     resolve: async (query, _root, args, context) =>
       context.prisma.connection.findFirst({
         ...query,
-        where: { id: String(args.id), tenantId: await context.tenantId() },
+        where: { id: connectionIdArg(args.id, 'id'), tenantId: await context.tenantId() },
       }),
   }),
 }));
@@ -210,6 +215,10 @@ builder.mutationFields((t) => ({
     authScopes: { permission: 'connections:write' },
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_query, _root, args, context) =>
-      context.connections.refreshConnection(callerOf(context), await context.tenantId(), String(args.id)),
+      context.connections.refreshConnection(
+        callerOf(context),
+        await context.tenantId(),
+        connectionIdArg(args.id, 'id'),
+      ),
   }),
 }));

@@ -1,4 +1,4 @@
-import { type ResolveCursorConnectionArgs, resolveCursorConnection } from '@pothos/plugin-relay';
+import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import {
   type DeadLetterDelivery,
   deadLetterDelivery,
@@ -7,6 +7,7 @@ import {
   type WebhookDeadLetter,
 } from '../deadletters/read-model.js';
 import { decodeTimeCursor, encodeTimeCursor } from '../readmodels/time-cursor.js';
+import { connectionIdArg, resolvePage, uuidArg } from './args.js';
 import { builder } from './builder.js';
 
 const DeadLetterDeliveryRef = builder.objectRef<DeadLetterDelivery>('WebhookDeadLetterDelivery').implement({
@@ -52,8 +53,9 @@ builder.queryFields((t) => ({
     args: { connectionId: t.arg.id({ required: false }) },
     resolve: async (_root, args, context) => {
       const tenantId = await context.tenantId();
-      const connectionId = args.connectionId == null ? null : String(args.connectionId);
-      return resolveCursorConnection(
+      const connectionId =
+        args.connectionId == null ? null : connectionIdArg(args.connectionId, 'connectionId');
+      return resolvePage(
         {
           args,
           toCursor: (letter: WebhookDeadLetter) => encodeTimeCursor(letter.receivedAt, letter.id),
@@ -82,6 +84,6 @@ builder.queryFields((t) => ({
     authScopes: { permission: 'signals:read' },
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, args, context) =>
-      findDeadLetter(context.prisma, await context.tenantId(), String(args.id)),
+      findDeadLetter(context.prisma, await context.tenantId(), uuidArg(args.id, 'id')),
   }),
 }));

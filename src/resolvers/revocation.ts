@@ -2,6 +2,7 @@ import { ForbiddenError } from '../auth/errors.js';
 import { BadUserInputError } from '../errors.js';
 import { tenantIdSchema } from '../events/streams.js';
 import type { ConnectionRow } from '../projections/connections.js';
+import { connectionIdArg } from './args.js';
 import { builder } from './builder.js';
 import { callerOf } from './caller.js';
 import { Connection, ConnectionStatusEnum } from './connections.js';
@@ -90,7 +91,11 @@ builder.mutationFields((t) => ({
     authScopes: { permission: 'connections:write' },
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, args, context) =>
-      context.connections.revokeConnection(callerOf(context), await context.tenantId(), String(args.id)),
+      context.connections.revokeConnection(
+        callerOf(context),
+        await context.tenantId(),
+        connectionIdArg(args.id, 'id'),
+      ),
   }),
   deleteTenant: t.field({
     type: TenantDeletion,

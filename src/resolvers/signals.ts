@@ -1,4 +1,4 @@
-import { type ResolveCursorConnectionArgs, resolveCursorConnection } from '@pothos/plugin-relay';
+import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { signalKinds } from '../signals/kinds.js';
 import { withPayloads } from '../signals/payloads.js';
 import {
@@ -11,6 +11,7 @@ import {
   type SignalFilter,
 } from '../signals/read-model.js';
 import { type SignalView, signalsTopic } from '../signals/view.js';
+import { connectionIdArg, resolvePage, uuidArg } from './args.js';
 import { builder } from './builder.js';
 
 const SignalActor = builder.objectRef<SignalView>('SignalActor').implement({
@@ -90,7 +91,7 @@ const filterOf = (
     ? {
         ...input,
         provider: input.provider == null ? null : String(input.provider),
-        connectionId: input.connectionId == null ? null : String(input.connectionId),
+        connectionId: input.connectionId == null ? null : connectionIdArg(input.connectionId, 'connectionId'),
       }
     : null;
 
@@ -106,7 +107,7 @@ builder.queryFields((t) => ({
     resolve: async (_root, args, context) => {
       const tenantId = await context.tenantId();
       const filter = filterOf(args.filter) as SignalFilter | null;
-      return resolveCursorConnection(
+      return resolvePage(
         { args, toCursor: encodeCursor, defaultSize: 50, maxSize: 100 },
         async ({ after, before, limit, inverted }: ResolveCursorConnectionArgs) => {
           const signals = await listSignals(context.prisma, tenantId, filter, {
@@ -127,7 +128,7 @@ builder.queryFields((t) => ({
     authScopes: { permission: 'signals:read' },
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, args, context) => {
-      const signal = await findSignal(context.prisma, await context.tenantId(), String(args.id));
+      const signal = await findSignal(context.prisma, await context.tenantId(), uuidArg(args.id, 'id'));
       return signal && (await withPayloads(context.eventStore, [signal]))[0]!;
     },
   }),

@@ -5,6 +5,7 @@ import { BadUserInputError } from '../errors.js';
 import { tenantIdSchema } from '../events/streams.js';
 import { tenantStream } from '../events/tenant.js';
 import { TenantStatus } from '../projections/tenants.js';
+import { assertPageSize } from './args.js';
 import { builder } from './builder.js';
 import type { GraphQLContext } from './context.js';
 
@@ -80,11 +81,14 @@ builder.queryFields((t) => ({
   tenants: t.prismaConnection({
     type: 'Tenant',
     cursor: 'id',
+    defaultSize: 20,
+    maxSize: 100,
     description: 'Every tenant, by id (operators and tenants:admin).',
     authScopes: { operator: true, permission: 'tenants:admin' },
     args: { status: t.arg({ type: TenantStatusEnum, required: false }) },
-    resolve: (query, _root, args, context) =>
-      context.prisma.tenant.findMany({
+    resolve: (query, _root, args, context) => {
+      assertPageSize(args, 100);
+      return context.prisma.tenant.findMany({
         ...query,
         where: {
           ...(args.status ? { status: args.status } : {}),
@@ -93,7 +97,8 @@ builder.queryFields((t) => ({
             : {}),
         },
         orderBy: { id: 'asc' },
-      }),
+      });
+    },
   }),
 }));
 

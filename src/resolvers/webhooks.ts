@@ -1,4 +1,5 @@
 import { BadUserInputError } from '../errors.js';
+import { connectionIdArg } from './args.js';
 import { builder } from './builder.js';
 import { callerOf } from './caller.js';
 import type { GraphQLContext } from './context.js';
@@ -83,7 +84,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: ConfigureWebhookInput, required: true }) },
     resolve: async (_root, { input }, context) =>
       context.connections.configureWebhookSecret(callerOf(context), await tenantOf(context), {
-        connectionId: String(input.connectionId),
+        connectionId: connectionIdArg(input.connectionId, 'connectionId'),
         secret: chosenSecret(input.secret),
       }),
   }),
