@@ -58,6 +58,16 @@ const port = z.preprocess(
     .default(4000),
 );
 
+const positiveInteger = (fallback: number) =>
+  z.preprocess(
+    blankAsUndefined,
+    z.coerce
+      .number({ message: 'must be a number' })
+      .int('must be a whole number')
+      .positive('must be positive')
+      .default(fallback),
+  );
+
 const tokenList = z.preprocess(
   blankAsUndefined,
   z
@@ -154,6 +164,9 @@ const envSchema = z
       blankAsUndefined,
       z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
     ),
+    SWITCHBOARD_WS_MAX_SUBSCRIPTIONS: positiveInteger(100),
+    SWITCHBOARD_WS_MAX_SOCKETS_PER_TENANT: positiveInteger(50),
+    SWITCHBOARD_WS_MAX_BUFFERED_BYTES: positiveInteger(1024 * 1024),
     SWITCHBOARD_STARTUP_TIMEOUT_SECONDS: z.preprocess(
       blankAsUndefined,
       z.coerce.number({ message: 'must be a number' }).positive('must be positive').default(30),
@@ -202,6 +215,8 @@ export interface Config {
   startupTimeoutMs: number;
   /** Introspection and GraphiQL: on outside production unless turned off, off in production unless turned on. */
   graphqlIntrospection: boolean;
+  /** graphql-ws limits: operations per socket, sockets per tenant (per instance), unsent bytes per socket. */
+  webSocket: { maxSubscriptions: number; maxSocketsPerTenant: number; maxBufferedBytes: number };
 }
 
 export class ConfigError extends Error {
@@ -270,6 +285,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graphqlIntrospection: e.SWITCHBOARD_GRAPHQL_INTROSPECTION
       ? e.SWITCHBOARD_GRAPHQL_INTROSPECTION === 'true'
       : e.NODE_ENV !== 'production',
+    webSocket: {
+      maxSubscriptions: e.SWITCHBOARD_WS_MAX_SUBSCRIPTIONS,
+      maxSocketsPerTenant: e.SWITCHBOARD_WS_MAX_SOCKETS_PER_TENANT,
+      maxBufferedBytes: e.SWITCHBOARD_WS_MAX_BUFFERED_BYTES,
+    },
   };
 }
 

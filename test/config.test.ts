@@ -123,4 +123,29 @@ describe('configuration', () => {
     expect(JSON.stringify(bad)).not.toContain('two-secret-value');
     expect(loadConfig({ SWITCHBOARD_REDIS_PREFIX: 'acme:' }).redisPrefix).toBe('acme:');
   });
+
+  it('reads the graphql-ws limits, with defaults, and refuses what is not a positive whole number', () => {
+    expect(loadConfig({}).webSocket).toEqual({
+      maxSubscriptions: 100,
+      maxSocketsPerTenant: 50,
+      maxBufferedBytes: 1024 * 1024,
+    });
+    expect(
+      loadConfig({
+        SWITCHBOARD_WS_MAX_SUBSCRIPTIONS: '10',
+        SWITCHBOARD_WS_MAX_SOCKETS_PER_TENANT: '5',
+        SWITCHBOARD_WS_MAX_BUFFERED_BYTES: '65536',
+      }).webSocket,
+    ).toEqual({ maxSubscriptions: 10, maxSocketsPerTenant: 5, maxBufferedBytes: 65536 });
+    const bad = problems({
+      SWITCHBOARD_WS_MAX_SUBSCRIPTIONS: '0',
+      SWITCHBOARD_WS_MAX_SOCKETS_PER_TENANT: 'many',
+      SWITCHBOARD_WS_MAX_BUFFERED_BYTES: '1.5',
+    });
+    expect(bad.map((problem) => problem.variable).sort()).toEqual([
+      'SWITCHBOARD_WS_MAX_BUFFERED_BYTES',
+      'SWITCHBOARD_WS_MAX_SOCKETS_PER_TENANT',
+      'SWITCHBOARD_WS_MAX_SUBSCRIPTIONS',
+    ]);
+  });
 });

@@ -7,11 +7,14 @@ import { createMetricsRegistry, registerMetricsRoute } from './metrics.js';
 import { registerOAuthCallback } from './oauth-callback.js';
 import { createServer } from './server.js';
 import { registerWebhookRoutes } from './webhooks.js';
+import type { WebSocketLimits } from './ws-limits.js';
 
 export interface AppOptions {
   limits?: Partial<GraphQLLimits>;
   /** Maximum request body in bytes (default 1 MiB). */
   bodyLimit?: number;
+  /** Over the configuration's graphql-ws limits (tests: a shorter connection_init timeout). */
+  webSocket?: Partial<WebSocketLimits>;
 }
 
 /** The whole HTTP surface over a runtime: health, metrics, GraphQL over HTTP and websockets. */
@@ -45,6 +48,7 @@ export async function createApp(runtime: Runtime, options: AppOptions = {}): Pro
     graphiql: runtime.config.graphqlIntrospection,
     introspection: runtime.config.graphqlIntrospection,
     limits: options.limits,
+    webSocket: { ...runtime.config.webSocket, ...options.webSocket },
   });
   return app;
 }

@@ -22,6 +22,15 @@ import { schema } from '../resolvers/index.js';
 import { createMaskError } from './graphql-errors.js';
 import { useRequestIdOnErrors } from './request-id-plugin.js';
 import { useSafeTextInputs } from './safe-text-inputs.js';
+import {
+  DEFAULT_WS_LIMITS,
+  isSlowConsumer,
+  SocketsPerOwner,
+  socketOwner,
+  tooManySubscriptions,
+  type WebSocketLimits,
+  WsCloseCode,
+} from './ws-limits.js';
 
 export interface GraphQLOptions {
   services: ApiServices;
@@ -31,6 +40,7 @@ export interface GraphQLOptions {
   graphiql: boolean;
   introspection: boolean;
   limits?: Partial<GraphQLLimits>;
+  webSocket?: Partial<WebSocketLimits>;
 }
 
 export interface GraphQLLimits {
@@ -165,8 +175,11 @@ export async function registerGraphQL(
 ): Promise<YogaServerInstance<ServerContext, GraphQLContext>> {
   const yoga = createServerYoga(options);
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
+  const wsLimits = { ...DEFAULT_WS_LIMITS, ...options.webSocket };
+  const sockets = new SocketsPerOwner(wsLimits.maxSocketsPerTenant);
 
   const wsHandler = makeHandler<Record<string, unknown>, { state: ServerContext['ws'] }>({
+    connectionInitWaitTimeout: wsLimits.connectionInitTimeoutMs,
     // Authentication happens once, at connection_init: 4401 without valid credentials, 4403 for a
     // tenant the credentials may not use.
     onConnect: async (ctx) => {
@@ -188,10 +201,17 @@ export async function registerGraphQL(
         ctx.extra.socket.close(CloseCode.Forbidden, 'Forbidden');
         return false;
       }
+      if (!sockets.admit(socketOwner(principal, tenantId), ctx.extra.socket)) {
+        ctx.extra.socket.close(WsCloseCode.TooManySockets, 'Too many sockets for this tenant');
+        return false;
+      }
       ctx.extra.state = { principal, tenantId, connectionId: ctx.extra.request.id };
       return true;
     },
     onSubscribe: async (ctx, _id, payload) => {
+      // ctx.subscriptions already holds this operation's id.
+      const refused = tooManySubscriptions(Object.keys(ctx.subscriptions).length, wsLimits.maxSubscriptions);
+      if (refused) return refused;
       const {
         schema: enveloped,
         execute,
@@ -220,6 +240,16 @@ export async function registerGraphQL(
         rootValue: { execute, subscribe },
       };
       return args;
+    },
+    onNext: (ctx) => {
+      const socket = ctx.extra.socket;
+      if (socket.readyState !== socket.OPEN || !isSlowConsumer(socket, wsLimits.maxBufferedBytes)) return;
+      socket.close(WsCloseCode.SlowConsumer, 'Slow consumer');
+      // Stop producing now: graphql-ws ends operations when the close completes, which a client
+      // that does not read delays until ws's close timeout.
+      for (const operation of Object.values(ctx.subscriptions)) {
+        if (operation && 'return' in operation) void operation.return(undefined);
+      }
     },
     execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
     subscribe: (args) =>

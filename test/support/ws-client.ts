@@ -34,6 +34,8 @@ export function connectWs(
     connectionParams,
     lazy: false,
     retryAttempts: 0,
+    // Reported through `closed` instead of graphql-ws's default console.error.
+    onNonLazyError: () => {},
     on: {
       connected: (opened) => {
         socket = opened as WebSocket;
