@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { WebSocket } from 'ws';
 import type { Principal } from '../auth/principal.js';
+import { tenantIdSchema } from '../events/streams.js';
 import { actorOf } from '../resolvers/context.js';
 
 /** What one graphql-ws socket, and one tenant's sockets, may hold on this instance. */
@@ -40,9 +41,9 @@ export function tooManySubscriptions(open: number, max: number): GraphQLError[] 
   ];
 }
 
-/** Whose share a socket counts against: the tenant it names, else the caller. */
+/** Whose share a socket counts against: the tenant it names (when it can be one), else the caller. */
 export function socketOwner(principal: Principal, tenantId: string | undefined): string {
-  if (tenantId) return `tenant:${tenantId}`;
+  if (tenantId && tenantIdSchema.safeParse(tenantId).success) return `tenant:${tenantId}`;
   if (principal.kind === 'jwt' && principal.tenantId) return `tenant:${principal.tenantId}`;
   return actorOf(principal);
 }

@@ -99,6 +99,7 @@ describe('websocket limits, alone', () => {
     const operator = { kind: 'operator', id: 'abcd1234', permissions: new Set<never>() } as const;
     expect(socketOwner(operator, 'acme')).toBe('tenant:acme');
     expect(socketOwner(operator, undefined)).toBe('operator:abcd1234');
+    expect(socketOwner(operator, 'not a tenant id')).toBe('operator:abcd1234');
   });
 });
 
