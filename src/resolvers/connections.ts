@@ -51,12 +51,13 @@ export const Connection = builder.prismaObject('Connection', {
   }),
 });
 
+const PAGE_SIZES = { defaultSize: 20, maxSize: 100 };
+
 builder.queryFields((t) => ({
   connections: t.prismaConnection({
     type: 'Connection',
     cursor: 'id',
-    defaultSize: 20,
-    maxSize: 100,
+    ...PAGE_SIZES,
     description: "The current tenant's connections, by id (connections:read).",
     authScopes: { permission: 'connections:read' },
     args: {
@@ -64,7 +65,7 @@ builder.queryFields((t) => ({
       status: t.arg({ type: ConnectionStatusEnum, required: false }),
     },
     resolve: async (query, _root, args, context) => {
-      assertPageSize(args, 100);
+      assertPageSize(args, PAGE_SIZES.maxSize);
       return context.prisma.connection.findMany({
         ...query,
         where: {

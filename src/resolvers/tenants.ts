@@ -69,6 +69,8 @@ function assertMayAdminister(context: GraphQLContext, id: string): void {
   }
 }
 
+const PAGE_SIZES = { defaultSize: 20, maxSize: 100 };
+
 builder.queryFields((t) => ({
   tenant: t.prismaField({
     type: 'Tenant',
@@ -81,13 +83,12 @@ builder.queryFields((t) => ({
   tenants: t.prismaConnection({
     type: 'Tenant',
     cursor: 'id',
-    defaultSize: 20,
-    maxSize: 100,
+    ...PAGE_SIZES,
     description: 'Every tenant, by id (operators and tenants:admin).',
     authScopes: { operator: true, permission: 'tenants:admin' },
     args: { status: t.arg({ type: TenantStatusEnum, required: false }) },
     resolve: (query, _root, args, context) => {
-      assertPageSize(args, 100);
+      assertPageSize(args, PAGE_SIZES.maxSize);
       return context.prisma.tenant.findMany({
         ...query,
         where: {
