@@ -6,8 +6,11 @@ import { isDatabaseUnavailable } from '../readmodels/unavailable.js';
 
 const HTTP_STATUS_ON_WIRE = new Set([400, 401, 403, 413]);
 
-/** What a client reads on a retryable error whose own message is not written for it. */
-export const UNAVAILABLE_MESSAGE = 'Switchboard cannot complete this request right now; try again shortly';
+/** What a client reads when a dependency failed: nothing about what is inside. */
+export const UNAVAILABLE_MESSAGE = 'A service Switchboard depends on is unavailable; try again shortly';
+/** The message of other retryable errors whose own message is not written for clients. */
+export const NOT_NOW_MESSAGE =
+  'Switchboard cannot complete this request right now (extensions.code says why)';
 
 function findInChain<T>(error: unknown, match: (candidate: unknown) => candidate is T): T | null {
   let current: unknown = error;
@@ -23,22 +26,17 @@ const isSwitchboardError = (value: unknown): value is SwitchboardError => value 
 const isPothosValidationError = (value: unknown): value is PothosValidationError =>
   value instanceof PothosValidationError;
 
-/**
- * A client may retry: status 503 or a `retryable` flag (e.g. NOT_YET_VISIBLE), and any database
- * call that failed for want of the database. A dependency's own code is shown as
- * SERVICE_UNAVAILABLE; the message is the error's own only when it says `retryable` (other 503
- * messages may name hosts or SQL).
- */
+// Retryable (503, `retryable`, database out of reach): own code, SERVICE_UNAVAILABLE for dependencies.
 function retryableOnWire(
   error: unknown,
   known: SwitchboardError | null,
 ): { code: string; message: string } | null {
   const flagged = (known as { retryable?: unknown } | null)?.retryable === true;
   if (known && (flagged || known.status === 503)) {
-    return {
-      code: known instanceof DependencyError ? 'SERVICE_UNAVAILABLE' : known.code,
-      message: flagged ? known.message : UNAVAILABLE_MESSAGE,
-    };
+    if (known instanceof DependencyError)
+      return { code: 'SERVICE_UNAVAILABLE', message: UNAVAILABLE_MESSAGE };
+    // A 503's own message may name hosts or SQL; a flagged error's is written for clients.
+    return { code: known.code, message: flagged ? known.message : NOT_NOW_MESSAGE };
   }
   if (!known && isDatabaseUnavailable(error))
     return { code: 'SERVICE_UNAVAILABLE', message: UNAVAILABLE_MESSAGE };

@@ -3,7 +3,7 @@ import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { IdentityProviderUnavailableError } from '../../src/auth/errors.js';
 import { BadUserInputError, DependencyError, SwitchboardError } from '../../src/errors.js';
-import { createMaskError, UNAVAILABLE_MESSAGE } from '../../src/http/graphql-errors.js';
+import { createMaskError, NOT_NOW_MESSAGE, UNAVAILABLE_MESSAGE } from '../../src/http/graphql-errors.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { isDatabaseUnavailable } from '../../src/readmodels/unavailable.js';
 
@@ -60,7 +60,7 @@ describe('the GraphQL error mask', () => {
       }),
     );
     expect(projection.extensions.code).toBe('PROJECTION_FAILED');
-    expect(projection.message).toBe(UNAVAILABLE_MESSAGE);
+    expect(projection.message).toBe(NOT_NOW_MESSAGE);
   });
 
   it('exposes errors raised on purpose and Pothos argument refusals as they are', () => {
