@@ -46,9 +46,10 @@ export function gatewayHarness(options: {
     async append(stream, events): Promise<AppendResult> {
       if (harness.failAppends) throw new Error('database unreachable');
       const known = appended.flatMap((entry) => entry.events.map((event) => event.id));
-      if (!events.every((event) => known.includes(event.id))) appended.push({ stream, events });
+      const duplicate = events.length > 0 && events.every((event) => known.includes(event.id));
+      if (!duplicate) appended.push({ stream, events });
       position += 1n;
-      return { revision: 0n, position };
+      return { revision: 0n, position, duplicate };
     },
   };
   const find = (predicate: (c: WebhookTarget & { provider: string; routingId?: string }) => boolean) =>
