@@ -28,6 +28,9 @@ export const tenantIdSchema = z
 
 const entityIdPattern = /^[A-Za-z0-9][A-Za-z0-9_:-]{0,127}$/;
 
+/** Whether `value` can name an entity (a connection ...) in a stream name; nothing else can exist. */
+export const isEntityId = (value: string): boolean => entityIdPattern.test(value);
+
 /**
  * The reserved scope of facts that belong to no tenant (operator-wide OAuth apps:
  * `integration-_global.<provider>`). A tenant id must start with a letter or digit, so no tenant

@@ -12,7 +12,8 @@ export const cleanText = (value: string): string => value.replace(UNSAFE, '\uFFF
 
 export const isCleanText = (value: string): boolean => value.search(UNSAFE) === -1;
 
-const cleanOrNull = (value: string | null): string | null => (value === null ? null : cleanText(value));
+export const cleanOrNull = (value: string | null): string | null =>
+  value === null ? null : cleanText(value);
 
 /**
  * A signal's normalized fields, clean: the one place between every connector's normalizer and the

@@ -1,6 +1,7 @@
 import { prismaWebhookTargets, WEBHOOK_TARGETS_CHANGED_TOPIC } from '../connections/webhook-targets.js';
 import type { Runtime } from '../runtime.js';
 import { configuredAppSecrets } from './app-secrets.js';
+import { boundedKeyValueStore } from './bounded-kv.js';
 import { WebhookGateway } from './gateway.js';
 import { RejectionBudget } from './rejection-budget.js';
 import { ReplayGuard } from './replay-guard.js';
@@ -39,8 +40,9 @@ export function createWebhookGateway(
     targets,
     appSecrets: configuredAppSecrets(runtime.config.webhookAppSecrets),
     eventStore: runtime.eventStore,
-    replayGuard: new ReplayGuard(runtime.platform.kv),
-    rejections: new RejectionBudget(runtime.platform.kv, logger),
+    // Redis only makes these faster or cheaper: past a short deadline ingress goes on without it.
+    replayGuard: new ReplayGuard(boundedKeyValueStore(runtime.platform.kv), logger),
+    rejections: new RejectionBudget(boundedKeyValueStore(runtime.platform.kv), logger),
     logger,
   });
 }
