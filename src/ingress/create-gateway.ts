@@ -26,15 +26,14 @@ export function createWebhookGateway(
     ttlMs: TARGET_TTL_MS,
   });
   const logger = runtime.logger.child({ component: 'webhooks' });
-  // Ends when the platform closes its pubsub, with the runtime.
-  targets
-    .followChanges(runtime.platform.pubsub.subscribe(WEBHOOK_TARGETS_CHANGED_TOPIC))
-    .catch((error: unknown) => {
-      logger.error(
+  // Ends when the platform closes its pubsub, with the runtime; survives Redis outages.
+  void targets.follow(() => runtime.platform.pubsub.subscribe(WEBHOOK_TARGETS_CHANGED_TOPIC), {
+    onError: (error) =>
+      logger.warn(
         { err: error },
-        'webhook target change notices stopped; cached targets now live out their 30 s',
-      );
-    });
+        'webhook target change notices interrupted; cached targets live out their 30 s until they resume',
+      ),
+  });
   return new WebhookGateway({
     catalog: runtime.catalog,
     targets,

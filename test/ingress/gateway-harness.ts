@@ -30,6 +30,8 @@ export interface Harness {
   /** The log those appends made, as the event store would read it back. */
   recorded: RecordedEvent[];
   kv: MemoryKeyValueStore;
+  /** Read-model lookups of a connection (by id or routing id) so far. */
+  lookups: number;
   /** Makes the next appends throw, as an unreachable database would. */
   failAppends: boolean;
 }
@@ -48,7 +50,7 @@ export function gatewayHarness(options: {
   const recorded: RecordedEvent[] = [];
   const kv = new MemoryKeyValueStore();
   const guardKv = options.guardKv ?? kv;
-  const harness = { connections, appended, recorded, kv, failAppends: false } as Harness;
+  const harness = { connections, appended, recorded, kv, lookups: 0, failAppends: false } as Harness;
   let position = 0n;
   // The SQL store's rules: ids all in the stream already is a retry that writes nothing.
   const eventStore: Pick<EventStore, 'append' | 'readStream'> = {
@@ -74,8 +76,10 @@ export function gatewayHarness(options: {
       yield* found.slice(0, readOptions.maxCount ?? found.length);
     },
   };
-  const find = (predicate: (c: WebhookTarget & { provider: string; routingId?: string }) => boolean) =>
-    [...connections.values()].find(predicate) ?? null;
+  const find = (predicate: (c: WebhookTarget & { provider: string; routingId?: string }) => boolean) => {
+    harness.lookups++;
+    return [...connections.values()].find(predicate) ?? null;
+  };
   harness.gateway = new WebhookGateway({
     catalog: new ProviderCatalog([], BUILT_IN_MANIFESTS),
     targets: new ResolvedTargets({
