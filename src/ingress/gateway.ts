@@ -59,6 +59,7 @@ export class WebhookGateway {
   }
 
   async receive(incoming: IncomingDelivery): Promise<GatewayResponse> {
+    // Route parameters are the caller's bytes: checked before anything looks them up.
     const named = isProviderId(incoming.provider);
     const manifest = named ? this.#deps.catalog.get(incoming.provider) : undefined;
     if (!manifest?.webhooks) {
