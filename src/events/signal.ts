@@ -22,6 +22,11 @@ export const deliverySchema = z.object({
   receivedAt: z.iso.datetime(),
   /** SHA-256 of the raw body: GitHub signs no delivery id, so replays are recognized by the body. */
   bodySha256: sha256Hex,
+  /**
+   * The body as it arrived (less secret members), when it is not valid UTF-8: the signal's payload
+   * was parsed with U+FFFD in place of the bad bytes, and these keep what they were.
+   */
+  bodyBase64: z.base64().optional(),
 });
 
 export type DeliveryInfo = z.infer<typeof deliverySchema>;

@@ -32,9 +32,12 @@ export const WebhookRejected = defineEvent('WebhookRejected', {
 });
 
 /**
- * A delivery that was authentic but could not be turned into signals (not JSON, no event type, a
- * shape the normalizer rejects). The raw bytes are kept, base64, with the headers (credentials
- * removed), so it can be inspected and replayed once the cause is fixed: nothing accepted is lost.
+ * A delivery that was authentic but could not be turned into signals (not JSON, nested too deep, no
+ * event type, a shape the normalizer rejects). The raw bytes are kept, base64, with the headers
+ * (credentials removed), so it can be inspected and replayed once the cause is fixed: nothing
+ * accepted is lost. Members the manifest marks as secrets are cut out of the bytes (`redacted`
+ * counts them; the digest is still the one of the bytes that arrived). `detail` says why in words
+ * of our own, never quoting the body.
  */
 export const WebhookDeadLettered = defineEvent('WebhookDeadLettered', {
   schema: z.object({
@@ -48,6 +51,7 @@ export const WebhookDeadLettered = defineEvent('WebhookDeadLettered', {
     headers: z.record(z.string(), z.string()),
     bodyBase64: z.base64(),
     bodySha256: sha256Hex,
+    redacted: z.number().int().min(1).optional(),
   }),
 });
 

@@ -14,6 +14,12 @@ export interface AppendResult {
   revision: bigint;
   /** Global position of the last event written; what `waitFor` and read-your-writes wait on. */
   position: bigint;
+  /**
+   * True when the call wrote nothing because every event id was already in the stream (an
+   * idempotent retry): a caller that appends facts from outside (a redelivered webhook) learns
+   * from the log itself that it had them. False for an empty append.
+   */
+  duplicate: boolean;
 }
 
 export type Direction = 'forwards' | 'backwards';

@@ -1,19 +1,23 @@
 import type { ProviderManifest } from '../connectors/sdk/manifest.js';
 import type { Event } from '../events/envelope.js';
-import { signalsStream } from '../events/signal.js';
+import { type DeliveryInfo, signalsStream } from '../events/signal.js';
 import { deadLettersStream } from '../events/webhook.js';
-import type { EventStore } from '../eventstore/port.js';
+import type { AppendResult, EventStore } from '../eventstore/port.js';
 import type { Logger } from '../platform/logger.js';
+import { cleanOrNull } from './clean-text.js';
+import { readBody, type StoredBody } from './delivery-body.js';
 import { deliveryKey } from './delivery-key.js';
 import { locate } from './locate.js';
 import { normalizeDelivery } from './normalize.js';
+import { recordedSignalIds } from './recorded-signals.js';
 import { deadLetterRecord, type RecordTarget, signalRecords } from './records.js';
 import type { ReplayGuard } from './replay-guard.js';
 import { acknowledged, type GatewayResponse, problem } from './responses.js';
+import { type DeliverySecrets, secretsOf } from './secrets.js';
 import type { VerifyRequest, WebhookDeclaration } from './verify/types.js';
 
 export interface AcceptDependencies {
-  eventStore: Pick<EventStore, 'append'>;
+  eventStore: Pick<EventStore, 'append' | 'readStream'>;
   replayGuard: ReplayGuard;
   logger: Logger;
 }
@@ -31,75 +35,84 @@ export interface AuthenticDelivery {
 }
 
 /**
- * From an authentic delivery to a durable fact: parse, drop replays, normalize, append, and only
- * then acknowledge. What cannot become signals is appended as a dead letter (400); what cannot be
- * appended at all gets a 503 so the provider delivers it again. Nothing acknowledged is lost.
+ * From an authentic delivery to a durable fact: read the body (secrets out), drop replays,
+ * normalize, append, and only then acknowledge. What cannot become signals is appended as a dead
+ * letter (400); what cannot be appended at all gets a 503 so the provider delivers it again.
+ * Nothing acknowledged is lost. A redelivery is answered `duplicate` with the ids of the signals it
+ * produced the first time, whether the replay guard (kv) remembers it or only the log does.
  */
 export async function acceptDelivery(
   dependencies: AcceptDependencies,
   delivery: AuthenticDelivery,
 ): Promise<GatewayResponse> {
   const { webhooks, target, request, bodySha256, verified } = delivery;
-  const payload = parseBody(request, webhooks.scheme);
-  const eventType = payload.ok ? locate(webhooks.eventType, request, payload.value) : null;
-  if (!payload.ok) {
-    return deadLetter(dependencies, delivery, eventType, 'malformed_payload', payload.detail);
-  }
+  const secrets = secretsOf(webhooks);
+  const body = readBody(request.rawBody, {
+    secretFields: secrets.fields,
+    emptyIsNull: webhooks.scheme === 'google_channel_token',
+  });
+  // A body that could not be read still has the event type its headers name.
+  const eventType = locate(webhooks.eventType, request, body.ok ? body.payload : null);
+  if (!body.ok) return deadLetter(dependencies, delivery, secrets, body, eventType, body.reason, body.detail);
+
   const key = deliveryKey(webhooks.scheme, verified.deliveryId, bodySha256);
-  if (await dependencies.replayGuard.seen(target, key.replayKeys)) return acknowledged('duplicate', []);
+  const remembered = await dependencies.replayGuard.seen(target, key.replayKeys);
+  if (remembered) return acknowledged('duplicate', remembered);
 
   const outcome = normalizeDelivery({
     manifest: delivery.manifest,
     connectionId: target.connectionId,
     deliveryId: verified.deliveryId ?? `sha256:${bodySha256}`,
     eventType,
-    payload: payload.value,
+    payload: body.payload,
     receivedAt: delivery.receivedAt,
     signedAt: verified.timestamp,
   });
-  if (!outcome.ok) return deadLetter(dependencies, delivery, eventType, outcome.reason, outcome.detail);
+  if (!outcome.ok) {
+    return deadLetter(dependencies, delivery, secrets, body, eventType, outcome.reason, outcome.detail);
+  }
 
-  const info = {
-    id: verified.deliveryId,
-    eventType,
+  const info: DeliveryInfo = {
+    id: cleanOrNull(verified.deliveryId),
+    eventType: cleanOrNull(eventType),
     receivedAt: delivery.receivedAt.toISOString(),
     bodySha256,
+    // The payload holds U+FFFD where the bytes were not UTF-8: the log keeps what arrived.
+    ...(body.utf8 ? {} : { bodyBase64: body.bytes.toString('base64') }),
   };
+  const stream = signalsStream(target.tenantId, target.connectionId);
   const events = signalRecords(target, key.identity, outcome.signals, info, delivery.requestId);
-  const stored = await append(dependencies, signalsStream(target.tenantId, target.connectionId), events);
+  const stored = await append(dependencies, stream, events);
   if (!stored) return unavailable(delivery.requestId);
-  const ids = outcome.signals.map((signal) => signal.id);
-  await dependencies.replayGuard
-    .remember(target, key.replayKeys, ids.join(','))
-    .catch((error: unknown) => dependencies.logger.warn({ err: error }, 'webhook replay guard not updated'));
-  return acknowledged('accepted', ids);
-}
-
-type Parsed = { ok: true; value: unknown } | { ok: false; detail: string };
-
-/** Every supported provider posts JSON; Google's push messages are headers only, with no body. */
-function parseBody(request: VerifyRequest, scheme: WebhookDeclaration['scheme']): Parsed {
-  const text = request.rawBody.toString('utf8');
-  if (text.trim() === '' && scheme === 'google_channel_token') return { ok: true, value: null };
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch (error) {
-    return { ok: false, detail: `body is not JSON: ${(error as Error).message}` };
-  }
+  const ids = stored.duplicate
+    ? ((await recordedSignalIds(dependencies.eventStore, stream, events, stored)) ??
+      outcome.signals.map((signal) => signal.id))
+    : outcome.signals.map((signal) => signal.id);
+  await dependencies.replayGuard.remember(target, key.replayKeys, ids);
+  return acknowledged(stored.duplicate ? 'duplicate' : 'accepted', ids);
 }
 
 async function deadLetter(
   dependencies: AcceptDependencies,
   delivery: AuthenticDelivery,
+  secrets: DeliverySecrets,
+  body: StoredBody,
   eventType: string | null,
   reason: string,
   detail: string,
 ): Promise<GatewayResponse> {
-  const { target, webhooks, request, receivedAt, requestId, bodySha256 } = delivery;
-  const secretHeaders = webhooks.scheme === 'google_channel_token' ? [webhooks.tokenHeader] : [];
+  const { target, request, receivedAt, requestId, bodySha256 } = delivery;
   const event = deadLetterRecord(
     target,
-    { reason, detail, deliveryId: delivery.verified.deliveryId, eventType, bodySha256, secretHeaders },
+    {
+      reason,
+      detail,
+      deliveryId: delivery.verified.deliveryId,
+      eventType,
+      bodySha256,
+      body,
+      secretHeaders: secrets.headers,
+    },
     request,
     receivedAt,
     requestId,
@@ -122,13 +135,16 @@ async function deadLetter(
   );
 }
 
-async function append(dependencies: AcceptDependencies, stream: string, events: Event[]): Promise<boolean> {
+async function append(
+  dependencies: AcceptDependencies,
+  stream: string,
+  events: Event[],
+): Promise<AppendResult | null> {
   try {
-    await dependencies.eventStore.append(stream, events, 'any');
-    return true;
+    return await dependencies.eventStore.append(stream, events, 'any');
   } catch (error) {
     dependencies.logger.error({ err: error, stream }, 'webhook delivery could not be recorded');
-    return false;
+    return null;
   }
 }
 

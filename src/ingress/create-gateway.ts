@@ -1,6 +1,7 @@
 import { prismaWebhookTargets, WEBHOOK_TARGETS_CHANGED_TOPIC } from '../connections/webhook-targets.js';
 import type { Runtime } from '../runtime.js';
 import { configuredAppSecrets } from './app-secrets.js';
+import { boundedKeyValueStore } from './bounded-kv.js';
 import { WebhookGateway } from './gateway.js';
 import { RejectionBudget } from './rejection-budget.js';
 import { ReplayGuard } from './replay-guard.js';
@@ -25,22 +26,22 @@ export function createWebhookGateway(
     ttlMs: TARGET_TTL_MS,
   });
   const logger = runtime.logger.child({ component: 'webhooks' });
-  // Ends when the platform closes its pubsub, with the runtime.
-  targets
-    .followChanges(runtime.platform.pubsub.subscribe(WEBHOOK_TARGETS_CHANGED_TOPIC))
-    .catch((error: unknown) => {
-      logger.error(
+  // Ends when the platform closes its pubsub, with the runtime; survives Redis outages.
+  void targets.follow(() => runtime.platform.pubsub.subscribe(WEBHOOK_TARGETS_CHANGED_TOPIC), {
+    onError: (error) =>
+      logger.warn(
         { err: error },
-        'webhook target change notices stopped; cached targets now live out their 30 s',
-      );
-    });
+        'webhook target change notices interrupted; cached targets live out their 30 s until they resume',
+      ),
+  });
   return new WebhookGateway({
     catalog: runtime.catalog,
     targets,
     appSecrets: configuredAppSecrets(runtime.config.webhookAppSecrets),
     eventStore: runtime.eventStore,
-    replayGuard: new ReplayGuard(runtime.platform.kv),
-    rejections: new RejectionBudget(runtime.platform.kv, logger),
+    // Redis only makes these faster or cheaper: past a short deadline ingress goes on without it.
+    replayGuard: new ReplayGuard(boundedKeyValueStore(runtime.platform.kv), logger),
+    rejections: new RejectionBudget(boundedKeyValueStore(runtime.platform.kv), logger),
     logger,
   });
 }

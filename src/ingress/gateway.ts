@@ -13,6 +13,7 @@ import type { RejectionBudget } from './rejection-budget.js';
 import type { ReplayGuard } from './replay-guard.js';
 import type { ResolvedTarget, ResolvedTargets } from './resolved-targets.js';
 import { type GatewayResponse, problem } from './responses.js';
+import { isConnectionId, isProviderId, isRoutingId } from './route-params.js';
 import { headerOf } from './verify/request.js';
 import type { VerifyRequest, VerifyResult, WebhookDeclaration, WebhookSecret } from './verify/types.js';
 import { verifyDelivery } from './verify-delivery.js';
@@ -21,7 +22,7 @@ export interface GatewayDependencies {
   catalog: Pick<ProviderCatalog, 'get'>;
   targets: ResolvedTargets;
   appSecrets: AppSecrets;
-  eventStore: Pick<EventStore, 'append'>;
+  eventStore: Pick<EventStore, 'append' | 'readStream'>;
   replayGuard: ReplayGuard;
   rejections: RejectionBudget;
   logger: Logger;
@@ -58,12 +59,14 @@ export class WebhookGateway {
   }
 
   async receive(incoming: IncomingDelivery): Promise<GatewayResponse> {
-    const manifest = this.#deps.catalog.get(incoming.provider);
+    // Route parameters are the caller's bytes: checked before anything looks them up.
+    const named = isProviderId(incoming.provider);
+    const manifest = named ? this.#deps.catalog.get(incoming.provider) : undefined;
     if (!manifest?.webhooks) {
       return problem(
         404,
         'PROVIDER_NOT_SUPPORTED',
-        `No webhooks for provider "${incoming.provider}"`,
+        named ? `No webhooks for provider "${incoming.provider}"` : 'No webhooks for this provider',
         incoming.requestId,
       );
     }
@@ -80,6 +83,7 @@ export class WebhookGateway {
 
   /** POST /webhooks/:provider/:connectionId: the connection's own secret. */
   async #perConnection(context: Context, connectionId: string): Promise<GatewayResponse> {
+    if (!isConnectionId(connectionId)) return connectionNotFound(context);
     const lookup = (fresh: boolean) => this.#deps.targets.byConnection(context.provider, connectionId, fresh);
     const target = await lookup(false);
     if (!target) return connectionNotFound(context);
@@ -108,7 +112,7 @@ export class WebhookGateway {
     }
     const route = (fresh: boolean) => {
       const routingId = routingIdOf(webhooks.routing, request);
-      return routingId === null
+      return routingId === null || !isRoutingId(routingId)
         ? Promise.resolve(null)
         : this.#deps.targets.byRoutingId(context.provider, routingId, fresh);
     };

@@ -2,6 +2,7 @@ import { normalizeGithubDelivery } from '../connectors/github/webhook.js';
 import type { ProviderManifest } from '../connectors/sdk/manifest.js';
 import { normalizeSlackDelivery } from '../connectors/slack/webhook.js';
 import { makeSignal, type Signal, signalSchema } from '../signals/signal.js';
+import { cleanSignal } from './clean-text.js';
 
 /** A verified delivery, body parsed: what a connector's webhook.ts turns into signals. */
 export interface VerifiedDelivery {
@@ -38,8 +39,9 @@ const NORMALIZERS: Readonly<Record<string, Normalizer>> = {
 };
 
 /**
- * Signals for a verified delivery, checked against the Signal schema: a connector bug (or a shape
- * it did not expect) makes a dead letter, not a signal consumers cannot trust.
+ * Signals for a verified delivery, their text made storable (clean-text.ts) and checked against the
+ * Signal schema: a connector bug (or a shape it did not expect) makes a dead letter, not a signal
+ * consumers cannot trust.
  */
 export function normalizeDelivery(delivery: VerifiedDelivery): NormalizeOutcome {
   const normalizer = Object.hasOwn(NORMALIZERS, delivery.manifest.id)
@@ -52,11 +54,12 @@ export function normalizeDelivery(delivery: VerifiedDelivery): NormalizeOutcome 
     return { ok: false, reason: 'normalization_failed', detail: (error as Error).message };
   }
   if (!outcome.ok) return outcome;
-  for (const signal of outcome.signals) {
+  const signals = outcome.signals.map(cleanSignal);
+  for (const signal of signals) {
     const checked = signalSchema.safeParse(signal);
     if (!checked.success) return { ok: false, reason: 'normalization_failed', detail: checked.error.message };
   }
-  return outcome;
+  return { ok: true, signals };
 }
 
 /** Providers without a connector normalizer: one provider_event, payload kept whole. */

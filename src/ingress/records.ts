@@ -4,6 +4,8 @@ import type { Event } from '../events/envelope.js';
 import { type DeliveryInfo, SignalRecorded } from '../events/signal.js';
 import { WebhookDeadLettered, WebhookRejected } from '../events/webhook.js';
 import type { Signal } from '../signals/signal.js';
+import { cleanOrNull, cleanText } from './clean-text.js';
+import type { StoredBody } from './delivery-body.js';
 import { ingressEventId } from './delivery-key.js';
 import type { VerifyRequest } from './verify/types.js';
 
@@ -51,7 +53,7 @@ export function rejectionRecord(
       provider: target.provider,
       connectionId: target.connectionId,
       reason: rejection.reason,
-      claimedDeliveryId: rejection.claimedDeliveryId,
+      claimedDeliveryId: cleanOrNull(rejection.claimedDeliveryId),
       receivedAt: receivedAt.toISOString(),
       bodyBytes: rejection.bodyBytes,
       bodySha256: rejection.bodySha256,
@@ -70,6 +72,11 @@ export function rejectionRecord(
 /** Headers that carry credentials never go into the log, whatever the scheme. */
 const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie']);
 
+/**
+ * The delivery as it arrived, for inspection: its body as kept (secret members cut out,
+ * delivery-body.ts), its headers but credentials. Text from the request (ids, header values,
+ * `detail`, which may carry a connector's message) is made storable (clean-text.ts).
+ */
 export function deadLetterRecord(
   target: RecordTarget,
   letter: {
@@ -78,6 +85,7 @@ export function deadLetterRecord(
     deliveryId: string | null;
     eventType: string | null;
     bodySha256: string;
+    body: StoredBody;
     /** Scheme-specific credential headers (Google's channel token) to leave out. */
     secretHeaders: readonly string[];
   },
@@ -87,8 +95,8 @@ export function deadLetterRecord(
 ): Event {
   const hidden = new Set([...CREDENTIAL_HEADERS, ...letter.secretHeaders.map((name) => name.toLowerCase())]);
   const headers = Object.fromEntries(
-    Object.entries(request.headers).filter(
-      (entry): entry is [string, string] => entry[1] !== undefined && !hidden.has(entry[0]),
+    Object.entries(request.headers).flatMap(([name, value]) =>
+      value === undefined || hidden.has(name) ? [] : [[cleanText(name), cleanText(value)]],
     ),
   );
   return eventCatalog.create(
@@ -97,13 +105,14 @@ export function deadLetterRecord(
       provider: target.provider,
       connectionId: target.connectionId,
       reason: letter.reason,
-      detail: letter.detail.slice(0, 2000),
-      deliveryId: letter.deliveryId,
-      eventType: letter.eventType,
+      detail: cleanText(letter.detail.slice(0, 2000)),
+      deliveryId: cleanOrNull(letter.deliveryId),
+      eventType: cleanOrNull(letter.eventType),
       receivedAt: receivedAt.toISOString(),
       headers,
-      bodyBase64: request.rawBody.toString('base64'),
+      bodyBase64: letter.body.bytes.toString('base64'),
       bodySha256: letter.bodySha256,
+      ...(letter.body.redacted > 0 ? { redacted: letter.body.redacted } : {}),
     },
     metadataOf(target, requestId),
     ingressEventId('dead_letter', target, letter.bodySha256),

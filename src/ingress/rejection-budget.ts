@@ -1,5 +1,6 @@
 import type { KeyValueStore } from '../platform/kv.js';
 import type { Logger } from '../platform/logger.js';
+import { warnEvery } from './warn-every.js';
 
 /** WebhookRejected events recorded per connection per minute; refusals past it are only answered. */
 export const DEFAULT_RECORDED_REJECTIONS_PER_MINUTE = 30;
@@ -13,16 +14,21 @@ const MINUTE_MS = 60_000;
  * already collapse into one event (deterministic ids); this caps the distinct ones. Every refusal
  * still gets its 401.
  *
- * Shared through the kv store (one window for every instance). When the kv store fails, the
- * refusal is recorded: losing the audit trail is worse than one more event.
+ * Shared through the kv store (one window for every instance). When the kv store fails or does not
+ * answer, the refusal is recorded (losing the audit trail is worse than one more event) and still
+ * answered 401: Redis being down never turns a refusal into a 503.
  */
 export class RejectionBudget {
+  readonly #unavailable: ReturnType<typeof warnEvery>;
+
   constructor(
     private readonly kv: KeyValueStore,
     private readonly logger: Logger,
     private readonly perMinute = DEFAULT_RECORDED_REJECTIONS_PER_MINUTE,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.#unavailable = warnEvery(logger);
+  }
 
   async allowsRecording(scope: {
     tenantId: string;
@@ -32,7 +38,7 @@ export class RejectionBudget {
     const window = Math.floor(this.now() / MINUTE_MS);
     const key = `webhooks:rejections:${scope.tenantId}:${scope.connectionId}:${window}`;
     const count = await this.kv.increment(key, { ttlMs: 2 * MINUTE_MS }).catch((error: unknown) => {
-      this.logger.warn({ err: error }, 'webhook rejection budget unavailable; recording the refusal');
+      this.#unavailable({ err: error }, 'webhook rejection budget unavailable; recording refusals');
       return 0;
     });
     if (count === this.perMinute + 1) {

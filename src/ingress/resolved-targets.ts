@@ -27,6 +27,16 @@ export interface ResolvedTargetsOptions {
 /** What `followChanges` reads: change notices, and how many were lost to a full buffer. */
 export interface TargetChanges extends AsyncIterable<unknown> {
   readonly dropped: number;
+  /** Resolves once notices are delivered (a pubsub subscription's `ready`); rejects if it never will. */
+  readonly ready?: Promise<void>;
+}
+
+export interface FollowOptions {
+  /** Told of each failed subscription before the next attempt. */
+  onError?: (error: unknown) => void;
+  /** Pause before subscribing again, doubled per failure up to `maxRetryMs` (default 1 s, 30 s). */
+  retryMs?: number;
+  maxRetryMs?: number;
 }
 
 /**
@@ -93,6 +103,37 @@ export class ResolvedTargets {
       const ids = (notice as { connectionIds?: unknown }).connectionIds;
       if (Array.isArray(ids)) this.forget(ids.filter((id): id is string => typeof id === 'string'));
       else this.forgetAll();
+    }
+  }
+
+  /**
+   * Follows change notices as long as the pubsub is open, subscribing again (after a pause) each
+   * time the subscription fails, as it does when Redis is down: meanwhile cached targets live out
+   * their TTL, and each new subscription starts by forgetting everything, since notices published
+   * while there was none are lost. Returns when `subscribe` throws (the pubsub closed) or a
+   * subscription ends without an error (closed with it).
+   */
+  async follow(subscribe: () => TargetChanges, options: FollowOptions = {}): Promise<void> {
+    const firstRetryMs = options.retryMs ?? 1_000;
+    let retryMs = firstRetryMs;
+    for (;;) {
+      let changes: TargetChanges;
+      try {
+        changes = subscribe();
+      } catch {
+        return;
+      }
+      try {
+        await changes.ready;
+        this.forgetAll();
+        retryMs = firstRetryMs;
+        await this.followChanges(changes);
+        return;
+      } catch (error) {
+        options.onError?.(error);
+      }
+      await new Promise((resolve) => setTimeout(resolve, retryMs).unref());
+      retryMs = Math.min(retryMs * 2, options.maxRetryMs ?? 30_000);
     }
   }
 

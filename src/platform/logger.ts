@@ -6,8 +6,13 @@ export type Logger = pino.Logger;
  * Structured JSON logs. Anything that may carry a secret is redacted by path, as a second line of
  * defence: code should not log secrets in the first place.
  */
-export function createLogger(options: { level: string; name?: string }): Logger {
-  return pino({
+export function createLogger(options: {
+  level: string;
+  name?: string;
+  /** Where lines go (default stdout); tests capture them. */
+  destination?: pino.DestinationStream;
+}): Logger {
+  const settings: pino.LoggerOptions = {
     name: options.name ?? 'switchboard',
     level: options.level,
     redact: {
@@ -26,5 +31,6 @@ export function createLogger(options: { level: string; name?: string }): Logger 
       ],
       censor: '[redacted]',
     },
-  });
+  };
+  return options.destination ? pino(settings, options.destination) : pino(settings);
 }

@@ -74,7 +74,10 @@ describeWithPostgres('webhook responses, replays and tenancy (PostgreSQL)', () =
       githubHeaders(github.secret, 'issues', body, 'redelivered-1'),
       body,
     );
-    expect(again).toMatchObject({ status: 200, body: { status: 'duplicate' } });
+    expect(again).toMatchObject({
+      status: 200,
+      body: { status: 'duplicate', signals: first.body['signals'] },
+    });
     // GitHub does not sign X-GitHub-Delivery: a captured body under a fresh id is the same delivery.
     const renamed = await post(githubUrl(), githubHeaders(github.secret, 'issues', body, randomUUID()), body);
     expect(renamed).toMatchObject({ status: 200, body: { status: 'duplicate' } });
@@ -84,7 +87,10 @@ describeWithPostgres('webhook responses, replays and tenancy (PostgreSQL)', () =
     );
     await hub.runtime.platform.kv.delete(`webhooks:seen:wh-a:${github.connectionId}:id:redelivered-1`);
     const late = await post(githubUrl(), githubHeaders(github.secret, 'issues', body, 'redelivered-1'), body);
-    expect(late).toMatchObject({ status: 200, body: { status: 'accepted', signals: first.body['signals'] } });
+    expect(late).toMatchObject({
+      status: 200,
+      body: { status: 'duplicate', signals: first.body['signals'] },
+    });
     await settled(hub);
     expect(await streamOf(signalsStream('wh-a', github.connectionId))).toHaveLength(1);
   });

@@ -70,7 +70,11 @@ describe('KurrentDB adapter (protocol double)', () => {
 
     it('checks the expectation of an empty append without writing', async () => {
       const s = stream('empty');
-      expect(await store.append(s, [], 'no_stream')).toEqual({ revision: -1n, position: 0n });
+      expect(await store.append(s, [], 'no_stream')).toEqual({
+        revision: -1n,
+        position: 0n,
+        duplicate: false,
+      });
       await expect(store.append(s, [], 'exists')).rejects.toBeInstanceOf(WrongExpectedVersionError);
       const written = await store.append(s, [event('A')], 'no_stream');
       expect(await store.append(s, [], 0n)).toEqual(written);

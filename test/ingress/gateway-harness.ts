@@ -1,5 +1,5 @@
 import { BUILT_IN_MANIFESTS, ProviderCatalog } from '../../src/connectors/catalog.js';
-import type { Event } from '../../src/events/envelope.js';
+import type { Event, RecordedEvent } from '../../src/events/envelope.js';
 import type { AppendResult, EventStore } from '../../src/eventstore/port.js';
 import { configuredAppSecrets } from '../../src/ingress/app-secrets.js';
 import { WebhookGateway } from '../../src/ingress/gateway.js';
@@ -7,6 +7,7 @@ import { RejectionBudget } from '../../src/ingress/rejection-budget.js';
 import { ReplayGuard } from '../../src/ingress/replay-guard.js';
 import { ResolvedTargets } from '../../src/ingress/resolved-targets.js';
 import type { WebhookTarget } from '../../src/ingress/targets.js';
+import type { KeyValueStore } from '../../src/platform/kv.js';
 import { MemoryKeyValueStore } from '../../src/platform/kv-memory.js';
 import { createLogger } from '../../src/platform/logger.js';
 import type { Sealed } from '../../src/vault/sealed.js';
@@ -24,8 +25,13 @@ export interface Harness {
   gateway: WebhookGateway;
   /** Connections by id; `routingId` makes one reachable on the app-level route. */
   connections: Map<string, WebhookTarget & { provider: string; routingId?: string }>;
+  /** Every append that wrote (an idempotent retry writes nothing and is not listed). */
   appended: Array<{ stream: string; events: readonly Event[] }>;
+  /** The log those appends made, as the event store would read it back. */
+  recorded: RecordedEvent[];
   kv: MemoryKeyValueStore;
+  /** Read-model lookups of a connection (by id or routing id) so far. */
+  lookups: number;
   /** Makes the next appends throw, as an unreachable database would. */
   failAppends: boolean;
 }
@@ -36,23 +42,44 @@ export function gatewayHarness(options: {
   appSecrets?: Record<string, string>;
   /** Refusals recorded per connection per minute (default: the gateway's). */
   rejectionsPerMinute?: number;
+  /** What the replay guard and the rejection budget use instead of `kv` (a failing Redis, say). */
+  guardKv?: KeyValueStore;
 }): Harness {
   const connections: Harness['connections'] = new Map();
   const appended: Harness['appended'] = [];
+  const recorded: RecordedEvent[] = [];
   const kv = new MemoryKeyValueStore();
-  const harness = { connections, appended, kv, failAppends: false } as Harness;
+  const guardKv = options.guardKv ?? kv;
+  const harness = { connections, appended, recorded, kv, lookups: 0, failAppends: false } as Harness;
   let position = 0n;
-  const eventStore: Pick<EventStore, 'append'> = {
+  // The SQL store's rules: ids all in the stream already is a retry that writes nothing.
+  const eventStore: Pick<EventStore, 'append' | 'readStream'> = {
     async append(stream, events): Promise<AppendResult> {
       if (harness.failAppends) throw new Error('database unreachable');
-      const known = appended.flatMap((entry) => entry.events.map((event) => event.id));
-      if (!events.every((event) => known.includes(event.id))) appended.push({ stream, events });
-      position += 1n;
-      return { revision: 0n, position };
+      const known = new Map(recorded.map((event) => [event.id, event]));
+      const last = known.get(events.at(-1)?.id ?? '');
+      if (last && events.every((event) => known.get(event.id)?.stream === stream)) {
+        return { revision: last.revision, position: last.position, duplicate: true };
+      }
+      appended.push({ stream, events });
+      let revision = BigInt(recorded.filter((event) => event.stream === stream).length) - 1n;
+      for (const event of events) {
+        revision += 1n;
+        position += 1n;
+        recorded.push({ ...event, stream, revision, position, recordedAt: new Date() });
+      }
+      return { revision, position, duplicate: false };
+    },
+    async *readStream(stream, readOptions = {}) {
+      const from = readOptions.fromRevision ?? 0n;
+      const found = recorded.filter((event) => event.stream === stream && event.revision >= from);
+      yield* found.slice(0, readOptions.maxCount ?? found.length);
     },
   };
-  const find = (predicate: (c: WebhookTarget & { provider: string; routingId?: string }) => boolean) =>
-    [...connections.values()].find(predicate) ?? null;
+  const find = (predicate: (c: WebhookTarget & { provider: string; routingId?: string }) => boolean) => {
+    harness.lookups++;
+    return [...connections.values()].find(predicate) ?? null;
+  };
   harness.gateway = new WebhookGateway({
     catalog: new ProviderCatalog([], BUILT_IN_MANIFESTS),
     targets: new ResolvedTargets({
@@ -64,9 +91,12 @@ export function gatewayHarness(options: {
     }),
     appSecrets: configuredAppSecrets(options.appSecrets ?? {}),
     eventStore,
-    replayGuard: new ReplayGuard(kv),
-    rejections: new RejectionBudget(kv, createLogger({ level: 'silent' }), options.rejectionsPerMinute, () =>
-      options.now().getTime(),
+    replayGuard: new ReplayGuard(guardKv, createLogger({ level: 'silent' })),
+    rejections: new RejectionBudget(
+      guardKv,
+      createLogger({ level: 'silent' }),
+      options.rejectionsPerMinute,
+      () => options.now().getTime(),
     ),
     logger: createLogger({ level: 'silent' }),
     now: options.now,

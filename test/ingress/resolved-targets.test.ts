@@ -119,4 +119,44 @@ describe('resolved webhook targets', () => {
     );
     expect(await secretOf(targets, 'c1')).toBe('newer');
   });
+
+  it('subscribes again after a failed subscription (Redis down), forgetting what it cached meanwhile', async () => {
+    const model = readModel();
+    const targets = new ResolvedTargets({ ...model, ttlMs: 60_000 });
+    expect(await secretOf(targets, 'c1')).toBe('one');
+    const { pubsub } = createMemoryPlatform();
+    const errors: unknown[] = [];
+    let attempts = 0;
+    const down = new Error('Redis SUBSCRIBE failed');
+    const following = targets.follow(
+      () => {
+        attempts++;
+        if (attempts <= 2) {
+          // What a subscription whose SUBSCRIBE failed looks like: never ready, its iteration throws.
+          const failed = Promise.reject(down);
+          return Object.assign(
+            (async function* () {
+              yield* [];
+              throw down;
+            })(),
+            { dropped: 0, ready: failed },
+          );
+        }
+        return pubsub.subscribe('changes');
+      },
+      { onError: (error) => errors.push(error), retryMs: 5 },
+    );
+    // A rotation whose notice was published while nobody listened.
+    model.secrets.set('c1', 'rotated-while-down');
+    await expect.poll(() => attempts, { timeout: 2_000 }).toBe(3);
+    expect(errors).toEqual([down, down]);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await secretOf(targets, 'c1')).toBe('rotated-while-down');
+    // And the notices of the new subscription are followed.
+    model.secrets.set('c1', 'rotated-again');
+    await pubsub.publish('changes', { connectionIds: ['c1'] });
+    await expect.poll(() => secretOf(targets, 'c1'), { timeout: 2_000 }).toBe('rotated-again');
+    await pubsub.close();
+    await following;
+  });
 });

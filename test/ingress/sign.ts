@@ -12,7 +12,7 @@ export const slackSignature = (secret: string, timestamp: string, body: string):
 export function githubHeaders(
   secret: string,
   eventName: string,
-  body: string,
+  body: string | Buffer,
   deliveryId: string = randomUUID(),
 ): Record<string, string> {
   return {

@@ -1,6 +1,7 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { FastifyInstance } from 'fastify';
 import { type ExecutionResult, print } from 'graphql';
+import type { pino } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { createApp } from '../../src/http/app.js';
 import type { GraphQLLimits } from '../../src/http/graphql.js';
@@ -33,6 +34,13 @@ export interface TestHubOptions {
   bodyLimit?: number;
   /** Listen on this port (default: a random one); for a SWITCHBOARD_PUBLIC_URL known in advance. */
   port?: number;
+  /**
+   * The embedded profile (PGlite) in this data directory instead of a scratch PostgreSQL database:
+   * a later hub on the same directory finds the data of this one.
+   */
+  dataDir?: string;
+  /** Receives the hub's log lines (set LOG_LEVEL in `env` to see more than nothing). */
+  logDestination?: pino.DestinationStream;
 }
 
 /**
@@ -40,16 +48,19 @@ export interface TestHubOptions {
  * loopback port: tests talk to it with real HTTP and websocket clients.
  */
 export async function startTestHub(options: TestHubOptions = {}): Promise<TestHub> {
-  const database = await createScratchDatabase();
+  const database = options.dataDir ? { url: '', drop: async () => {} } : await createScratchDatabase();
   const config = loadConfig({
-    EVENTSTORE_URL: database.url,
+    ...(options.dataDir ? { DATA_DIR: options.dataDir } : { EVENTSTORE_URL: database.url }),
     SWITCHBOARD_OPERATOR_TOKENS: OPERATOR_TOKEN,
     SWITCHBOARD_MASTER_KEY: TEST_MASTER_KEY,
     LOG_LEVEL: 'silent',
     SWITCHBOARD_STARTUP_TIMEOUT_SECONDS: '5',
     ...options.env,
   });
-  const runtime = await createRuntime(config, createLogger({ level: config.logLevel }));
+  const runtime = await createRuntime(
+    config,
+    createLogger({ level: config.logLevel, destination: options.logDestination }),
+  );
   const app = await createApp(runtime, { limits: options.limits, bodyLimit: options.bodyLimit });
   await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
   const address = app.server.address();

@@ -87,6 +87,8 @@ export const microsoft365Manifest = defineManifest({
     validationTokenParam: 'validationToken',
     // Each notification repeats the clientState chosen at subscription time; compare it.
     clientStatePath: 'value[].clientState',
+    // ...which is this connection's webhook secret: never stored.
+    secretFields: ['value[].clientState'],
     routing: { paths: ['value[].subscriptionId'], idKind: 'subscription' },
     eventType: { bodyPath: 'value[].changeType' },
     docsUrl: 'https://learn.microsoft.com/en-us/graph/change-notifications-delivery-webhooks',

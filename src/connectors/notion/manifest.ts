@@ -81,6 +81,8 @@ export const notionManifest = defineManifest({
     // Signed with the verification_token Notion POSTs once when the subscription is created.
     secret: { perConnection: false, appLevel: 'verification_token' },
     handshake: 'notion_verification_token',
+    // The subscription's verification request carries the token that signs every later event.
+    secretFields: ['verification_token'],
     deliveryId: { bodyPath: 'id' },
     eventType: { bodyPath: 'type' },
     routing: { paths: ['workspace_id'], idKind: 'workspace' },

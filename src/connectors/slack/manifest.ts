@@ -119,6 +119,8 @@ export const slackManifest = defineManifest({
     // The Events API sends {"type": "url_verification", "challenge": ...} once; answer the challenge.
     handshake: 'slack_url_verification',
     deliveryId: { bodyPath: 'event_id' },
+    // The Events API envelope repeats the app's (deprecated) verification token.
+    secretFields: ['token'],
     eventType: { bodyPath: 'event.type' },
     routing: { paths: ['team_id', 'team.id'], idKind: 'team' },
     docsUrl: 'https://docs.slack.dev/authentication/verifying-requests-from-slack',

@@ -25,12 +25,11 @@ export async function append(
       streamState: toStreamState(expected),
     });
     const revision = result.nextExpectedRevision;
-    // An idempotent retry writes nothing and the server answers without a position: look it up,
-    // so a retry answers exactly what the first call did.
-    const position = result.position
-      ? positionOf(result.position)
-      : await positionAt(client, stream, revision);
-    return { revision, position };
+    // An idempotent retry writes nothing and the server answers without a position (the only
+    // success without one, since this call appends events): look it up, so a retry answers
+    // exactly what the first call did.
+    if (result.position) return { revision, position: positionOf(result.position), duplicate: false };
+    return { revision, position: await positionAt(client, stream, revision), duplicate: true };
   } catch (error) {
     if (error instanceof KurrentWrongExpectedVersionError) {
       const duplicates = await duplicatesOf(
@@ -64,7 +63,7 @@ async function checkOnly(
     (expected === 'exists' && actual !== 'no_stream') ||
     expected === actual;
   if (!holds) throw new WrongExpectedVersionError(stream, expected, actual);
-  return { revision: last?.revision ?? -1n, position: last?.position ?? 0n };
+  return { revision: last?.revision ?? -1n, position: last?.position ?? 0n, duplicate: false };
 }
 
 async function positionAt(client: KurrentDBClient, stream: string, revision: bigint): Promise<bigint> {

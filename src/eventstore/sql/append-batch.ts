@@ -80,7 +80,11 @@ export async function appendBatch(
       case 'retry':
         return {
           ok: true,
-          result: { revision: BigInt(row.revision!), position: BigInt(row.position!) },
+          result: {
+            revision: BigInt(row.revision!),
+            position: BigInt(row.position!),
+            duplicate: row.status === 'retry',
+          },
           recordedAt: row.recorded_at === null ? null : new Date(row.recorded_at),
         };
       case 'deleted':

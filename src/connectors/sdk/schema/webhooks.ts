@@ -75,6 +75,14 @@ const common = {
     })
     .refine((routing) => routing.paths.length > 0 || routing.header !== undefined, 'needs paths or a header')
     .optional(),
+  /**
+   * Payload members that carry a secret (Graph's clientState, the verification token some providers
+   * echo): removed from the body before anything is stored, so no reader of the log, a read model
+   * or the API ever sees them. Each path names a member (`value[].clientState`), not array elements.
+   */
+  secretFields: z
+    .array(jsonPath.refine((path) => !path.endsWith('[]'), 'must name a member, not array elements'))
+    .default([]),
   docsUrl: url.optional(),
   notes: z.array(note).default([]),
 };
