@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { ForbiddenError } from '../auth/errors.js';
+import { AuthenticationRequiredError, TenantScopeRequiredError } from '../auth/errors.js';
+import { assertMayActOn, mayActOnEveryTenant } from '../auth/tenancy.js';
 import { tenantDecider } from '../domain/tenant.js';
 import { BadUserInputError } from '../errors.js';
 import { tenantIdSchema } from '../events/streams.js';
@@ -60,12 +61,18 @@ function tenantId(id: string | number | null | undefined, name: string): string 
   return parsed.data;
 }
 
-/** A JWT bound to one tenant (tenant_id claim) administers that tenant only. */
+/** A JWT bound to one tenant (tenant_id claim) administers that tenant only; one bound to none needs tenants:all. */
 function assertMayAdminister(context: GraphQLContext, id: string): void {
+  if (context.principal === null) throw new AuthenticationRequiredError();
+  assertMayActOn(context.principal, id);
+}
+
+/** Every tenant for those who may act on every tenant; a tenant-bound token sees its own. */
+function listableTenants(context: GraphQLContext): { id?: string } {
   const principal = context.principal;
-  if (principal?.kind === 'jwt' && principal.tenantId !== null && principal.tenantId !== id) {
-    throw new ForbiddenError('This token is bound to another tenant');
-  }
+  if (mayActOnEveryTenant(principal)) return {};
+  if (principal?.kind === 'jwt' && principal.tenantId !== null) return { id: principal.tenantId };
+  throw new TenantScopeRequiredError({ requestedTenantId: null });
 }
 
 builder.queryFields((t) => ({
@@ -86,12 +93,7 @@ builder.queryFields((t) => ({
     resolve: (query, _root, args, context) =>
       context.prisma.tenant.findMany({
         ...query,
-        where: {
-          ...(args.status ? { status: args.status } : {}),
-          ...(context.principal?.kind === 'jwt' && context.principal.tenantId
-            ? { id: context.principal.tenantId }
-            : {}),
-        },
+        where: { ...(args.status ? { status: args.status } : {}), ...listableTenants(context) },
         orderBy: { id: 'asc' },
       }),
   }),

@@ -195,9 +195,10 @@ describeWithPostgres('authorization matrix over every operation (PostgreSQL, oid
     }
   });
 
-  for (const scope of [null, ...PERMISSIONS]) {
-    it(`gives a JWT with ${scope ? `only ${scope}` : 'no scope'} exactly what that scope allows`, async () => {
-      const token = await idp.tokenFor({ scopes: scope ? [scope] : [] });
+  // Tokens without a tenant claim: tenants:all lets them act on any tenant, the other scope says what.
+  for (const scope of [null, ...PERMISSIONS.filter((permission) => permission !== 'tenants:all')]) {
+    it(`gives a JWT with tenants:all and ${scope ? `only ${scope}` : 'no other scope'} exactly what that scope allows`, async () => {
+      const token = await idp.tokenFor({ scopes: scope ? ['tenants:all', scope] : ['tenants:all'] });
       for (const operation of OPERATIONS) {
         const result = await run(operation, bearer(token, tenant));
         const allowed =
@@ -208,6 +209,24 @@ describeWithPostgres('authorization matrix over every operation (PostgreSQL, oid
       }
     });
   }
+
+  it('refuses a JWT without a tenant claim and without tenants:all on everything but public operations and signalKinds', async () => {
+    const everything = PERMISSIONS.filter((permission) => permission !== 'tenants:all');
+    const token = await idp.tokenFor({ scopes: everything });
+    for (const operation of OPERATIONS) {
+      const result = await run(operation, bearer(token, tenant));
+      // signalKinds is the catalog of kinds: no tenant's data.
+      const allowed = 'public' in operation.rule || operation.name === 'signalKinds';
+      expect(codes(result), operation.name).toEqual(allowed ? [] : ['FORBIDDEN']);
+      if (!allowed) expect(result.errors?.[0]?.message, operation.name).toContain('tenants:all');
+    }
+    const global = await hub.request(
+      ConfigureIntegrationDocument,
+      { input: { provider: 'github', clientId: 'matrix-client' } },
+      bearer(token),
+    );
+    expect(codes(global)).toEqual(['FORBIDDEN']);
+  });
 
   it('refuses a JWT bound to one tenant on another tenant', async () => {
     const token = await idp.tokenFor({ scopes: [...PERMISSIONS], tenantId: tenant });
