@@ -190,6 +190,7 @@ export async function createRuntime(
         projections,
         logger: logger.child({ component: 'connections' }),
         publicUrl: config.publicUrl,
+        redirectAllowlist: config.redirectAllowlist,
         now: () => new Date(),
         providerTimeoutMs: 10_000,
         retry: { retries: 3, baseMs: 250, maxMs: 5_000 },

@@ -43,12 +43,13 @@ export async function handleCallback(
   const pending = await takeAuthorization(deps.kv, state, deps.now());
   if (!pending) {
     const outcome = await recordUnknownState(deps, caller, state);
+    // The hub's own page, never the attempt's redirect: a replayed link must not redirect anywhere.
     return {
       ok: false,
       error: outcome.reason === 'expired' ? 'expired_state' : 'invalid_state',
       message: 'The authorization is unknown, expired or already used: start the connection again',
       connectionId: null,
-      redirectUri: outcome.redirectUri,
+      redirectUri: null,
     };
   }
   const failed = (error: string, message: string) => ({

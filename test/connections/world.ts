@@ -23,7 +23,7 @@ export const KEYS = 'loopback-keys';
 /** A client-credentials (oauth2_cc) provider whose token endpoint the fixture scripts (see tokenReplies). */
 export const MACHINE = 'loopback-machine';
 /** Where the caller's app wants its users back after the callback; the test browser stops there. */
-export const APP_REDIRECT = 'http://app.test/connected';
+export const APP_REDIRECT = 'https://app.test/connected';
 export const API_KEY = `lbk_${randomBytes(24).toString('base64url')}`;
 /** The same OAuth server declared without discovery: `auth.issuer` and RFC 9207's "always sends iss". */
 export const PLAIN_IDP = 'loopback-idp-plain';
@@ -147,6 +147,8 @@ export async function startLoopbackWorld(options: { accessTokenTtlSeconds: numbe
     env: {
       SWITCHBOARD_PROVIDERS_FILE: providers.path,
       SWITCHBOARD_PUBLIC_URL: `http://127.0.0.1:${hubPort}`,
+      // The app's page every tenant's users come back to (redirect allowlist).
+      SWITCHBOARD_REDIRECT_ALLOWLIST: APP_REDIRECT,
     },
   });
   // Tests drive the proactive refresher themselves (scanOnce), so its timing is theirs.

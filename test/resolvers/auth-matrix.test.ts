@@ -4,6 +4,7 @@ import { PERMISSIONS, type Permission } from '../../src/auth/principal.js';
 import {
   AuditLogDocument,
   ConfigureIntegrationDocument,
+  ConfigureRedirectAllowlistDocument,
   ConnectionDocument,
   ConnectionsDocument,
   CreateWebhookConnectionDocument,
@@ -30,7 +31,9 @@ import { describeWithPostgres } from '../support/services.js';
  * public; tenant (any authenticated caller of the tenant); or a permission (plus the tenant
  * when the operation is tenant-scoped). Expected codes follow from the rule.
  */
-type Rule = { public: true } | { tenantScoped: boolean; permission: Permission | null };
+type Rule =
+  | { public: true }
+  | { tenantScoped: boolean; permission: Permission | null; orPermission?: Permission };
 
 interface Operation {
   name: string;
@@ -139,6 +142,12 @@ const OPERATIONS: Operation[] = [
     variables: () => ({ id: '00000000-0000-5000-8000-000000000000' }),
   },
   {
+    name: 'configureRedirectAllowlist',
+    rule: { tenantScoped: true, permission: 'connections:write', orPermission: 'tenants:admin' },
+    document: ConfigureRedirectAllowlistDocument,
+    variables: () => ({ input: { redirectUris: ['https://app.example.com/oauth'] } }),
+  },
+  {
     name: 'createWebhookConnection',
     rule: { tenantScoped: true, permission: 'connections:write' },
     document: CreateWebhookConnectionDocument,
@@ -204,7 +213,8 @@ describeWithPostgres('authorization matrix over every operation (PostgreSQL, oid
         const allowed =
           'public' in operation.rule ||
           operation.rule.permission === null ||
-          operation.rule.permission === scope;
+          operation.rule.permission === scope ||
+          operation.rule.orPermission === scope;
         expect(codes(result), `${operation.name} with ${scope}`).toEqual(allowed ? [] : ['FORBIDDEN']);
       }
     });
