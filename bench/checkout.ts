@@ -60,6 +60,7 @@ export async function benchCheckout(log: (line: string) => void = () => {}): Pro
       projections,
       logger,
       publicUrl: 'http://127.0.0.1:4000',
+      redirectAllowlist: [],
       now: () => new Date(),
       providerTimeoutMs: 10_000,
       retry: { retries: 3, baseMs: 250, maxMs: 5_000 },

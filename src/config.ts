@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { allowlistEntryProblem, normalizeAllowlistEntry } from './domain/redirect-allowlist.js';
 
 /**
  * The only reader of process.env. Every variable is validated at once and every problem is
@@ -131,6 +132,26 @@ const webhookSecrets = z.preprocess(
     .optional(),
 );
 
+// Where OAuth callbacks may send users, for every tenant: origin + path prefix per entry.
+const redirectAllowlist = z.preprocess(
+  blankAsUndefined,
+  z
+    .string()
+    .transform((value, context) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean)
+        .flatMap((entry, index) => {
+          const problem = allowlistEntryProblem(entry);
+          if (problem === null) return [normalizeAllowlistEntry(entry)];
+          context.addIssue({ code: 'custom', message: `entry ${index + 1} (${entry}) ${problem}` });
+          return [];
+        }),
+    )
+    .optional(),
+);
+
 const envSchema = z
   .object({
     PORT: port,
@@ -152,6 +173,7 @@ const envSchema = z
     SWITCHBOARD_PUBLIC_URL: urlWithScheme(['https:', 'http:']),
     SWITCHBOARD_PROVIDERS_FILE: z.preprocess(blankAsUndefined, z.string().optional()),
     SWITCHBOARD_WEBHOOK_SECRETS: webhookSecrets,
+    SWITCHBOARD_REDIRECT_ALLOWLIST: redirectAllowlist,
     LOG_LEVEL: z.preprocess(
       blankAsUndefined,
       z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
@@ -210,6 +232,8 @@ export interface Config {
   providersFile: string | null;
   /** App-level webhook secrets by provider (GitHub App webhook secret, Slack signing secret). */
   webhookAppSecrets: Record<string, string>;
+  /** Normalized entries (origin + path prefix) every tenant's OAuth redirectUri may match. */
+  redirectAllowlist: string[];
   logLevel: (typeof LOG_LEVELS)[number];
   nodeEnv: 'development' | 'production' | 'test';
   startupTimeoutMs: number;
@@ -279,6 +303,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (e.SWITCHBOARD_PUBLIC_URL ?? `http://${displayHost(e.HOST)}:${e.PORT}`).replace(/\/+$/, ''),
     providersFile: e.SWITCHBOARD_PROVIDERS_FILE ? path.resolve(e.SWITCHBOARD_PROVIDERS_FILE) : null,
     webhookAppSecrets: e.SWITCHBOARD_WEBHOOK_SECRETS ?? {},
+    redirectAllowlist: [...new Set(e.SWITCHBOARD_REDIRECT_ALLOWLIST ?? [])],
     logLevel: e.LOG_LEVEL,
     nodeEnv: e.NODE_ENV,
     startupTimeoutMs: e.SWITCHBOARD_STARTUP_TIMEOUT_SECONDS * 1000,

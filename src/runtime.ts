@@ -8,6 +8,7 @@ import { createPgliteEventStore, createPostgresEventStore } from './eventstore/s
 import type { ReadinessCheck } from './http/health.js';
 import { createMemoryPlatform, createRedisPlatform, type Platform } from './platform/index.js';
 import type { Logger } from './platform/logger.js';
+import { openPrivateDataDir } from './platform/private-files.js';
 import { ALL_PROJECTIONS, createProjectionRunner, type ProjectionRunner } from './projections/index.js';
 import { liveFeedProjection } from './projections/live-feed.js';
 import { withLivePublishing } from './projections/live-publishing.js';
@@ -122,6 +123,7 @@ export async function createRuntime(
           ? new StartupError('DATA_DIR', error.message, { cause: error })
           : error;
       });
+      await openPrivateDataDir(config.dataDir, logger);
     }
     // The providers file is configuration: a bad one stops startup before anything is opened.
     const catalog = await ProviderCatalog.load(config.providersFile ?? undefined).catch((error) => {
@@ -188,6 +190,7 @@ export async function createRuntime(
         projections,
         logger: logger.child({ component: 'connections' }),
         publicUrl: config.publicUrl,
+        redirectAllowlist: config.redirectAllowlist,
         now: () => new Date(),
         providerTimeoutMs: 10_000,
         retry: { retries: 3, baseMs: 250, maxMs: 5_000 },

@@ -148,4 +148,22 @@ describe('configuration', () => {
       'SWITCHBOARD_WS_MAX_SUBSCRIPTIONS',
     ]);
   });
+
+  it('reads the global redirect allowlist: https URLs, http only on loopback, each bad entry named', () => {
+    expect(loadConfig({}).redirectAllowlist).toEqual([]);
+    expect(
+      loadConfig({
+        SWITCHBOARD_REDIRECT_ALLOWLIST: 'https://App.example.com/oauth/, http://127.0.0.1:3000/cb,,',
+      }).redirectAllowlist,
+    ).toEqual(['https://app.example.com/oauth', 'http://127.0.0.1:3000/cb']);
+    const bad = problems({
+      SWITCHBOARD_REDIRECT_ALLOWLIST: 'https://ok.example.com,http://app.example.com/cb,app.example.com',
+    });
+    expect(bad.map((problem) => problem.variable)).toEqual([
+      'SWITCHBOARD_REDIRECT_ALLOWLIST',
+      'SWITCHBOARD_REDIRECT_ALLOWLIST',
+    ]);
+    expect(bad[0]?.message).toContain('entry 2');
+    expect(bad[1]?.message).toContain('entry 3');
+  });
 });

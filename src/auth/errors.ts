@@ -70,6 +70,19 @@ export class TenantMismatchError extends ForbiddenError {
   }
 }
 
+/**
+ * A JWT without a tenant claim and without `tenants:all` asked for a tenant. An identity provider
+ * that leaves the claim out must not thereby hand out access to every tenant.
+ */
+export class TenantScopeRequiredError extends ForbiddenError {
+  constructor(detail: { requestedTenantId: string | null }) {
+    super(
+      'This token is bound to no tenant (no tenant_id claim): acting on a tenant needs the tenants:all scope',
+      { ...detail, permission: 'tenants:all' },
+    );
+  }
+}
+
 export class TenantHeaderRequiredError extends SwitchboardError {
   constructor() {
     super('TENANT_HEADER_REQUIRED', 'This operation is tenant-scoped: send the X-Tenant-Id header', {

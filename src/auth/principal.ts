@@ -10,6 +10,8 @@ export const PERMISSIONS = [
   'signals:read',
   'proxy:invoke',
   'audit:read',
+  /** Lets a JWT without a tenant claim act on any tenant; without it such a token may act on none. */
+  'tenants:all',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -33,7 +35,10 @@ export interface JwtPrincipal {
   /** `client_id` (RFC 9068) or `azp`. */
   clientId?: string;
   permissions: ReadonlySet<Permission>;
-  /** From the optional `tenant_id` claim; null means the token is not bound to one tenant. */
+  /**
+   * From the optional `tenant_id` claim. Null means the token is not bound to one tenant: it may then
+   * act on tenants only with the `tenants:all` permission.
+   */
   tenantId: string | null;
   expiresAt: Date;
 }

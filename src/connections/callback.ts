@@ -1,6 +1,7 @@
 import { OAuthProviderError, readCallback } from '../oauth/index.js';
 import { exchangeAndInstall } from './complete.js';
 import type { Caller, ConnectionDeps } from './deps.js';
+import { IssuerMismatchError } from './errors.js';
 import { failAttempt, failureMessage } from './fail-attempt.js';
 import { takeAuthorization } from './oauth-state.js';
 import { recordUnknownState } from './unknown-state.js';
@@ -10,7 +11,7 @@ export type CallbackOutcome =
   | { ok: true; connectionId: string; provider: string; redirectUri: string | null }
   | {
       ok: false;
-      /** For the redirect's `error` parameter: access_denied, invalid_state, exchange_failed, server_error. */
+      /** For the redirect's `error` parameter: access_denied, invalid_state, issuer_mismatch, exchange_failed, server_error. */
       error: string;
       message: string;
       connectionId: string | null;
@@ -42,12 +43,13 @@ export async function handleCallback(
   const pending = await takeAuthorization(deps.kv, state, deps.now());
   if (!pending) {
     const outcome = await recordUnknownState(deps, caller, state);
+    // The hub's own page, never the attempt's redirect: a replayed link must not redirect anywhere.
     return {
       ok: false,
       error: outcome.reason === 'expired' ? 'expired_state' : 'invalid_state',
       message: 'The authorization is unknown, expired or already used: start the connection again',
       connectionId: null,
-      redirectUri: outcome.redirectUri,
+      redirectUri: null,
     };
   }
   const failed = (error: string, message: string) => ({
@@ -72,7 +74,8 @@ export async function handleCallback(
     const connectionId = await exchangeAndInstall(deps, caller, pending, callback);
     return { ok: true, connectionId, provider: manifest.id, redirectUri: pending.redirectUri };
   } catch (error) {
-    // exchangeAndInstall recorded ConnectionFailed for a provider failure.
+    // exchangeAndInstall recorded ConnectionFailed for a wrong issuer and for a provider failure.
+    if (error instanceof IssuerMismatchError) return failed('issuer_mismatch', error.message);
     if (error instanceof OAuthProviderError) return failed('exchange_failed', error.message);
     deps.logger.error({ err: error, connectionId: pending.connectionId }, 'OAuth callback failed');
     return failed('server_error', 'The connection could not be completed');

@@ -1,9 +1,9 @@
 import { connectionDecider } from '../domain/connection.js';
 import { connectionStream } from '../events/connection.js';
-import { exchangeCode, type TokenSet } from '../oauth/index.js';
+import { checkResponseIssuer, exchangeCode, type TokenSet } from '../oauth/index.js';
 import { fromTokenSet, sealCredentials } from './credentials-codec.js';
 import { type Caller, type ConnectionDeps, execute } from './deps.js';
-import { InvalidOAuthStateError } from './errors.js';
+import { InvalidOAuthStateError, IssuerMismatchError } from './errors.js';
 import { failAttempt, failureMessage } from './fail-attempt.js';
 import { integrationFor, oauthClient } from './integrations.js';
 import { type PendingAuthorization, returnAuthorization, takeAuthorization } from './oauth-state.js';
@@ -39,9 +39,10 @@ export async function completeConnection(
 }
 
 /**
- * The second half of the flow once the state was taken: exchange the code (never retried: codes are
- * single use), seal the token set, and record TokenIssued + ConnectionInstalled. A failed exchange
- * is recorded as ConnectionFailed and thrown as the provider's classified error.
+ * The second half of the flow once the state was taken: check the response's issuer (RFC 9207),
+ * exchange the code (never retried: codes are single use), seal the token set, and record
+ * TokenIssued + ConnectionInstalled. A wrong issuer or a failed exchange is recorded as
+ * ConnectionFailed and thrown (IssuerMismatchError, or the provider's classified error).
  */
 export async function exchangeAndInstall(
   deps: ConnectionDeps,
@@ -51,6 +52,12 @@ export async function exchangeAndInstall(
 ): Promise<string> {
   const { tenantId, connectionId } = pending;
   const manifest = deps.catalog.require(pending.provider);
+  // Before the exchange: a code from a server the attempt was not sent to is never redeemed.
+  const issuer = checkResponseIssuer(manifest, callback.params['iss']);
+  if (!issuer.ok) {
+    await failAttempt(deps, caller, pending, 'issuer_mismatch', issuer.message);
+    throw new IssuerMismatchError(issuer.message);
+  }
   let tokens: TokenSet;
   try {
     const integration = await integrationFor(deps, tenantId, manifest, pending.integration);

@@ -23,6 +23,8 @@ export interface ConnectionDeps {
   logger: Logger;
   /** SWITCHBOARD_PUBLIC_URL: the OAuth callback is `${publicUrl}/oauth/callback`. */
   publicUrl: string;
+  /** SWITCHBOARD_REDIRECT_ALLOWLIST: where every tenant's users may be sent after the callback. */
+  redirectAllowlist: readonly string[];
   now: () => Date;
   /** Provider calls: per-request timeout and the retry policy for transient failures. */
   providerTimeoutMs: number;

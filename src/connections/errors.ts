@@ -44,3 +44,10 @@ export class CredentialsRejectedError extends SwitchboardError {
     );
   }
 }
+
+/** The callback's `iss` is not the provider's issuer (RFC 9207): the response may come from another server. */
+export class IssuerMismatchError extends SwitchboardError {
+  constructor(message: string) {
+    super('BAD_USER_INPUT', message, { status: 400, detail: { reason: 'issuer_mismatch' } });
+  }
+}

@@ -1,5 +1,6 @@
 import { resolveScopes } from '../connectors/sdk/scopes.js';
 import { connectionDecider } from '../domain/connection.js';
+import { isRedirectAllowed } from '../domain/redirect-allowlist.js';
 import { BadUserInputError } from '../errors.js';
 import { connectionStream } from '../events/connection.js';
 import { buildAuthorizationRequest } from '../oauth/index.js';
@@ -43,7 +44,7 @@ export async function startConnection(
       { provider: manifest.id },
     );
   }
-  const redirectUri = checkedRedirectUri(input.redirectUri);
+  const redirectUri = await allowedRedirectUri(deps, tenantId, input.redirectUri);
   const integration = await findIntegration(deps, tenantId, manifest);
   const requested = input.scopes && input.scopes.length > 0 ? input.scopes : integration.row.defaultScopes;
   const { providerScopes } = resolveScopes(manifest, requested);
@@ -97,7 +98,16 @@ export async function startConnection(
   return { connectionId, authorizeUrl: request.url, state, expiresAt };
 }
 
-function checkedRedirectUri(value: string | null | undefined): string | null {
+/**
+ * The caller's redirectUri, if it may have one: an absolute http(s) URL without credentials that
+ * matches the tenant's allowlist or the global one. The callback sends the user there with a
+ * connection id or an error, so an unlisted URL would make the hub an open redirector.
+ */
+async function allowedRedirectUri(
+  deps: ConnectionDeps,
+  tenantId: string,
+  value: string | null | undefined,
+): Promise<string | null> {
   if (value === null || value === undefined || value === '') return null;
   let url: URL;
   try {
@@ -110,6 +120,26 @@ function checkedRedirectUri(value: string | null | undefined): string | null {
   }
   if (url.username || url.password) {
     throw new BadUserInputError('redirectUri must not carry credentials', { field: 'redirectUri' });
+  }
+  const tenant = await deps.prisma.tenant.findUnique({
+    where: { id: tenantId },
+    select: { redirectAllowlist: true },
+  });
+  const allowlist = [...(tenant?.redirectAllowlist ?? []), ...deps.redirectAllowlist];
+  if (allowlist.length === 0) {
+    throw new BadUserInputError(
+      'No redirect allowlist is configured, so no redirectUri is accepted: list where users may return with ' +
+        'configureRedirectAllowlist(input: { redirectUris }) for this tenant, or SWITCHBOARD_REDIRECT_ALLOWLIST ' +
+        "for every tenant (or omit redirectUri to show the hub's result page)",
+      { field: 'redirectUri' },
+    );
+  }
+  if (!isRedirectAllowed(url, allowlist)) {
+    throw new BadUserInputError(
+      `redirectUri ${url.origin}${url.pathname} is not on the redirect allowlist (the tenant's, set with ` +
+        'configureRedirectAllowlist, or SWITCHBOARD_REDIRECT_ALLOWLIST)',
+      { field: 'redirectUri' },
+    );
   }
   return url.href;
 }

@@ -5,10 +5,12 @@ import { type Caller, type ConnectionDeps, execute } from './deps.js';
 import { failAttempt } from './fail-attempt.js';
 import { stateHash } from './oauth-state.js';
 
+/**
+ * Why a state was refused. Deliberately without the attempt's redirectUri: a used or expired state
+ * that still redirected would let anyone replay one link to bounce users off the hub forever.
+ */
 export interface UnknownStateOutcome {
   reason: 'unknown' | 'expired' | 'reused';
-  /** The attempt's redirect, when the state was traced to one (its hash is on the connection). */
-  redirectUri: string | null;
 }
 
 /**
@@ -25,10 +27,9 @@ export async function recordUnknownState(
 ): Promise<UnknownStateOutcome> {
   const row = await deps.prisma.connection.findUnique({
     where: { stateHash: stateHash(state) },
-    select: { id: true, tenantId: true, status: true, stateExpiresAt: true, redirectUri: true },
+    select: { id: true, tenantId: true, status: true, stateExpiresAt: true },
   });
-  if (!row || (tenantId !== undefined && row.tenantId !== tenantId))
-    return { reason: 'unknown', redirectUri: null };
+  if (!row || (tenantId !== undefined && row.tenantId !== tenantId)) return { reason: 'unknown' };
   const target = { tenantId: row.tenantId, connectionId: row.id };
   const expired =
     row.status === ConnectionStatus.PENDING &&
@@ -60,5 +61,5 @@ export async function recordUnknownState(
     // Recording is best effort: the caller is refused either way.
     deps.logger.warn({ err: error, connectionId: row.id }, 'could not record a refused OAuth callback');
   }
-  return { reason: expired ? 'expired' : 'reused', redirectUri: row.redirectUri };
+  return { reason: expired ? 'expired' : 'reused' };
 }

@@ -1,18 +1,29 @@
-import { ConflictError, NotFoundError } from '../errors.js';
+import { BadUserInputError, ConflictError, NotFoundError } from '../errors.js';
 import { eventCatalog } from '../events/catalog.js';
 import type { Event } from '../events/envelope.js';
-import { TenantDeleted, type TenantEvent, TenantRegistered, TenantRenamed } from '../events/tenant.js';
+import {
+  TenantDeleted,
+  type TenantEvent,
+  TenantRedirectAllowlistConfigured,
+  TenantRegistered,
+  TenantRenamed,
+} from '../events/tenant.js';
 import type { CommandContext, Decider } from './decider.js';
+import { allowlistEntryProblem, normalizeAllowlistEntry } from './redirect-allowlist.js';
 
 export type TenantState =
   | { status: 'unregistered' }
-  | { status: 'active'; name: string }
+  | { status: 'active'; name: string; redirectAllowlist: readonly string[] }
   | { status: 'deleted'; name: string };
 
 export type TenantCommand =
   | { type: 'RegisterTenant'; tenantId: string; name: string }
   | { type: 'RenameTenant'; tenantId: string; name: string }
+  | { type: 'ConfigureRedirectAllowlist'; tenantId: string; redirectUris: readonly string[] }
   | { type: 'DeleteTenant'; tenantId: string; reason: string | null };
+
+/** Enough for every app and environment a tenant sends users back to; more suggests a mistake. */
+const MAX_REDIRECT_ALLOWLIST = 50;
 
 const notFound = (tenantId: string) =>
   new NotFoundError('TENANT_NOT_FOUND', `Tenant ${tenantId} does not exist`);
@@ -46,6 +57,37 @@ function rename(
   return [eventCatalog.create(TenantRenamed, data, context.metadata)];
 }
 
+function configureRedirectAllowlist(
+  command: Extract<TenantCommand, { type: 'ConfigureRedirectAllowlist' }>,
+  state: TenantState,
+  context: CommandContext,
+): Event[] {
+  if (state.status !== 'active') throw notFound(command.tenantId);
+  if (command.redirectUris.length > MAX_REDIRECT_ALLOWLIST) {
+    throw new BadUserInputError(`A redirect allowlist holds at most ${MAX_REDIRECT_ALLOWLIST} entries`, {
+      field: 'redirectUris',
+    });
+  }
+  for (const entry of command.redirectUris) {
+    const problem = allowlistEntryProblem(entry);
+    if (problem !== null) {
+      throw new BadUserInputError(
+        `Redirect allowlist entry ${JSON.stringify(entry.slice(0, 200))} ${problem}`,
+        {
+          field: 'redirectUris',
+        },
+      );
+    }
+  }
+  const redirectUris = [...new Set(command.redirectUris.map(normalizeAllowlistEntry))];
+  const unchanged =
+    redirectUris.length === state.redirectAllowlist.length &&
+    redirectUris.every((entry, index) => entry === state.redirectAllowlist[index]);
+  if (unchanged) return [];
+  const data = { tenantId: command.tenantId, redirectUris, configuredAt: context.now.toISOString() };
+  return [eventCatalog.create(TenantRedirectAllowlistConfigured, data, context.metadata)];
+}
+
 function remove(
   command: Extract<TenantCommand, { type: 'DeleteTenant' }>,
   state: TenantState,
@@ -62,9 +104,11 @@ export const tenantDecider: Decider<TenantState, TenantCommand, TenantEvent> = {
   evolve(state, event) {
     switch (event.type) {
       case 'TenantRegistered':
-        return { status: 'active', name: event.data.name };
+        return { status: 'active', name: event.data.name, redirectAllowlist: [] };
       case 'TenantRenamed':
-        return state.status === 'active' ? { status: 'active', name: event.data.name } : state;
+        return state.status === 'active' ? { ...state, name: event.data.name } : state;
+      case 'TenantRedirectAllowlistConfigured':
+        return state.status === 'active' ? { ...state, redirectAllowlist: event.data.redirectUris } : state;
       case 'TenantDeleted':
         return state.status === 'unregistered' ? state : { status: 'deleted', name: state.name };
       default: {
@@ -79,6 +123,8 @@ export const tenantDecider: Decider<TenantState, TenantCommand, TenantEvent> = {
         return register(command, state, context);
       case 'RenameTenant':
         return rename(command, state, context);
+      case 'ConfigureRedirectAllowlist':
+        return configureRedirectAllowlist(command, state, context);
       case 'DeleteTenant':
         return remove(command, state, context);
       default: {

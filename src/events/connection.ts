@@ -49,6 +49,8 @@ export const CONNECTION_FAILURES = [
   'state_expired',
   'exchange_failed',
   'verification_failed',
+  /** The callback's `iss` (RFC 9207) is not the provider's issuer, or is missing where it must come. */
+  'issuer_mismatch',
 ] as const;
 export type ConnectionFailure = (typeof CONNECTION_FAILURES)[number];
 

@@ -32,6 +32,18 @@ export const TenantRenamed = defineEvent('TenantRenamed', {
   }),
 });
 
+/**
+ * Where the tenant's OAuth callbacks may send users (normalized entries: origin + path prefix). The
+ * whole list each time, so the latest event alone says what holds; an empty list clears it.
+ */
+export const TenantRedirectAllowlistConfigured = defineEvent('TenantRedirectAllowlistConfigured', {
+  schema: z.object({
+    tenantId: z.string(),
+    redirectUris: z.array(z.string()),
+    configuredAt: z.iso.datetime(),
+  }),
+});
+
 export const TenantDeleted = defineEvent('TenantDeleted', {
   schema: z.object({
     tenantId: z.string(),
@@ -40,9 +52,15 @@ export const TenantDeleted = defineEvent('TenantDeleted', {
   }),
 });
 
-export const TENANT_EVENTS = [TenantRegistered, TenantRenamed, TenantDeleted] as const;
+export const TENANT_EVENTS = [
+  TenantRegistered,
+  TenantRenamed,
+  TenantRedirectAllowlistConfigured,
+  TenantDeleted,
+] as const;
 
 export type TenantEvent =
   | RecordedEventOf<typeof TenantRegistered>
   | RecordedEventOf<typeof TenantRenamed>
+  | RecordedEventOf<typeof TenantRedirectAllowlistConfigured>
   | RecordedEventOf<typeof TenantDeleted>;

@@ -4,9 +4,10 @@ import type { ConnectionServices } from '../connections/index.js';
 
 /**
  * `GET /oauth/callback`: where providers send the user back (public; the single-use state is the
- * authentication). Sends the user on to the caller's redirectUri with `connection_id`, or with
- * `error` (and `error_description`); without one, a small result page. Never cached, and no
- * Referer leaves with the code in it.
+ * authentication). Sends the user on to the caller's (allowlisted) redirectUri with
+ * `connection_id`, or with `error` (and `error_description`); without one, and always for a used,
+ * expired or unknown state, a small result page. Never cached, and no Referer leaves with the code
+ * in it.
  */
 export function registerOAuthCallback(app: FastifyInstance, connections: ConnectionServices): void {
   app.get('/oauth/callback', async (request, reply) => {

@@ -36,8 +36,9 @@ export interface ClientCredentialsInput extends GrantInput {
 }
 
 /**
- * The authorization code grant (RFC 6749 §4.1.3, PKCE per RFC 7636). The state was already checked
- * by the caller's store; `iss` is checked when the issuer was discovered (RFC 9207). Single use: a
+ * The authorization code grant (RFC 6749 §4.1.3, PKCE per RFC 7636). The state and `iss` (RFC 9207,
+ * checkResponseIssuer) were already checked by the caller; openid-client checks `iss` once more when
+ * the issuer was discovered. Single use: a
  * second exchange of the same code is invalid_grant, so never retry one after a timeout.
  */
 export async function exchangeCode(input: ExchangeCodeInput): Promise<TokenSet> {

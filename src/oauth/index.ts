@@ -30,6 +30,7 @@ export {
   type RefreshInput,
   refresh,
 } from './grants.js';
+export { checkResponseIssuer, type IssuerVerdict } from './issuer.js';
 export {
   type RevocationResult,
   type RevokeTokenInput,

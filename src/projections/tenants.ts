@@ -1,4 +1,10 @@
-import { TenantDeleted, type TenantEvent, TenantRegistered, TenantRenamed } from '../events/tenant.js';
+import {
+  TenantDeleted,
+  type TenantEvent,
+  TenantRedirectAllowlistConfigured,
+  TenantRegistered,
+  TenantRenamed,
+} from '../events/tenant.js';
 import type { Tenant } from '../generated/prisma/client.js';
 import { ProjectionEventError } from './errors.js';
 import { defineRowProjection } from './row-projection.js';
@@ -30,6 +36,7 @@ export function evolveTenant(row: TenantRow | null, event: TenantEvent): TenantR
         createdAt: at,
         updatedAt: at,
         deletedAt: null,
+        redirectAllowlist: [],
         ...stamp,
       };
     }
@@ -37,6 +44,18 @@ export function evolveTenant(row: TenantRow | null, event: TenantEvent): TenantR
       if (!row)
         throw new ProjectionEventError(event, `TenantRenamed for unknown tenant ${event.data.tenantId}`);
       return { ...row, name: event.data.name, updatedAt: new Date(event.data.renamedAt), ...stamp };
+    case 'TenantRedirectAllowlistConfigured':
+      if (!row)
+        throw new ProjectionEventError(
+          event,
+          `TenantRedirectAllowlistConfigured for unknown tenant ${event.data.tenantId}`,
+        );
+      return {
+        ...row,
+        redirectAllowlist: event.data.redirectUris,
+        updatedAt: new Date(event.data.configuredAt),
+        ...stamp,
+      };
     case 'TenantDeleted': {
       if (!row)
         throw new ProjectionEventError(event, `TenantDeleted for unknown tenant ${event.data.tenantId}`);
@@ -52,7 +71,12 @@ export function evolveTenant(row: TenantRow | null, event: TenantEvent): TenantR
 
 export const tenantsProjection = defineRowProjection<TenantRow, TenantEvent>({
   name: 'tenants',
-  eventTypes: [TenantRegistered.type, TenantRenamed.type, TenantDeleted.type],
+  eventTypes: [
+    TenantRegistered.type,
+    TenantRenamed.type,
+    TenantRedirectAllowlistConfigured.type,
+    TenantDeleted.type,
+  ],
   table: { name: 'tenants' },
   keyOf: (event) => event.data.tenantId,
   evolve: evolveTenant,
@@ -73,6 +97,7 @@ export const tenantsProjection = defineRowProjection<TenantRow, TenantEvent>({
           created_at: (t) => t.createdAt,
           updated_at: (t) => t.updatedAt,
           deleted_at: (t) => t.deletedAt,
+          redirect_allowlist: (t) => t.redirectAllowlist,
           version: (t) => t.version,
           position: (t) => t.position,
         },

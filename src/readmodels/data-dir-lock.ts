@@ -22,7 +22,7 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
   await mkdir(path.dirname(lockPath), { recursive: true });
   for (let attempt = 0; ; attempt++) {
     try {
-      const handle = await open(lockPath, 'wx');
+      const handle = await open(lockPath, 'wx', 0o600);
       await handle.writeFile(`${process.pid}\n`);
       await handle.close();
       break;

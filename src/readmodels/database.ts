@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -6,6 +5,7 @@ import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { DependencyError } from '../errors.js';
 import { PrismaClient } from '../generated/prisma/client.js';
+import { makePrivateTree, openPrivateDataDir, withPrivateUmask } from '../platform/private-files.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { defaultLogger, type ReadModelLogger } from './logger.js';
 import { pgliteMigrationConnection, pgMigrationConnection } from './migration-connection.js';
@@ -83,18 +83,21 @@ async function openPglite(
   const lock = dataDir === undefined ? undefined : await lockDataDir(dataDir);
   let db: PGlite | undefined;
   try {
-    // PGlite does not create parent directories.
-    if (dataDir !== undefined) await mkdir(dataDir, { recursive: true });
-    db = dataDir === undefined ? await PGlite.create() : await PGlite.create(dataDir);
+    // PGlite does not create parent directories; and what it creates must be its owner's only.
+    if (dataDir !== undefined) await openPrivateDataDir(dataDir, logger);
+    db = await withPrivateUmask(() => (dataDir === undefined ? PGlite.create() : PGlite.create(dataDir)));
     const migrations = await migrate(pgliteMigrationConnection(db), {
       logger,
       migrationsDir: options.migrationsDir,
     });
+    if (dataDir !== undefined) await makePrivateTree(dataDir);
     const pglite = db;
     const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
     return handle(prisma, { kind: 'pglite', dataDir }, migrations, async () => {
       await prisma.$disconnect();
       await pglite.close();
+      // Files PGlite created while open (0666) are left 0600 at rest.
+      if (dataDir !== undefined) await makePrivateTree(dataDir);
       await lock?.release();
     });
   } catch (error) {

@@ -1,4 +1,5 @@
-import { ForbiddenError } from '../auth/errors.js';
+import { AuthenticationRequiredError, ForbiddenError } from '../auth/errors.js';
+import { assertMayActOn, mayActOnEveryTenant } from '../auth/tenancy.js';
 import { BadUserInputError } from '../errors.js';
 import { GLOBAL_SCOPE } from '../events/integration.js';
 import { tenantIdSchema } from '../events/streams.js';
@@ -39,19 +40,26 @@ const ConfigureIntegrationInput = builder.inputType('ConfigureIntegrationInput',
   }),
 });
 
-/** A JWT bound to a tenant configures that tenant's app only; global apps are for operators and unbound admins. */
+/**
+ * A JWT bound to a tenant configures that tenant's app only; global apps, which every tenant without
+ * its own uses, are for those who may act on every tenant (operators, tenants:all).
+ */
 function scopeOf(context: GraphQLContext, tenantId: string | number | null | undefined): string | null {
   const principal = context.principal;
-  const bound = principal?.kind === 'jwt' ? principal.tenantId : null;
+  if (principal === null) throw new AuthenticationRequiredError();
   if (tenantId === null || tenantId === undefined) {
-    if (bound !== null)
-      throw new ForbiddenError('This token is bound to a tenant: it cannot configure global apps');
+    if (!mayActOnEveryTenant(principal)) {
+      throw new ForbiddenError(
+        principal.kind === 'jwt' && principal.tenantId !== null
+          ? 'This token is bound to a tenant: it cannot configure global apps'
+          : 'Configuring a global app needs the tenants:all scope',
+      );
+    }
     return null;
   }
   const parsed = tenantIdSchema.safeParse(String(tenantId));
   if (!parsed.success) throw new BadUserInputError(`Invalid tenant id: ${parsed.error.issues[0]?.message}`);
-  if (bound !== null && bound !== parsed.data)
-    throw new ForbiddenError('This token is bound to another tenant');
+  assertMayActOn(principal, parsed.data);
   return parsed.data;
 }
 

@@ -1,4 +1,5 @@
-import { ForbiddenError } from '../auth/errors.js';
+import { AuthenticationRequiredError } from '../auth/errors.js';
+import { assertMayActOn } from '../auth/tenancy.js';
 import { BadUserInputError } from '../errors.js';
 import { tenantIdSchema } from '../events/streams.js';
 import type { ConnectionRow } from '../projections/connections.js';
@@ -72,14 +73,12 @@ const TenantKeyRotation = builder
     }),
   });
 
-/** A JWT bound to one tenant (tenant_id claim) may only administer that tenant. */
+/** A JWT bound to one tenant (tenant_id claim) may only administer that tenant; one bound to none needs tenants:all. */
 function administeredTenant(context: GraphQLContext, id: string | number): string {
   const parsed = tenantIdSchema.safeParse(String(id));
   if (!parsed.success) throw new BadUserInputError(`Invalid tenant id: ${parsed.error.issues[0]?.message}`);
-  const principal = context.principal;
-  if (principal?.kind === 'jwt' && principal.tenantId !== null && principal.tenantId !== parsed.data) {
-    throw new ForbiddenError('This token is bound to another tenant');
-  }
+  if (context.principal === null) throw new AuthenticationRequiredError();
+  assertMayActOn(context.principal, parsed.data);
   return parsed.data;
 }
 

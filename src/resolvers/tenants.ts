@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { ForbiddenError } from '../auth/errors.js';
+import { AuthenticationRequiredError, TenantScopeRequiredError } from '../auth/errors.js';
+import { hasPermission } from '../auth/principal.js';
+import { assertMayActOn, mayActOnEveryTenant, requirePermission } from '../auth/tenancy.js';
 import { tenantDecider } from '../domain/tenant.js';
 import { BadUserInputError } from '../errors.js';
 import { tenantIdSchema } from '../events/streams.js';
@@ -21,6 +23,10 @@ export const Tenant = builder.prismaObject('Tenant', {
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     deletedAt: t.expose('deletedAt', { type: 'DateTime', nullable: true }),
+    redirectAllowlist: t.exposeStringList('redirectAllowlist', {
+      description:
+        "Where OAuth callbacks may send this tenant's users (origin + path prefix), besides SWITCHBOARD_REDIRECT_ALLOWLIST.",
+    }),
   }),
 });
 
@@ -36,6 +42,16 @@ const RegisterTenantInput = builder.inputType('RegisterTenantInput', {
 
 const RenameTenantInput = builder.inputType('RenameTenantInput', {
   fields: (t) => ({ id: t.id({ required: true }), name: t.string({ required: true }) }),
+});
+
+const ConfigureRedirectAllowlistInput = builder.inputType('ConfigureRedirectAllowlistInput', {
+  fields: (t) => ({
+    redirectUris: t.stringList({
+      required: true,
+      description:
+        'The whole list, replacing the current one (empty clears it). Each an absolute https URL (http only on loopback): an exact origin and a path prefix, e.g. https://app.example.com/oauth.',
+    }),
+  }),
 });
 
 function tenantName(name: string): string {
@@ -61,12 +77,18 @@ function tenantId(id: string | number | null | undefined, name: string): string 
   return parsed.data;
 }
 
-/** A JWT bound to one tenant (tenant_id claim) administers that tenant only. */
+/** A JWT bound to one tenant (tenant_id claim) administers that tenant only; one bound to none needs tenants:all. */
 function assertMayAdminister(context: GraphQLContext, id: string): void {
+  if (context.principal === null) throw new AuthenticationRequiredError();
+  assertMayActOn(context.principal, id);
+}
+
+/** Every tenant for those who may act on every tenant; a tenant-bound token sees its own. */
+function listableTenants(context: GraphQLContext): { id?: string } {
   const principal = context.principal;
-  if (principal?.kind === 'jwt' && principal.tenantId !== null && principal.tenantId !== id) {
-    throw new ForbiddenError('This token is bound to another tenant');
-  }
+  if (mayActOnEveryTenant(principal)) return {};
+  if (principal?.kind === 'jwt' && principal.tenantId !== null) return { id: principal.tenantId };
+  throw new TenantScopeRequiredError({ requestedTenantId: null });
 }
 
 const PAGE_SIZES = { defaultSize: 20, maxSize: 100 };
@@ -91,12 +113,7 @@ builder.queryFields((t) => ({
       assertPageSize(args, PAGE_SIZES.maxSize);
       return context.prisma.tenant.findMany({
         ...query,
-        where: {
-          ...(args.status ? { status: args.status } : {}),
-          ...(context.principal?.kind === 'jwt' && context.principal.tenantId
-            ? { id: context.principal.tenantId }
-            : {}),
-        },
+        where: { ...(args.status ? { status: args.status } : {}), ...listableTenants(context) },
         orderBy: { id: 'asc' },
       });
     },
@@ -116,6 +133,26 @@ builder.mutationFields((t) => ({
         type: 'RegisterTenant',
         tenantId: id,
         name,
+      });
+      return context.prisma.tenant.findUniqueOrThrow({ ...query, where: { id } });
+    },
+  }),
+  configureRedirectAllowlist: t.prismaField({
+    type: 'Tenant',
+    description:
+      "Sets where OAuth callbacks may send the current tenant's users: startConnection's redirectUri must match an entry (tenants:admin or connections:write).",
+    authScopes: { authenticated: true },
+    args: { input: t.arg({ type: ConfigureRedirectAllowlistInput, required: true }) },
+    resolve: async (query, _root, { input }, context) => {
+      // The tenant's own app backend (connections:write) says where its users come back to.
+      if (!hasPermission(context.principal, 'tenants:admin')) {
+        requirePermission(context.principal, 'connections:write');
+      }
+      const id = await context.tenantId();
+      await context.execute({ tenantId: id, stream: tenantStream(id) }, tenantDecider, {
+        type: 'ConfigureRedirectAllowlist',
+        tenantId: id,
+        redirectUris: input.redirectUris,
       });
       return context.prisma.tenant.findUniqueOrThrow({ ...query, where: { id } });
     },

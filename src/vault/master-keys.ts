@@ -54,7 +54,8 @@ export async function loadLocalKms(config: MasterKeyConfig, logger: MasterKeyLog
 }
 
 async function readOrCreateKeyFile(file: string, logger: MasterKeyLogger): Promise<Buffer> {
-  await mkdir(path.dirname(file), { recursive: true });
+  // DATA_DIR holds the databases too: created for its owner only (the runtime tightens an existing one).
+  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   const key = randomBytes(KEY_BYTES);
   try {
     // `wx`: exclusive create, so two starts racing on a fresh data directory cannot both write one.

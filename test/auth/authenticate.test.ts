@@ -111,7 +111,13 @@ describe('authenticate (operator tokens and JWTs from oidc-provider)', () => {
     const unbound: Principal | null = await auth.authenticate(
       `Bearer ${await idp.tokenFor({ scopes: ['audit:read'] })}`,
     );
-    expect(resolveTenant(unbound, 'globex')).toBe('globex');
+    expect(() => resolveTenant(unbound, 'globex')).toThrow(
+      expect.objectContaining({ code: 'FORBIDDEN', message: expect.stringContaining('tenants:all') }),
+    );
+    const everyTenant: Principal | null = await auth.authenticate(
+      `Bearer ${await idp.tokenFor({ scopes: ['audit:read', 'tenants:all'] })}`,
+    );
+    expect(resolveTenant(everyTenant, 'globex')).toBe('globex');
     const operator = await auth.authenticate(`Bearer ${OPERATOR_A}`);
     expect(resolveTenant(operator, 'globex')).toBe('globex');
     expect(() => requirePermission(operator, 'tenants:admin')).not.toThrow();

@@ -6,6 +6,7 @@ import {
   MissingPermissionError,
   TenantHeaderRequiredError,
   TenantMismatchError,
+  TenantScopeRequiredError,
 } from '../../src/auth/errors.js';
 import {
   ALL_PERMISSIONS,
@@ -28,9 +29,26 @@ function jwt(tenantId: string | null, permissions: Permission[] = []): JwtPrinci
 }
 
 describe('resolveTenant', () => {
-  it('returns the requested tenant for an operator and for a token not bound to a tenant', () => {
+  it('returns the requested tenant for an operator and for a token not bound to a tenant that has tenants:all', () => {
     expect(resolveTenant(operator, 'acme')).toBe('acme');
-    expect(resolveTenant(jwt(null), 'acme')).toBe('acme');
+    expect(resolveTenant(jwt(null, ['tenants:all']), 'acme')).toBe('acme');
+    expect(resolveTenant(jwt(null, ['tenants:all']), 'globex')).toBe('globex');
+  });
+
+  it('refuses a token bound to no tenant and without tenants:all: FORBIDDEN naming the scope', () => {
+    // An identity provider that leaves the tenant claim out must not hand out every tenant.
+    for (const permissions of [[], ['connections:read', 'tenants:admin']] as Permission[][]) {
+      const error = catchError(() => resolveTenant(jwt(null, permissions), 'acme'));
+      expect(error).toBeInstanceOf(TenantScopeRequiredError);
+      expect(error).toBeInstanceOf(ForbiddenError);
+      expect(error).toMatchObject({ code: 'FORBIDDEN', status: 403, expose: true });
+      expect(error.message).toContain('tenants:all');
+    }
+  });
+
+  it('gives tenants:all no power over the tenant claim: a bound token stays bound', () => {
+    const error = catchError(() => resolveTenant(jwt('acme', ['tenants:all']), 'globex'));
+    expect(error).toBeInstanceOf(TenantMismatchError);
   });
 
   it('accepts a tenant-bound token for its own tenant', () => {

@@ -87,14 +87,15 @@ describeWithPostgres(
       expect(list.data?.connections.edges.map((edge) => edge.node.id)).toContain(connectionId);
     });
 
-    it('uses a state once: the same callback again is refused and recorded on the connection', async () => {
+    it('uses a state once: the same callback again is refused on our own page and recorded on the connection', async () => {
       const { connectionId, callbackUrl } = await authorize(world, tenant);
       expect((await followCallback(callbackUrl)).kind).toBe('callback');
+      // A used state never redirects: replaying it must not turn the hub into a redirector.
       const replay = await followCallback(callbackUrl);
-      expect(replay.kind).toBe('callback');
-      const back = replay.kind === 'callback' ? replay.url : new URL('http://x');
-      expect(back.searchParams.get('error')).toBe('invalid_state');
-      expect(back.searchParams.get('connection_id')).toBeNull();
+      expect(replay.kind).toBe('page');
+      const page = replay.kind === 'page' ? replay.page : { status: 0, html: '' };
+      expect(page.status).toBe(400);
+      expect(page.html).toContain('invalid_state');
       expect(await eventTypes(world, tenant, connectionId)).toEqual([
         'ConnectionStarted',
         'ConnectionInstalled',

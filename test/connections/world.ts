@@ -23,8 +23,12 @@ export const KEYS = 'loopback-keys';
 /** A client-credentials (oauth2_cc) provider whose token endpoint the fixture scripts (see tokenReplies). */
 export const MACHINE = 'loopback-machine';
 /** Where the caller's app wants its users back after the callback; the test browser stops there. */
-export const APP_REDIRECT = 'http://app.test/connected';
+export const APP_REDIRECT = 'https://app.test/connected';
 export const API_KEY = `lbk_${randomBytes(24).toString('base64url')}`;
+/** The same OAuth server declared without discovery: `auth.issuer` and RFC 9207's "always sends iss". */
+export const PLAIN_IDP = 'loopback-idp-plain';
+/** The same OAuth server declared with no issuer at all, although it sends `iss`. */
+export const UNDECLARED_IDP = 'loopback-idp-undeclared';
 
 export interface LoopbackWorld {
   hub: TestHub;
@@ -71,6 +75,13 @@ function idpManifest(issuer: string) {
     },
     api: { baseUrl: issuer },
   };
+}
+
+/** The OAuth server without discovery: `issuer` (and `issParameterSupported`) as the manifest declares them. */
+function plainIdpManifest(id: string, issuer: string, declared: Record<string, unknown>) {
+  const { auth, ...rest } = idpManifest(issuer);
+  const { oidcIssuer: _discovery, ...plain } = auth;
+  return { ...rest, id, displayName: `Loopback IdP (${id})`, auth: { ...plain, ...declared } };
 }
 
 function keysManifest(origin: string) {
@@ -126,6 +137,8 @@ export async function startLoopbackWorld(options: { accessTokenTtlSeconds: numbe
   });
   const providers = await writeProvidersFile([
     idpManifest(issuer),
+    plainIdpManifest(PLAIN_IDP, issuer, { issuer, issParameterSupported: true }),
+    plainIdpManifest(UNDECLARED_IDP, issuer, {}),
     keysManifest(fixture.origin),
     machineManifest(fixture.origin),
   ]);
@@ -134,6 +147,8 @@ export async function startLoopbackWorld(options: { accessTokenTtlSeconds: numbe
     env: {
       SWITCHBOARD_PROVIDERS_FILE: providers.path,
       SWITCHBOARD_PUBLIC_URL: `http://127.0.0.1:${hubPort}`,
+      // The app's page every tenant's users come back to (redirect allowlist).
+      SWITCHBOARD_REDIRECT_ALLOWLIST: APP_REDIRECT,
     },
   });
   // Tests drive the proactive refresher themselves (scanOnce), so its timing is theirs.
@@ -173,19 +188,21 @@ export async function startLoopbackWorld(options: { accessTokenTtlSeconds: numbe
   events.on('grant.success', countRefresh);
   events.on('grant.error', countRefresh);
 
-  const configured = await hub.request(
-    ConfigureIntegrationDocument,
-    {
-      input: {
-        provider: IDP,
-        clientId: client.clientId,
-        clientSecret: client.clientSecret,
-        scopes: ['documents.read'],
+  for (const provider of [IDP, PLAIN_IDP, UNDECLARED_IDP]) {
+    const configured = await hub.request(
+      ConfigureIntegrationDocument,
+      {
+        input: {
+          provider,
+          clientId: client.clientId,
+          clientSecret: client.clientSecret,
+          scopes: ['documents.read'],
+        },
       },
-    },
-    asOperator(),
-  );
-  expect(configured.errors).toBeUndefined();
+      asOperator(),
+    );
+    expect(configured.errors).toBeUndefined();
+  }
   const machine = await hub.request(
     ConfigureIntegrationDocument,
     {
@@ -224,13 +241,18 @@ export async function registerTenant(world: LoopbackWorld, id: string): Promise<
 export async function authorize(
   world: LoopbackWorld,
   tenantId: string,
-  options: { decision?: 'approve' | 'cancel'; redirectUri?: string | null; login?: string } = {},
+  options: {
+    decision?: 'approve' | 'cancel';
+    redirectUri?: string | null;
+    login?: string;
+    provider?: string;
+  } = {},
 ) {
   const started = await world.hub.request(
     StartConnectionDocument,
     {
       input: {
-        provider: IDP,
+        provider: options.provider ?? IDP,
         redirectUri: options.redirectUri === undefined ? APP_REDIRECT : options.redirectUri,
       },
     },

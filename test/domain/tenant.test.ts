@@ -65,4 +65,47 @@ describe('tenant decider', () => {
       .when({ type: 'DeleteTenant', tenantId: 'acme', reason: null })
       .thenThrows('TENANT_NOT_FOUND');
   });
+
+  it('configures the redirect allowlist normalized and deduplicated, once per change', () => {
+    const configured = {
+      type: 'TenantRedirectAllowlistConfigured' as const,
+      data: {
+        tenantId: 'acme',
+        redirectUris: ['https://app.example.com/oauth', 'http://127.0.0.1:3000/'],
+        configuredAt: at,
+      },
+    };
+    given(tenantDecider, [registered])
+      .when({
+        type: 'ConfigureRedirectAllowlist',
+        tenantId: 'acme',
+        redirectUris: [
+          'https://APP.example.com/oauth/',
+          'http://127.0.0.1:3000',
+          'https://app.example.com/oauth',
+        ],
+      })
+      .then([configured]);
+    given(tenantDecider, [registered, configured])
+      .when({
+        type: 'ConfigureRedirectAllowlist',
+        tenantId: 'acme',
+        redirectUris: ['https://app.example.com/oauth', 'http://127.0.0.1:3000/'],
+      })
+      .then([]);
+    given(tenantDecider, [registered])
+      .when({ type: 'ConfigureRedirectAllowlist', tenantId: 'acme', redirectUris: [] })
+      .then([]);
+  });
+
+  it('refuses a malformed allowlist entry, and an unknown or deleted tenant', () => {
+    for (const bad of ['http://app.example.com/cb', 'app.example.com', 'https://app.example.com/cb?x=1']) {
+      given(tenantDecider, [registered])
+        .when({ type: 'ConfigureRedirectAllowlist', tenantId: 'acme', redirectUris: [bad] })
+        .thenThrows('BAD_USER_INPUT');
+    }
+    given(tenantDecider, [])
+      .when({ type: 'ConfigureRedirectAllowlist', tenantId: 'acme', redirectUris: [] })
+      .thenThrows('TENANT_NOT_FOUND');
+  });
 });

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { eventCatalog } from '../../src/events/catalog.js';
 import type { RecordedEvent } from '../../src/events/envelope.js';
-import { TenantDeleted, type TenantEvent, TenantRegistered, TenantRenamed } from '../../src/events/tenant.js';
+import {
+  TenantDeleted,
+  type TenantEvent,
+  TenantRedirectAllowlistConfigured,
+  TenantRegistered,
+  TenantRenamed,
+} from '../../src/events/tenant.js';
 import { ProjectionEventError } from '../../src/projections/errors.js';
 import { evolveTenant, type TenantRow, TenantStatus } from '../../src/projections/tenants.js';
 
@@ -51,7 +57,27 @@ const deleted = (revision: bigint) =>
     revision,
   );
 
+const allowlisted = (redirectUris: string[], revision: bigint) =>
+  record(
+    eventCatalog.create(
+      TenantRedirectAllowlistConfigured,
+      { tenantId: 'acme', redirectUris, configuredAt: '2026-02-15T00:00:00.000Z' },
+      metadata,
+    ),
+    revision,
+  );
+
 describe('tenants projection: evolve', () => {
+  it('keeps the latest redirect allowlist', () => {
+    const events = [registered(), allowlisted(['https://a.example/cb'], 1n), allowlisted([], 2n)];
+    expect(fold(events.slice(0, 2))).toMatchObject({
+      redirectAllowlist: ['https://a.example/cb'],
+      updatedAt: new Date('2026-02-15T00:00:00.000Z'),
+      version: 1n,
+    });
+    expect(fold(events)).toMatchObject({ redirectAllowlist: [], version: 2n });
+  });
+
   it('registers an active tenant with the clock of the event', () => {
     const event = registered();
     expect(fold([event])).toEqual({
@@ -61,6 +87,7 @@ describe('tenants projection: evolve', () => {
       createdAt: new Date('2026-01-01T00:00:00.000Z'),
       updatedAt: new Date('2026-01-01T00:00:00.000Z'),
       deletedAt: null,
+      redirectAllowlist: [],
       version: 0n,
       position: event.position,
     });
@@ -75,6 +102,7 @@ describe('tenants projection: evolve', () => {
       createdAt: new Date('2026-01-01T00:00:00.000Z'),
       updatedAt: new Date('2026-03-01T00:00:00.000Z'),
       deletedAt: new Date('2026-03-01T00:00:00.000Z'),
+      redirectAllowlist: [],
       version: 2n,
       position: events[2]!.position,
     });

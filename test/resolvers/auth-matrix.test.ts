@@ -4,6 +4,7 @@ import { PERMISSIONS, type Permission } from '../../src/auth/principal.js';
 import {
   AuditLogDocument,
   ConfigureIntegrationDocument,
+  ConfigureRedirectAllowlistDocument,
   ConnectionDocument,
   ConnectionsDocument,
   CreateWebhookConnectionDocument,
@@ -30,7 +31,9 @@ import { describeWithPostgres } from '../support/services.js';
  * public; tenant (any authenticated caller of the tenant); or a permission (plus the tenant
  * when the operation is tenant-scoped). Expected codes follow from the rule.
  */
-type Rule = { public: true } | { tenantScoped: boolean; permission: Permission | null };
+type Rule =
+  | { public: true }
+  | { tenantScoped: boolean; permission: Permission | null; orPermission?: Permission };
 
 interface Operation {
   name: string;
@@ -139,6 +142,12 @@ const OPERATIONS: Operation[] = [
     variables: () => ({ id: '00000000-0000-5000-8000-000000000000' }),
   },
   {
+    name: 'configureRedirectAllowlist',
+    rule: { tenantScoped: true, permission: 'connections:write', orPermission: 'tenants:admin' },
+    document: ConfigureRedirectAllowlistDocument,
+    variables: () => ({ input: { redirectUris: ['https://app.example.com/oauth'] } }),
+  },
+  {
     name: 'createWebhookConnection',
     rule: { tenantScoped: true, permission: 'connections:write' },
     document: CreateWebhookConnectionDocument,
@@ -195,19 +204,39 @@ describeWithPostgres('authorization matrix over every operation (PostgreSQL, oid
     }
   });
 
-  for (const scope of [null, ...PERMISSIONS]) {
-    it(`gives a JWT with ${scope ? `only ${scope}` : 'no scope'} exactly what that scope allows`, async () => {
-      const token = await idp.tokenFor({ scopes: scope ? [scope] : [] });
+  // Tokens without a tenant claim: tenants:all lets them act on any tenant, the other scope says what.
+  for (const scope of [null, ...PERMISSIONS.filter((permission) => permission !== 'tenants:all')]) {
+    it(`gives a JWT with tenants:all and ${scope ? `only ${scope}` : 'no other scope'} exactly what that scope allows`, async () => {
+      const token = await idp.tokenFor({ scopes: scope ? ['tenants:all', scope] : ['tenants:all'] });
       for (const operation of OPERATIONS) {
         const result = await run(operation, bearer(token, tenant));
         const allowed =
           'public' in operation.rule ||
           operation.rule.permission === null ||
-          operation.rule.permission === scope;
+          operation.rule.permission === scope ||
+          operation.rule.orPermission === scope;
         expect(codes(result), `${operation.name} with ${scope}`).toEqual(allowed ? [] : ['FORBIDDEN']);
       }
     });
   }
+
+  it('refuses a JWT without a tenant claim and without tenants:all on everything but public operations and signalKinds', async () => {
+    const everything = PERMISSIONS.filter((permission) => permission !== 'tenants:all');
+    const token = await idp.tokenFor({ scopes: everything });
+    for (const operation of OPERATIONS) {
+      const result = await run(operation, bearer(token, tenant));
+      // signalKinds is the catalog of kinds: no tenant's data.
+      const allowed = 'public' in operation.rule || operation.name === 'signalKinds';
+      expect(codes(result), operation.name).toEqual(allowed ? [] : ['FORBIDDEN']);
+      if (!allowed) expect(result.errors?.[0]?.message, operation.name).toContain('tenants:all');
+    }
+    const global = await hub.request(
+      ConfigureIntegrationDocument,
+      { input: { provider: 'github', clientId: 'matrix-client' } },
+      bearer(token),
+    );
+    expect(codes(global)).toEqual(['FORBIDDEN']);
+  });
 
   it('refuses a JWT bound to one tenant on another tenant', async () => {
     const token = await idp.tokenFor({ scopes: [...PERMISSIONS], tenantId: tenant });

@@ -29,6 +29,9 @@ function checkAuthUrls({ auth }: ManifestObject, ctx: Context): void {
   if (auth.mode === 'oauth2_cc' && !auth.tokenUrl) {
     report(ctx, ['auth', 'tokenUrl'], 'is required when auth.mode is oauth2_cc');
   }
+  if (auth.issParameterSupported && !auth.issuer && !auth.oidcIssuer) {
+    report(ctx, ['auth', 'issuer'], 'is required when auth.issParameterSupported is true');
+  }
 }
 
 function checkRevocation({ auth }: ManifestObject, ctx: Context): void {

@@ -1,7 +1,7 @@
-import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { DependencyError } from '../../errors.js';
+import { makePrivateTree, withPrivateUmask } from '../../platform/private-files.js';
 import { PostgresListener } from './postgres-listener.js';
 
 /** What the SQL store needs of a database: the same calls on PostgreSQL (pg) and PGlite. */
@@ -100,8 +100,10 @@ export function postgresClient(url: string, options: { poolSize?: number } = {})
 }
 
 export async function pgliteClient(dataDir?: string): Promise<SqlClient> {
-  if (dataDir) await mkdir(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir);
+  // PGlite does not create parent directories; and what it creates must be its owner's only.
+  if (dataDir) await makePrivateTree(dataDir);
+  const db = await withPrivateUmask(() => PGlite.create(dataDir));
+  if (dataDir) await makePrivateTree(dataDir);
   return {
     kind: 'pglite',
     async query<Row>(text: string, params?: unknown[]) {
@@ -119,6 +121,8 @@ export async function pgliteClient(dataDir?: string): Promise<SqlClient> {
     },
     async close() {
       await db.close();
+      // Files PGlite created while open (0666) are left 0600 at rest.
+      if (dataDir) await makePrivateTree(dataDir);
     },
   };
 }

@@ -5,18 +5,21 @@ import { decodeStrict } from './signature.js';
 import type { VerifyFailureReason, WebhookSecret } from './types.js';
 
 /**
- * Verifies a compact JWS signed with HS256 (RFC 7515/7519) and returns its issue time.
+ * Verifies a compact JWS signed with HS256 (RFC 7515/7519) and returns its issue time and claims.
  *
  * Hand-written rather than jose's jwtVerify because verification here is synchronous and pure, and
  * HS256 is one HMAC. The signature is checked first, over the exact bytes received, and only then
  * are the header and claims decoded; `alg` must still say HS256 so no other algorithm is accepted.
+ * `exp` is required: a token without one would verify, and could be replayed, forever.
  */
 export function verifyHs256(
   token: string,
   secret: WebhookSecret,
   now: Date,
   leewaySeconds: number,
-): { ok: true; issuedAt: Date | null } | { ok: false; reason: VerifyFailureReason } {
+):
+  | { ok: true; issuedAt: Date | null; claims: Readonly<Record<string, unknown>> }
+  | { ok: false; reason: VerifyFailureReason } {
   const [header, claims, signature, ...rest] = token.split('.');
   if (header === undefined || claims === undefined || signature === undefined || rest.length > 0) {
     return { ok: false, reason: 'malformed_signature' };
@@ -32,15 +35,14 @@ export function verifyHs256(
     return { ok: false, reason: 'malformed_signature' };
   }
   const { exp, iat } = decodedClaims;
-  if (typeof exp === 'number' && now.getTime() > (exp + leewaySeconds) * 1000) {
-    return { ok: false, reason: 'stale_timestamp' };
-  }
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) return { ok: false, reason: 'missing_timestamp' };
+  if (now.getTime() > (exp + leewaySeconds) * 1000) return { ok: false, reason: 'stale_timestamp' };
   const issuedAt = typeof iat === 'number' ? new Date(iat * 1000) : null;
   // A token issued in the future would outlive its exp by that much: refuse beyond the clock leeway.
   if (issuedAt && issuedAt.getTime() - now.getTime() > leewaySeconds * 1000) {
     return { ok: false, reason: 'future_timestamp' };
   }
-  return { ok: true, issuedAt };
+  return { ok: true, issuedAt, claims: decodedClaims };
 }
 
 function decodeJsonSegment(segment: string): Record<string, unknown> | null {

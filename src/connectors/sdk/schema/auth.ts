@@ -53,6 +53,17 @@ export const authSchema = z.strictObject({
   oidcIssuer: url.optional(),
   /** Discovery document when it is not at `{issuer}/.well-known/openid-configuration` (Intuit). */
   oidcDiscoveryUrl: url.optional(),
+  /**
+   * The authorization server's issuer identifier (RFC 8414), exactly as it spells it; `oidcIssuer`
+   * when not given. Every provider shares /oauth/callback, so a callback's `iss` (RFC 9207) must
+   * equal it; a callback with `iss` from a provider that declares no issuer is refused.
+   */
+  issuer: url.optional(),
+  /**
+   * RFC 9207's `authorization_response_iss_parameter_supported`: the provider puts `iss` in every
+   * authorization response, so one without it is refused.
+   */
+  issParameterSupported: z.boolean().default(false),
   /** Fixed extra query parameters on the authorization URL (Google's access_type=offline). */
   authorizationParams: z.record(z.string().min(1), z.string()).default({}),
   /** Body encoding of token requests; RFC 6749 says form, a few providers want JSON (Notion). */

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "tenants" ADD COLUMN     "redirect_allowlist" TEXT[] DEFAULT ARRAY[]::TEXT[];
