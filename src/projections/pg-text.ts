@@ -1,5 +1,7 @@
 /** NUL or any surrogate half: a valid pair also matches, then the replace below leaves it alone. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what this looks for.
 const SUSPECT = /[\u0000\uD800-\uDFFF]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what this replaces.
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**

@@ -44,7 +44,6 @@ function textSafetySuite(kind: BackendKind) {
             tenantId: 'acme',
             provider: 'github',
             displayName: 'evil\u0000name \ud800',
-            secret: null,
             createdAt: T0,
           },
           metadata,
