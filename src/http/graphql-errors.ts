@@ -15,8 +15,9 @@ function findSwitchboardError(error: unknown): SwitchboardError | null {
 }
 
 /**
- * Errors raised on purpose (SwitchboardError with status < 500) reach the client with their
- * stable `extensions.code`; everything else is masked to INTERNAL_SERVER_ERROR, with no stack, SQL
+ * Errors raised on purpose (SwitchboardError that `expose`: status < 500, or a retryable answer such
+ * as NOT_YET_VISIBLE) reach the client with their stable `extensions.code` and their client-safe
+ * extensions; everything else is masked to INTERNAL_SERVER_ERROR, with no stack, SQL
  * or internals, and logged with the request id so an operator can find it.
  */
 export function createMaskError(logger: Logger) {
@@ -28,6 +29,7 @@ export function createMaskError(logger: Logger) {
       return new GraphQLError(known.message, {
         path,
         extensions: {
+          ...known.extensions,
           code: known.code,
           ...(requestId ? { requestId } : {}),
           // Auth failures answer with their HTTP status (a GraphQL-over-HTTP client reads it).

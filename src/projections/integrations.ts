@@ -1,5 +1,6 @@
 import { IntegrationConfigured, type IntegrationEvent } from '../events/integration.js';
 import type { Integration, Prisma } from '../generated/prisma/client.js';
+import { READ_MODEL } from './names.js';
 import { pgJson } from './pg-text.js';
 import { defineRowProjection } from './row-projection.js';
 import { upsertRows } from './sql-rows.js';
@@ -31,7 +32,7 @@ export function evolveIntegration(
 }
 
 export const integrationsProjection = defineRowProjection<IntegrationRow, IntegrationEvent>({
-  name: 'integrations',
+  name: READ_MODEL.integrations,
   eventTypes: [IntegrationConfigured.type],
   table: { name: 'integrations' },
   keyOf: (event) => integrationKey(event.data.scope, event.data.provider),

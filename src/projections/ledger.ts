@@ -74,6 +74,8 @@ export class ProjectionLedger {
   operatorDecisions = 0;
   /** Revision of the last decision read or written (-1: none). */
   revision = -1n;
+  /** Decisions that did not decode (only the hub writes them, so a bug): left out, never fatal. */
+  unreadable = 0;
 
   constructor(
     readonly projection: string,
@@ -100,7 +102,15 @@ export class ProjectionLedger {
   ): Promise<ProjectionDecisionEvent[]> {
     const read: ProjectionDecisionEvent[] = [];
     for await (const event of store.readStream(projectionStream(this.projection), { fromRevision })) {
-      const decision = catalog.decode(event) as ProjectionDecisionEvent;
+      let decision: ProjectionDecisionEvent;
+      try {
+        decision = catalog.decode(event) as ProjectionDecisionEvent;
+      } catch {
+        // A decision nobody can read must not stop the projection it is about.
+        this.unreadable++;
+        if (event.revision > this.revision) this.revision = event.revision;
+        continue;
+      }
       this.fold(decision);
       read.push(decision);
     }

@@ -6,6 +6,7 @@ import {
   ProjectionStopped,
 } from '../events/projection.js';
 import type { ProjectionDeadLetter } from '../generated/prisma/client.js';
+import { READ_MODEL } from './names.js';
 import { pgText } from './pg-text.js';
 import { defineRowProjection } from './row-projection.js';
 import { upsertRows } from './sql-rows.js';
@@ -103,7 +104,7 @@ export function evolveProjectionDeadLetter(
  */
 export const projectionDeadLettersProjection = {
   ...defineRowProjection<ProjectionDeadLetterRow, DeadLetterDecision>({
-    name: 'projection-dead-letters',
+    name: READ_MODEL.projectionDeadLetters,
     eventTypes: HANDLED,
     table: { name: 'projection_dead_letters' },
     keyOf: (decision) => keyOf(decision.data.projection, decision.data.event.position),

@@ -167,11 +167,10 @@ export class ProjectionRunner {
    * a projection stopped by its rule (unless `skipStopped`).
    */
   async waitFor(position: bigint, options: WaitForOptions = {}): Promise<void> {
-    let projections = options.projections
+    const projections = options.projections
       ? options.projections.map((name) => this.worker(name).projection)
       : this.projections;
-    if (options.skipStopped) projections = projections.filter((p) => this.worker(p.name).state !== 'failed');
-    await this.waitForProjections(projections, position, options.timeoutMs ?? 5_000);
+    await this.waitForProjections(projections, position, options.timeoutMs ?? 5_000, options.skipStopped);
   }
 
   /**
@@ -303,7 +302,12 @@ export class ProjectionRunner {
     await Promise.all([...this.workers.values()].map((worker) => worker.stop()));
   }
 
-  private waitForProjections(projections: readonly Projection[], position: bigint, timeoutMs: number) {
+  private waitForProjections(
+    projections: readonly Projection[],
+    position: bigint,
+    timeoutMs: number,
+    skipStopped = false,
+  ) {
     const sources: WaitSources = {
       positions: async () =>
         this.leader
@@ -311,6 +315,7 @@ export class ProjectionRunner {
           : readCheckpoints(this.options.readModels.prisma),
       // Only the leader runs workers, so only it knows of a failure.
       failureOf: (name) => (this.leader ? this.worker(name).failure : undefined),
+      skips: (name) => skipStopped && this.leader && this.worker(name).state === 'failed',
       headOf: (projection) => this.options.eventStore.headPosition({ eventTypes: projection.eventTypes }),
       // The leader is woken by its own commits; a follower polls the checkpoints table.
       pause: (ms) => (this.leader ? this.advanced.wait(ms) : sleep(Math.min(ms, this.pollMs))),

@@ -4,11 +4,12 @@ import { parseStreamName } from '../events/streams.js';
 import type { PubSub } from '../platform/pubsub.js';
 import { type SignalRow, signalsTopic } from '../signals/view.js';
 import { ProjectionEventError } from './errors.js';
+import { READ_MODEL } from './names.js';
 import { pgText, pgTextOrNull } from './pg-text.js';
 import type { Projection } from './projection.js';
 import { insertSignalRows } from './signal-rows-insert.js';
 
-export const SIGNALS_PROJECTION = 'signals';
+export const SIGNALS_PROJECTION = READ_MODEL.signals;
 
 /** Older events are history, not news: a rebuild or a long outage must not replay them live. */
 const LIVE_WINDOW_MS = 5 * 60_000;

@@ -3,6 +3,7 @@ import { parseStreamName } from '../events/streams.js';
 import { WebhookDeadLettered, type WebhookEvent } from '../events/webhook.js';
 import type { WebhookDeadLetter } from '../generated/prisma/client.js';
 import { ProjectionEventError } from './errors.js';
+import { READ_MODEL } from './names.js';
 import { pgText, pgTextOrNull } from './pg-text.js';
 import type { Projection } from './projection.js';
 
@@ -36,7 +37,7 @@ export function deadLetterRow(event: DeadLetterEvent): WebhookDeadLetter {
  * headers stay in the log (deadletters/read-model.ts reads them for one dead letter).
  */
 export const webhookDeadLettersProjection: Projection = {
-  name: 'webhook-dead-letters',
+  name: READ_MODEL.webhookDeadLetters,
   eventTypes: [WebhookDeadLettered.type],
   tables: [{ name: 'webhook_dead_letters' }],
   async apply(events, tx) {

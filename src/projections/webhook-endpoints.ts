@@ -1,5 +1,6 @@
 import type { ConnectionEvent } from '../events/connection.js';
 import type { Prisma, WebhookEndpoint } from '../generated/prisma/client.js';
+import { READ_MODEL } from './names.js';
 import { pgJson } from './pg-text.js';
 import { defineRowProjection } from './row-projection.js';
 import { upsertRows } from './sql-rows.js';
@@ -56,7 +57,7 @@ export function evolveWebhookEndpoint(
 }
 
 export const webhookEndpointsProjection = defineRowProjection<WebhookEndpointRow, WebhookEndpointEvent>({
-  name: 'webhook-endpoints',
+  name: READ_MODEL.webhookEndpoints,
   eventTypes: HANDLED,
   table: { name: 'webhook_endpoints' },
   keyOf: (event) => event.data.connectionId,
