@@ -8,17 +8,25 @@ export class SwitchboardError extends Error {
   readonly code: string;
   readonly status: number;
   readonly detail: Record<string, unknown> | undefined;
+  /** Client-safe fields sent beside the code when the error is exposed (GraphQL `extensions`). */
+  readonly extensions: Record<string, unknown> | undefined;
 
   constructor(
     code: string,
     message: string,
-    options: { status?: number; detail?: Record<string, unknown>; cause?: unknown } = {},
+    options: {
+      status?: number;
+      detail?: Record<string, unknown>;
+      extensions?: Record<string, unknown>;
+      cause?: unknown;
+    } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
     this.status = options.status ?? 500;
     this.detail = options.detail;
+    this.extensions = options.extensions;
   }
 
   get expose(): boolean {

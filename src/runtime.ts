@@ -165,7 +165,7 @@ export async function createRuntime(
     let runner: ProjectionRunner | undefined;
     const liveFeed = liveFeedProjection({
       pubsub: platform.pubsub,
-      waitFor: (position) => runner!.waitFor(position, { timeoutMs: 30_000 }),
+      waitFor: (position) => runner!.waitFor(position, { timeoutMs: 30_000, skipStopped: true }),
     });
     const projections = createProjectionRunner({
       eventStore,

@@ -1,6 +1,7 @@
 import { connectionDecider } from '../domain/connection.js';
 import { connectionStream } from '../events/connection.js';
 import { checkResponseIssuer, exchangeCode, type TokenSet } from '../oauth/index.js';
+import { READ_MODEL } from '../projections/names.js';
 import { fromTokenSet, sealCredentials } from './credentials-codec.js';
 import { type Caller, type ConnectionDeps, execute } from './deps.js';
 import { InvalidOAuthStateError, IssuerMismatchError } from './errors.js';
@@ -101,6 +102,7 @@ export async function exchangeAndInstall(
         refreshTokenExpiresAt: tokens.refreshTokenExpiresAt,
       },
     },
+    { waitFor: [READ_MODEL.connections, READ_MODEL.credentials] },
   );
   return connectionId;
 }

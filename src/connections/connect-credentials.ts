@@ -5,6 +5,7 @@ import type { IssuedCredentials } from '../domain/connection-commands.js';
 import { BadUserInputError } from '../errors.js';
 import { connectionStream, type IntegrationScope } from '../events/connection.js';
 import { clientCredentials, withRetry } from '../oauth/index.js';
+import { READ_MODEL } from '../projections/names.js';
 import { credentialAuth } from './credential-auth.js';
 import { fromTokenSet, type StoredCredentials, sealCredentials } from './credentials-codec.js';
 import { type Caller, type ConnectionDeps, execute } from './deps.js';
@@ -60,6 +61,7 @@ export async function connectWithCredentials(
       scopes: prepared.scopes,
       credentials: { secret, ...prepared.issued },
     },
+    { waitFor: [READ_MODEL.connections, READ_MODEL.credentials] },
   );
   return connectionId;
 }

@@ -4,6 +4,7 @@ import { tenantStreamPrefixes } from '../events/streams.js';
 import { tenantStream } from '../events/tenant.js';
 import { StreamDeletedError } from '../eventstore/errors.js';
 import { ConnectionStatus } from '../projections/connections.js';
+import { READ_MODEL } from '../projections/names.js';
 import { type Caller, type ConnectionDeps, execute } from './deps.js';
 import { revokeConnection } from './revoke.js';
 
@@ -38,11 +39,14 @@ export async function deleteTenant(
   for (const { id } of live) await revokeConnection(deps, caller, tenantId, id, 'tenant_deleted');
 
   const { destroyed } = await deps.vault.destroyTenantKeys(tenantId);
-  await execute(deps, caller, { tenantId, stream: tenantStream(tenantId) }, tenantDecider, {
-    type: 'DeleteTenant',
-    tenantId,
-    reason: null,
-  });
+  await execute(
+    deps,
+    caller,
+    { tenantId, stream: tenantStream(tenantId) },
+    tenantDecider,
+    { type: 'DeleteTenant', tenantId, reason: null },
+    { waitFor: [READ_MODEL.tenants] },
+  );
   const streamsTombstoned = await tombstoneTenantStreams(deps, tenantId);
   const row = await deps.prisma.tenant.findUniqueOrThrow({ where: { id: tenantId } });
   return {

@@ -9,6 +9,8 @@ import type { KeyValueStore } from '../platform/kv.js';
 import type { LeaseManager } from '../platform/lease.js';
 import type { Logger } from '../platform/logger.js';
 import type { ProjectionRunner } from '../projections/index.js';
+import type { ReadModelName } from '../projections/names.js';
+import { waitUntilVisible } from '../projections/read-your-writes.js';
 import type { TokenVault } from '../vault/vault.js';
 
 /** What the connection services need from the runtime. */
@@ -52,8 +54,8 @@ export function commandContext(deps: ConnectionDeps, caller: Caller, tenantId: s
 }
 
 /**
- * Decide and append (optimistic concurrency, a few retries), then wait until the read models have
- * applied it unless told not to: a caller that reads a read model next sees its own write.
+ * Decide and append (optimistic concurrency, a few retries), then wait until the read models the
+ * caller reads next have applied it (none: no wait). The same rule as the resolvers' execute.
  */
 export async function execute<State, Command, E extends RecordedEvent>(
   deps: ConnectionDeps,
@@ -61,12 +63,12 @@ export async function execute<State, Command, E extends RecordedEvent>(
   target: { tenantId: string; stream: string },
   decider: Decider<State, Command, E>,
   command: Command,
-  options: { wait?: boolean } = {},
+  options: { waitFor: readonly ReadModelName[] },
 ): Promise<{ state: State; position: bigint | null; events: readonly RecordedEvent[] }> {
   const context = commandContext(deps, caller, target.tenantId);
   const result = await handleCommand(deps.eventStore, target.stream, decider, command, context);
-  if (result.position !== null && options.wait !== false) {
-    await deps.projections.waitFor(result.position, { timeoutMs: deps.readYourWritesTimeoutMs });
+  if (result.position !== null) {
+    await waitUntilVisible(deps.projections, result.position, options.waitFor, deps.readYourWritesTimeoutMs);
   }
   return result;
 }

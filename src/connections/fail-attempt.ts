@@ -1,6 +1,7 @@
 import { connectionDecider } from '../domain/connection.js';
 import { type ConnectionFailure, connectionStream } from '../events/connection.js';
 import { OAuthProviderError } from '../oauth/index.js';
+import { READ_MODEL } from '../projections/names.js';
 import { type Caller, type ConnectionDeps, execute } from './deps.js';
 
 /** Records that a PENDING attempt ended without a connection (ConnectionFailed). */
@@ -23,6 +24,7 @@ export async function failAttempt(
       reason,
       message,
     },
+    { waitFor: [READ_MODEL.connections] },
   );
 }
 

@@ -7,6 +7,7 @@ import { GLOBAL_SCOPE, integrationSecretId, integrationStream } from '../events/
 import type { Integration } from '../generated/prisma/client.js';
 import type { OAuthClient } from '../oauth/index.js';
 import { integrationKey } from '../projections/integrations.js';
+import { READ_MODEL } from '../projections/names.js';
 import { type Caller, type ConnectionDeps, execute } from './deps.js';
 import { fromSealedJson } from './sealed-json.js';
 
@@ -59,6 +60,7 @@ export async function configureIntegration(
       clientSecret,
       defaultScopes,
     },
+    { waitFor: [READ_MODEL.integrations] },
   );
   return deps.prisma.integration.findUniqueOrThrow({ where: { id: integrationKey(scope, manifest.id) } });
 }

@@ -40,7 +40,7 @@ export async function recordRefreshFailure(
       { tenantId, stream: connectionStream(tenantId, connectionId) },
       connectionDecider,
       { type: 'RecordRefreshFailure', connectionId, basedOnRevision: target.tokenRevision, ...failure },
-      { wait: false },
+      { waitFor: [] },
     );
   } catch (error) {
     deps.logger.error({ err: error, connectionId }, 'could not record a failed token refresh');

@@ -174,7 +174,7 @@ export class TokenRefresher {
           refreshTokenRotated: next.refreshToken !== current.refreshToken,
           trigger: request.trigger,
         },
-        { wait: false },
+        { waitFor: [] },
       );
       return {
         provider: connection.provider,

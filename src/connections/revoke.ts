@@ -5,6 +5,7 @@ import type { Connection } from '../generated/prisma/client.js';
 import { type RevocationResult, revokeToken } from '../oauth/index.js';
 import { withLease } from '../platform/with-lease.js';
 import { ConnectionStatus } from '../projections/connections.js';
+import { READ_MODEL } from '../projections/names.js';
 import { openCredentials } from './credentials-codec.js';
 import { type Caller, type ConnectionDeps, execute } from './deps.js';
 import { integrationFor, oauthClient } from './integrations.js';
@@ -49,6 +50,7 @@ export async function revokeConnection(
           providerRevocation,
           reason,
         },
+        { waitFor: [READ_MODEL.connections, READ_MODEL.credentials, READ_MODEL.webhookEndpoints] },
       );
     };
     const leased = await withLease(

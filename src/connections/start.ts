@@ -4,6 +4,7 @@ import { isRedirectAllowed } from '../domain/redirect-allowlist.js';
 import { BadUserInputError } from '../errors.js';
 import { connectionStream } from '../events/connection.js';
 import { buildAuthorizationRequest } from '../oauth/index.js';
+import { READ_MODEL } from '../projections/names.js';
 import { type Caller, type ConnectionDeps, execute } from './deps.js';
 import { newConnectionId } from './ids.js';
 import { findIntegration } from './integrations.js';
@@ -83,6 +84,7 @@ export async function startConnection(
       redirectUri,
       expiresAt,
     },
+    { waitFor: [READ_MODEL.connections] },
   );
   await rememberAuthorization(deps.kv, state, {
     tenantId,

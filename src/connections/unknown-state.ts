@@ -1,6 +1,7 @@
 import { connectionDecider } from '../domain/connection.js';
 import { connectionStream } from '../events/connection.js';
 import { ConnectionStatus } from '../projections/connections.js';
+import { READ_MODEL } from '../projections/names.js';
 import { type Caller, type ConnectionDeps, execute } from './deps.js';
 import { failAttempt } from './fail-attempt.js';
 import { stateHash } from './oauth-state.js';
@@ -55,6 +56,7 @@ export async function recordUnknownState(
           connectionId: row.id,
           reason: 'state_reused',
         },
+        { waitFor: [READ_MODEL.connections] },
       );
     }
   } catch (error) {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { connectionDecider, connectionNotFound } from '../domain/connection.js';
 import { BadUserInputError } from '../errors.js';
 import { connectionStream } from '../events/connection.js';
+import { READ_MODEL } from '../projections/names.js';
 import { type Caller, type ConnectionDeps, execute } from './deps.js';
 import { newConnectionId } from './ids.js';
 
@@ -48,6 +49,7 @@ export async function createWebhookConnection(
       displayName: input.displayName?.trim() || null,
       secret: sealed,
     },
+    { waitFor: [READ_MODEL.connections, READ_MODEL.webhookEndpoints] },
   );
   return { connectionId, url: webhookUrl(deps, manifest.id, connectionId), secret };
 }
@@ -73,6 +75,7 @@ export async function configureWebhookSecret(
     { tenantId, stream: connectionStream(tenantId, input.connectionId) },
     connectionDecider,
     { type: 'ConfigureWebhookSecret', connectionId: input.connectionId, secret: sealed },
+    { waitFor: [READ_MODEL.connections, READ_MODEL.webhookEndpoints] },
   );
   return {
     connectionId: input.connectionId,

@@ -18,6 +18,10 @@ export const STREAM_CATEGORIES = [
 ] as const;
 export type StreamCategory = (typeof STREAM_CATEGORIES)[number];
 
+/** Categories of the hub's own facts, which live only in GLOBAL_SCOPE (`projection-_global.<name>`). */
+export const SYSTEM_STREAM_CATEGORIES = ['projection'] as const;
+export type SystemStreamCategory = (typeof SYSTEM_STREAM_CATEGORIES)[number];
+
 /** Lowercase letters, digits, `_` and `-`; no `.` (it separates tenant and entity). */
 export const tenantIdSchema = z
   .string()
@@ -38,7 +42,11 @@ export const isEntityId = (value: string): boolean => entityIdPattern.test(value
  */
 export const GLOBAL_SCOPE = '_global';
 
-export function streamName(category: StreamCategory, tenantId: string, entityId: string): string {
+export function streamName(
+  category: StreamCategory | SystemStreamCategory,
+  tenantId: string,
+  entityId: string,
+): string {
   if (tenantId !== GLOBAL_SCOPE && !tenantIdSchema.safeParse(tenantId).success) {
     throw new BadUserInputError(`Invalid tenant id: ${JSON.stringify(tenantId)}`);
   }

@@ -44,10 +44,11 @@ function retryableOnWire(
 }
 
 /**
- * Errors raised on purpose (SwitchboardError with status < 500) reach the client with their
- * stable `extensions.code`; so do Pothos's refusals of connection arguments (BAD_USER_INPUT) and
- * retryable failures (see retryableOnWire). Everything else is masked to INTERNAL_SERVER_ERROR,
- * with no stack, SQL or internals, and logged with the request id so an operator can find it.
+ * Errors raised on purpose (SwitchboardError that `expose`: status < 500, or a retryable answer such
+ * as NOT_YET_VISIBLE) reach the client with their stable `extensions.code` and their client-safe
+ * extensions; so do Pothos's refusals of connection arguments (BAD_USER_INPUT) and retryable
+ * failures (see retryableOnWire). Everything else is masked to INTERNAL_SERVER_ERROR, with no
+ * stack, SQL or internals, and logged with the request id so an operator can find it.
  */
 export function createMaskError(logger: Logger) {
   return (error: unknown, message: string): Error => {
@@ -58,13 +59,12 @@ export function createMaskError(logger: Logger) {
       new GraphQLError(text, { path, extensions: { code, ...(requestId ? { requestId } : {}), ...extra } });
     if (known?.expose) {
       // Auth failures answer with their HTTP status (a GraphQL-over-HTTP client reads it).
-      return wire(
-        known.code,
-        known.message,
-        HTTP_STATUS_ON_WIRE.has(known.status) && (known.status === 401 || known.status === 403)
+      return wire(known.code, known.message, {
+        ...known.extensions,
+        ...(HTTP_STATUS_ON_WIRE.has(known.status) && (known.status === 401 || known.status === 403)
           ? { http: { status: known.status } }
-          : {},
-      );
+          : {}),
+      });
     }
     // Raised by Pothos before our resolver runs: a page size or cursor it cannot use.
     const refused = known ? null : findInChain(error, isPothosValidationError);

@@ -26,7 +26,7 @@ export function registerProblemHandlers(app: FastifyInstance): void {
         : 'statusCode' in error && error.statusCode
           ? error.statusCode
           : 500;
-    const exposed = status < 500;
+    const exposed = error instanceof SwitchboardError ? error.expose : status < 500;
     if (!exposed) request.log.error({ err: error }, 'request failed');
     const code =
       error instanceof SwitchboardError

@@ -1,6 +1,7 @@
 import { CONNECTION_EVENTS, type ConnectionEvent } from '../events/connection.js';
 import type { Connection } from '../generated/prisma/client.js';
 import { ProjectionEventError } from './errors.js';
+import { READ_MODEL } from './names.js';
 import { defineRowProjection } from './row-projection.js';
 import { upsertRows } from './sql-rows.js';
 
@@ -162,7 +163,7 @@ function blankRow(id: string, tenantId: string, provider: string) {
 const dateOrNull = (value: string | null) => (value === null ? null : new Date(value));
 
 export const connectionsProjection = defineRowProjection<ConnectionRow, ConnectionEvent>({
-  name: 'connections',
+  name: READ_MODEL.connections,
   eventTypes: CONNECTION_EVENTS.map((definition) => definition.type),
   table: { name: 'connections' },
   keyOf: (event) => event.data.connectionId,

@@ -1,6 +1,8 @@
 import type { ConnectionEvent } from '../events/connection.js';
 import type { Credential, Prisma } from '../generated/prisma/client.js';
 import { ProjectionEventError } from './errors.js';
+import { READ_MODEL } from './names.js';
+import { pgJson } from './pg-text.js';
 import { defineRowProjection } from './row-projection.js';
 import { upsertRows } from './sql-rows.js';
 
@@ -109,7 +111,7 @@ export function evolveCredential(row: CredentialRow | null, event: CredentialEve
 const dateOrNull = (value: string | null) => (value === null ? null : new Date(value));
 
 export const credentialsProjection = defineRowProjection<CredentialRow, CredentialEvent>({
-  name: 'credentials',
+  name: READ_MODEL.credentials,
   eventTypes: HANDLED,
   table: { name: 'credentials' },
   keyOf: (event) => event.data.connectionId,
@@ -130,7 +132,7 @@ export const credentialsProjection = defineRowProjection<CredentialRow, Credenti
           provider: (c) => c.provider,
           auth_mode: (c) => c.authMode,
           status: (c) => c.status,
-          secret: (c) => JSON.stringify(c.secret),
+          secret: (c) => pgJson(c.secret),
           token_type: (c) => c.tokenType,
           expires_at: (c) => c.expiresAt,
           refresh_due_at: (c) => c.refreshDueAt,

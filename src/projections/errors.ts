@@ -69,3 +69,27 @@ export class UnknownProjectionError extends SwitchboardError {
     super('UNKNOWN_PROJECTION', `No projection named ${name}`, { status: 404 });
   }
 }
+
+/**
+ * A command was appended, but a read model it answers from did not show it within the wait: the
+ * change is recorded, only the answer is not ready. Exposed although it is a 503: the client must
+ * learn to read again (or wait) rather than send the command a second time.
+ */
+export class NotYetVisibleError extends SwitchboardError {
+  constructor(position: bigint, readModels: readonly string[], cause: unknown) {
+    super(
+      'NOT_YET_VISIBLE',
+      `The change was recorded at position ${position} but is not visible yet; read it again shortly (do not repeat the change)`,
+      {
+        status: 503,
+        detail: { position: String(position), readModels },
+        extensions: { position: String(position), retryable: true },
+        cause,
+      },
+    );
+  }
+
+  override get expose(): boolean {
+    return true;
+  }
+}

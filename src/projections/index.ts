@@ -2,6 +2,7 @@ import { connectionsProjection } from './connections.js';
 import { credentialsProjection } from './credentials.js';
 import { integrationsProjection } from './integrations.js';
 import type { Projection } from './projection.js';
+import { projectionDeadLettersProjection } from './projection-dead-letters.js';
 import { ProjectionRunner, type ProjectionRunnerOptions } from './runner.js';
 import { signalsProjection } from './signals.js';
 import { tenantsProjection } from './tenants.js';
@@ -17,6 +18,7 @@ export const ALL_PROJECTIONS: readonly Projection[] = [
   webhookEndpointsProjection,
   signalsProjection,
   webhookDeadLettersProjection,
+  projectionDeadLettersProjection,
 ];
 
 /** The runner over ALL_PROJECTIONS unless told otherwise. */
@@ -26,12 +28,13 @@ export function createProjectionRunner(
   return new ProjectionRunner({ ...options, projections: options.projections ?? ALL_PROJECTIONS });
 }
 
-export type { Projection, ProjectionTable, ProjectionTx } from './projection.js';
+export type { PoisonRule, Projection, ProjectionTable, ProjectionTx } from './projection.js';
 export {
   ProjectionRunner,
   type ProjectionRunnerOptions,
   type ProjectionStatus,
   type RunnerStatus,
+  type WaitForOptions,
 } from './runner.js';
 export { type TableComparison, type VerifyOptions, type VerifyResult, verifyReadModels } from './verify.js';
 export { formatVerifyReport } from './verify-report.js';

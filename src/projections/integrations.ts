@@ -1,5 +1,7 @@
 import { IntegrationConfigured, type IntegrationEvent } from '../events/integration.js';
 import type { Integration, Prisma } from '../generated/prisma/client.js';
+import { READ_MODEL } from './names.js';
+import { pgJson } from './pg-text.js';
 import { defineRowProjection } from './row-projection.js';
 import { upsertRows } from './sql-rows.js';
 
@@ -30,7 +32,7 @@ export function evolveIntegration(
 }
 
 export const integrationsProjection = defineRowProjection<IntegrationRow, IntegrationEvent>({
-  name: 'integrations',
+  name: READ_MODEL.integrations,
   eventTypes: [IntegrationConfigured.type],
   table: { name: 'integrations' },
   keyOf: (event) => integrationKey(event.data.scope, event.data.provider),
@@ -50,7 +52,7 @@ export const integrationsProjection = defineRowProjection<IntegrationRow, Integr
           scope: (i) => i.scope,
           provider: (i) => i.provider,
           client_id: (i) => i.clientId,
-          client_secret: (i) => (i.clientSecret === null ? null : JSON.stringify(i.clientSecret)),
+          client_secret: (i) => (i.clientSecret === null ? null : pgJson(i.clientSecret)),
           default_scopes: (i) => i.defaultScopes,
           created_at: (i) => i.createdAt,
           updated_at: (i) => i.updatedAt,

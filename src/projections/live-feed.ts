@@ -1,9 +1,12 @@
 import { eventCatalog } from '../events/catalog.js';
 import type { RecordedEvent } from '../events/envelope.js';
+import { PROJECTION_EVENTS } from '../events/projection.js';
 import { SignalRecorded } from '../events/signal.js';
 import { parseStreamName } from '../events/streams.js';
 import type { PubSub } from '../platform/pubsub.js';
 import type { Projection } from './projection.js';
+
+const PROJECTION_EVENT_TYPES = new Set<string>(PROJECTION_EVENTS.map((definition) => definition.type));
 
 export const tenantEventsTopic = (tenantId: string) => `tenant-events:${tenantId}`;
 
@@ -16,7 +19,10 @@ const LIVE_WINDOW_MS = 5 * 60_000;
  * delivery's payload a second time for subscribers who asked for configuration and audit events:
  * at webhook rates that was the hub's largest avoidable cost.
  */
-export const LIVE_FEED_EVENT_TYPES = eventCatalog.types.filter((type) => type !== SignalRecorded.type);
+export const LIVE_FEED_EVENT_TYPES = eventCatalog.types.filter(
+  // Decisions about projections belong to no tenant: operators read them (npm run projections).
+  (type) => type !== SignalRecorded.type && !PROJECTION_EVENT_TYPES.has(type),
+);
 
 /**
  * Publishes every tenant event but signals to its tenant's topic once the read models have applied
@@ -26,7 +32,7 @@ export const LIVE_FEED_EVENT_TYPES = eventCatalog.types.filter((type) => type !=
  */
 export function liveFeedProjection(options: {
   pubsub: PubSub;
-  /** Waits until every projection has applied the position. */
+  /** Waits until every projection (but one stopped by its rule) has applied the position. */
   waitFor: (position: bigint) => Promise<void>;
   now?: () => number;
 }): Projection {

@@ -1,14 +1,36 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventCatalog } from '../events/catalog.js';
+import type { EventDefinition } from '../events/define.js';
 import type { RecordedEvent } from '../events/envelope.js';
+import {
+  ProjectionEventParked,
+  ProjectionEventRecovered,
+  ProjectionRetryRequested,
+  ProjectionStopped,
+} from '../events/projection.js';
 import type { EventStore, Subscription } from '../eventstore/port.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { ReadModelLogger } from '../readmodels/logger.js';
 import { batches } from './batches.js';
 import { ensureCheckpoint } from './checkpoints.js';
 import { ApplyError, commitBatch } from './commit-batch.js';
+import { appendDecision, decisionId, errorText } from './decisions.js';
 import { CheckpointMovedError, describeEvent, ProjectionFailedError } from './errors.js';
+import { isRetryRequestFor, locate, ProjectionLedger, toRef } from './ledger.js';
 import type { Projection } from './projection.js';
+import { decodeForProjection, reapplyParked } from './reapply.js';
+
+/** How an event that keeps failing is retried before the projection's rule (park or stop) applies. */
+export interface PoisonPolicy {
+  /** Attempts after the first. */
+  retries: number;
+  /** Pause before the first retry, doubled before each next one up to maxBackoffMs. */
+  backoffMs: number;
+  maxBackoffMs: number;
+}
+
+/** About 0.7 s in all: the projection holds up every tenant while it retries (an outage is waited out apart). */
+export const DEFAULT_POISON_POLICY: PoisonPolicy = { retries: 3, backoffMs: 100, maxBackoffMs: 2_000 };
 
 export interface WorkerContext {
   store: EventStore;
@@ -17,12 +39,15 @@ export interface WorkerContext {
   logger: ReadModelLogger;
   batchSize: number;
   checkpointInterval: number;
+  poison: PoisonPolicy;
+  now(): Date;
   /** Throws when the read-model database does not answer. */
   ping(): Promise<void>;
   /** Called after every commit, with the projection's new checkpoint. */
   onAdvance(name: string, position: bigint): void;
 }
 
+/** 'failed': stopped by its own rule at an event it cannot apply, until a retry or a skip. */
 export type WorkerState = 'running' | 'failed' | 'stopped';
 
 /**
@@ -34,11 +59,15 @@ export type WorkerState = 'running' | 'failed' | 'stopped';
  */
 const CHECKPOINT_ONLY_WRITE_MS = 1_000;
 
+const ACTOR = 'system:projections';
+
 /**
  * Runs one projection on the leader: one filtered subscription starting after the checkpoint,
  * batches committed with their checkpoint. A transient failure (database or store unreachable)
- * resubscribes from the committed checkpoint after a backoff; an event the projection cannot apply
- * stops it there, with the event named, until `start()` is called again (restart or rebuild).
+ * resubscribes from the committed checkpoint after a backoff. An event the projection cannot apply
+ * is retried with backoff (PoisonPolicy), then parked (the projection goes on without it) or, when
+ * the projection's rule says `stop`, stops this projection alone until an operator decides.
+ * Every such decision is an event in `projection-_global.<name>` (see ProjectionLedger).
  */
 export class ProjectionWorker {
   state: WorkerState = 'stopped';
@@ -49,6 +78,9 @@ export class ProjectionWorker {
   private storedAt = 0;
   caughtUp = false;
   failure: ProjectionFailedError | undefined;
+  /** The decisions about this projection, as of its checkpoint. */
+  ledger: ProjectionLedger;
+  private readonly handled: ReadonlySet<string>;
   private subscription: Subscription | undefined;
   private loop: Promise<void> | undefined;
   private stopping = false;
@@ -59,7 +91,10 @@ export class ProjectionWorker {
   constructor(
     readonly projection: Projection,
     private readonly context: WorkerContext,
-  ) {}
+  ) {
+    this.handled = new Set(projection.eventTypes);
+    this.ledger = new ProjectionLedger(projection.name);
+  }
 
   start(): void {
     if (this.loop) return;
@@ -89,6 +124,15 @@ export class ProjectionWorker {
     this.start();
   }
 
+  /** For a stopped projection: true when an operator retried or skipped since it stopped. */
+  async operatorDecided(): Promise<boolean> {
+    const decisions = await this.ledger.catchUp(this.context.store, this.context.catalog);
+    return decisions.some(
+      (decision) =>
+        decision.type === 'ProjectionRetryRequested' || decision.type === 'ProjectionEventSkipped',
+    );
+  }
+
   private async run(): Promise<void> {
     const { logger } = this.context;
     let backoffMs = 250;
@@ -103,6 +147,12 @@ export class ProjectionWorker {
         this.position = await ensureCheckpoint(this.context.prisma, this.projection.name);
         this.stored = this.position;
         this.storedAt = Date.now();
+        this.ledger = await ProjectionLedger.read(
+          this.context.store,
+          this.context.catalog,
+          this.projection.name,
+          this.position,
+        );
         this.context.onAdvance(this.projection.name, this.position);
         await this.follow();
         if (this.stopping) return;
@@ -123,7 +173,8 @@ export class ProjectionWorker {
           this.state = 'failed';
           logger.error(
             { projection: this.projection.name, event: error.event, err: error.cause },
-            `${error.message}. The projection is stopped; fix the cause and restart or rebuild it.`,
+            `${error.message}. The projection is stopped (its rule); other projections go on. ` +
+              'Fix the cause, then: npm run projections -- retry (or skip)',
           );
           return;
         }
@@ -136,7 +187,8 @@ export class ProjectionWorker {
   private async follow(): Promise<void> {
     const subscription = this.context.store.subscribeAll({
       after: this.position,
-      filter: { eventTypes: this.projection.eventTypes },
+      // Retry requests are part of the input: parked events are re-applied where the request stands.
+      filter: { eventTypes: [...new Set([...this.projection.eventTypes, ProjectionRetryRequested.type])] },
       checkpointInterval: this.context.checkpointInterval,
     });
     this.subscription = subscription;
@@ -152,7 +204,23 @@ export class ProjectionWorker {
     }
   }
 
+  /** Cuts the batch at this projection's retry requests and leaves out what the ledger passes over. */
   private async commit(recorded: readonly RecordedEvent[], upto: bigint): Promise<void> {
+    let part: RecordedEvent[] = [];
+    for (const event of recorded) {
+      if (isRetryRequestFor(this.projection.name, event)) {
+        if (part.length > 0) await this.applyPart(part, part.at(-1)!.position);
+        part = [];
+        await this.retryParked(event);
+        continue;
+      }
+      if (!this.handled.has(event.type) || this.ledger.passesOver(event.position)) continue;
+      part.push(event);
+    }
+    await this.applyPart(part, upto);
+  }
+
+  private async applyPart(recorded: readonly RecordedEvent[], upto: bigint): Promise<void> {
     if (recorded.length === 0) {
       if (upto <= this.position) return;
       if (Date.now() - this.storedAt < CHECKPOINT_ONLY_WRITE_MS) {
@@ -160,24 +228,110 @@ export class ProjectionWorker {
         this.context.onAdvance(this.projection.name, upto);
         return;
       }
-    }
-    const events: RecordedEvent[] = [];
-    for (const event of recorded) {
-      try {
-        events.push(this.context.catalog.decode(event));
-      } catch (error) {
-        // Keep what decodes before the bad event; stop at it.
-        const last = events.at(-1);
-        if (last) await this.commitOne(events, last.position);
-        throw new ProjectionFailedError(this.projection.name, describeEvent(event), error);
-      }
+      await this.commitOne([], upto);
+      return;
     }
     try {
+      const events = recorded.map((event) => decodeForProjection(this.context.catalog, event));
       await this.commitOne(events, upto);
+      return;
     } catch (error) {
       if (!(error instanceof ApplyError)) throw error;
-      await this.isolatePoison(events, upto, error);
     }
+    // One event spoiled the batch: apply them one at a time, so everything but the culprit commits.
+    for (const [index, event] of recorded.entries()) {
+      await this.applyOne(event, index === recorded.length - 1 ? upto : event.position);
+    }
+  }
+
+  private async applyOne(event: RecordedEvent, upto: bigint): Promise<void> {
+    const { poison, logger } = this.context;
+    let backoffMs = poison.backoffMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.commitOne([decodeForProjection(this.context.catalog, event)], upto);
+        return;
+      } catch (error) {
+        if (!(error instanceof ApplyError)) throw error;
+        // With the database down it is no event's fault: ping throws and the run loop waits.
+        await this.context.ping();
+        if (attempt > poison.retries) return this.giveUp(event, upto, error.cause, attempt);
+        logger.warn(
+          { projection: this.projection.name, event: describeEvent(event), err: error.cause, attempt },
+          'could not apply an event; retrying',
+        );
+        await sleep(backoffMs, undefined, { signal: this.halt.signal }).catch(() => {});
+        if (this.stopping) throw new Error('projection stopping');
+        backoffMs = Math.min(backoffMs * 2, poison.maxBackoffMs);
+      }
+    }
+  }
+
+  /** The event still fails after its retries: park it and go on, or stop here (the projection's rule). */
+  private async giveUp(event: RecordedEvent, upto: bigint, cause: unknown, attempts: number): Promise<void> {
+    const name = this.projection.name;
+    const error = errorText(cause);
+    const at = this.context.now().toISOString();
+    if (this.projection.onPoison === 'stop') {
+      // A stop repeated without an operator decision in between (a restart) is the same decision.
+      await this.decide(
+        ProjectionStopped,
+        { projection: name, event: toRef(locate(event)), error, attempts, stoppedAt: at },
+        decisionId(name, event.position, 'stopped', this.ledger.operatorDecisions),
+        event.id,
+      );
+      this.ledger.stopped = { event: locate(event), error, attempts, stoppedAt: at };
+      throw new ProjectionFailedError(name, describeEvent(event), cause);
+    }
+    // The decision first: a crash before the checkpoint moves finds it and passes over the event.
+    await this.decide(
+      ProjectionEventParked,
+      { projection: name, event: toRef(locate(event)), error, attempts, retryPosition: null, parkedAt: at },
+      decisionId(name, event.position, 'parked'),
+      event.id,
+    );
+    this.ledger.park({ event: locate(event), error, attempts, parkedAt: at }, true);
+    this.context.logger.error(
+      { projection: name, event: describeEvent(event), err: cause, attempts },
+      'parked an event the projection cannot apply; going on without it (npm run projections -- status)',
+    );
+    await this.commitOne([], upto);
+  }
+
+  /** A retry request for this projection: its parked events are applied again, here in the log. */
+  private async retryParked(request: RecordedEvent): Promise<void> {
+    const name = this.projection.name;
+    const retryPosition = String(request.position);
+    if (request.revision > this.ledger.revision) this.ledger.revision = request.revision;
+    for (const entry of this.ledger.parkedBefore(request.position)) {
+      const outcome = await reapplyParked(
+        { ...this.context, projection: this.projection },
+        entry,
+        this.stored,
+      );
+      const at = this.context.now().toISOString();
+      if (outcome.ok) {
+        await this.decide(
+          ProjectionEventRecovered,
+          { projection: name, event: toRef(entry.event), retryPosition, recoveredAt: at },
+          decisionId(name, entry.event.position, 'recovered', request.position),
+          entry.event.id,
+        );
+        this.ledger.recover(entry.event.position);
+        await this.afterCommit([outcome.event]);
+        continue;
+      }
+      await this.context.ping();
+      const parked = { event: entry.event, error: errorText(outcome.cause), attempts: entry.attempts + 1 };
+      await this.decide(
+        ProjectionEventParked,
+        { projection: name, ...parked, event: toRef(entry.event), retryPosition, parkedAt: at },
+        decisionId(name, entry.event.position, 'parked', request.position),
+        entry.event.id,
+      );
+      this.ledger.park({ ...parked, parkedAt: at }, false);
+    }
+    await this.commitOne([], request.position);
   }
 
   private async commitOne(events: readonly RecordedEvent[], upto: bigint): Promise<void> {
@@ -187,34 +341,43 @@ export class ProjectionWorker {
     this.storedAt = Date.now();
     this.progressed = true;
     this.context.onAdvance(this.projection.name, upto);
-    if (this.projection.afterCommit && events.length > 0) {
-      await this.projection.afterCommit(events).catch((error: unknown) => {
-        this.context.logger.warn({ projection: this.projection.name, err: error }, 'afterCommit failed');
-      });
+    const retrying = this.ledger.retrying;
+    if (retrying && events.some((event) => event.position === retrying.event.position)) {
+      // The event this projection had stopped at applied after the retry: say so in the log.
+      await this.decide(
+        ProjectionEventRecovered,
+        {
+          projection: this.projection.name,
+          event: toRef(retrying.event),
+          retryPosition: String(retrying.retryPosition),
+          recoveredAt: this.context.now().toISOString(),
+        },
+        decisionId(this.projection.name, retrying.event.position, 'recovered', retrying.retryPosition),
+        retrying.event.id,
+      );
+      this.ledger.recover(retrying.event.position);
     }
+    await this.afterCommit(events);
   }
 
-  /**
-   * The batch failed inside the projection. If the database is down that is no event's fault
-   * (the ping throws and the run loop retries). Otherwise apply event by event so everything
-   * before the culprit commits and the culprit is named; it is never skipped.
-   */
-  private async isolatePoison(
-    events: readonly RecordedEvent[],
-    upto: bigint,
-    failure: ApplyError,
+  private async afterCommit(events: readonly RecordedEvent[]): Promise<void> {
+    if (!this.projection.afterCommit || events.length === 0) return;
+    await this.projection.afterCommit(events).catch((error: unknown) => {
+      this.context.logger.warn({ projection: this.projection.name, err: error }, 'afterCommit failed');
+    });
+  }
+
+  private async decide<Type extends string, Data>(
+    definition: EventDefinition<Type, Data>,
+    data: Data,
+    id: string,
+    causationId: string,
   ): Promise<void> {
-    await this.context.ping();
-    if (events.length === 1)
-      throw new ProjectionFailedError(this.projection.name, describeEvent(events[0]!), failure.cause);
-    for (const [index, event] of events.entries()) {
-      try {
-        await this.commitOne([event], index === events.length - 1 ? upto : event.position);
-      } catch (error) {
-        if (!(error instanceof ApplyError)) throw error;
-        await this.context.ping();
-        throw new ProjectionFailedError(this.projection.name, describeEvent(event), error.cause);
-      }
-    }
+    const { revision } = await appendDecision(this.context, this.projection.name, definition, data, {
+      actor: ACTOR,
+      id,
+      causationId,
+    });
+    if (revision > this.ledger.revision) this.ledger.revision = revision;
   }
 }

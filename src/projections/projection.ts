@@ -19,9 +19,18 @@ export interface ProjectionTable {
  * upcast) events of the handled types, in position order, inside the transaction that also advances
  * the projection's checkpoint: either both commit or neither does.
  */
+/**
+ * What the runner does with an event the projection still cannot apply after its retries: `park`
+ * it (record a projection dead letter and go on: one tenant's bad event must not hold up the
+ * others), or `stop` this projection alone until an operator retries or skips it.
+ */
+export type PoisonRule = 'park' | 'stop';
+
 export interface Projection {
   readonly name: string;
   readonly eventTypes: readonly string[];
+  /** Default `park`. */
+  readonly onPoison?: PoisonRule;
   /** Tables this projection alone writes: rebuild empties them, verify compares them. */
   readonly tables: readonly ProjectionTable[];
   apply(events: readonly RecordedEvent[], tx: ProjectionTx): Promise<void>;

@@ -7,8 +7,15 @@ import { AdvanceSignal } from './advance-signal.js';
 import { readCheckpoints, resetProjection } from './checkpoints.js';
 import { type FailedEvent, UnknownProjectionError } from './errors.js';
 import { type LeaderLease, postgresLeaderLease, soleLeaderLease } from './leader-lease.js';
+import type { ParkedEntry, StopEntry } from './ledger.js';
 import type { Projection } from './projection.js';
-import { ProjectionWorker, type WorkerState } from './projection-worker.js';
+import {
+  DEFAULT_POISON_POLICY,
+  type PoisonPolicy,
+  ProjectionWorker,
+  type WorkerState,
+} from './projection-worker.js';
+import { reportProjections } from './report.js';
 import { type WaitSources, waitForPosition } from './wait-for-position.js';
 
 export interface ProjectionRunnerOptions {
@@ -27,6 +34,18 @@ export interface ProjectionRunnerOptions {
   leaseRetryMs?: number;
   /** Followers poll the checkpoints table this often in waitFor (default 100). */
   pollMs?: number;
+  /** How an event that keeps failing is retried before it is parked (or stops its projection). */
+  poison?: Partial<PoisonPolicy>;
+  /** The clock of the decisions the runner appends (parked, stopped, recovered). */
+  now?: () => Date;
+}
+
+export interface WaitForOptions {
+  timeoutMs?: number;
+  /** Only these projections (the read models a caller answers from); default: all. */
+  projections?: readonly string[];
+  /** A projection stopped by its rule counts as reached instead of failing the wait. */
+  skipStopped?: boolean;
 }
 
 export interface ProjectionStatus {
@@ -41,6 +60,9 @@ export interface ProjectionStatus {
   /** Positions between checkpoint and head (0 when caught up); positions are not gap-free. */
   lag: bigint;
   failure?: { message: string; event?: FailedEvent };
+  /** From the log, so it is right on followers too. */
+  stopped: StopEntry | null;
+  parked: ParkedEntry[];
 }
 
 export interface RunnerStatus {
@@ -49,7 +71,8 @@ export interface RunnerStatus {
 }
 
 export type Readiness =
-  | { ok: true; detail?: Record<string, unknown> }
+  /** `degraded`: ready, but a projection is stopped (its read model is stale; mutations still work). */
+  | { ok: true; degraded?: string; detail?: Record<string, unknown> }
   | { ok: false; reason: string; detail?: Record<string, unknown> };
 
 /**
@@ -65,6 +88,7 @@ export class ProjectionRunner {
   private readonly logger: ReadModelLogger;
   private readonly leaseRetryMs: number;
   private readonly pollMs: number;
+  private readonly catalog: EventCatalog;
   private leader = false;
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
@@ -83,13 +107,16 @@ export class ProjectionRunner {
         : soleLeaderLease());
     this.leaseRetryMs = options.leaseRetryMs ?? 2_000;
     this.pollMs = options.pollMs ?? 100;
+    this.catalog = options.catalog ?? eventCatalog;
     const context = {
       store: options.eventStore,
       prisma: readModels.prisma,
-      catalog: options.catalog ?? eventCatalog,
+      catalog: this.catalog,
       logger: this.logger,
       batchSize: options.batchSize ?? 500,
       checkpointInterval: options.checkpointInterval ?? 5_000,
+      poison: { ...DEFAULT_POISON_POLICY, ...options.poison },
+      now: options.now ?? (() => new Date()),
       ping: () => readModels.ping(),
       onAdvance: () => this.advanced.notify(),
     };
@@ -134,13 +161,16 @@ export class ProjectionRunner {
   }
 
   /**
-   * Resolves once every projection has reached `position` (the position an append returned):
-   * read-your-writes for a mutation. A projection that handles none of the events up to there
-   * counts as reached. Rejects with WaitForTimeoutError, or at once with the failure of a stopped
-   * projection.
+   * Resolves once the projections (all, or those named) have reached `position` (the position an
+   * append returned): read-your-writes for a mutation. A projection that handles none of the events
+   * up to there counts as reached. Rejects with WaitForTimeoutError, or at once with the failure of
+   * a projection stopped by its rule (unless `skipStopped`).
    */
-  async waitFor(position: bigint, options: { timeoutMs?: number } = {}): Promise<void> {
-    await this.waitForProjections(this.projections, position, options.timeoutMs ?? 5_000);
+  async waitFor(position: bigint, options: WaitForOptions = {}): Promise<void> {
+    const projections = options.projections
+      ? options.projections.map((name) => this.worker(name).projection)
+      : this.projections;
+    await this.waitForProjections(projections, position, options.timeoutMs ?? 5_000, options.skipStopped);
   }
 
   /**
@@ -166,47 +196,53 @@ export class ProjectionRunner {
     return { position: head };
   }
 
-  /** Starts a stopped (failed) projection again from its checkpoint; a no-op on a follower. */
-  async retry(name: string): Promise<void> {
-    const worker = this.worker(name);
-    if (this.leader && worker.state !== 'running') worker.start();
-  }
-
   async status(): Promise<RunnerStatus> {
-    const checkpoints = await readCheckpoints(this.options.readModels.prisma);
-    const projections = await Promise.all(
-      this.projections.map(async (projection): Promise<ProjectionStatus> => {
-        const worker = this.worker(projection.name);
-        const position = checkpoints.get(projection.name) ?? 0n;
-        const head = await this.options.eventStore.headPosition({ eventTypes: projection.eventTypes });
-        return {
-          name: projection.name,
-          state: this.leader ? worker.state : 'follower',
-          caughtUp: this.leader ? worker.caughtUp : head <= position,
-          position,
-          head,
-          lag: head > position ? head - position : 0n,
-          ...(worker.failure && {
-            failure: { message: worker.failure.message, event: worker.failure.event },
-          }),
-        };
-      }),
-    );
+    const reports = await reportProjections({
+      store: this.options.eventStore,
+      prisma: this.options.readModels.prisma,
+      catalog: this.catalog,
+      projections: this.projections,
+    });
+    const projections = reports.map((report): ProjectionStatus => {
+      const worker = this.worker(report.name);
+      return {
+        ...report,
+        state: this.leader ? worker.state : 'follower',
+        caughtUp: this.leader ? worker.caughtUp : report.head <= report.position,
+        ...(worker.failure && {
+          failure: { message: worker.failure.message, event: worker.failure.event },
+        }),
+      };
+    });
     return { leader: this.leader, projections };
   }
 
-  /** For /readyz: not ready while a projection is failed or (on the leader) still catching up. */
+  /**
+   * For /readyz: not ready while (on the leader) a running projection is still catching up. Parked
+   * events and a projection stopped by its rule are reported, not unready: they are the same on
+   * every instance, so taking this one out of rotation would help nobody, and mutations go on.
+   */
   async readiness(): Promise<Readiness> {
     const workers = [...this.workers.values()];
+    const parked = workers.filter((w) => w.ledger.parked.size > 0);
+    const stopped = workers.filter((w) => w.state === 'failed');
     const detail = {
       leader: this.leader,
       positions: Object.fromEntries(workers.map((w) => [w.projection.name, String(w.position)])),
+      ...(parked.length > 0 && {
+        parked: Object.fromEntries(parked.map((w) => [w.projection.name, w.ledger.parked.size])),
+      }),
+      ...(stopped.length > 0 && {
+        stopped: Object.fromEntries(stopped.map((w) => [w.projection.name, w.failure?.message])),
+      }),
     };
-    const failed = workers.find((w) => w.failure);
-    if (failed?.failure) return { ok: false, reason: failed.failure.message, detail };
-    const behind = workers.filter((w) => !w.caughtUp).map((w) => w.projection.name);
+    const behind = workers.filter((w) => w.state === 'running' && !w.caughtUp).map((w) => w.projection.name);
     if (this.leader && behind.length > 0) {
       return { ok: false, reason: `projections catching up: ${behind.join(', ')}`, detail };
+    }
+    if (stopped.length > 0) {
+      const names = stopped.map((w) => w.projection.name).join(', ');
+      return { ok: true, degraded: `projections stopped: ${names}`, detail };
     }
     return { ok: true, detail };
   }
@@ -232,6 +268,7 @@ export class ProjectionRunner {
         return;
       }
       await this.noticeRemoteRebuilds();
+      await this.noticeOperatorDecisions();
     } catch (error) {
       this.logger.warn({ err: error }, 'projection lease check failed; retrying');
     }
@@ -251,11 +288,26 @@ export class ProjectionRunner {
     }
   }
 
+  /** A projection stopped by its rule starts again once an operator retried or skipped (any process). */
+  private async noticeOperatorDecisions(): Promise<void> {
+    for (const worker of this.workers.values()) {
+      if (worker.state === 'failed' && (await worker.operatorDecided())) {
+        this.logger.info({ projection: worker.projection.name }, 'operator decision: restarting projection');
+        worker.start();
+      }
+    }
+  }
+
   private async stopWorkers(): Promise<void> {
     await Promise.all([...this.workers.values()].map((worker) => worker.stop()));
   }
 
-  private waitForProjections(projections: readonly Projection[], position: bigint, timeoutMs: number) {
+  private waitForProjections(
+    projections: readonly Projection[],
+    position: bigint,
+    timeoutMs: number,
+    skipStopped = false,
+  ) {
     const sources: WaitSources = {
       positions: async () =>
         this.leader
@@ -263,6 +315,7 @@ export class ProjectionRunner {
           : readCheckpoints(this.options.readModels.prisma),
       // Only the leader runs workers, so only it knows of a failure.
       failureOf: (name) => (this.leader ? this.worker(name).failure : undefined),
+      skips: (name) => skipStopped && this.leader && this.worker(name).state === 'failed',
       headOf: (projection) => this.options.eventStore.headPosition({ eventTypes: projection.eventTypes }),
       // The leader is woken by its own commits; a follower polls the checkpoints table.
       pause: (ms) => (this.leader ? this.advanced.wait(ms) : sleep(Math.min(ms, this.pollMs))),

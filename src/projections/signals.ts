@@ -4,10 +4,12 @@ import { parseStreamName } from '../events/streams.js';
 import type { PubSub } from '../platform/pubsub.js';
 import { type SignalRow, signalsTopic } from '../signals/view.js';
 import { ProjectionEventError } from './errors.js';
+import { READ_MODEL } from './names.js';
+import { pgText, pgTextOrNull } from './pg-text.js';
 import type { Projection } from './projection.js';
 import { insertSignalRows } from './signal-rows-insert.js';
 
-export const SIGNALS_PROJECTION = 'signals';
+export const SIGNALS_PROJECTION = READ_MODEL.signals;
 
 /** Older events are history, not news: a rebuild or a long outage must not replay them live. */
 const LIVE_WINDOW_MS = 5 * 60_000;
@@ -20,23 +22,24 @@ export function signalRow(event: SignalEvent): SignalRow {
   const tenantId = parseStreamName(event.stream)?.tenantId;
   if (!tenantId) throw new ProjectionEventError(event, `SignalRecorded in a stream without a tenant`);
   const { signal, delivery } = event.data;
+  // Every string a provider or a normalizer wrote goes through pgText: one NUL must not stop the projection.
   return {
     tenantId,
     id: signal.id,
-    connectionId: signal.connectionId,
-    provider: signal.provider,
+    connectionId: pgText(signal.connectionId),
+    provider: pgText(signal.provider),
     kind: signal.kind,
     occurredAt: new Date(signal.occurredAt),
-    actorId: signal.actor?.id ?? null,
-    actorName: signal.actor?.name ?? null,
+    actorId: pgTextOrNull(signal.actor?.id),
+    actorName: pgTextOrNull(signal.actor?.name),
     actorBot: signal.actor?.bot ?? null,
-    subjectType: signal.subject?.type ?? null,
-    subjectId: signal.subject?.id ?? null,
-    subjectTitle: signal.subject?.title ?? null,
-    subjectUrl: signal.subject?.url ?? null,
-    summary: signal.summary,
-    deliveryId: delivery.id,
-    eventType: delivery.eventType,
+    subjectType: pgTextOrNull(signal.subject?.type),
+    subjectId: pgTextOrNull(signal.subject?.id),
+    subjectTitle: pgTextOrNull(signal.subject?.title),
+    subjectUrl: pgTextOrNull(signal.subject?.url),
+    summary: pgText(signal.summary),
+    deliveryId: pgTextOrNull(delivery.id),
+    eventType: pgTextOrNull(delivery.eventType),
     receivedAt: new Date(delivery.receivedAt),
     revision: event.revision,
     position: event.position,

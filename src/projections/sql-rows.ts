@@ -1,11 +1,12 @@
 import { Prisma } from '../generated/prisma/client.js';
+import { pgValue } from './pg-text.js';
 import type { ProjectionTx } from './projection.js';
 
 export interface UpsertSpec<Row> {
   table: string;
   /** Primary-key columns (the ON CONFLICT target). */
   key: readonly string[];
-  /** Column name → value, in the order they are written. */
+  /** Column name → value, in the order they are written (strings are made storable, see pgText). */
   columns: Readonly<Record<string, (row: Row) => unknown>>;
 }
 
@@ -30,7 +31,7 @@ export async function upsertRows<Row>(
     .map((name) => Prisma.raw(`"${name}" = EXCLUDED."${name}"`));
   for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
     const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
-    const values = chunk.map((row) => Prisma.sql`(${Prisma.join(getters.map((get) => get(row)))})`);
+    const values = chunk.map((row) => Prisma.sql`(${Prisma.join(getters.map((get) => pgValue(get(row))))})`);
     await tx.$executeRaw`INSERT INTO ${quoted(spec.table)} (${Prisma.join(names.map(quoted))})
       VALUES ${Prisma.join(values)}
       ON CONFLICT (${Prisma.join(spec.key.map(quoted))}) DO UPDATE SET ${Prisma.join(updates)}`;

@@ -7,6 +7,7 @@ import {
 } from '../events/tenant.js';
 import type { Tenant } from '../generated/prisma/client.js';
 import { ProjectionEventError } from './errors.js';
+import { READ_MODEL } from './names.js';
 import { defineRowProjection } from './row-projection.js';
 import { upsertRows } from './sql-rows.js';
 
@@ -70,7 +71,7 @@ export function evolveTenant(row: TenantRow | null, event: TenantEvent): TenantR
 }
 
 export const tenantsProjection = defineRowProjection<TenantRow, TenantEvent>({
-  name: 'tenants',
+  name: READ_MODEL.tenants,
   eventTypes: [
     TenantRegistered.type,
     TenantRenamed.type,

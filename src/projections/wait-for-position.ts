@@ -9,6 +9,8 @@ export interface WaitSources {
   positions(): Promise<ReadonlyMap<string, bigint>>;
   /** A stopped projection's failure: waiting for it would only run into the timeout. */
   failureOf(name: string): Error | undefined;
+  /** Projections that count as reached whatever their position (stopped ones, when asked to skip them). */
+  skips?(name: string): boolean;
   /** Newest event of the projection's types. */
   headOf(projection: Projection): Promise<bigint>;
   /** Sleeps up to `ms`, or less when something may have advanced. */
@@ -32,7 +34,8 @@ export async function waitForPosition(
   for (;;) {
     const positions = await sources.positions();
     const behind = projections
-      .filter((p) => !nothingPending.has(p.name) && (positions.get(p.name) ?? 0n) < position)
+      .filter((p) => !nothingPending.has(p.name) && !sources.skips?.(p.name))
+      .filter((p) => (positions.get(p.name) ?? 0n) < position)
       .map((p) => ({ projection: p, position: positions.get(p.name) ?? 0n }));
     if (behind.length === 0) return;
     const failure = behind.map((b) => sources.failureOf(b.projection.name)).find(Boolean);

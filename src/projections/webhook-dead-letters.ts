@@ -3,6 +3,8 @@ import { parseStreamName } from '../events/streams.js';
 import { WebhookDeadLettered, type WebhookEvent } from '../events/webhook.js';
 import type { WebhookDeadLetter } from '../generated/prisma/client.js';
 import { ProjectionEventError } from './errors.js';
+import { READ_MODEL } from './names.js';
+import { pgText, pgTextOrNull } from './pg-text.js';
 import type { Projection } from './projection.js';
 
 type DeadLetterEvent = Extract<WebhookEvent, { type: 'WebhookDeadLettered' }>;
@@ -12,15 +14,16 @@ export function deadLetterRow(event: DeadLetterEvent): WebhookDeadLetter {
   const tenantId = parseStreamName(event.stream)?.tenantId;
   if (!tenantId) throw new ProjectionEventError(event, 'WebhookDeadLettered in a stream without a tenant');
   const letter = event.data;
+  // The detail may quote the body that could not be parsed, NUL included: pgText keeps it storable.
   return {
     tenantId,
     id: event.id,
-    connectionId: letter.connectionId,
-    provider: letter.provider,
-    reason: letter.reason,
-    detail: letter.detail,
-    deliveryId: letter.deliveryId,
-    eventType: letter.eventType,
+    connectionId: pgText(letter.connectionId),
+    provider: pgText(letter.provider),
+    reason: pgText(letter.reason),
+    detail: pgText(letter.detail),
+    deliveryId: pgTextOrNull(letter.deliveryId),
+    eventType: pgTextOrNull(letter.eventType),
     receivedAt: new Date(letter.receivedAt),
     bodyBytes: Buffer.byteLength(letter.bodyBase64, 'base64'),
     bodySha256: letter.bodySha256,
@@ -34,7 +37,7 @@ export function deadLetterRow(event: DeadLetterEvent): WebhookDeadLetter {
  * headers stay in the log (deadletters/read-model.ts reads them for one dead letter).
  */
 export const webhookDeadLettersProjection: Projection = {
-  name: 'webhook-dead-letters',
+  name: READ_MODEL.webhookDeadLetters,
   eventTypes: [WebhookDeadLettered.type],
   tables: [{ name: 'webhook_dead_letters' }],
   async apply(events, tx) {

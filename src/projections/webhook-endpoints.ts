@@ -1,5 +1,7 @@
 import type { ConnectionEvent } from '../events/connection.js';
 import type { Prisma, WebhookEndpoint } from '../generated/prisma/client.js';
+import { READ_MODEL } from './names.js';
+import { pgJson } from './pg-text.js';
 import { defineRowProjection } from './row-projection.js';
 import { upsertRows } from './sql-rows.js';
 
@@ -55,7 +57,7 @@ export function evolveWebhookEndpoint(
 }
 
 export const webhookEndpointsProjection = defineRowProjection<WebhookEndpointRow, WebhookEndpointEvent>({
-  name: 'webhook-endpoints',
+  name: READ_MODEL.webhookEndpoints,
   eventTypes: HANDLED,
   table: { name: 'webhook_endpoints' },
   keyOf: (event) => event.data.connectionId,
@@ -74,7 +76,7 @@ export const webhookEndpointsProjection = defineRowProjection<WebhookEndpointRow
           connection_id: (w) => w.connectionId,
           tenant_id: (w) => w.tenantId,
           provider: (w) => w.provider,
-          secret: (w) => (w.secret === null ? null : JSON.stringify(w.secret)),
+          secret: (w) => (w.secret === null ? null : pgJson(w.secret)),
           created_at: (w) => w.createdAt,
           updated_at: (w) => w.updatedAt,
           version: (w) => w.version,

@@ -11,6 +11,8 @@ import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Platform } from '../platform/index.js';
 import type { Logger } from '../platform/logger.js';
 import type { ProjectionRunner } from '../projections/index.js';
+import type { ReadModelName } from '../projections/names.js';
+import { waitUntilVisible } from '../projections/read-your-writes.js';
 import type { TenantDirectory } from '../readmodels/tenant-directory.js';
 
 /** What the API needs from the runtime; built once, shared by every request. */
@@ -34,11 +36,15 @@ export interface GraphQLContext extends ApiServices {
   requestedTenantId: string | undefined;
   /** The current tenant: validated against the principal and the read model; cached per request. */
   tenantId(): Promise<string>;
-  /** Decides and appends a command, then waits until the projections have applied it. */
+  /**
+   * Decides and appends a command, then waits until the read models the resolver answers from
+   * have applied it (NOT_YET_VISIBLE when they do not in time: the command happened all the same).
+   */
   execute<State, Command, E extends RecordedEvent>(
     target: { tenantId: string; stream: string },
     decider: Decider<State, Command, E>,
     command: Command,
+    options: { waitFor: readonly ReadModelName[] },
   ): Promise<{ state: State; position: bigint | null }>;
 }
 
@@ -72,7 +78,7 @@ export function createContext(
       })();
       return tenant;
     },
-    async execute(target, decider, command) {
+    async execute(target, decider, command, options) {
       const commandContext: CommandContext = {
         now: new Date(),
         metadata: {
@@ -90,7 +96,12 @@ export function createContext(
         commandContext,
       );
       if (result.position !== null) {
-        await services.projections.waitFor(result.position, { timeoutMs: services.readYourWritesTimeoutMs });
+        await waitUntilVisible(
+          services.projections,
+          result.position,
+          options.waitFor,
+          services.readYourWritesTimeoutMs,
+        );
       }
       return { state: result.state, position: result.position };
     },

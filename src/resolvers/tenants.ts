@@ -6,6 +6,7 @@ import { tenantDecider } from '../domain/tenant.js';
 import { BadUserInputError } from '../errors.js';
 import { tenantIdSchema } from '../events/streams.js';
 import { tenantStream } from '../events/tenant.js';
+import { READ_MODEL } from '../projections/names.js';
 import { TenantStatus } from '../projections/tenants.js';
 import { assertPageSize } from './args.js';
 import { builder } from './builder.js';
@@ -129,11 +130,12 @@ builder.mutationFields((t) => ({
       const name = tenantName(input.name);
       const id = tenantId(input.id, name);
       assertMayAdminister(context, id);
-      await context.execute({ tenantId: id, stream: tenantStream(id) }, tenantDecider, {
-        type: 'RegisterTenant',
-        tenantId: id,
-        name,
-      });
+      await context.execute(
+        { tenantId: id, stream: tenantStream(id) },
+        tenantDecider,
+        { type: 'RegisterTenant', tenantId: id, name },
+        { waitFor: [READ_MODEL.tenants] },
+      );
       return context.prisma.tenant.findUniqueOrThrow({ ...query, where: { id } });
     },
   }),
@@ -149,11 +151,16 @@ builder.mutationFields((t) => ({
         requirePermission(context.principal, 'connections:write');
       }
       const id = await context.tenantId();
-      await context.execute({ tenantId: id, stream: tenantStream(id) }, tenantDecider, {
-        type: 'ConfigureRedirectAllowlist',
-        tenantId: id,
-        redirectUris: input.redirectUris,
-      });
+      await context.execute(
+        { tenantId: id, stream: tenantStream(id) },
+        tenantDecider,
+        {
+          type: 'ConfigureRedirectAllowlist',
+          tenantId: id,
+          redirectUris: input.redirectUris,
+        },
+        { waitFor: [READ_MODEL.tenants] },
+      );
       return context.prisma.tenant.findUniqueOrThrow({ ...query, where: { id } });
     },
   }),
@@ -165,11 +172,12 @@ builder.mutationFields((t) => ({
       const id = tenantId(input.id, '');
       assertMayAdminister(context, id);
       const name = tenantName(input.name);
-      await context.execute({ tenantId: id, stream: tenantStream(id) }, tenantDecider, {
-        type: 'RenameTenant',
-        tenantId: id,
-        name,
-      });
+      await context.execute(
+        { tenantId: id, stream: tenantStream(id) },
+        tenantDecider,
+        { type: 'RenameTenant', tenantId: id, name },
+        { waitFor: [READ_MODEL.tenants] },
+      );
       return context.prisma.tenant.findUniqueOrThrow({ ...query, where: { id } });
     },
   }),

@@ -1,0 +1,16 @@
+/**
+ * The projections by the read model each one writes: what a command names to wait for before it
+ * answers from that read model (read-your-writes), so a projection it does not read cannot hold it up.
+ */
+export const READ_MODEL = {
+  tenants: 'tenants',
+  connections: 'connections',
+  credentials: 'credentials',
+  integrations: 'integrations',
+  webhookEndpoints: 'webhook-endpoints',
+  signals: 'signals',
+  webhookDeadLetters: 'webhook-dead-letters',
+  projectionDeadLetters: 'projection-dead-letters',
+} as const;
+
+export type ReadModelName = (typeof READ_MODEL)[keyof typeof READ_MODEL];
