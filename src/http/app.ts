@@ -12,6 +12,8 @@ export interface AppOptions {
   limits?: Partial<GraphQLLimits>;
   /** Maximum request body in bytes (default 1 MiB). */
   bodyLimit?: number;
+  /** Overrides SWITCHBOARD_HTTP_IDLE_TIMEOUT_SECONDS (tests). */
+  idleTimeoutMs?: number;
 }
 
 /** The whole HTTP surface over a runtime: health, metrics, GraphQL over HTTP and websockets. */
@@ -20,6 +22,7 @@ export async function createApp(runtime: Runtime, options: AppOptions = {}): Pro
     logger: runtime.logger,
     readiness: runtime.readiness,
     bodyLimit: options.bodyLimit,
+    idleTimeoutMs: options.idleTimeoutMs ?? runtime.config.httpIdleTimeoutMs,
   });
   registerOAuthCallback(app, runtime.connections);
   await registerWebhookRoutes(app, {

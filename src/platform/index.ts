@@ -63,6 +63,8 @@ export interface RedisPlatformOptions {
   bufferSize?: number;
   /** Connection errors as they happen (for logging); ioredis reconnects by itself. */
   onError?: (error: Error) => void;
+  /** How long one Redis command may take, queued or sent (default: config.ts DEFAULT_TIMEOUTS). */
+  commandTimeoutMs?: number;
 }
 
 /**
@@ -75,7 +77,11 @@ export async function createRedisPlatform(
 ): Promise<Platform> {
   const prefix = options.prefix ?? 'switchboard:';
   const name = options.name ?? 'switchboard';
-  const client = createRedisClient(url, { name, onError: options.onError });
+  const client = createRedisClient(url, {
+    name,
+    onError: options.onError,
+    commandTimeoutMs: options.commandTimeoutMs,
+  });
   const pubsub = new RedisPubSub(client, {
     prefix: `${prefix}pubsub:`,
     bufferSize: options.bufferSize,
