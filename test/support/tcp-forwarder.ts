@@ -1,20 +1,27 @@
 import net from 'node:net';
 
 /**
- * `pass`: bytes flow both ways. `down`: every connection is reset and new ones are reset on
- * accept (the service crashed or its port is closed). `partition`: connections stay open and new
- * ones are accepted, but no byte (nor a FIN) crosses until the mode changes back; what was sent
- * meanwhile is then delivered, as TCP's retransmissions would after a real network partition.
+ * `pass`: bytes flow both ways. `down`: every connection is dropped and new ones are refused
+ * (ECONNREFUSED), like a stopped server. `partition`: connections stay open and new ones are
+ * accepted, but no byte (nor a FIN) crosses until the mode changes; what was sent meanwhile is
+ * then delivered, as TCP's retransmissions would after a real network partition heals.
  */
 export type ForwarderMode = 'pass' | 'down' | 'partition';
 
 export interface TcpForwarder {
+  /** The port to connect to instead of the target's. */
   readonly port: number;
   readonly mode: ForwarderMode;
-  /** Open client connections. */
+  /** Client connections open now. */
   readonly connections: number;
-  setMode(mode: ForwarderMode): void;
-  /** `url` with its host and port replaced by the forwarder's (postgres://…, redis://…). */
+  setMode(mode: ForwarderMode): Promise<void>;
+  /** Drops every connection and refuses new ones. */
+  down(): Promise<void>;
+  /** Holds every connection, old and new, without forwarding a byte. */
+  partition(): Promise<void>;
+  /** Accepts and forwards again, on the same port. */
+  up(): Promise<void>;
+  /** `url` (postgres://…, redis://…) pointing at the forwarder instead. */
   url(url: string): string;
   close(): Promise<void>;
 }
@@ -25,7 +32,7 @@ interface Pair {
   flowing: boolean;
 }
 
-/** A TCP proxy on a random loopback port in front of `target`, for fault tests. */
+/** A loopback TCP forwarder to `target`, to take a dependency away from a hub and give it back. */
 export async function startTcpForwarder(target: { host: string; port: number }): Promise<TcpForwarder> {
   let mode: ForwarderMode = 'pass';
   const pairs = new Set<Pair>();
@@ -37,16 +44,15 @@ export async function startTcpForwarder(target: { host: string; port: number }):
   };
 
   const flow = (pair: Pair) => {
-    if (pair.flowing || !pairs.has(pair)) return;
+    if (pair.flowing) return;
+    if (pair.client.destroyed || pair.upstream?.destroyed) return drop(pair);
     pair.flowing = true;
     if (!pair.upstream) {
       const upstream = net.connect(target);
       pair.upstream = upstream;
       upstream.on('error', () => drop(pair));
-      upstream.on('close', () => {
-        // A close that happens while partitioned reaches the client on heal, like its bytes.
-        if (mode !== 'partition') drop(pair);
-      });
+      // A close while partitioned reaches the client on heal, like its bytes.
+      upstream.on('close', () => mode !== 'partition' && drop(pair));
     }
     pair.client.pipe(pair.upstream);
     pair.upstream.pipe(pair.client);
@@ -63,24 +69,34 @@ export async function startTcpForwarder(target: { host: string; port: number }):
   };
 
   const server = net.createServer({ pauseOnConnect: true }, (client) => {
-    if (mode === 'down') {
-      client.resetAndDestroy();
-      return;
-    }
     const pair: Pair = { client, upstream: null, flowing: false };
     pairs.add(pair);
     client.on('error', () => drop(pair));
-    client.on('close', () => {
-      if (mode !== 'partition') drop(pair);
-    });
+    client.on('close', () => mode !== 'partition' && drop(pair));
     if (mode === 'pass') flow(pair);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  await listen(0);
+  const port = (server.address() as net.AddressInfo).port;
+
+  const setMode = async (next: ForwarderMode) => {
+    const previous = mode;
+    mode = next;
+    if (next === 'down') {
+      for (const pair of [...pairs]) drop(pair);
+      if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+      return;
+    }
+    if (previous === 'down' && !server.listening) await listen(port);
+    for (const pair of [...pairs]) (next === 'partition' ? hold : flow)(pair);
+  };
 
   return {
     port,
@@ -90,27 +106,16 @@ export async function startTcpForwarder(target: { host: string; port: number }):
     get connections() {
       return pairs.size;
     },
-    setMode(next) {
-      mode = next;
-      for (const pair of [...pairs]) {
-        if (next === 'down') {
-          pairs.delete(pair);
-          pair.client.resetAndDestroy();
-          pair.upstream?.destroy();
-        } else if (next === 'partition') hold(pair);
-        else if (pair.client.destroyed || pair.upstream?.destroyed) drop(pair);
-        else flow(pair);
-      }
-    },
+    setMode,
+    down: () => setMode('down'),
+    partition: () => setMode('partition'),
+    up: () => setMode('pass'),
     url(url) {
       const parsed = new URL(url);
       parsed.hostname = '127.0.0.1';
       parsed.port = String(port);
       return parsed.toString();
     },
-    async close() {
-      for (const pair of [...pairs]) drop(pair);
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => setMode('down'),
   };
 }
