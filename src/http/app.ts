@@ -5,6 +5,7 @@ import type { Runtime } from '../runtime.js';
 import { type GraphQLLimits, registerGraphQL } from './graphql.js';
 import { createMetricsRegistry, registerMetricsRoute } from './metrics.js';
 import { registerOAuthCallback } from './oauth-callback.js';
+import { rateBudgets, registerRateLimits } from './rate-limits.js';
 import { createServer } from './server.js';
 import { registerWebhookRoutes } from './webhooks.js';
 
@@ -23,6 +24,12 @@ export async function createApp(runtime: Runtime, options: AppOptions = {}): Pro
     readiness: runtime.readiness,
     bodyLimit: options.bodyLimit,
     idleTimeoutMs: options.idleTimeoutMs ?? runtime.config.httpIdleTimeoutMs,
+  });
+  const budgets = rateBudgets(runtime.config.rateLimits);
+  registerRateLimits(app, {
+    governor: runtime.platform.rateGovernor(budgets),
+    budgets,
+    authenticator: runtime.authenticator,
   });
   registerOAuthCallback(app, runtime.connections);
   await registerWebhookRoutes(app, {
