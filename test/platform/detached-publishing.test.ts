@@ -64,7 +64,10 @@ describe('detached publishing', () => {
     let started = 0;
     const counting: PubSub = {
       ...backend,
-      publish: (topic, payload) => (started++, backend.publish(topic, payload)),
+      publish: (topic, payload) => {
+        started++;
+        return backend.publish(topic, payload);
+      },
     };
     const live = detachedPublishing(counting, { logger, timeoutMs: 60_000, maxPending: 10 });
     for (let i = 0; i < 50; i++) await live.publish('t', i);
