@@ -39,9 +39,13 @@ export function createRedisClient(url: string, options: RedisClientOptions): Red
   return watch(new Redis(url, { ...CLIENT_OPTIONS, commandTimeout, connectionName: options.name }), options);
 }
 
-/** Another connection to the same server with the same settings (a subscriber needs its own). */
+/**
+ * A subscriber's connection to the same server. SUBSCRIBE waits for Redis however long it takes
+ * (no command timeout): a subscription must resume when Redis comes back, not end because Redis
+ * was slow or partitioned. Its readiness is checked with a deadline of its own (pingRedis).
+ */
 export function duplicateRedisClient(client: Redis, options: RedisClientOptions): Redis {
-  return watch(client.duplicate({ connectionName: options.name }), options);
+  return watch(client.duplicate({ connectionName: options.name, commandTimeout: undefined }), options);
 }
 
 function watch(client: Redis, options: RedisClientOptions): Redis {

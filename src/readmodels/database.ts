@@ -84,6 +84,12 @@ async function openPostgres(
     ),
   );
   const prisma = new PrismaClient({ adapter });
+  // Prisma's first call loads its query compiler: seconds of CPU that hold up the event loop. Done
+  // here, before requests and projections run, it cannot make their connection deadlines lapse.
+  await prisma.$queryRaw`SELECT 1`.catch(async (error: unknown) => {
+    await prisma.$disconnect();
+    throw error;
+  });
   return handle(prisma, { kind: 'postgres', url: options.url }, migrations, () => prisma.$disconnect());
 }
 

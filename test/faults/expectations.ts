@@ -27,13 +27,18 @@ export function servedWithoutRedis(answer: Answer): boolean {
   return succeeded(answer);
 }
 
-/** Answers that broke a rule: no answer or a late one, or the wrong kind of failure. */
-export function violations(
+/** Answers that came too late or not at all, tallied (empty when every one was in time). */
+export function late(answers: readonly Answer[], limitMs: number): string[] {
+  return tally(answers.filter((answer) => answer.status === 0 || answer.ms > limitMs));
+}
+
+/** Answers of these probes that `allowed` refuses, tallied (empty when all are as they should be). */
+export function wrong(
   answers: readonly Answer[],
-  limitMs: number,
+  probes: readonly Answer['probe'][],
   allowed: (answer: Answer) => boolean,
-) {
-  return answers.filter((answer) => answer.status === 0 || answer.ms > limitMs || !allowed(answer));
+): string[] {
+  return tally(answers.filter((answer) => probes.includes(answer.probe) && !allowed(answer)));
 }
 
 /** Answers grouped by what they were, for a readable failure: "mutation 200 SERVICE_UNAVAILABLE ≤1540 ms × 12". */
