@@ -59,15 +59,57 @@ const port = z.preprocess(
     .default(4000),
 );
 
-const positiveInteger = (fallback: number) =>
-  z.preprocess(
+/**
+ * Every wait on a dependency is bounded so that, during an outage or a partition, a request is
+ * answered (503) within 5 s: a connection or pool checkout, then one statement, fit in it.
+ */
+export interface DependencyTimeouts {
+  /** Opening a PostgreSQL connection or waiting for a pooled one. */
+  databaseConnectMs: number;
+  /** One PostgreSQL statement (server-side statement_timeout; the client gives up a little later). */
+  databaseStatementMs: number;
+  /** One Redis command, queued while reconnecting or sent. */
+  redisCommandMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: DependencyTimeouts = {
+  databaseConnectMs: 1_500,
+  databaseStatementMs: 2_000,
+  redisCommandMs: 1_000,
+};
+
+/** Requests per minute; null: no limit. Above what one instance serves, so they stop runaways, not load. */
+export interface RateLimits {
+  /** Per tenant (else per caller) on /graphql. */
+  graphqlPerMinute: number | null;
+  /** Per webhook connection (per provider for app-level deliveries) on /webhooks. */
+  webhooksPerMinute: number | null;
+}
+
+export const DEFAULT_RATE_LIMITS = { graphqlPerMinute: 300_000, webhooksPerMinute: 120_000 };
+
+function positiveInteger(fallback: number) {
+  return z.preprocess(
     blankAsUndefined,
     z.coerce
       .number({ message: 'must be a number' })
-      .int('must be a whole number')
+      .int('must be an integer')
       .positive('must be positive')
       .default(fallback),
   );
+}
+
+// A budget per minute; 0 turns the limit off.
+function perMinute(fallback: number) {
+  return z.preprocess(
+    blankAsUndefined,
+    z.coerce
+      .number({ message: 'must be a number' })
+      .int('must be an integer')
+      .min(0, 'must be 0 (no limit) or more')
+      .default(fallback),
+  );
+}
 
 const tokenList = z.preprocess(
   blankAsUndefined,
@@ -193,6 +235,12 @@ const envSchema = z
       blankAsUndefined,
       z.coerce.number({ message: 'must be a number' }).positive('must be positive').default(30),
     ),
+    SWITCHBOARD_HTTP_IDLE_TIMEOUT_SECONDS: positiveInteger(10),
+    SWITCHBOARD_DB_CONNECT_TIMEOUT_MS: positiveInteger(DEFAULT_TIMEOUTS.databaseConnectMs),
+    SWITCHBOARD_DB_STATEMENT_TIMEOUT_MS: positiveInteger(DEFAULT_TIMEOUTS.databaseStatementMs),
+    SWITCHBOARD_REDIS_COMMAND_TIMEOUT_MS: positiveInteger(DEFAULT_TIMEOUTS.redisCommandMs),
+    SWITCHBOARD_RATE_LIMIT_GRAPHQL_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.graphqlPerMinute),
+    SWITCHBOARD_RATE_LIMIT_WEBHOOKS_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.webhooksPerMinute),
   })
   .superRefine((env, context) => {
     if (Boolean(env.SWITCHBOARD_OIDC_ISSUER) !== Boolean(env.SWITCHBOARD_OIDC_AUDIENCE)) {
@@ -241,6 +289,10 @@ export interface Config {
   graphqlIntrospection: boolean;
   /** graphql-ws limits: operations per socket, sockets per tenant (per instance), unsent bytes per socket. */
   webSocket: { maxSubscriptions: number; maxSocketsPerTenant: number; maxBufferedBytes: number };
+  timeouts: DependencyTimeouts;
+  /** A connection that sends no request within this is closed (first request, or next on keep-alive). */
+  httpIdleTimeoutMs: number;
+  rateLimits: RateLimits;
 }
 
 export class ConfigError extends Error {
@@ -314,6 +366,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxSubscriptions: e.SWITCHBOARD_WS_MAX_SUBSCRIPTIONS,
       maxSocketsPerTenant: e.SWITCHBOARD_WS_MAX_SOCKETS_PER_TENANT,
       maxBufferedBytes: e.SWITCHBOARD_WS_MAX_BUFFERED_BYTES,
+    },
+    timeouts: {
+      databaseConnectMs: e.SWITCHBOARD_DB_CONNECT_TIMEOUT_MS,
+      databaseStatementMs: e.SWITCHBOARD_DB_STATEMENT_TIMEOUT_MS,
+      redisCommandMs: e.SWITCHBOARD_REDIS_COMMAND_TIMEOUT_MS,
+    },
+    httpIdleTimeoutMs: e.SWITCHBOARD_HTTP_IDLE_TIMEOUT_SECONDS * 1000,
+    rateLimits: {
+      graphqlPerMinute: e.SWITCHBOARD_RATE_LIMIT_GRAPHQL_PER_MINUTE || null,
+      webhooksPerMinute: e.SWITCHBOARD_RATE_LIMIT_WEBHOOKS_PER_MINUTE || null,
     },
   };
 }

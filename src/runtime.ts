@@ -6,8 +6,10 @@ import { BadUserInputError } from './errors.js';
 import type { EventStore } from './eventstore/port.js';
 import { createPgliteEventStore, createPostgresEventStore } from './eventstore/sql/index.js';
 import type { ReadinessCheck } from './http/health.js';
+import { detachedPublishing } from './platform/detached-publishing.js';
 import { createMemoryPlatform, createRedisPlatform, type Platform } from './platform/index.js';
 import type { Logger } from './platform/logger.js';
+import type { PostgresTimeouts } from './platform/postgres.js';
 import { openPrivateDataDir } from './platform/private-files.js';
 import { ALL_PROJECTIONS, createProjectionRunner, type ProjectionRunner } from './projections/index.js';
 import { liveFeedProjection } from './projections/live-feed.js';
@@ -61,7 +63,7 @@ async function openEventStore(config: Config, logger: Logger, deadline: number):
         logger,
         retryable: notRetryable,
       },
-      () => createPostgresEventStore(target.url),
+      () => createPostgresEventStore(target.url, { timeouts: postgresTimeouts(config) }),
     );
   }
   // Loaded only when used: the gRPC client is heavy and must not share a process with another ESDB client.
@@ -93,6 +95,7 @@ async function openPlatform(config: Config, logger: Logger, deadline: number): P
   return connectWithRetry({ what: 'Redis', variable: 'REDIS_URL', deadline, logger }, () =>
     createRedisPlatform(url, {
       prefix: config.redisPrefix,
+      commandTimeoutMs: config.timeouts.redisCommandMs,
       onError: (error) => logger.warn({ err: error.message }, 'redis connection error'),
     }),
   );
@@ -147,7 +150,7 @@ export async function createRuntime(
         logger,
         retryable: notRetryable,
       },
-      () => openReadModels({ ...readModelsTarget, logger }),
+      () => openReadModels({ ...readModelsTarget, logger, timeouts: postgresTimeouts(config) }),
     );
     opened.push(readModels);
     const platform = await openPlatform(config, logger, deadline);
@@ -161,17 +164,19 @@ export async function createRuntime(
     followKeyNotices(vault, platform.pubsub.subscribe(KEY_NOTICES_TOPIC)).catch((error: unknown) => {
       logger.error({ err: error }, 'key change notices stopped; cached data keys now live out their TTL');
     });
+    // Live updates go out after the read models commit, without ever holding up a projection.
+    const livePubSub = detachedPublishing(platform.pubsub, { logger: logger.child({ component: 'live' }) });
     // The live feed publishes after the read models commit; it waits on the runner it belongs to.
     let runner: ProjectionRunner | undefined;
     const liveFeed = liveFeedProjection({
-      pubsub: platform.pubsub,
+      pubsub: livePubSub,
       waitFor: (position) => runner!.waitFor(position, { timeoutMs: 30_000, skipStopped: true }),
     });
     const projections = createProjectionRunner({
       eventStore,
       readModels,
       logger,
-      projections: [...withLivePublishing(ALL_PROJECTIONS, platform.pubsub), liveFeed],
+      projections: [...withLivePublishing(ALL_PROJECTIONS, livePubSub), liveFeed],
     });
     runner = projections;
     if (options.runProjections !== false) {
@@ -206,7 +211,8 @@ export async function createRuntime(
     const readiness: ReadinessCheck[] = [
       { name: 'eventStore', check: () => pinged(eventStore, { kind: eventStore.kind }) },
       { name: 'readModels', check: () => pinged(readModels, { kind: readModels.kind }) },
-      { name: 'platform', check: () => pinged(platform) },
+      // Ingestion and the API work without Redis: its absence degrades live fan-out, not readiness.
+      { name: 'platform', optional: true, check: () => pinged(platform) },
       { name: 'projections', check: () => projections.readiness() },
     ];
     const heldLock = lock;
@@ -240,6 +246,11 @@ async function pinged(dependency: { ping(): Promise<void> }, detail?: Record<str
   await dependency.ping();
   return { ok: true as const, detail };
 }
+
+const postgresTimeouts = (config: Config): PostgresTimeouts => ({
+  connectMs: config.timeouts.databaseConnectMs,
+  statementMs: config.timeouts.databaseStatementMs,
+});
 
 function describeRuntime(config: Config): string[] {
   const where = (target: Config['eventStore'] | Config['readModels']) =>

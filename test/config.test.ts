@@ -166,4 +166,44 @@ describe('configuration', () => {
     expect(bad[0]?.message).toContain('entry 2');
     expect(bad[1]?.message).toContain('entry 3');
   });
+
+  it('bounds every dependency wait and idle connection, with defaults that fit a 5 s answer', () => {
+    const config = loadConfig({});
+    expect(config.timeouts).toEqual({
+      databaseConnectMs: 1_500,
+      databaseStatementMs: 2_000,
+      redisCommandMs: 1_000,
+    });
+    expect(config.httpIdleTimeoutMs).toBe(10_000);
+    expect(
+      loadConfig({
+        SWITCHBOARD_DB_CONNECT_TIMEOUT_MS: '800',
+        SWITCHBOARD_DB_STATEMENT_TIMEOUT_MS: '30000',
+        SWITCHBOARD_REDIS_COMMAND_TIMEOUT_MS: '250',
+        SWITCHBOARD_HTTP_IDLE_TIMEOUT_SECONDS: '65',
+      }),
+    ).toMatchObject({
+      timeouts: { databaseConnectMs: 800, databaseStatementMs: 30_000, redisCommandMs: 250 },
+      httpIdleTimeoutMs: 65_000,
+    });
+    expect(
+      problems({ SWITCHBOARD_DB_STATEMENT_TIMEOUT_MS: '0', SWITCHBOARD_REDIS_COMMAND_TIMEOUT_MS: 'soon' }),
+    ).toEqual([
+      { variable: 'SWITCHBOARD_DB_STATEMENT_TIMEOUT_MS', message: 'must be positive' },
+      { variable: 'SWITCHBOARD_REDIS_COMMAND_TIMEOUT_MS', message: 'must be a number' },
+    ]);
+  });
+
+  it('reads per-minute request budgets; 0 turns one off', () => {
+    expect(loadConfig({}).rateLimits).toEqual({ graphqlPerMinute: 300_000, webhooksPerMinute: 120_000 });
+    expect(
+      loadConfig({
+        SWITCHBOARD_RATE_LIMIT_GRAPHQL_PER_MINUTE: '600',
+        SWITCHBOARD_RATE_LIMIT_WEBHOOKS_PER_MINUTE: '0',
+      }).rateLimits,
+    ).toEqual({ graphqlPerMinute: 600, webhooksPerMinute: null });
+    expect(problems({ SWITCHBOARD_RATE_LIMIT_WEBHOOKS_PER_MINUTE: '-1' })[0]?.variable).toBe(
+      'SWITCHBOARD_RATE_LIMIT_WEBHOOKS_PER_MINUTE',
+    );
+  });
 });

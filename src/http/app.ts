@@ -5,6 +5,7 @@ import type { Runtime } from '../runtime.js';
 import { type GraphQLLimits, registerGraphQL } from './graphql.js';
 import { createMetricsRegistry, registerMetricsRoute } from './metrics.js';
 import { registerOAuthCallback } from './oauth-callback.js';
+import { rateBudgets, registerRateLimits } from './rate-limits.js';
 import { createServer } from './server.js';
 import { registerWebhookRoutes } from './webhooks.js';
 import type { WebSocketLimits } from './ws-limits.js';
@@ -15,6 +16,8 @@ export interface AppOptions {
   bodyLimit?: number;
   /** Over the configuration's graphql-ws limits (tests: a shorter connection_init timeout). */
   webSocket?: Partial<WebSocketLimits>;
+  /** Overrides SWITCHBOARD_HTTP_IDLE_TIMEOUT_SECONDS (tests). */
+  idleTimeoutMs?: number;
 }
 
 /** The whole HTTP surface over a runtime: health, metrics, GraphQL over HTTP and websockets. */
@@ -23,6 +26,13 @@ export async function createApp(runtime: Runtime, options: AppOptions = {}): Pro
     logger: runtime.logger,
     readiness: runtime.readiness,
     bodyLimit: options.bodyLimit,
+    idleTimeoutMs: options.idleTimeoutMs ?? runtime.config.httpIdleTimeoutMs,
+  });
+  const budgets = rateBudgets(runtime.config.rateLimits);
+  registerRateLimits(app, {
+    governor: runtime.platform.rateGovernor(budgets),
+    budgets,
+    authenticator: runtime.authenticator,
   });
   registerOAuthCallback(app, runtime.connections);
   await registerWebhookRoutes(app, {

@@ -9,11 +9,28 @@ export interface ServerOptions {
   readiness: readonly ReadinessCheck[];
   /** Maximum request body in bytes (default 1 MiB). */
   bodyLimit?: number;
+  /**
+   * A connection that sends no request (a first one, or the next on a kept-alive connection) within
+   * this is closed (default 10 s). Websockets, once upgraded, are not concerned: graphql-ws pings.
+   */
+  idleTimeoutMs?: number;
 }
+
+/** The whole request (headers and body) arrives within this, or the connection is closed with 408. */
+const REQUEST_TIMEOUT_MS = 30_000;
 
 /** The HTTP server: health routes now; GraphQL, webhooks, OAuth callback and proxy mount here. */
 export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
+  const idleTimeoutMs = options.idleTimeoutMs ?? 10_000;
   const app = Fastify({
+    // Idle and slow connections cost a socket each: an endless number of them is a denial of service.
+    http: {
+      headersTimeout: idleTimeoutMs,
+      // Node looks for expired connections this often (30 s by default, which would let them linger).
+      connectionsCheckingInterval: Math.min(1_000, idleTimeoutMs),
+    },
+    requestTimeout: Math.max(REQUEST_TIMEOUT_MS, idleTimeoutMs),
+    keepAliveTimeout: idleTimeoutMs,
     // pino's Logger is a FastifyBaseLogger; naming the base type keeps FastifyInstance's default generics.
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,

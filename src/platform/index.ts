@@ -7,12 +7,19 @@ import { RedisLeaseManager } from './lease-redis.js';
 import type { PubSub } from './pubsub.js';
 import { MemoryPubSub } from './pubsub-memory.js';
 import { RedisPubSub } from './pubsub-redis.js';
+import {
+  memoryRateGovernor,
+  type RateBudgets,
+  type RateGovernor,
+  redisRateGovernor,
+} from './rate-governor.js';
 import { closeRedisClient, createRedisClient, pingRedis } from './redis.js';
 
 export type { KeyValueStore, TtlOptions } from './kv.js';
 export { type Lease, LeaseLostError, type LeaseManager } from './lease.js';
 export type { PubSub, SubscribeOptions, TopicSubscription } from './pubsub.js';
 export { PubSubClosedError } from './pubsub.js';
+export type { RateBudget, RateBudgets, RateDecision, RateGovernor } from './rate-governor.js';
 export { type WithLeaseOptions, type WithLeaseResult, withLease } from './with-lease.js';
 
 /** The cross-cutting ports, chosen once by runtime.ts and handed down. */
@@ -20,6 +27,8 @@ export interface Platform {
   pubsub: PubSub;
   kv: KeyValueStore;
   leases: LeaseManager;
+  /** Request budgets per key, shared by every instance when Redis is there (rate-governor.ts). */
+  rateGovernor<Bucket extends string>(budgets: RateBudgets<Bucket>): RateGovernor<Bucket>;
   /** Ends subscriptions and closes connections. Idempotent. */
   close(): Promise<void>;
   /** Readiness: resolves when every backing service answers, else throws DependencyError. */
@@ -42,6 +51,7 @@ export function createMemoryPlatform(options: MemoryPlatformOptions = {}): Platf
     pubsub,
     kv,
     leases,
+    rateGovernor: (budgets) => memoryRateGovernor(budgets),
     close: async () => {
       kv.close();
       await pubsub.close();
@@ -63,6 +73,8 @@ export interface RedisPlatformOptions {
   bufferSize?: number;
   /** Connection errors as they happen (for logging); ioredis reconnects by itself. */
   onError?: (error: Error) => void;
+  /** How long one Redis command may take, queued or sent (default: config.ts DEFAULT_TIMEOUTS). */
+  commandTimeoutMs?: number;
 }
 
 /**
@@ -75,7 +87,11 @@ export async function createRedisPlatform(
 ): Promise<Platform> {
   const prefix = options.prefix ?? 'switchboard:';
   const name = options.name ?? 'switchboard';
-  const client = createRedisClient(url, { name, onError: options.onError });
+  const client = createRedisClient(url, {
+    name,
+    onError: options.onError,
+    commandTimeoutMs: options.commandTimeoutMs,
+  });
   const pubsub = new RedisPubSub(client, {
     prefix: `${prefix}pubsub:`,
     bufferSize: options.bufferSize,
@@ -86,6 +102,11 @@ export async function createRedisPlatform(
     pubsub,
     kv: new RedisKeyValueStore(client, { prefix }),
     leases: new RedisLeaseManager(client, { prefix }),
+    rateGovernor: (budgets) =>
+      redisRateGovernor(client, budgets, {
+        prefix,
+        onFallback: (error) => options.onError?.(error instanceof Error ? error : new Error(String(error))),
+      }),
     close: () => {
       closing ??= pubsub.close().finally(() => closeRedisClient(client));
       return closing;

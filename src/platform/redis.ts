@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import { DEFAULT_TIMEOUTS } from '../config.js';
 import { DependencyError } from '../errors.js';
 
 export interface RedisClientOptions {
@@ -9,6 +10,8 @@ export interface RedisClientOptions {
    * keeps reconnecting on its own; commands issued meanwhile fail as DependencyError.
    */
   onError?: (error: Error) => void;
+  /** How long one command may take, queued or sent (default: config.ts DEFAULT_TIMEOUTS). */
+  commandTimeoutMs?: number;
 }
 
 const CLIENT_OPTIONS: RedisOptions = {
@@ -17,9 +20,11 @@ const CLIENT_OPTIONS: RedisOptions = {
   // a Redis restart is a short delay rather than a burst of errors...
   enableOfflineQueue: true,
   // ...but not for long: after this many failed reconnection attempts (~0.6 s with the backoff
-  // below) queued commands fail. Callers (HTTP requests, lease renewals) have deadlines of their own.
+  // below) queued commands fail, and commandTimeout bounds any command, queued or sent.
   maxRetriesPerRequest: 2,
   connectTimeout: 5_000,
+  // TCP keepalive probes notice a server that vanished without closing the connection.
+  keepAlive: 10_000,
   // Reconnect forever with capped backoff: the process must recover when Redis comes back.
   // autoResubscribe (on by default) restores SUBSCRIBEs after a reconnect.
   retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
@@ -30,12 +35,17 @@ const CLIENT_OPTIONS: RedisOptions = {
 const lastConnectionErrors = new WeakMap<Redis, Error>();
 
 export function createRedisClient(url: string, options: RedisClientOptions): Redis {
-  return watch(new Redis(url, { ...CLIENT_OPTIONS, connectionName: options.name }), options);
+  const commandTimeout = options.commandTimeoutMs ?? DEFAULT_TIMEOUTS.redisCommandMs;
+  return watch(new Redis(url, { ...CLIENT_OPTIONS, commandTimeout, connectionName: options.name }), options);
 }
 
-/** Another connection to the same server with the same settings (a subscriber needs its own). */
+/**
+ * A subscriber's connection to the same server. SUBSCRIBE waits for Redis however long it takes
+ * (no command timeout): a subscription must resume when Redis comes back, not end because Redis
+ * was slow or partitioned. Its readiness is checked with a deadline of its own (pingRedis).
+ */
 export function duplicateRedisClient(client: Redis, options: RedisClientOptions): Redis {
-  return watch(client.duplicate({ connectionName: options.name }), options);
+  return watch(client.duplicate({ connectionName: options.name, commandTimeout: undefined }), options);
 }
 
 function watch(client: Redis, options: RedisClientOptions): Redis {

@@ -5,11 +5,13 @@ import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { DependencyError } from '../errors.js';
 import { PrismaClient } from '../generated/prisma/client.js';
+import { boundedPgOptions, DEFAULT_POSTGRES_TIMEOUTS, type PostgresTimeouts } from '../platform/postgres.js';
 import { makePrivateTree, openPrivateDataDir, withPrivateUmask } from '../platform/private-files.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { defaultLogger, type ReadModelLogger } from './logger.js';
 import { pgliteMigrationConnection, pgMigrationConnection } from './migration-connection.js';
 import { type MigrateResult, migrate } from './migrator.js';
+import { reportingUnavailability } from './unavailable-errors.js';
 
 /** Names the read models' connections in pg_stat_activity. */
 export const READ_MODELS_APPLICATION_NAME = 'switchboard-readmodels';
@@ -22,6 +24,8 @@ export type OpenReadModelsOptions = ReadModelsSource & {
   migrationsDir?: string;
   /** pg.Pool size on PostgreSQL (default 10). */
   poolMax?: number;
+  /** Bounds on connecting and on each statement on PostgreSQL (default: config.ts DEFAULT_TIMEOUTS). */
+  timeouts?: PostgresTimeouts;
 };
 
 export interface ReadModels {
@@ -51,7 +55,12 @@ async function openPostgres(
   options: OpenReadModelsOptions & { kind: 'postgres' },
   logger: ReadModelLogger,
 ): Promise<ReadModels> {
-  const migrator = new pg.Client({ connectionString: options.url });
+  const timeouts = options.timeouts ?? DEFAULT_POSTGRES_TIMEOUTS;
+  // Connecting is bounded like every connection; migrations themselves may take their time.
+  const migrator = new pg.Client({
+    connectionString: options.url,
+    connectionTimeoutMillis: timeouts.connectMs,
+  });
   let migrations: MigrateResult;
   try {
     await migrator.connect();
@@ -63,15 +72,24 @@ async function openPostgres(
     await migrator.end().catch(() => undefined);
   }
   // The adapter owns its pg.Pool (given a config) and ends it on $disconnect.
-  const adapter = new PrismaPg(
-    {
-      connectionString: options.url,
-      max: options.poolMax ?? 10,
-      application_name: READ_MODELS_APPLICATION_NAME,
-    },
-    { onPoolError: (error) => logger.warn({ err: error }, 'idle read-model connection failed') },
+  const adapter = reportingUnavailability(
+    new PrismaPg(
+      {
+        connectionString: options.url,
+        max: options.poolMax ?? 10,
+        application_name: READ_MODELS_APPLICATION_NAME,
+        ...boundedPgOptions(timeouts),
+      },
+      { onPoolError: (error) => logger.warn({ err: error }, 'idle read-model connection failed') },
+    ),
   );
   const prisma = new PrismaClient({ adapter });
+  // Prisma's first call loads its query compiler: seconds of CPU that hold up the event loop. Done
+  // here, before requests and projections run, it cannot make their connection deadlines lapse.
+  await prisma.$queryRaw`SELECT 1`.catch(async (error: unknown) => {
+    await prisma.$disconnect();
+    throw error;
+  });
   return handle(prisma, { kind: 'postgres', url: options.url }, migrations, () => prisma.$disconnect());
 }
 

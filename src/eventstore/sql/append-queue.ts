@@ -1,4 +1,4 @@
-import { BadUserInputError } from '../../errors.js';
+import { BadUserInputError, DependencyError } from '../../errors.js';
 import type { Event } from '../../events/envelope.js';
 import { isUuid } from '../../uuid.js';
 import type { AppendResult, ExpectedRevision } from '../port.js';
@@ -89,6 +89,10 @@ export class AppendQueue {
       if (head >= 0n) this.onCommitted(head);
     } catch (error) {
       for (const request of batch) request.settle({ ok: false, error: error as Error });
+      // The database did not answer: appends queued behind this batch would wait as long again
+      // only to fail the same way, and their callers have deadlines (a request within 5 s).
+      if (error instanceof DependencyError)
+        for (const request of this.pending.splice(0)) request.settle({ ok: false, error });
     }
   }
 }

@@ -1,6 +1,12 @@
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { DependencyError } from '../../errors.js';
+import {
+  boundedPgOptions,
+  DEFAULT_POSTGRES_TIMEOUTS,
+  isPostgresUnavailable,
+  type PostgresTimeouts,
+  translatePostgresError,
+} from '../../platform/postgres.js';
 import { makePrivateTree, withPrivateUmask } from '../../platform/private-files.js';
 import { PostgresListener } from './postgres-listener.js';
 
@@ -28,19 +34,25 @@ export interface SqlClient extends SqlExecutor {
   close(): Promise<void>;
 }
 
+// Connection-level failures and missed deadlines mean the store is unavailable (DependencyError);
+// everything else is a query error and stays what it is.
 function translate(error: unknown): never {
-  const code = (error as { code?: string }).code;
-  // Connection-level failures (refused, reset, admin shutdown) mean the store is unavailable;
-  // everything else is a query error and stays what it is.
-  if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ENOTFOUND' || code === '57P01') {
-    throw new DependencyError('The event store database is unreachable', { cause: error });
-  }
-  throw error;
+  throw translatePostgresError(error, 'The event store database');
 }
 
-export function postgresClient(url: string, options: { poolSize?: number } = {}): SqlClient {
-  const pool = new pg.Pool({
+export interface PostgresClientOptions {
+  poolSize?: number;
+  /** Bounds on connecting and on each statement (default: config.ts DEFAULT_TIMEOUTS). */
+  timeouts?: PostgresTimeouts;
+}
+
+export function postgresClient(url: string, options: PostgresClientOptions = {}): SqlClient {
+  const connection = {
     connectionString: url,
+    ...boundedPgOptions(options.timeouts ?? DEFAULT_POSTGRES_TIMEOUTS),
+  };
+  const pool = new pg.Pool({
+    ...connection,
     max: options.poolSize ?? 10,
     application_name: 'switchboard-eventstore',
   });
@@ -73,9 +85,12 @@ export function postgresClient(url: string, options: { poolSize?: number } = {})
         await client.query('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch((rollbackError: Error) => {
-          broken ??= rollbackError;
-        });
+        // A connection that timed out or broke cannot roll back: destroying it ends the transaction.
+        if (isPostgresUnavailable(error)) broken ??= error as Error;
+        else
+          await client.query('ROLLBACK').catch((rollbackError: Error) => {
+            broken ??= rollbackError;
+          });
         translate(error);
       } finally {
         client.off('error', onError);
@@ -84,7 +99,7 @@ export function postgresClient(url: string, options: { poolSize?: number } = {})
       }
     },
     async listen(channel, onNotify) {
-      const listener = new PostgresListener(url, channel, onNotify);
+      const listener = new PostgresListener(connection, channel, onNotify);
       await listener.connect();
       listeners.push(listener);
       return async () => {

@@ -1,5 +1,5 @@
 import type { EventStore } from '../port.js';
-import { pgliteClient, postgresClient } from './client.js';
+import { type PostgresClientOptions, pgliteClient, postgresClient } from './client.js';
 import { ensureSchema } from './schema.js';
 import { SqlEventStore } from './store.js';
 
@@ -8,7 +8,7 @@ export { SqlEventStore } from './store.js';
 /** The SQL event store on PostgreSQL. Creates its tables if needed. */
 export async function createPostgresEventStore(
   url: string,
-  options: { poolSize?: number } = {},
+  options: PostgresClientOptions = {},
 ): Promise<EventStore> {
   const client = postgresClient(url, options);
   try {

@@ -14,20 +14,27 @@ export class PostgresListener {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly url: string,
+    /** Connection string and options (timeouts, keepalive) of the store's pool. */
+    private readonly connection: pg.ClientConfig,
     private readonly channel: string,
     private readonly onNotify: (payload: string) => void,
   ) {}
 
   async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.url, application_name: 'switchboard-listener' });
+    const client = new pg.Client({ ...this.connection, application_name: 'switchboard-listener' });
     client.on('error', () => this.reconnectSoon(client));
     client.on('end', () => this.reconnectSoon(client));
     client.on('notification', (message) => {
       if (message.channel === this.channel) this.onNotify(message.payload ?? '');
     });
-    await client.connect();
-    await client.query(`LISTEN ${pg.escapeIdentifier(this.channel)}`);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${pg.escapeIdentifier(this.channel)}`);
+    } catch (error) {
+      // A connection that opened but could not LISTEN (timed out) must not linger.
+      await client.end().catch(() => {});
+      throw error;
+    }
     this.client = client;
     this.backoffMs = 100;
   }

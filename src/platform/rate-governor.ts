@@ -1,0 +1,125 @@
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+
+/** So many points per window, per key. */
+export interface RateBudget {
+  points: number;
+  windowSeconds: number;
+}
+
+/** A bucket without a budget is not limited. */
+export type RateBudgets<Bucket extends string> = Readonly<Partial<Record<Bucket, RateBudget>>>;
+
+export type RateDecision = { allowed: true; remaining: number } | { allowed: false; retryAfterMs: number };
+
+/**
+ * Budgets by bucket (`graphql`, `webhooks`; later the sync and proxy engines' provider calls) and
+ * key (a tenant, a connection). One governor per process: shared by every instance through Redis
+ * when there is one, local otherwise.
+ */
+export interface RateGovernor<Bucket extends string = string> {
+  /** Takes `cost` points from `key`'s budget in `bucket`. Never throws and never waits on a failed store. */
+  take(bucket: Bucket, key: string, cost?: number): Promise<RateDecision>;
+}
+
+export interface RedisRateGovernorOptions {
+  /** Namespace: keys are `<prefix>rate:<bucket>:<key>`. */
+  prefix: string;
+  /** Redis has this long to answer before the local budget decides (default 200 ms). */
+  timeoutMs?: number;
+  /** After Redis failed or was late, the local budget decides alone for this long (default 5 s). */
+  localForMs?: number;
+  /** Called when Redis fails or answers late, at most once per `localForMs`. */
+  onFallback?: (error: unknown) => void;
+}
+
+type Limiters = { local: RateLimiterMemory; shared: RateLimiterRedis | null };
+
+const LATE = Symbol('late');
+const UNLIMITED: RateDecision = { allowed: true, remaining: Number.POSITIVE_INFINITY };
+
+/**
+ * Budgets kept in this process only: the embedded profile, and every instance's insurance while
+ * Redis is unavailable (each instance then grants the whole budget on its own).
+ */
+export function memoryRateGovernor<Bucket extends string>(
+  budgets: RateBudgets<Bucket>,
+): RateGovernor<Bucket> {
+  return governor(budgets, () => null, {});
+}
+
+/**
+ * Budgets shared by every instance in Redis (rate-limiter-flexible's atomic counters), with an
+ * in-memory insurance limiter: when Redis refuses, fails or is late, the request is counted and
+ * decided locally, and Redis is left alone for a few seconds, so a partitioned Redis costs a
+ * request at most `timeoutMs`, and only one request in `localForMs`.
+ */
+export function redisRateGovernor<Bucket extends string>(
+  client: Redis,
+  budgets: RateBudgets<Bucket>,
+  options: RedisRateGovernorOptions,
+): RateGovernor<Bucket> {
+  return governor(
+    budgets,
+    (bucket, budget, local) =>
+      new RateLimiterRedis({
+        storeClient: client,
+        keyPrefix: `${options.prefix}rate:${bucket}`,
+        points: budget.points,
+        duration: budget.windowSeconds,
+        // Not connected (reconnecting, down): decide locally at once instead of queueing the command.
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: local,
+      }),
+    options,
+  );
+}
+
+function governor<Bucket extends string>(
+  budgets: RateBudgets<Bucket>,
+  shared: (bucket: Bucket, budget: RateBudget, local: RateLimiterMemory) => RateLimiterRedis | null,
+  options: Omit<RedisRateGovernorOptions, 'prefix'>,
+): RateGovernor<Bucket> {
+  const timeoutMs = options.timeoutMs ?? 200;
+  const localForMs = options.localForMs ?? 5_000;
+  const limiters = new Map<Bucket, Limiters>();
+  for (const [bucket, budget] of Object.entries(budgets) as Array<[Bucket, RateBudget | undefined]>) {
+    if (!budget) continue;
+    const local = new RateLimiterMemory({ points: budget.points, duration: budget.windowSeconds });
+    limiters.set(bucket, { local, shared: shared(bucket, budget, local) });
+  }
+  let localUntil = 0;
+
+  const sharedOrLocal = async ({ local, shared }: Limiters, key: string, cost: number) => {
+    if (!shared || Date.now() < localUntil) return local.consume(key, cost);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<typeof LATE>((resolve) => {
+      timer = setTimeout(() => resolve(LATE), timeoutMs);
+    });
+    try {
+      const result = await Promise.race([shared.consume(key, cost), late]);
+      if (result !== LATE) return result;
+    } finally {
+      clearTimeout(timer);
+    }
+    localUntil = Date.now() + localForMs;
+    options.onFallback?.(new Error(`Redis did not answer within ${timeoutMs} ms`));
+    return local.consume(key, cost);
+  };
+
+  return {
+    async take(bucket, key, cost = 1) {
+      const bucketLimiters = limiters.get(bucket);
+      if (!bucketLimiters) return UNLIMITED;
+      try {
+        const result = await sharedOrLocal(bucketLimiters, key, cost);
+        return { allowed: true, remaining: result.remainingPoints };
+      } catch (error) {
+        if (error instanceof RateLimiterRes) return { allowed: false, retryAfterMs: error.msBeforeNext };
+        // The governor protects the hub; it must never be the reason a request fails.
+        options.onFallback?.(error);
+        return { allowed: true, remaining: 0 };
+      }
+    },
+  };
+}
