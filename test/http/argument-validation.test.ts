@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BadUserInputError } from '../../src/errors.js';
-import { RegisterTenantDocument } from '../../src/generated/graphql.js';
 import { assertPageSize, connectionIdArg, positionCursor, uuidArg } from '../../src/resolvers/args.js';
 import { asOperator, startTestHub, type TestHub } from '../support/hub.js';
+import { registerTenant } from '../support/register-tenant.js';
 import { describeWithPostgres } from '../support/services.js';
 
 describe('shared argument checks', () => {
@@ -109,7 +109,7 @@ describeWithPostgres('argument validation on every paginated field and id (Postg
 
   beforeAll(async () => {
     hub = await startTestHub();
-    await hub.request(RegisterTenantDocument, { input: { id: TENANT, name: 'Pages' } }, asOperator());
+    await registerTenant(hub, TENANT);
   });
   afterAll(async () => hub?.close());
 

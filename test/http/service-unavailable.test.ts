@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { RegisterTenantDocument } from '../../src/generated/graphql.js';
 import { UNAVAILABLE_MESSAGE } from '../../src/http/graphql-errors.js';
 import { asOperator, startTestHub, type TestHub } from '../support/hub.js';
+import { registerTenant } from '../support/register-tenant.js';
 import { createScratchDatabase, describeWithPostgres, POSTGRES_URL } from '../support/services.js';
 import { startTcpForwarder, type TcpForwarder } from '../support/tcp-forwarder.js';
 
@@ -37,7 +37,7 @@ describeWithPostgres('GraphQL while PostgreSQL is unreachable (PostgreSQL)', () 
     proxied.port = String(forwarder.port);
     // Event store and read models both behind the forwarder.
     hub = await startTestHub({ env: { EVENTSTORE_URL: proxied.toString() } });
-    await hub.request(RegisterTenantDocument, { input: { id: TENANT, name: 'Outage' } }, asOperator());
+    await registerTenant(hub, TENANT);
   });
   afterAll(async () => {
     await forwarder?.up();
