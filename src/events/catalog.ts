@@ -4,6 +4,7 @@ import { CONNECTION_EVENTS } from './connection.js';
 import type { CallerMetadata, EventDefinition } from './define.js';
 import type { Event, RecordedEvent } from './envelope.js';
 import { INTEGRATION_EVENTS } from './integration.js';
+import { PROVIDER_ACCOUNT_EVENTS } from './provider-account.js';
 import { SIGNAL_EVENTS } from './signal.js';
 import { TENANT_EVENTS } from './tenant.js';
 import { WEBHOOK_EVENTS } from './webhook.js';
@@ -88,4 +89,5 @@ export const eventCatalog = new EventCatalog([
   ...INTEGRATION_EVENTS,
   ...SIGNAL_EVENTS,
   ...WEBHOOK_EVENTS,
+  ...PROVIDER_ACCOUNT_EVENTS,
 ]);

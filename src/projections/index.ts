@@ -2,6 +2,7 @@ import { connectionsProjection } from './connections.js';
 import { credentialsProjection } from './credentials.js';
 import { integrationsProjection } from './integrations.js';
 import type { Projection } from './projection.js';
+import { providerAccountClaimsProjection } from './provider-account-claims.js';
 import { ProjectionRunner, type ProjectionRunnerOptions } from './runner.js';
 import { signalsProjection } from './signals.js';
 import { tenantsProjection } from './tenants.js';
@@ -15,6 +16,7 @@ export const ALL_PROJECTIONS: readonly Projection[] = [
   credentialsProjection,
   integrationsProjection,
   webhookEndpointsProjection,
+  providerAccountClaimsProjection,
   signalsProjection,
   webhookDeadLettersProjection,
 ];
