@@ -39,12 +39,14 @@ export function batchAnswer(outcomes: readonly PartOutcome[], requestId: string)
   if (parts.every((part) => part.status === 'unrouted')) {
     return problem(404, 'CONNECTION_NOT_FOUND', 'No connection for this delivery', requestId);
   }
-  const recorded = parts.filter((part) => part.status !== 'unrouted');
+  // Dead letters are idempotent either way: a batch whose every routed part was seen is a duplicate.
+  const routedParts = parts.filter((part) => part.status === 'accepted' || part.status === 'duplicate');
+  const duplicate = routedParts.length > 0 && routedParts.every((part) => part.status === 'duplicate');
   return {
     status: 200,
     contentType: 'application/json',
     body: JSON.stringify({
-      status: recorded.every((part) => part.status === 'duplicate') ? 'duplicate' : 'accepted',
+      status: duplicate ? 'duplicate' : 'accepted',
       signals: parts.flatMap((part) => part.signals ?? []),
       deadLetters: parts.flatMap((part) => (part.deadLetterId ? [part.deadLetterId] : [])),
       parts,

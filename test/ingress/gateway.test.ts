@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { VerifyRequest } from '../../src/ingress/verify/types.js';
 import { fakeSealed, gatewayHarness } from './gateway-harness.js';
+import { graphNotification } from './graph-notification.js';
 import { deliveryRequest } from './request.js';
 import { githubHeaders, slackHeaders } from './sign.js';
 
@@ -11,23 +12,6 @@ const receive = (
   request: VerifyRequest,
 ) => harness.gateway.receive({ provider, connectionId, request, requestId: 'req-1' });
 const json = (body: string) => JSON.parse(body) as Record<string, unknown>;
-
-// https://learn.microsoft.com/en-us/graph/change-notifications-delivery-webhooks#change-notification-example
-const graphNotification = {
-  id: 'lsgTZMr9KwAAA',
-  subscriptionId: '{subscription_guid}',
-  subscriptionExpirationDateTime: '2016-03-19T22:11:09.952Z',
-  clientState: 'secretClientValue',
-  changeType: 'created',
-  resource: 'users/{user_guid}@{tenant_guid}/messages/{long_id_string}',
-  tenantId: '84bd8158-6d4d-4958-8b9f-9d6445542f95',
-  resourceData: {
-    '@odata.type': '#Microsoft.Graph.Message',
-    '@odata.id': 'Users/{user_guid}@{tenant_guid}/Messages/{long_id_string}',
-    '@odata.etag': 'W/"CQAAABYAAADkrWGo7bouTKlsgTZMr9KwAAAUWRHf"',
-    id: '{long_id_string}',
-  },
-};
 
 // https://developers.google.com/calendar/api/guides/push (notification headers)
 const googleHeaders = {
