@@ -7,7 +7,11 @@ import {
 } from '../../src/generated/graphql.js';
 import { asOperator, startTestHub, type TestHub } from '../support/hub.js';
 import { freePort, writeProvidersFile } from '../support/loopback-providers.js';
-import { type OidcProviderHarness, startOidcProvider } from '../support/oidc-provider.js';
+import {
+  type OidcProviderHarness,
+  type StartOidcProviderOptions,
+  startOidcProvider,
+} from '../support/oidc-provider.js';
 import { signInThroughProviderPages } from '../support/oidc-provider-login.js';
 import { type ProviderFixture, startProviderFixture } from '../support/provider-fixture.js';
 import { TestBrowser } from '../support/test-browser.js';
@@ -103,7 +107,17 @@ interface GrantContext {
   oidc?: { params?: { grant_type?: unknown } };
 }
 
-export async function startLoopbackWorld(options: { accessTokenTtlSeconds: number }): Promise<LoopbackWorld> {
+export interface LoopbackWorldOptions {
+  accessTokenTtlSeconds: number;
+  /** More custom providers (authorization code, on the same OAuth server and client as IDP). */
+  providers?: (servers: { issuer: string; fixtureOrigin: string }) => Array<{ id: string }>;
+  /** More hub environment (SWITCHBOARD_WEBHOOK_SECRETS ...). */
+  env?: Record<string, string>;
+  /** Koa middleware for the OAuth server (see startOidcProvider). */
+  idpMiddleware?: StartOidcProviderOptions['middleware'];
+}
+
+export async function startLoopbackWorld(options: LoopbackWorldOptions): Promise<LoopbackWorld> {
   const [idpPort, hubPort] = [await freePort(), await freePort()];
   const issuer = `http://127.0.0.1:${idpPort}`;
   const fixture = await startProviderFixture();
@@ -124,16 +138,19 @@ export async function startLoopbackWorld(options: { accessTokenTtlSeconds: numbe
       ? { status: 200, body: '{"id":"me"}' }
       : { status: 401, body: '{}' };
   });
+  const extraProviders = options.providers?.({ issuer, fixtureOrigin: fixture.origin }) ?? [];
   const providers = await writeProvidersFile([
     idpManifest(issuer),
     keysManifest(fixture.origin),
     machineManifest(fixture.origin),
+    ...extraProviders,
   ]);
   const hub = await startTestHub({
     port: hubPort,
     env: {
       SWITCHBOARD_PROVIDERS_FILE: providers.path,
       SWITCHBOARD_PUBLIC_URL: `http://127.0.0.1:${hubPort}`,
+      ...options.env,
     },
   });
   // Tests drive the proactive refresher themselves (scanOnce), so its timing is theirs.
@@ -162,6 +179,7 @@ export async function startLoopbackWorld(options: { accessTokenTtlSeconds: numbe
       },
     },
     configuration: { rotateRefreshToken: true, issueRefreshToken: () => true },
+    ...(options.idpMiddleware ? { middleware: options.idpMiddleware } : {}),
   });
   let refreshGrants = 0;
   const countRefresh = (context: GrantContext) => {
@@ -173,19 +191,21 @@ export async function startLoopbackWorld(options: { accessTokenTtlSeconds: numbe
   events.on('grant.success', countRefresh);
   events.on('grant.error', countRefresh);
 
-  const configured = await hub.request(
-    ConfigureIntegrationDocument,
-    {
-      input: {
-        provider: IDP,
-        clientId: client.clientId,
-        clientSecret: client.clientSecret,
-        scopes: ['documents.read'],
+  for (const provider of [IDP, ...extraProviders.map((manifest) => manifest.id)]) {
+    const configured = await hub.request(
+      ConfigureIntegrationDocument,
+      {
+        input: {
+          provider,
+          clientId: client.clientId,
+          clientSecret: client.clientSecret,
+          scopes: provider === IDP ? ['documents.read'] : [],
+        },
       },
-    },
-    asOperator(),
-  );
-  expect(configured.errors).toBeUndefined();
+      asOperator(),
+    );
+    expect(configured.errors).toBeUndefined();
+  }
   const machine = await hub.request(
     ConfigureIntegrationDocument,
     {
@@ -224,13 +244,18 @@ export async function registerTenant(world: LoopbackWorld, id: string): Promise<
 export async function authorize(
   world: LoopbackWorld,
   tenantId: string,
-  options: { decision?: 'approve' | 'cancel'; redirectUri?: string | null; login?: string } = {},
+  options: {
+    decision?: 'approve' | 'cancel';
+    redirectUri?: string | null;
+    login?: string;
+    provider?: string;
+  } = {},
 ) {
   const started = await world.hub.request(
     StartConnectionDocument,
     {
       input: {
-        provider: IDP,
+        provider: options.provider ?? IDP,
         redirectUri: options.redirectUri === undefined ? APP_REDIRECT : options.redirectUri,
       },
     },
