@@ -25,16 +25,16 @@ export async function verifyAccount(
     });
   const url = fill(manifest.api.baseUrl.replace(/\/+$/, '') + verification.path);
   if (missing !== null) return { ok: false, detail: `the callback carried no ${missing}` };
+  // Headers, not an object: the manifest's `Accept` must replace our `accept`, not add to it.
+  const headers = new Headers({ accept: 'application/json' });
+  for (const [name, value] of Object.entries({ ...manifest.api.headers, ...verification.headers }))
+    headers.set(name, value);
+  headers.set('authorization', `Bearer ${accessToken}`);
   let status: number;
   try {
     const response = await fetch(url, {
       method: verification.method,
-      headers: {
-        accept: 'application/json',
-        ...manifest.api.headers,
-        ...verification.headers,
-        authorization: `Bearer ${accessToken}`,
-      },
+      headers,
       redirect: 'manual',
       signal: AbortSignal.timeout(timeoutMs),
     });
