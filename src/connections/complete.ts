@@ -8,6 +8,7 @@ import { InvalidOAuthStateError, IssuerMismatchError } from './errors.js';
 import { failAttempt, failureMessage } from './fail-attempt.js';
 import { integrationFor, oauthClient } from './integrations.js';
 import { type PendingAuthorization, returnAuthorization, takeAuthorization } from './oauth-state.js';
+import { claimProviderAccount } from './provider-accounts.js';
 import { recordUnknownState } from './unknown-state.js';
 
 export interface CompleteConnectionInput {
@@ -41,9 +42,10 @@ export async function completeConnection(
 
 /**
  * The second half of the flow once the state was taken: check the response's issuer (RFC 9207),
- * exchange the code (never retried: codes are single use), seal the token set, and record
- * TokenIssued + ConnectionInstalled. A wrong issuer or a failed exchange is recorded as
- * ConnectionFailed and thrown (IssuerMismatchError, or the provider's classified error).
+ * exchange the code (never retried: codes are single use), seal the token set, record
+ * TokenIssued + ConnectionInstalled, then claim the provider account for app-level webhooks. A
+ * wrong issuer or a failed exchange is recorded as ConnectionFailed and thrown
+ * (IssuerMismatchError, or the provider's classified error).
  */
 export async function exchangeAndInstall(
   deps: ConnectionDeps,
@@ -104,5 +106,17 @@ export async function exchangeAndInstall(
     },
     { waitFor: [READ_MODEL.connections, READ_MODEL.credentials] },
   );
+  try {
+    await claimProviderAccount(deps, caller, {
+      tenantId,
+      connectionId,
+      manifest,
+      account: tokens.account,
+      accessToken: tokens.accessToken,
+    });
+  } catch (error) {
+    // The connection works without it; it just gets no app-level webhooks (unbound) until reconnected.
+    deps.logger.error({ err: error, connectionId }, 'provider account claim not recorded');
+  }
   return connectionId;
 }

@@ -1,4 +1,4 @@
-import type { Connection, Integration } from '../generated/prisma/client.js';
+import type { Connection, Integration, ProviderAccountClaim } from '../generated/prisma/client.js';
 import { type CallbackOutcome, type CallbackQuery, handleCallback } from './callback.js';
 import {
   type AccessToken,
@@ -13,6 +13,7 @@ import { deleteTenant, type TenantDeletion } from './delete-tenant.js';
 import type { Caller, ConnectionDeps } from './deps.js';
 import { type ConfigureIntegrationInput, configureIntegration } from './integrations.js';
 import { ProactiveRefresher, type ProactiveRefresherOptions } from './proactive-refresher.js';
+import { type MoveBindingInput, moveProviderAccountBinding } from './provider-accounts.js';
 import { TokenRefresher, type TokenRefresherOptions } from './refresh.js';
 import { type RevokedConnection, revokeConnection } from './revoke.js';
 import { type StartConnectionInput, type StartedConnection, startConnection } from './start.js';
@@ -59,6 +60,8 @@ export interface ConnectionServices {
     tenantId: string,
     input: { connectionId: string; secret?: string | null },
   ): Promise<WebhookSecretResult>;
+  /** Operators only: binds a provider account to another live connection that claimed it. */
+  moveProviderAccountBinding(caller: Caller, input: MoveBindingInput): Promise<ProviderAccountClaim>;
   /** Token checkout for provider calls (read model → decrypt → freshness, refresh when due). */
   accessTokenFor(tenantId: string, connectionId: string): Promise<AccessToken>;
   credentialsFor(tenantId: string, connectionId: string): Promise<CheckedOutCredentials>;
@@ -110,6 +113,7 @@ export function createConnectionServices(
       createWebhookConnection(deps, caller, tenantId, input),
     configureWebhookSecret: (caller, tenantId, input) =>
       configureWebhookSecret(deps, caller, tenantId, input),
+    moveProviderAccountBinding: (caller, input) => moveProviderAccountBinding(deps, caller, input),
     accessTokenFor: (tenantId, connectionId) => accessTokenFor(deps, refresher, tenantId, connectionId),
     credentialsFor: (tenantId, connectionId) => credentialsFor(deps, refresher, tenantId, connectionId),
     refreshAfterUnauthorized: (tenantId, connectionId, rejected) =>

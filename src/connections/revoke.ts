@@ -9,6 +9,7 @@ import { READ_MODEL } from '../projections/names.js';
 import { openCredentials } from './credentials-codec.js';
 import { type Caller, type ConnectionDeps, execute } from './deps.js';
 import { integrationFor, oauthClient } from './integrations.js';
+import { releaseProviderAccount } from './provider-accounts.js';
 import { refreshLeaseName } from './refresh.js';
 import { fromSealedJson } from './sealed-json.js';
 
@@ -24,8 +25,9 @@ export interface RevokedConnection {
 /**
  * Disconnects: asks the provider to revoke the grant the way its manifest says (CONFIRMED, FAILED
  * or UNSUPPORTED, never an exception), then records ConnectionRevoked, which destroys the
- * credentials row. Runs under the connection's refresh lease (when it can get it in time), so a
- * refresh cannot mint new tokens behind the revocation; revoking twice answers the first outcome.
+ * credentials row, and releases the provider account the connection held for webhooks. Runs
+ * under the connection's refresh lease (when it can get it in time), so a refresh cannot mint new
+ * tokens behind the revocation; revoking twice answers the first outcome.
  */
 export async function revokeConnection(
   deps: ConnectionDeps,
@@ -62,6 +64,8 @@ export async function revokeConnection(
     // A refresh stuck elsewhere must not keep a connection from being disconnected.
     if (!leased.acquired) await revokeNow();
   }
+  // Outside the check above: revoking again also repairs a release lost after the revocation.
+  await releaseProviderAccount(deps, caller, row);
   const revoked = await deps.prisma.connection.findFirstOrThrow({ where: { id: connectionId, tenantId } });
   return {
     connection: revoked,

@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { ConnectionStatus } from '../projections/connections.js';
+import { AccountClaimState } from '../projections/provider-account-claims.js';
 import type { Sealed } from '../vault/sealed.js';
 import { fromSealedJson } from './sealed-json.js';
 
@@ -20,8 +21,9 @@ export interface WebhookTargets {
   /** `POST /webhooks/:provider/:connectionId`. */
   byConnection(provider: string, connectionId: string): Promise<WebhookTarget | null>;
   /**
-   * `POST /webhooks/:provider`: the live connection whose provider account id (from the OAuth
-   * installation: a team, site, installation ...) is `routingId`; the most recently created wins.
+   * `POST /webhooks/:provider`: the live connection bound to the provider account `routingId` (a
+   * realm, team, installation ...; see connections/provider-accounts.ts). Never merely the newest
+   * connection claiming it: only a binding the provider vouched for routes another tenant's data.
    */
   byRoutingId(provider: string, routingId: string): Promise<WebhookTarget | null>;
 }
@@ -75,12 +77,20 @@ export function prismaWebhookTargets(prisma: PrismaClient): WebhookTargets {
       return { tenantId: row.tenantId, connectionId, provider, secret: null };
     },
     async byRoutingId(provider, routingId) {
-      const row = await prisma.connection.findFirst({
-        where: { provider, accountId: routingId, status: { in: LIVE } },
-        orderBy: { createdAt: 'desc' },
-        select: { id: true, tenantId: true, provider: true },
+      // The account's decider keeps one BOUND claim per account.
+      const bound = await prisma.providerAccountClaim.findFirst({
+        where: { provider, accountId: routingId, state: AccountClaimState.BOUND },
+        select: { connectionId: true },
       });
-      return row ? target(row) : null;
+      if (!bound) return null;
+      const row = await prisma.connection.findUnique({
+        where: { id: bound.connectionId },
+        select: { id: true, tenantId: true, provider: true, status: true },
+      });
+      // Revoked but not yet released (the release follows the revocation): nothing to route to.
+      if (!row || row.provider !== provider || !LIVE.includes(row.status as (typeof LIVE)[number]))
+        return null;
+      return target(row);
     },
   };
 }

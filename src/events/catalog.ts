@@ -5,6 +5,7 @@ import type { CallerMetadata, EventDefinition } from './define.js';
 import type { Event, RecordedEvent } from './envelope.js';
 import { INTEGRATION_EVENTS } from './integration.js';
 import { PROJECTION_EVENTS } from './projection.js';
+import { PROVIDER_ACCOUNT_EVENTS } from './provider-account.js';
 import { SIGNAL_EVENTS } from './signal.js';
 import { TENANT_EVENTS } from './tenant.js';
 import { WEBHOOK_EVENTS } from './webhook.js';
@@ -90,4 +91,5 @@ export const eventCatalog = new EventCatalog([
   ...SIGNAL_EVENTS,
   ...WEBHOOK_EVENTS,
   ...PROJECTION_EVENTS,
+  ...PROVIDER_ACCOUNT_EVENTS,
 ]);

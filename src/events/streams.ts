@@ -15,6 +15,8 @@ export const STREAM_CATEGORIES = [
   'signals',
   'webhooks',
   'deadletters',
+  // Provider accounts (events/provider-account.ts) live only in the reserved global scope.
+  'account',
 ] as const;
 export type StreamCategory = (typeof STREAM_CATEGORIES)[number];
 

@@ -5,6 +5,8 @@ import type { EventStore } from '../eventstore/port.js';
 import type { Logger } from '../platform/logger.js';
 import { type AcceptDependencies, acceptDelivery } from './accept-delivery.js';
 import type { AppSecrets } from './app-secrets.js';
+import { batchAnswer, type PartOutcome } from './batch-answer.js';
+import { type BatchPart, batchParts } from './batch-parts.js';
 import { sha256Hex } from './delivery-key.js';
 import { handshakeResponse } from './handshake.js';
 import { routingIdOf } from './locate.js';
@@ -14,7 +16,8 @@ import type { ReplayGuard } from './replay-guard.js';
 import type { ResolvedTarget, ResolvedTargets } from './resolved-targets.js';
 import { type GatewayResponse, problem } from './responses.js';
 import { isConnectionId, isProviderId, isRoutingId } from './route-params.js';
-import { headerOf } from './verify/request.js';
+import { deadLetterUnrouted } from './unrouted.js';
+import { headerOf, parseJsonBody } from './verify/request.js';
 import type { VerifyRequest, VerifyResult, WebhookDeclaration, WebhookSecret } from './verify/types.js';
 import { verifyDelivery } from './verify-delivery.js';
 
@@ -97,12 +100,15 @@ export class WebhookGateway {
    * the app-level secret before the body is read for the routing id. Schemes whose credential is
    * per connection (Google's channel token, Graph's clientState) are routed first (by a header, or
    * by the body Graph's verification reads anyway) and verified with that connection's secret.
+   * Routing goes to the connection bound to the account (never a guess); a batch covering several
+   * accounts is split (batch-parts.ts) and each part goes to its own connection.
    */
   async #appLevel(context: Context): Promise<GatewayResponse> {
     const { webhooks, request, requestId } = context;
     const handshake = handshakeResponse(webhooks, request, 'before_verification');
     if (handshake) return handshake;
-    if (!webhooks.routing) {
+    const routing = webhooks.routing;
+    if (!routing) {
       return problem(
         404,
         'CONNECTION_NOT_FOUND',
@@ -110,23 +116,70 @@ export class WebhookGateway {
         requestId,
       );
     }
-    const route = (fresh: boolean) => {
-      const routingId = routingIdOf(webhooks.routing, request);
-      return routingId === null || !isRoutingId(routingId)
-        ? Promise.resolve(null)
-        : this.#deps.targets.byRoutingId(context.provider, routingId, fresh);
-    };
     if (!('secret' in webhooks) || !webhooks.secret.appLevel) {
-      const target = await route(false);
-      return target ? this.#verifyAndAccept(context, target, route) : connectionNotFound(context);
+      const body = routing.paths.length > 0 ? parseJsonBody(request) : undefined;
+      const parts = batchParts(routing, request, body);
+      if (parts) return this.#acceptParts(context, parts, null);
+      const lookup = this.#router(context, routingIdOf(routing, request, body));
+      const target = await lookup(false);
+      return target ? this.#verifyAndAccept(context, target, lookup) : connectionNotFound(context);
     }
     const secret = await this.#deps.appSecrets.secretFor(context.provider);
     const verdict = verifyDelivery(webhooks, request, secret ?? '', context.receivedAt);
     if (!verdict.ok) return this.#refuse(context, null, verdict.reason);
     const afterVerification = handshakeResponse(webhooks, request);
     if (afterVerification) return afterVerification;
-    const target = await route(false);
+    const body = parseJsonBody(request);
+    const parts = batchParts(routing, request, body);
+    if (parts) return this.#acceptParts(context, parts, verdict);
+    const target = await this.#router(context, routingIdOf(routing, request, body))(false);
     return target ? this.#accept(context, target, verdict) : connectionNotFound(context);
+  }
+
+  #router(context: Context, routingId: string | null) {
+    return (fresh: boolean): Promise<ResolvedTarget | null> =>
+      routingId === null || !isRoutingId(routingId)
+        ? Promise.resolve(null)
+        : this.#deps.targets.byRoutingId(context.provider, routingId, fresh);
+  }
+
+  /**
+   * Each part of a split batch as a delivery of its own (own body digest, so own replay keys and
+   * signal ids) to the connection bound to its account. `batchVerdict`: the app-level signature
+   * covered the whole batch, so a part no connection holds is authentic and kept as the provider's
+   * dead letter; without one (Graph), each part is verified by its own connection's secret, and a
+   * part without a connection cannot be, so it is not recorded.
+   */
+  async #acceptParts(
+    context: Context,
+    parts: readonly BatchPart[],
+    batchVerdict: Extract<VerifyResult, { ok: true }> | null,
+  ): Promise<GatewayResponse> {
+    const outcomes: PartOutcome[] = [];
+    for (const { routingId, request } of parts) {
+      const part: Context = { ...context, request, bodySha256: sha256Hex(request.rawBody) };
+      const lookup = this.#router(part, routingId);
+      const target = await lookup(false);
+      // A signed delivery id names the batch; each part needs its own.
+      const batchId = batchVerdict?.deliveryId ?? null;
+      const deliveryId = batchId === null ? null : `${batchId}/${routingId ?? ''}`;
+      if (target) {
+        const response = batchVerdict
+          ? await this.#accept(part, target, { ...batchVerdict, deliveryId })
+          : await this.#verifyAndAccept(part, target, lookup);
+        outcomes.push({ routingId, kind: 'routed', response });
+      } else if (!batchVerdict) {
+        outcomes.push({ routingId, kind: 'unrouted' });
+      } else {
+        const letter = await deadLetterUnrouted(this.#deps, { ...part, routingId, deliveryId });
+        outcomes.push(
+          letter.ok
+            ? { routingId, kind: 'dead_lettered', deadLetterId: letter.deadLetterId }
+            : { routingId, kind: 'unavailable' },
+        );
+      }
+    }
+    return batchAnswer(outcomes, context.requestId);
   }
 
   async #verifyAndAccept(

@@ -19,7 +19,7 @@ export interface ResolvedTargetsOptions {
    * with `followChanges`, which drops a target the moment it changes.
    */
   ttlMs?: number;
-  /** The same for app-level routing ids (default 1 s): a newer installation there must win soon. */
+  /** The same for app-level routing ids (default 1 s): a moved or released binding stops routing soon. */
   routingTtlMs?: number;
   maxEntries?: number;
 }

@@ -16,8 +16,8 @@ export interface WebhookTargets {
   /** POST /webhooks/:provider/:connectionId. Null when the connection does not exist (or is another provider's). */
   byConnection(provider: string, connectionId: string): Promise<WebhookTarget | null>;
   /**
-   * POST /webhooks/:provider: the connection whose provider account is `routingId` (a GitHub App
-   * installation, a Slack team, a Graph subscription, a Google channel ...). Null when none is.
+   * POST /webhooks/:provider: the connection bound to `routingId` (a GitHub App installation, a
+   * Slack team, a QuickBooks realm ...). Null when none is: never a guess among claimants.
    */
   byRoutingId(provider: string, routingId: string): Promise<WebhookTarget | null>;
 }

@@ -82,7 +82,8 @@ function nestedUserToken(
 /**
  * The account a connection is about. The callback's parameters come first (QuickBooks' realmId is
  * the company), then the manifest's accountFields (the first `…Id` and `…Name` present: Slack's
- * team, Notion's workspace, HubSpot's hub), then a validated ID token's subject.
+ * team, Notion's workspace, HubSpot's hub), then a validated ID token's subject. `idSource` says
+ * which, because only the last two are the provider's word (connections/provider-accounts.ts).
  */
 function accountOf(
   manifest: ProviderManifest,
@@ -105,8 +106,11 @@ function accountOf(
       .map((name) => fields[name])
       .find(Boolean);
   const claims = input.idTokenClaims;
+  const fromResponse = named('Id');
+  const fromIdToken = claimString(claims, 'sub');
   return {
-    id: fromCallback ?? named('Id') ?? claimString(claims, 'sub'),
+    id: fromCallback ?? fromResponse ?? fromIdToken,
+    idSource: fromCallback ? 'callback' : fromResponse ? 'token_response' : fromIdToken ? 'id_token' : null,
     name: named('Name') ?? claimString(claims, 'name') ?? claimString(claims, 'email'),
     fields,
   };

@@ -31,6 +31,12 @@ export interface NestedUserToken {
 /** Who the grant belongs to at the provider, as far as the token response (or callback) says. */
 export interface ProviderAccount {
   id: string | null;
+  /**
+   * Where `id` came from. `callback`: a query parameter of the redirect, which the user's browser
+   * carries and can change, so only an authenticated call can confirm it; `token_response` and
+   * `id_token` (validated): the provider said so to us directly.
+   */
+  idSource: 'callback' | 'token_response' | 'id_token' | null;
   name: string | null;
   /** Every value of the manifest's `accountFields` and `callbackParams` that was present. */
   fields: Record<string, string>;

@@ -3,6 +3,7 @@ import { credentialsProjection } from './credentials.js';
 import { integrationsProjection } from './integrations.js';
 import type { Projection } from './projection.js';
 import { projectionDeadLettersProjection } from './projection-dead-letters.js';
+import { providerAccountClaimsProjection } from './provider-account-claims.js';
 import { ProjectionRunner, type ProjectionRunnerOptions } from './runner.js';
 import { signalsProjection } from './signals.js';
 import { tenantsProjection } from './tenants.js';
@@ -16,6 +17,7 @@ export const ALL_PROJECTIONS: readonly Projection[] = [
   credentialsProjection,
   integrationsProjection,
   webhookEndpointsProjection,
+  providerAccountClaimsProjection,
   signalsProjection,
   webhookDeadLettersProjection,
   projectionDeadLettersProjection,

@@ -8,6 +8,7 @@ export const READ_MODEL = {
   credentials: 'credentials',
   integrations: 'integrations',
   webhookEndpoints: 'webhook-endpoints',
+  providerAccountClaims: 'provider-account-claims',
   signals: 'signals',
   webhookDeadLetters: 'webhook-dead-letters',
   projectionDeadLetters: 'projection-dead-letters',

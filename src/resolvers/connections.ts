@@ -1,8 +1,10 @@
 import { BadUserInputError } from '../errors.js';
 import { ConnectionStatus } from '../projections/connections.js';
+import type { AccountClaimState } from '../projections/provider-account-claims.js';
 import { assertPageSize, connectionIdArg } from './args.js';
 import { builder } from './builder.js';
 import { callerOf } from './caller.js';
+import { WebhookRoutingEnum } from './provider-accounts.js';
 
 export const ConnectionStatusEnum = builder.enumType('ConnectionStatus', {
   values: Object.values(ConnectionStatus),
@@ -46,6 +48,21 @@ export const Connection = builder.prismaObject('Connection', {
       description: 'Why a FAILED or REAUTH_REQUIRED connection is so (access_denied, state_expired, ...).',
     }),
     revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
+    webhookRouting: t.loadable({
+      type: WebhookRoutingEnum,
+      nullable: true,
+      description:
+        "Whether the provider account's app-level webhooks reach this connection; null when it claims none (no account, or webhooks per connection only).",
+      load: async (ids: string[], context) => {
+        const claims = await context.prisma.providerAccountClaim.findMany({
+          where: { connectionId: { in: ids } },
+          select: { connectionId: true, state: true },
+        });
+        const states = new Map(claims.map((claim) => [claim.connectionId, claim.state as AccountClaimState]));
+        return ids.map((id) => states.get(id) ?? null);
+      },
+      resolve: (connection) => connection.id,
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),

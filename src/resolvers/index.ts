@@ -3,6 +3,7 @@ import './tenants.js';
 import './providers.js';
 import './audit.js';
 import './connections.js';
+import './provider-accounts.js';
 import './integrations.js';
 import './revocation.js';
 import './signals.js';

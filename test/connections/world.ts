@@ -7,7 +7,11 @@ import {
 } from '../../src/generated/graphql.js';
 import { asOperator, startTestHub, type TestHub } from '../support/hub.js';
 import { freePort, writeProvidersFile } from '../support/loopback-providers.js';
-import { type OidcProviderHarness, startOidcProvider } from '../support/oidc-provider.js';
+import {
+  type OidcProviderHarness,
+  type StartOidcProviderOptions,
+  startOidcProvider,
+} from '../support/oidc-provider.js';
 import { signInThroughProviderPages } from '../support/oidc-provider-login.js';
 import { type ProviderFixture, startProviderFixture } from '../support/provider-fixture.js';
 import { TestBrowser } from '../support/test-browser.js';
@@ -114,7 +118,17 @@ interface GrantContext {
   oidc?: { params?: { grant_type?: unknown } };
 }
 
-export async function startLoopbackWorld(options: { accessTokenTtlSeconds: number }): Promise<LoopbackWorld> {
+export interface LoopbackWorldOptions {
+  accessTokenTtlSeconds: number;
+  /** More custom providers (authorization code, on the same OAuth server and client as IDP). */
+  providers?: (servers: { issuer: string; fixtureOrigin: string }) => Array<{ id: string }>;
+  /** More hub environment (SWITCHBOARD_WEBHOOK_SECRETS ...). */
+  env?: Record<string, string>;
+  /** Koa middleware for the OAuth server (see startOidcProvider). */
+  idpMiddleware?: StartOidcProviderOptions['middleware'];
+}
+
+export async function startLoopbackWorld(options: LoopbackWorldOptions): Promise<LoopbackWorld> {
   const [idpPort, hubPort] = [await freePort(), await freePort()];
   const issuer = `http://127.0.0.1:${idpPort}`;
   const fixture = await startProviderFixture();
@@ -135,12 +149,14 @@ export async function startLoopbackWorld(options: { accessTokenTtlSeconds: numbe
       ? { status: 200, body: '{"id":"me"}' }
       : { status: 401, body: '{}' };
   });
+  const extraProviders = options.providers?.({ issuer, fixtureOrigin: fixture.origin }) ?? [];
   const providers = await writeProvidersFile([
     idpManifest(issuer),
     plainIdpManifest(PLAIN_IDP, issuer, { issuer, issParameterSupported: true }),
     plainIdpManifest(UNDECLARED_IDP, issuer, {}),
     keysManifest(fixture.origin),
     machineManifest(fixture.origin),
+    ...extraProviders,
   ]);
   const hub = await startTestHub({
     port: hubPort,
@@ -149,6 +165,7 @@ export async function startLoopbackWorld(options: { accessTokenTtlSeconds: numbe
       SWITCHBOARD_PUBLIC_URL: `http://127.0.0.1:${hubPort}`,
       // The app's page every tenant's users come back to (redirect allowlist).
       SWITCHBOARD_REDIRECT_ALLOWLIST: APP_REDIRECT,
+      ...options.env,
     },
   });
   // Tests drive the proactive refresher themselves (scanOnce), so its timing is theirs.
@@ -177,6 +194,7 @@ export async function startLoopbackWorld(options: { accessTokenTtlSeconds: numbe
       },
     },
     configuration: { rotateRefreshToken: true, issueRefreshToken: () => true },
+    ...(options.idpMiddleware ? { middleware: options.idpMiddleware } : {}),
   });
   let refreshGrants = 0;
   const countRefresh = (context: GrantContext) => {
@@ -188,7 +206,7 @@ export async function startLoopbackWorld(options: { accessTokenTtlSeconds: numbe
   events.on('grant.success', countRefresh);
   events.on('grant.error', countRefresh);
 
-  for (const provider of [IDP, PLAIN_IDP, UNDECLARED_IDP]) {
+  for (const provider of [IDP, PLAIN_IDP, UNDECLARED_IDP, ...extraProviders.map((manifest) => manifest.id)]) {
     const configured = await hub.request(
       ConfigureIntegrationDocument,
       {
@@ -196,7 +214,7 @@ export async function startLoopbackWorld(options: { accessTokenTtlSeconds: numbe
           provider,
           clientId: client.clientId,
           clientSecret: client.clientSecret,
-          scopes: ['documents.read'],
+          scopes: extraProviders.some((manifest) => manifest.id === provider) ? [] : ['documents.read'],
         },
       },
       asOperator(),

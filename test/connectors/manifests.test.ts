@@ -117,6 +117,13 @@ describe('built-in provider manifests', () => {
         expect(webhooks.routing, 'routing').toBeDefined();
       });
 
+      it('confirms an account id that comes through the browser before webhooks are routed by it', () => {
+        const { routing } = manifest.webhooks ?? {};
+        if (!routing || manifest.auth.callbackParams.length === 0) return;
+        // A callbackParam is what the user's browser says; only the provider's answer binds it.
+        expect(manifest.auth.accountVerification, 'auth.accountVerification').toBeDefined();
+      });
+
       it('verifies api_key and basic alternatives with a test request', () => {
         for (const alternative of manifest.auth.alternatives) {
           if (alternative.mode === 'api_key' || alternative.mode === 'basic')
@@ -167,6 +174,11 @@ describe('built-in provider manifests', () => {
       tokenResponse: { accessTokenExpires: false },
     });
     expect(byId('quickbooks').auth.callbackParams).toEqual(['realmId']);
+    expect(byId('quickbooks').auth.accountVerification).toMatchObject({
+      method: 'GET',
+      path: '/companyinfo/{realmId}',
+      expectedStatus: 200,
+    });
   });
 
   it('list every auth mode a provider accepts', () => {

@@ -99,6 +99,29 @@ describe('providers file', () => {
     ]);
   });
 
+  it('checks that an account verification fills its placeholders from the callback or the token response', async () => {
+    const auth = { ...acme.auth, callbackParams: ['realmId'] };
+    const api = { baseUrl: 'http://127.0.0.1:4555/v3/company/{realmId}' };
+    const good = { ...acme, auth: { ...auth, accountVerification: { path: '/companyinfo/{realmId}' } }, api };
+    const [manifest] = await loadProvidersFile(
+      await write('verify.json', JSON.stringify({ providers: [good] })),
+    );
+    expect(manifest?.auth.accountVerification).toEqual({
+      method: 'GET',
+      path: '/companyinfo/{realmId}',
+      expectedStatus: 200,
+      headers: {},
+    });
+    const typo = { ...good, auth: { ...auth, accountVerification: { path: '/companyinfo/{realmID}' } } };
+    const file = await write('verify-typo.json', JSON.stringify({ providers: [typo] }));
+    expect((await failure(file)).problems).toEqual([
+      {
+        path: 'providers[0].auth.accountVerification.path',
+        message: '{realmID} is neither a callbackParam nor an accountField',
+      },
+    ]);
+  });
+
   it('loads YAML to the same manifests, by extension or by sniffing the content', async () => {
     const fromJson = await loadProvidersFile(
       await write('both.json', JSON.stringify({ providers: [acme, second] })),

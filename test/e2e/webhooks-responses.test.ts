@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { eventCatalog } from '../../src/events/catalog.js';
 import { ConnectionInstalled, connectionStream } from '../../src/events/connection.js';
+import { ProviderAccountBound, providerAccountStream } from '../../src/events/provider-account.js';
 import { signalsStream } from '../../src/events/signal.js';
 import { deadLettersStream } from '../../src/events/webhook.js';
 import {
@@ -205,7 +206,7 @@ describeWithPostgres('webhook responses, replays and tenancy (PostgreSQL)', () =
     expect(codes(badCursor)).toEqual(['BAD_USER_INPUT']);
   });
 
-  it('routes app-level deliveries by installation, verified with the app secret', async () => {
+  it('routes app-level deliveries by the installation bound to a connection, verified with the app secret', async () => {
     const payload = example('check_suite', 'requested').payload as { installation: { id: number } };
     const connectionId = `conn_app_${randomUUID().slice(0, 8)}`;
     const installed = eventCatalog.create(
@@ -225,6 +226,29 @@ describeWithPostgres('webhook responses, replays and tenancy (PostgreSQL)', () =
     await hub.runtime.eventStore.append(connectionStream('wh-a', connectionId), [installed], 'no_stream');
     await settled(hub);
     const body = JSON.stringify(payload);
+    // Claiming the installation is not enough: only a binding routes an account's deliveries.
+    const unbound = await post(
+      `${hub.url}/webhooks/github`,
+      githubHeaders(APP_SECRET, 'check_suite', body),
+      body,
+    );
+    expect(unbound).toMatchObject({ status: 404, body: { code: 'CONNECTION_NOT_FOUND' } });
+    const installation = String(payload.installation.id);
+    const bound = eventCatalog.create(
+      ProviderAccountBound,
+      {
+        provider: 'github',
+        accountId: installation,
+        tenantId: 'wh-a',
+        connectionId,
+        proof: 'token_response',
+        previousConnectionId: null,
+        boundAt: new Date().toISOString(),
+      },
+      { tenantId: 'wh-a', correlationId: 'c-1', causationId: null, actor: 'system:test' },
+    );
+    await hub.runtime.eventStore.append(providerAccountStream('github', installation), [bound], 'no_stream');
+    await settled(hub);
     const response = await post(
       `${hub.url}/webhooks/github`,
       githubHeaders(APP_SECRET, 'check_suite', body),

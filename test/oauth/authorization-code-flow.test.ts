@@ -226,7 +226,7 @@ describe('authorization code + PKCE against oidc-provider (real HTTP, login and 
     });
     const tokens = await exchange(received.params);
     // The account comes from the ID token openid-client validated against the discovered issuer.
-    expect(tokens.account).toEqual({ id: 'bob', name: null, fields: {} });
+    expect(tokens.account).toEqual({ id: 'bob', idSource: 'id_token', name: null, fields: {} });
   });
 
   async function connectAndExchange(): Promise<TokenSet> {

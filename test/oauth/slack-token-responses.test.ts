@@ -62,6 +62,7 @@ describe('Slack oauth.v2.access responses as Slack sends them', () => {
       tokenType: 'bot',
       account: {
         id: 'T9TK3CUKW',
+        idSource: 'token_response',
         name: 'Slack Softball Team',
         fields: {
           teamId: 'T9TK3CUKW',

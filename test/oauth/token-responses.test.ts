@@ -166,7 +166,13 @@ describe('token responses as providers really send them', () => {
     expect(tokens).toMatchObject({
       expiresAt: new Date(NOW.getTime() + 3_600_000),
       refreshTokenExpiresAt: new Date(NOW.getTime() + 8_726_400_000),
-      account: { id: '1231434565226279', name: null, fields: { realmId: '1231434565226279' } },
+      // realmId came through the browser: only the account verification call can confirm it.
+      account: {
+        id: '1231434565226279',
+        idSource: 'callback',
+        name: null,
+        fields: { realmId: '1231434565226279' },
+      },
     });
     expect(fixture.requests[0]!.headers.authorization).toMatch(/^Basic /);
   });

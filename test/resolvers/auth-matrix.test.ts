@@ -9,6 +9,8 @@ import {
   ConnectionsDocument,
   CreateWebhookConnectionDocument,
   CurrentTenantDocument,
+  MoveProviderAccountBindingDocument,
+  ProviderAccountBindingDocument,
   ProviderDocument,
   ProvidersDocument,
   RegisterTenantDocument,
@@ -236,6 +238,22 @@ describeWithPostgres('authorization matrix over every operation (PostgreSQL, oid
       bearer(token),
     );
     expect(codes(global)).toEqual(['FORBIDDEN']);
+  });
+
+  it('leaves provider account bindings to operators: a JWT with every permission is refused', async () => {
+    const token = await idp.tokenFor({ scopes: [...PERMISSIONS] });
+    const binding = { provider: 'slack', accountId: 'T123ABC456' };
+    const read = await hub.request(ProviderAccountBindingDocument, binding, bearer(token, tenant));
+    expect(codes(read)).toEqual(['FORBIDDEN']);
+    const move = await hub.request(
+      MoveProviderAccountBindingDocument,
+      { input: { ...binding, connectionId: 'conn_matrix' } },
+      bearer(token, tenant),
+    );
+    expect(codes(move)).toEqual(['FORBIDDEN']);
+    const asOps = await hub.request(ProviderAccountBindingDocument, binding, asOperator());
+    expect(asOps.errors).toBeUndefined();
+    expect(asOps.data?.providerAccountBinding).toBeNull();
   });
 
   it('refuses a JWT bound to one tenant on another tenant', async () => {

@@ -36,6 +36,17 @@ export interface StartOidcProviderOptions {
    * `extraTokenClaims` is combined with the tenant claim; everything else replaces the default.
    */
   configuration?: Record<string, unknown>;
+  /**
+   * Koa middleware around every request (oidc-provider's `provider.use`), for a provider's quirks
+   * a test must reproduce, e.g. extra fields in token responses.
+   */
+  middleware?: ReadonlyArray<(context: OidcKoaContext, next: () => Promise<void>) => Promise<void>>;
+}
+
+/** The part of oidc-provider's Koa context a middleware here reads or writes. */
+export interface OidcKoaContext {
+  path: string;
+  body: unknown;
 }
 
 export interface TestClient {
@@ -203,6 +214,9 @@ export async function startOidcProvider(
     };
     // A suite that enables devInteractions asked for them (OAuth flow tests walk their pages).
     const provider = withoutWarning('devInteractions is enabled', () => new Provider(issuer, configuration));
+    for (const middleware of options.middleware ?? []) {
+      (provider as unknown as { use(fn: typeof middleware): void }).use(middleware);
+    }
     // Only the error itself: the context holds request bodies (client secrets, codes).
     provider.on('server_error', (_context, error) => {
       serverErrors.push(error);

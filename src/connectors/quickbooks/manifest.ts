@@ -28,6 +28,12 @@ export const quickbooksManifest = defineManifest({
     // The company the user picked comes back as ?realmId= on the callback, not in the token
     // response; every API URL needs it.
     callbackParams: ['realmId'],
+    // The realmId comes through the user's browser: only the company info of that realm answering
+    // 200 to the new access token proves the grant is for it.
+    accountVerification: {
+      path: '/companyinfo/{realmId}',
+      docsUrl: 'https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/companyinfo',
+    },
     tokenResponse: {
       // Access tokens last one hour; the refresh token's own lifetime comes in a non-standard field.
       refreshTokenExpiresInPath: 'x_refresh_token_expires_in',

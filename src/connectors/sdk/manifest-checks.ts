@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ManifestObject } from './schema/manifest-object.js';
+import { placeholdersOf } from './schema/primitives.js';
 
 type Context = z.RefinementCtx<ManifestObject>;
 
@@ -14,6 +15,7 @@ export function checkManifest(manifest: ManifestObject, ctx: Context): void {
   checkScopePolicy(manifest, ctx);
   checkResources(manifest, ctx);
   checkCapabilities(manifest, ctx);
+  checkAccountVerification(manifest, ctx);
 }
 
 function report(ctx: Context, path: PropertyKey[], message: string): void {
@@ -103,5 +105,23 @@ function checkResources({ resources, scopes, scopePolicy }: ManifestObject, ctx:
 function checkCapabilities({ capabilities, webhooks }: ManifestObject, ctx: Context): void {
   if (capabilities.webhooks === true && !webhooks) {
     report(ctx, ['capabilities', 'webhooks'], 'is true but no webhooks scheme is declared');
+  }
+}
+
+function checkAccountVerification({ auth, api }: ManifestObject, ctx: Context): void {
+  const verification = auth.accountVerification;
+  if (!verification) return;
+  if (auth.callbackParams.length === 0) {
+    report(ctx, ['auth', 'accountVerification'], 'confirms callbackParams, but none are declared');
+  }
+  const fields = new Set([...auth.callbackParams, ...Object.keys(auth.tokenResponse.accountFields)]);
+  for (const name of placeholdersOf(`${api.baseUrl}${verification.path}`)) {
+    if (!fields.has(name)) {
+      report(
+        ctx,
+        ['auth', 'accountVerification', 'path'],
+        `{${name}} is neither a callbackParam nor an accountField`,
+      );
+    }
   }
 }

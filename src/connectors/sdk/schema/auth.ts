@@ -27,6 +27,21 @@ export const testRequestSchema = z.strictObject({
 });
 
 /**
+ * An authenticated call that proves an account id the provider did not vouch for (a callbackParam,
+ * such as QuickBooks' realmId, which the user's browser can change) belongs to the grant: made with
+ * the new access token, it must answer `expectedStatus` (Intuit's company info for the realm).
+ * The path is relative to `api.baseUrl`; `{placeholders}` in either are the account's fields
+ * (callbackParams and accountFields), URL-encoded, so a crafted id cannot change the request.
+ */
+export const accountVerificationSchema = z.strictObject({
+  method: z.literal('GET').default('GET'),
+  path: z.string().startsWith('/', 'must start with "/"'),
+  expectedStatus: z.number().int().min(200).max(299).default(200),
+  headers: z.record(headerName, z.string()).default({}),
+  docsUrl: url.optional(),
+});
+
+/**
  * A second way to connect the same provider (a personal token next to OAuth, a GitHub App next to
  * an OAuth App). The provider's `authModes` are the primary mode plus these.
  */
@@ -73,6 +88,8 @@ export const authSchema = z.strictObject({
   tokenResponse: tokenResponseSchema.prefault({}),
   /** Query parameters of the OAuth callback to keep on the connection (QuickBooks' realmId). */
   callbackParams: z.array(z.string().min(1)).default([]),
+  /** How an account id taken from the callback is confirmed before webhooks are routed by it. */
+  accountVerification: accountVerificationSchema.optional(),
   revocation: revocationSchema.optional(),
   apiKey: apiKeyPlacement.optional(),
   testRequest: testRequestSchema.optional(),
