@@ -202,6 +202,23 @@ describe('providers file', () => {
     );
   });
 
+  it('wants an issuer to compare iss with when the provider declares it always sends one (RFC 9207)', async () => {
+    const declared = {
+      ...acme,
+      auth: { ...acme.auth, issuer: 'http://127.0.0.1:4555', issParameterSupported: true },
+    };
+    expect(manifestSchema.parse(declared).auth).toMatchObject({
+      issuer: 'http://127.0.0.1:4555',
+      issParameterSupported: true,
+    });
+    expect(manifestSchema.parse(acme).auth.issParameterSupported).toBe(false);
+    const bad = { ...acme, auth: { ...acme.auth, issParameterSupported: true } };
+    const problems = (await failure(await write('iss.json', JSON.stringify({ providers: [bad] })))).problems;
+    expect(problems).toEqual([
+      { path: 'providers[0].auth.issuer', message: 'is required when auth.issParameterSupported is true' },
+    ]);
+  });
+
   it('explains a file that is not valid YAML, not an object, or not there', async () => {
     expect((await failure(await write('syntax.yaml', 'providers: [\n  - id: x\n'))).message).toMatch(
       /is not valid YAML/,
