@@ -68,7 +68,12 @@ function webhookLoad(url: string, secret: string) {
       const deliveryId = randomUUID();
       const body = JSON.stringify({
         action: 'opened',
-        issue: { number: 1, title: `load ${deliveryId}`, html_url: 'https://github.com/o/r/issues/1', user: { login: 'a' } },
+        issue: {
+          number: 1,
+          title: `load ${deliveryId}`,
+          html_url: 'https://github.com/o/r/issues/1',
+          user: { login: 'a' },
+        },
         repository: { full_name: 'o/r' },
         sender: { login: 'a' },
       });
@@ -121,7 +126,9 @@ async function killUnderLoad(profile: Profile, run: number) {
     await ready(hub.url);
     const tenantId = `kill-${randomUUID().slice(0, 8)}`;
     await graphql(hub.url, `mutation { registerTenant(input: { id: "${tenantId}", name: "Kill" }) { id } }`);
-    const created = await graphql<{ createWebhookConnection: { connection: { id: string }; secret: string } }>(
+    const created = await graphql<{
+      createWebhookConnection: { connection: { id: string }; secret: string };
+    }>(
       hub.url,
       'mutation { createWebhookConnection(input: { provider: "github", displayName: "kill" }) { connection { id } secret } }',
       tenantId,
@@ -159,34 +166,37 @@ async function killUnderLoad(profile: Profile, run: number) {
   }
 }
 
-describeWithPostgres('kill -9 under webhook load on PostgreSQL and Redis (long fault run, PostgreSQL)', () => {
-  describeWithRedis('(Redis)', () => {
-    const profiles: Profile[] = [];
-    afterAll(async () => {
-      for (const profile of profiles) await profile.cleanup();
-    });
-
-    for (let run = 1; run <= RUNS; run++) {
-      it(`run ${run}: every acknowledged delivery is recorded once`, async () => {
-        const database = await createScratchDatabase();
-        const profile: Profile = {
-          name: 'postgres',
-          env: {
-            EVENTSTORE_URL: database.url,
-            REDIS_URL,
-            SWITCHBOARD_REDIS_PREFIX: uniqueRedisPrefix(),
-            SWITCHBOARD_OPERATOR_TOKENS: OPERATOR_TOKEN,
-            SWITCHBOARD_MASTER_KEY: TEST_MASTER_KEY,
-          },
-          openLog: () => createPostgresEventStore(database.url),
-          cleanup: () => database.drop(),
-        };
-        profiles.push(profile);
-        await killUnderLoad(profile, run);
+describeWithPostgres(
+  'kill -9 under webhook load on PostgreSQL and Redis (long fault run, PostgreSQL)',
+  () => {
+    describeWithRedis('(Redis)', () => {
+      const profiles: Profile[] = [];
+      afterAll(async () => {
+        for (const profile of profiles) await profile.cleanup();
       });
-    }
-  });
-});
+
+      for (let run = 1; run <= RUNS; run++) {
+        it(`run ${run}: every acknowledged delivery is recorded once`, async () => {
+          const database = await createScratchDatabase();
+          const profile: Profile = {
+            name: 'postgres',
+            env: {
+              EVENTSTORE_URL: database.url,
+              REDIS_URL,
+              SWITCHBOARD_REDIS_PREFIX: uniqueRedisPrefix(),
+              SWITCHBOARD_OPERATOR_TOKENS: OPERATOR_TOKEN,
+              SWITCHBOARD_MASTER_KEY: TEST_MASTER_KEY,
+            },
+            openLog: () => createPostgresEventStore(database.url),
+            cleanup: () => database.drop(),
+          };
+          profiles.push(profile);
+          await killUnderLoad(profile, run);
+        });
+      }
+    });
+  },
+);
 
 describe('kill -9 under webhook load on the embedded profile (long fault run)', () => {
   const profiles: Profile[] = [];
