@@ -2,8 +2,12 @@ import type { RecordedEvent } from '../events/envelope.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { advanceCheckpoint } from './checkpoints.js';
 import type { Projection } from './projection.js';
+import { isTransientDatabaseError } from './transient-error.js';
 
-/** Marks an error raised by the projection's own code (as opposed to the checkpoint or the connection). */
+/**
+ * Marks an error raised by the projection's own code or by what it wrote (a value the database
+ * refuses), as opposed to the checkpoint, the connection or a transient refusal.
+ */
 export class ApplyError extends Error {
   constructor(override readonly cause: unknown) {
     super(cause instanceof Error ? cause.message : String(cause), { cause });
@@ -31,6 +35,8 @@ export async function commitBatch(
     try {
       await projection.apply(events, tx);
     } catch (error) {
+      // A deadlock or a timeout is no event's fault: the worker waits and tries again, as for an outage.
+      if (isTransientDatabaseError(error)) throw error;
       throw new ApplyError(error);
     }
   }, TRANSACTION_OPTIONS);

@@ -1,24 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventCatalog } from '../events/catalog.js';
-import type { EventDefinition } from '../events/define.js';
 import type { RecordedEvent } from '../events/envelope.js';
-import {
-  ProjectionEventParked,
-  ProjectionEventRecovered,
-  ProjectionRetryRequested,
-  ProjectionStopped,
-} from '../events/projection.js';
+import { ProjectionRetryRequested } from '../events/projection.js';
 import type { EventStore, Subscription } from '../eventstore/port.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { ReadModelLogger } from '../readmodels/logger.js';
 import { batches } from './batches.js';
 import { ensureCheckpoint } from './checkpoints.js';
 import { ApplyError, commitBatch } from './commit-batch.js';
-import { appendDecision, decisionId, errorText } from './decisions.js';
 import { CheckpointMovedError, describeEvent, ProjectionFailedError } from './errors.js';
-import { isRetryRequestFor, locate, ProjectionLedger, toRef } from './ledger.js';
+import { isRetryRequestFor, locate, ProjectionLedger } from './ledger.js';
 import type { Projection } from './projection.js';
 import { decodeForProjection, reapplyParked } from './reapply.js';
+import { WorkerDecisions } from './worker-decisions.js';
 
 /** How an event that keeps failing is retried before the projection's rule (park or stop) applies. */
 export interface PoisonPolicy {
@@ -59,8 +53,6 @@ export type WorkerState = 'running' | 'failed' | 'stopped';
  */
 const CHECKPOINT_ONLY_WRITE_MS = 1_000;
 
-const ACTOR = 'system:projections';
-
 /**
  * Runs one projection on the leader: one filtered subscription starting after the checkpoint,
  * batches committed with their checkpoint. A transient failure (database or store unreachable)
@@ -80,6 +72,7 @@ export class ProjectionWorker {
   failure: ProjectionFailedError | undefined;
   /** The decisions about this projection, as of its checkpoint. */
   ledger: ProjectionLedger;
+  private readonly decisions: WorkerDecisions;
   private readonly handled: ReadonlySet<string>;
   private subscription: Subscription | undefined;
   private loop: Promise<void> | undefined;
@@ -94,6 +87,7 @@ export class ProjectionWorker {
   ) {
     this.handled = new Set(projection.eventTypes);
     this.ledger = new ProjectionLedger(projection.name);
+    this.decisions = new WorkerDecisions(context, projection.name, () => this.ledger);
   }
 
   start(): void {
@@ -270,27 +264,12 @@ export class ProjectionWorker {
   /** The event still fails after its retries: park it and go on, or stop here (the projection's rule). */
   private async giveUp(event: RecordedEvent, upto: bigint, cause: unknown, attempts: number): Promise<void> {
     const name = this.projection.name;
-    const error = errorText(cause);
-    const at = this.context.now().toISOString();
     if (this.projection.onPoison === 'stop') {
-      // A stop repeated without an operator decision in between (a restart) is the same decision.
-      await this.decide(
-        ProjectionStopped,
-        { projection: name, event: toRef(locate(event)), error, attempts, stoppedAt: at },
-        decisionId(name, event.position, 'stopped', this.ledger.operatorDecisions),
-        event.id,
-      );
-      this.ledger.stopped = { event: locate(event), error, attempts, stoppedAt: at };
+      await this.decisions.stopped(locate(event), cause, attempts);
       throw new ProjectionFailedError(name, describeEvent(event), cause);
     }
     // The decision first: a crash before the checkpoint moves finds it and passes over the event.
-    await this.decide(
-      ProjectionEventParked,
-      { projection: name, event: toRef(locate(event)), error, attempts, retryPosition: null, parkedAt: at },
-      decisionId(name, event.position, 'parked'),
-      event.id,
-    );
-    this.ledger.park({ event: locate(event), error, attempts, parkedAt: at }, true);
+    await this.decisions.parked(locate(event), cause, attempts, null);
     this.context.logger.error(
       { projection: name, event: describeEvent(event), err: cause, attempts },
       'parked an event the projection cannot apply; going on without it (npm run projections -- status)',
@@ -300,36 +279,17 @@ export class ProjectionWorker {
 
   /** A retry request for this projection: its parked events are applied again, here in the log. */
   private async retryParked(request: RecordedEvent): Promise<void> {
-    const name = this.projection.name;
-    const retryPosition = String(request.position);
     if (request.revision > this.ledger.revision) this.ledger.revision = request.revision;
     for (const entry of this.ledger.parkedBefore(request.position)) {
-      const outcome = await reapplyParked(
-        { ...this.context, projection: this.projection },
-        entry,
-        this.stored,
-      );
-      const at = this.context.now().toISOString();
+      const context = { ...this.context, projection: this.projection };
+      const outcome = await reapplyParked(context, entry, this.stored);
       if (outcome.ok) {
-        await this.decide(
-          ProjectionEventRecovered,
-          { projection: name, event: toRef(entry.event), retryPosition, recoveredAt: at },
-          decisionId(name, entry.event.position, 'recovered', request.position),
-          entry.event.id,
-        );
-        this.ledger.recover(entry.event.position);
+        await this.decisions.recovered(entry.event, request.position);
         await this.afterCommit([outcome.event]);
         continue;
       }
       await this.context.ping();
-      const parked = { event: entry.event, error: errorText(outcome.cause), attempts: entry.attempts + 1 };
-      await this.decide(
-        ProjectionEventParked,
-        { projection: name, ...parked, event: toRef(entry.event), retryPosition, parkedAt: at },
-        decisionId(name, entry.event.position, 'parked', request.position),
-        entry.event.id,
-      );
-      this.ledger.park({ ...parked, parkedAt: at }, false);
+      await this.decisions.parked(entry.event, outcome.cause, entry.attempts + 1, request.position);
     }
     await this.commitOne([], request.position);
   }
@@ -342,21 +302,9 @@ export class ProjectionWorker {
     this.progressed = true;
     this.context.onAdvance(this.projection.name, upto);
     const retrying = this.ledger.retrying;
-    if (retrying && events.some((event) => event.position === retrying.event.position)) {
-      // The event this projection had stopped at applied after the retry: say so in the log.
-      await this.decide(
-        ProjectionEventRecovered,
-        {
-          projection: this.projection.name,
-          event: toRef(retrying.event),
-          retryPosition: String(retrying.retryPosition),
-          recoveredAt: this.context.now().toISOString(),
-        },
-        decisionId(this.projection.name, retrying.event.position, 'recovered', retrying.retryPosition),
-        retrying.event.id,
-      );
-      this.ledger.recover(retrying.event.position);
-    }
+    // The event this projection had stopped at applied after the retry: say so in the log.
+    if (retrying && events.some((event) => event.position === retrying.event.position))
+      await this.decisions.recovered(retrying.event, retrying.retryPosition);
     await this.afterCommit(events);
   }
 
@@ -365,19 +313,5 @@ export class ProjectionWorker {
     await this.projection.afterCommit(events).catch((error: unknown) => {
       this.context.logger.warn({ projection: this.projection.name, err: error }, 'afterCommit failed');
     });
-  }
-
-  private async decide<Type extends string, Data>(
-    definition: EventDefinition<Type, Data>,
-    data: Data,
-    id: string,
-    causationId: string,
-  ): Promise<void> {
-    const { revision } = await appendDecision(this.context, this.projection.name, definition, data, {
-      actor: ACTOR,
-      id,
-      causationId,
-    });
-    if (revision > this.ledger.revision) this.ledger.revision = revision;
   }
 }

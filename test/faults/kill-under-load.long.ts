@@ -20,6 +20,8 @@ import {
 /** Runs per profile (FAULTS_RUNS), senders at once, and how long the load runs before the kill. */
 const RUNS = Number(process.env.FAULTS_RUNS ?? 3);
 const SENDERS = 32;
+/** A hub's start and catch-up (an embedded one creates its PGlite data directories). */
+const STARTUP_MS = 120_000;
 const KILL_AFTER_MS = () => 2_000 + Math.floor(Math.random() * 3_000);
 
 interface Profile {
@@ -45,7 +47,7 @@ async function graphql<T>(url: string, query: string, tenantId?: string): Promis
   return body.data;
 }
 
-async function ready(url: string, timeoutMs = 60_000): Promise<void> {
+async function ready(url: string, timeoutMs = STARTUP_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const status = await fetch(`${url}/readyz`).then(
@@ -121,7 +123,7 @@ async function recordedDeliveries(log: EventStore, tenantId: string): Promise<Ma
  * acknowledged is in the log exactly once (nothing acknowledged lost, nothing recorded twice).
  */
 async function killUnderLoad(profile: Profile, run: number) {
-  let hub: StartedHub | undefined = await startHub(profile.env);
+  let hub: StartedHub | undefined = await startHub(profile.env, STARTUP_MS);
   try {
     await ready(hub.url);
     const tenantId = `kill-${randomUUID().slice(0, 8)}`;
@@ -140,7 +142,7 @@ async function killUnderLoad(profile: Profile, run: number) {
     await hub.stop();
     await load.stop();
 
-    hub = await startHub(profile.env);
+    hub = await startHub(profile.env, STARTUP_MS);
     await ready(hub.url);
     expect(await hub.stop('SIGTERM')).toBe(0);
     hub = undefined;

@@ -12,7 +12,7 @@ export default defineConfig({
   test: {
     ...base.test,
     include: ['test/faults/**/*.test.ts', 'test/faults/**/*.long.ts'],
-    testTimeout: 180_000,
+    testTimeout: 600_000,
     hookTimeout: 180_000,
     fileParallelism: false,
   },

@@ -178,6 +178,29 @@ function poisonSuite(kind: BackendKind) {
     expect(acme).toBeLessThan(poison.position);
   });
 
+  it('waits out a transient database refusal (a deadlock) instead of parking the event', async () => {
+    const poison = await appendPoison(backend, 'flaky');
+    let failures = 2;
+    const projection: Projection = {
+      ...tenantsProjection,
+      async apply(events, tx) {
+        if (failures > 0 && events.some((event) => event.id === poison.id)) {
+          failures--;
+          throw Object.assign(new Error('deadlock detected'), { code: '40P01' });
+        }
+        await tenantsProjection.apply(events, tx);
+      },
+    };
+    runner = backend.runner({
+      projections: [projection],
+      poison: { retries: 0, backoffMs: 10, maxBackoffMs: 10 },
+    });
+    await runner.start();
+    await runner.waitFor(poison.position, { timeoutMs: 15_000 });
+    expect(await tenantIds(backend)).toEqual(['flaky']);
+    expect(await decisions(backend)).toEqual([]);
+  });
+
   it('parks an event that does not decode (its schema refuses it) and keeps applying other tenants', async () => {
     const broken: RecordedEvent['metadata'] = {
       tenantId: 'broken',

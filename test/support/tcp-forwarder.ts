@@ -21,6 +21,9 @@ export interface TcpForwarder {
   partition(): Promise<void>;
   /** Accepts and forwards again, on the same port. */
   up(): Promise<void>;
+  /** `down` and `up` under the names other suites use. */
+  cut(): Promise<void>;
+  resume(): Promise<void>;
   /** `url` (postgres://…, redis://…) pointing at the forwarder instead. */
   url(url: string): string;
   close(): Promise<void>;
@@ -110,6 +113,8 @@ export async function startTcpForwarder(target: { host: string; port: number }):
     down: () => setMode('down'),
     partition: () => setMode('partition'),
     up: () => setMode('pass'),
+    cut: () => setMode('down'),
+    resume: () => setMode('pass'),
     url(url) {
       const parsed = new URL(url);
       parsed.hostname = '127.0.0.1';
