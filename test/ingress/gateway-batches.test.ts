@@ -78,7 +78,11 @@ describe('app-level batches covering several accounts (in memory)', () => {
         )
       ).body,
     );
-    expect(again).toMatchObject({ status: 'duplicate', signals: [], deadLetters: answer['deadLetters'] });
+    expect(again).toMatchObject({
+      status: 'duplicate',
+      signals: answer['signals'],
+      deadLetters: answer['deadLetters'],
+    });
     expect(payloadOf(harness, 'signals-acme.qa')).toHaveLength(1);
 
     // Signed by someone else: refused before anything is split or recorded.
