@@ -13,10 +13,11 @@ export async function webhookConnection(
   tenantId: string,
   provider: string,
   secret?: string,
+  displayName = `${provider} for ${tenantId}`,
 ): Promise<WebhookConnection> {
   return hub.runtime.connections.createWebhookConnection(systemCaller('test', 'c-1'), tenantId, {
     provider,
-    displayName: `${provider} for ${tenantId}`,
+    displayName,
     secret: secret ?? null,
   });
 }
