@@ -20,6 +20,7 @@ async function readyWithin(url: string, timeoutMs: number): Promise<Response> {
   }
 }
 
+// A first start creates two PGlite databases (seconds each; far more on a loaded 2-core machine).
 describe('npm start on the embedded profile', () => {
   let dataDir: string;
 
@@ -55,7 +56,7 @@ describe('npm start on the embedded profile', () => {
     } finally {
       expect(await hub.stop()).toBe(0);
     }
-  });
+  }, 120_000);
 
   it('finds the data of the first start: events written while it was down are projected on the next start', async () => {
     const store = await createPgliteEventStore({ dataDir: path.join(dataDir, 'eventstore') });
@@ -81,7 +82,7 @@ describe('npm start on the embedded profile', () => {
     } finally {
       await readModels.close();
     }
-  });
+  }, 120_000);
 });
 
 describe('startup refuses bad configuration with a report', () => {
