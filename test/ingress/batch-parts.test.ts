@@ -5,7 +5,7 @@ import { quickbooksManifest } from '../../src/connectors/quickbooks/manifest.js'
 import { slackManifest } from '../../src/connectors/slack/manifest.js';
 import { batchParts } from '../../src/ingress/batch-parts.js';
 import { intuitExample, notificationsFor } from '../connectors/quickbooks/notifications.js';
-import { graphNotification } from './graph-notification.js';
+import { graphNotification } from './provider-shapes.js';
 import { deliveryRequest, webhooksOf } from './request.js';
 
 const routingOf = (manifest: Parameters<typeof webhooksOf>[0]) => webhooksOf(manifest).routing!;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { VerifyRequest } from '../../src/ingress/verify/types.js';
 import { intuitHeaders, notificationsFor } from '../connectors/quickbooks/notifications.js';
 import { fakeSealed, gatewayHarness } from './gateway-harness.js';
-import { graphNotification } from './graph-notification.js';
+import { graphNotification } from './provider-shapes.js';
 import { deliveryRequest } from './request.js';
 
 const VERIFIER = 'intuit-verifier-token';
