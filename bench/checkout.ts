@@ -43,13 +43,13 @@ export async function benchCheckout(log: (line: string) => void = () => {}): Pro
   const eventStore = await createPostgresEventStore(database.url, { poolSize: 16 });
   const readModels = await openReadModels({ kind: 'postgres', url: database.url });
   const platform = createMemoryPlatform();
-  const projections = createProjectionRunner({ eventStore, readModels, logger });
+  const vault = new TokenVault({
+    kms: new LocalKms(randomBytes(32)),
+    keys: new PrismaTenantKeyStore(readModels.prisma),
+  });
+  const projections = createProjectionRunner({ eventStore, readModels, logger, vault });
   try {
     await projections.start();
-    const vault = new TokenVault({
-      kms: new LocalKms(randomBytes(32)),
-      keys: new PrismaTenantKeyStore(readModels.prisma),
-    });
     const services = createConnectionServices({
       eventStore,
       prisma: readModels.prisma,

@@ -4,6 +4,7 @@ import { TenantRegistered, TenantRenamed, tenantStream } from '../src/events/ten
 import type { EventStore } from '../src/eventstore/port.js';
 import { createProjectionRunner } from '../src/projections/index.js';
 import type { ReadModels } from '../src/readmodels/database.js';
+import { memoryVault } from '../test/support/memory-vault.js';
 
 const metadata = (tenantId: string) => ({
   tenantId,
@@ -53,7 +54,12 @@ export async function benchRebuild(
     );
     if (start % 10_000 === 0) log(`  seeded ${(start * 2).toLocaleString('en-US')} tenant events`);
   }
-  const runner = createProjectionRunner({ eventStore: store, readModels, logger: pino({ level: 'warn' }) });
+  const runner = createProjectionRunner({
+    eventStore: store,
+    readModels,
+    logger: pino({ level: 'warn' }),
+    vault: memoryVault(),
+  });
   await runner.start();
   try {
     await runner.waitFor(await store.headPosition(), { timeoutMs: 600_000 });

@@ -11,7 +11,7 @@ import { createMemoryPlatform, createRedisPlatform, type Platform } from './plat
 import type { Logger } from './platform/logger.js';
 import type { PostgresTimeouts } from './platform/postgres.js';
 import { openPrivateDataDir } from './platform/private-files.js';
-import { ALL_PROJECTIONS, createProjectionRunner, type ProjectionRunner } from './projections/index.js';
+import { allProjections, createProjectionRunner, type ProjectionRunner } from './projections/index.js';
 import { liveFeedProjection } from './projections/live-feed.js';
 import { withLivePublishing } from './projections/live-publishing.js';
 import { type DataDirLock, lockDataDir } from './readmodels/data-dir-lock.js';
@@ -176,7 +176,8 @@ export async function createRuntime(
       eventStore,
       readModels,
       logger,
-      projections: [...withLivePublishing(ALL_PROJECTIONS, livePubSub), liveFeed],
+      vault,
+      projections: [...withLivePublishing(allProjections({ vault }), livePubSub, vault), liveFeed],
     });
     runner = projections;
     if (options.runProjections !== false) {

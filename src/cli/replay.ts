@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
 import { createLogger } from '../platform/logger.js';
-import { ALL_PROJECTIONS } from '../projections/index.js';
+import { allProjections, PROJECTION_NAMES } from '../projections/index.js';
 import { verifyReadModels } from '../projections/verify.js';
 import { formatVerifyReport } from '../projections/verify-report.js';
 import { createRuntime } from '../runtime.js';
@@ -13,7 +13,7 @@ const USAGE = `Usage: npm run replay -- [--verify] [--projection NAME ...] [--al
                       digests with the live read models; exit 0 when equal, 1 with a diff otherwise
   --projection NAME   empty one projection and rebuild it from the event log (repeatable)
   --all               rebuild every projection
-Projections: ${ALL_PROJECTIONS.map((projection) => projection.name).join(', ')}
+Projections: ${PROJECTION_NAMES.join(', ')}
 Configuration comes from the same environment as npm start (EVENTSTORE_URL, DATABASE_URL, DATA_DIR).
 With the embedded profile, stop the server first: one process at a time may open DATA_DIR.`;
 
@@ -28,12 +28,12 @@ async function main(): Promise<number> {
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  const names = values.all ? ALL_PROJECTIONS.map((projection) => projection.name) : values.projection;
+  const names = values.all ? [...PROJECTION_NAMES] : values.projection;
   if (values.help || (!values.verify && names.length === 0)) {
     say(USAGE);
     return values.help ? 0 : 64;
   }
-  const unknown = names.filter((name) => !ALL_PROJECTIONS.some((projection) => projection.name === name));
+  const unknown = names.filter((name) => !PROJECTION_NAMES.includes(name));
   if (unknown.length > 0) {
     say(`Unknown projection: ${unknown.join(', ')}\n\n${USAGE}`);
     return 64;
@@ -54,11 +54,12 @@ async function main(): Promise<number> {
       say(`rebuilt ${name} up to position ${position} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     }
     if (values.verify) {
-      say(`verifying ${ALL_PROJECTIONS.length} projection(s) against a scratch rebuild …`);
+      const projections = allProjections({ vault: runtime.vault });
+      say(`verifying ${projections.length} projection(s) against a scratch rebuild …`);
       const result = await verifyReadModels({
         eventStore: runtime.eventStore,
         live: runtime.readModels,
-        projections: ALL_PROJECTIONS,
+        projections,
         logger,
       });
       process.stdout.write(`${formatVerifyReport(result)}\n`);

@@ -6,6 +6,8 @@ import type { EventStore } from '../eventstore/port.js';
 import type { Prisma, PrismaClient, WebhookDeadLetter } from '../generated/prisma/client.js';
 import type { TimeCursor } from '../readmodels/time-cursor.js';
 import { isUuid } from '../uuid.js';
+import type { ContentVault } from '../vault/sealed-content.js';
+import { openDeadLetter } from './sealed-letter.js';
 
 export type { WebhookDeadLetter };
 
@@ -58,21 +60,27 @@ export function findDeadLetter(
   return prisma.webhookDeadLetter.findUnique({ where: { tenantId_id: { tenantId, id: id.toLowerCase() } } });
 }
 
-/** One read of one event; null once the tenant is deleted (its streams are tombstoned). */
+/** One read of one event, opened; null once the tenant is deleted (streams tombstoned, keys destroyed). */
 export async function deadLetterDelivery(
-  store: Pick<EventStore, 'readStream'>,
+  sources: { eventStore: Pick<EventStore, 'readStream'>; vault: ContentVault },
   letter: Pick<WebhookDeadLetter, 'tenantId' | 'connectionId' | 'id' | 'revision'>,
 ): Promise<DeadLetterDelivery | null> {
   try {
-    const events = store.readStream(deadLettersStream(letter.tenantId, letter.connectionId), {
+    const events = sources.eventStore.readStream(deadLettersStream(letter.tenantId, letter.connectionId), {
       fromRevision: letter.revision,
       maxCount: 1,
     });
     for await (const event of events) {
       const decoded = eventCatalog.decode(event) as WebhookEvent;
       if (decoded.type !== 'WebhookDeadLettered' || decoded.id !== letter.id) return null;
-      const bytes = Buffer.from(decoded.data.bodyBase64, 'base64');
-      return { headers: decoded.data.headers, bodyBase64: decoded.data.bodyBase64, body: utf8OrNull(bytes) };
+      const content = await openDeadLetter(sources.vault, letter.tenantId, {
+        connectionId: decoded.data.connectionId,
+        eventId: decoded.id,
+        content: decoded.data.content,
+      });
+      if (!content) return null;
+      const bytes = Buffer.from(content.bodyBase64, 'base64');
+      return { headers: content.headers, bodyBase64: content.bodyBase64, body: utf8OrNull(bytes) };
     }
   } catch (error) {
     if (!(error instanceof StreamDeletedError)) throw error;

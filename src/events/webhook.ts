@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SealedSchema } from '../vault/sealed.js';
 import { defineEvent, type RecordedEventOf } from './define.js';
 import { streamName } from './streams.js';
 
@@ -31,28 +32,50 @@ export const WebhookRejected = defineEvent('WebhookRejected', {
   }),
 });
 
+/** What a dead letter holds of the delivery, sealed with the tenant's data key. */
+export const deadLetterContentSchema = z.object({
+  /** Why, in words of our own (may carry a connector's message), never quoting the body. */
+  detail: z.string(),
+  headers: z.record(z.string(), z.string()),
+  bodyBase64: z.base64(),
+});
+
+export type DeadLetterContent = z.infer<typeof deadLetterContentSchema>;
+
 /**
  * A delivery that was authentic but could not be turned into signals (not JSON, nested too deep, no
- * event type, a shape the normalizer rejects). The raw bytes are kept, base64, with the headers
- * (credentials removed), so it can be inspected and replayed once the cause is fixed: nothing
- * accepted is lost. Members the manifest marks as secrets are cut out of the bytes (`redacted`
- * counts them; the digest is still the one of the bytes that arrived). `detail` says why in words
- * of our own, never quoting the body.
+ * event type, a shape the normalizer rejects). The raw bytes are kept with the headers (credentials
+ * removed), so it can be inspected and replayed once the cause is fixed: nothing accepted is lost.
+ * Members the manifest marks as secrets are cut out of the bytes (`redacted` counts them; the digest
+ * is still the one of the bytes that arrived).
+ *
+ * v2 seals detail, headers and body under the tenant's data key (deadletters/sealed-letter.ts), so
+ * deleting the tenant shreds them, and states `bodyBytes` in the clear; v1 kept them in the clear.
  */
 export const WebhookDeadLettered = defineEvent('WebhookDeadLettered', {
+  version: 2,
   schema: z.object({
     provider: z.string().min(1),
     connectionId: z.string().min(1),
     reason: z.string().min(1),
-    detail: z.string(),
     deliveryId: z.string().nullable(),
     eventType: z.string().nullable(),
     receivedAt: z.iso.datetime(),
-    headers: z.record(z.string(), z.string()),
-    bodyBase64: z.base64(),
+    bodyBytes: z.number().int().min(0),
     bodySha256: sha256Hex,
     redacted: z.number().int().min(1).optional(),
+    content: z.union([SealedSchema, z.object({ plain: deadLetterContentSchema }).strict()]),
   }),
+  upcasters: {
+    1: (data) => {
+      const { detail, headers, bodyBase64, ...rest } = data as DeadLetterContent & Record<string, unknown>;
+      return {
+        ...rest,
+        bodyBytes: Buffer.from(bodyBase64, 'base64').length,
+        content: { plain: { detail, headers, bodyBase64 } },
+      };
+    },
+  },
 });
 
 export const WEBHOOK_EVENTS = [WebhookRejected, WebhookDeadLettered] as const;

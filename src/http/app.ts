@@ -44,6 +44,7 @@ export async function createApp(runtime: Runtime, options: AppOptions = {}): Pro
   await registerGraphQL(app, {
     services: {
       eventStore: runtime.eventStore,
+      vault: runtime.vault,
       prisma: runtime.readModels.prisma,
       projections: runtime.projections,
       platform: runtime.platform,

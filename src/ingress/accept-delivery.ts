@@ -4,6 +4,7 @@ import { type DeliveryInfo, signalsStream } from '../events/signal.js';
 import { deadLettersStream } from '../events/webhook.js';
 import type { AppendResult, EventStore } from '../eventstore/port.js';
 import type { Logger } from '../platform/logger.js';
+import type { ContentVault } from '../vault/sealed-content.js';
 import { cleanOrNull } from './clean-text.js';
 import { readBody, type StoredBody } from './delivery-body.js';
 import { deliveryKey } from './delivery-key.js';
@@ -19,6 +20,8 @@ import type { VerifyRequest, WebhookDeclaration } from './verify/types.js';
 export interface AcceptDependencies {
   eventStore: Pick<EventStore, 'append' | 'readStream'>;
   replayGuard: ReplayGuard;
+  /** Seals what deliveries say with their tenant's data key before it reaches the log. */
+  vault: ContentVault;
   logger: Logger;
 }
 
@@ -77,11 +80,20 @@ export async function acceptDelivery(
     eventType: cleanOrNull(eventType),
     receivedAt: delivery.receivedAt.toISOString(),
     bodySha256,
-    // The payload holds U+FFFD where the bytes were not UTF-8: the log keeps what arrived.
-    ...(body.utf8 ? {} : { bodyBase64: body.bytes.toString('base64') }),
   };
   const stream = signalsStream(target.tenantId, target.connectionId);
-  const events = signalRecords(target, key.identity, outcome.signals, info, delivery.requestId);
+  const events = await seal(dependencies, () =>
+    signalRecords(
+      dependencies.vault,
+      target,
+      key.identity,
+      outcome.signals,
+      // The payload holds U+FFFD where the bytes were not UTF-8: the log keeps what arrived.
+      { info, bodyBase64: body.utf8 ? undefined : body.bytes.toString('base64') },
+      delivery.requestId,
+    ),
+  );
+  if (!events) return unavailable(delivery.requestId);
   const stored = await append(dependencies, stream, events);
   if (!stored) return unavailable(delivery.requestId);
   const ids = stored.duplicate
@@ -102,21 +114,25 @@ async function deadLetter(
   detail: string,
 ): Promise<GatewayResponse> {
   const { target, request, receivedAt, requestId, bodySha256 } = delivery;
-  const event = deadLetterRecord(
-    target,
-    {
-      reason,
-      detail,
-      deliveryId: delivery.verified.deliveryId,
-      eventType,
-      bodySha256,
-      body,
-      secretHeaders: secrets.headers,
-    },
-    request,
-    receivedAt,
-    requestId,
+  const event = await seal(dependencies, () =>
+    deadLetterRecord(
+      dependencies.vault,
+      target,
+      {
+        reason,
+        detail,
+        deliveryId: delivery.verified.deliveryId,
+        eventType,
+        bodySha256,
+        body,
+        secretHeaders: secrets.headers,
+      },
+      request,
+      receivedAt,
+      requestId,
+    ),
   );
+  if (!event) return unavailable(requestId);
   const stored = await append(dependencies, deadLettersStream(target.tenantId, target.connectionId), [event]);
   if (!stored) return unavailable(requestId);
   dependencies.logger.warn(
@@ -133,6 +149,19 @@ async function deadLetter(
       deadLetterId: event.id,
     },
   );
+}
+
+/**
+ * Records sealed with the tenant's data key; null when the key store cannot be reached (or the
+ * tenant was just deleted), answered like a failed append: 503, the provider delivers again.
+ */
+async function seal<T>(dependencies: AcceptDependencies, build: () => Promise<T>): Promise<T | null> {
+  try {
+    return await build();
+  } catch (error) {
+    dependencies.logger.error({ err: error }, 'webhook delivery could not be sealed');
+    return null;
+  }
 }
 
 async function append(

@@ -42,6 +42,7 @@ export function createWebhookGateway(
     // Redis only makes these faster or cheaper: past a short deadline ingress goes on without it.
     replayGuard: new ReplayGuard(boundedKeyValueStore(runtime.platform.kv), logger),
     rejections: new RejectionBudget(boundedKeyValueStore(runtime.platform.kv), logger),
+    vault: runtime.vault,
     logger,
   });
 }

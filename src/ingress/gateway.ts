@@ -3,6 +3,7 @@ import type { ProviderManifest } from '../connectors/sdk/manifest.js';
 import { webhooksStream } from '../events/webhook.js';
 import type { EventStore } from '../eventstore/port.js';
 import type { Logger } from '../platform/logger.js';
+import type { ContentVault } from '../vault/sealed-content.js';
 import { type AcceptDependencies, acceptDelivery } from './accept-delivery.js';
 import type { AppSecrets } from './app-secrets.js';
 import { batchAnswer, type PartOutcome } from './batch-answer.js';
@@ -28,6 +29,8 @@ export interface GatewayDependencies {
   eventStore: Pick<EventStore, 'append' | 'readStream'>;
   replayGuard: ReplayGuard;
   rejections: RejectionBudget;
+  /** Seals what deliveries say with their tenant's data key (payloads, dead-letter bodies). */
+  vault: ContentVault;
   logger: Logger;
   now?: () => Date;
 }

@@ -1,9 +1,12 @@
+import { sealDeadLetter } from '../deadletters/sealed-letter.js';
 import { eventCatalog } from '../events/catalog.js';
 import type { CallerMetadata } from '../events/define.js';
 import type { Event } from '../events/envelope.js';
 import { type DeliveryInfo, SignalRecorded } from '../events/signal.js';
 import { WebhookDeadLettered, WebhookRejected } from '../events/webhook.js';
+import { sealSignal } from '../signals/sealed-signal.js';
 import type { Signal } from '../signals/signal.js';
+import type { ContentVault } from '../vault/sealed-content.js';
 import { cleanOrNull, cleanText } from './clean-text.js';
 import type { StoredBody } from './delivery-body.js';
 import { ingressEventId } from './delivery-key.js';
@@ -22,20 +25,30 @@ const metadataOf = (target: RecordTarget, requestId: string): CallerMetadata => 
   actor: `provider:${target.provider}`,
 });
 
-/** One SignalRecorded per signal, ids from the delivery's identity (see delivery-key.ts). */
-export function signalRecords(
+/**
+ * One SignalRecorded per signal, ids from the delivery's identity (see delivery-key.ts), what each
+ * says and carries sealed with the tenant's data key. `bodyBase64` is the delivery's bytes when they
+ * were not UTF-8 (the payload holds U+FFFD where they were bad): kept, sealed, with each signal.
+ */
+export async function signalRecords(
+  vault: ContentVault,
   target: RecordTarget,
   identity: string,
   signals: readonly Signal[],
-  delivery: DeliveryInfo,
+  delivery: { info: DeliveryInfo; bodyBase64: string | undefined },
   requestId: string,
-): Event[] {
-  return signals.map((signal, index) =>
-    eventCatalog.create(
-      SignalRecorded,
-      { signal, delivery },
-      metadataOf(target, requestId),
-      ingressEventId('signal', target, identity, index),
+): Promise<Event[]> {
+  return Promise.all(
+    signals.map(async (signal, index) =>
+      eventCatalog.create(
+        SignalRecorded,
+        {
+          ...(await sealSignal(vault, target.tenantId, signal, delivery.bodyBase64)),
+          delivery: delivery.info,
+        },
+        metadataOf(target, requestId),
+        ingressEventId('signal', target, identity, index),
+      ),
     ),
   );
 }
@@ -77,7 +90,8 @@ const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'coo
  * delivery-body.ts), its headers but credentials. Text from the request (ids, header values,
  * `detail`, which may carry a connector's message) is made storable (clean-text.ts).
  */
-export function deadLetterRecord(
+export async function deadLetterRecord(
+  vault: ContentVault,
   target: RecordTarget,
   letter: {
     reason: string;
@@ -92,12 +106,23 @@ export function deadLetterRecord(
   request: VerifyRequest,
   receivedAt: Date,
   requestId: string,
-): Event {
+): Promise<Event> {
   const hidden = new Set([...CREDENTIAL_HEADERS, ...letter.secretHeaders.map((name) => name.toLowerCase())]);
   const headers = Object.fromEntries(
     Object.entries(request.headers).flatMap(([name, value]) =>
       value === undefined || hidden.has(name) ? [] : [[cleanText(name), cleanText(value)]],
     ),
+  );
+  const eventId = ingressEventId('dead_letter', target, letter.bodySha256);
+  const content = await sealDeadLetter(
+    vault,
+    target.tenantId,
+    { connectionId: target.connectionId, eventId },
+    {
+      detail: cleanText(letter.detail.slice(0, 2000)),
+      headers,
+      bodyBase64: letter.body.bytes.toString('base64'),
+    },
   );
   return eventCatalog.create(
     WebhookDeadLettered,
@@ -105,16 +130,15 @@ export function deadLetterRecord(
       provider: target.provider,
       connectionId: target.connectionId,
       reason: letter.reason,
-      detail: cleanText(letter.detail.slice(0, 2000)),
       deliveryId: cleanOrNull(letter.deliveryId),
       eventType: cleanOrNull(letter.eventType),
       receivedAt: receivedAt.toISOString(),
-      headers,
-      bodyBase64: letter.body.bytes.toString('base64'),
+      bodyBytes: letter.body.bytes.length,
       bodySha256: letter.bodySha256,
       ...(letter.body.redacted > 0 ? { redacted: letter.body.redacted } : {}),
+      content,
     },
     metadataOf(target, requestId),
-    ingressEventId('dead_letter', target, letter.bodySha256),
+    eventId,
   );
 }

@@ -1,8 +1,10 @@
 import type { ProviderManifest } from '../connectors/sdk/manifest.js';
+import type { Event } from '../events/envelope.js';
 import { GLOBAL_SCOPE } from '../events/streams.js';
 import { deadLettersStream } from '../events/webhook.js';
 import type { EventStore } from '../eventstore/port.js';
 import type { Logger } from '../platform/logger.js';
+import type { ContentVault } from '../vault/sealed-content.js';
 import { readBody } from './delivery-body.js';
 import { locate } from './locate.js';
 import { deadLetterRecord, type RecordTarget } from './records.js';
@@ -25,7 +27,7 @@ export type UnroutedOutcome = { ok: true; deadLetterId: string } | { ok: false }
 
 /** Appends a part of a verified batch whose account is bound to no connection as a dead letter. */
 export async function deadLetterUnrouted(
-  dependencies: { eventStore: Pick<EventStore, 'append'>; logger: Logger },
+  dependencies: { eventStore: Pick<EventStore, 'append'>; vault: ContentVault; logger: Logger },
   part: {
     manifest: ProviderManifest;
     webhooks: WebhookDeclaration;
@@ -42,25 +44,28 @@ export async function deadLetterUnrouted(
   const secrets = secretsOf(part.webhooks);
   const body = readBody(part.request.rawBody, { secretFields: secrets.fields, emptyIsNull: false });
   const kind = part.webhooks.routing?.idKind ?? 'account';
-  const event = deadLetterRecord(
-    target,
-    {
-      reason: 'unrouted_account',
-      detail:
-        part.routingId === null
-          ? `these entries name no ${kind}`
-          : `no connection is bound to ${kind} ${part.routingId}`,
-      deliveryId: part.deliveryId,
-      eventType: locate(part.webhooks.eventType, part.request, parseJsonBody(part.request)),
-      bodySha256: part.bodySha256,
-      body,
-      secretHeaders: secrets.headers,
-    },
-    part.request,
-    part.receivedAt,
-    part.requestId,
-  );
+  let event: Event;
   try {
+    // Sealed under the global scope's own data key, like every body in the log.
+    event = await deadLetterRecord(
+      dependencies.vault,
+      target,
+      {
+        reason: 'unrouted_account',
+        detail:
+          part.routingId === null
+            ? `these entries name no ${kind}`
+            : `no connection is bound to ${kind} ${part.routingId}`,
+        deliveryId: part.deliveryId,
+        eventType: locate(part.webhooks.eventType, part.request, parseJsonBody(part.request)),
+        bodySha256: part.bodySha256,
+        body,
+        secretHeaders: secrets.headers,
+      },
+      part.request,
+      part.receivedAt,
+      part.requestId,
+    );
     await dependencies.eventStore.append(
       deadLettersStream(target.tenantId, target.connectionId),
       [event],

@@ -1,33 +1,57 @@
+import type { ContentVault } from '../vault/sealed-content.js';
 import { connectionsProjection } from './connections.js';
 import { credentialsProjection } from './credentials.js';
 import { integrationsProjection } from './integrations.js';
+import { READ_MODEL } from './names.js';
 import type { Projection } from './projection.js';
 import { projectionDeadLettersProjection } from './projection-dead-letters.js';
 import { providerAccountClaimsProjection } from './provider-account-claims.js';
 import { ProjectionRunner, type ProjectionRunnerOptions } from './runner.js';
-import { signalsProjection } from './signals.js';
+import { createSignalsProjection } from './signals.js';
 import { tenantsProjection } from './tenants.js';
-import { webhookDeadLettersProjection } from './webhook-dead-letters.js';
+import { createWebhookDeadLettersProjection } from './webhook-dead-letters.js';
 import { webhookEndpointsProjection } from './webhook-endpoints.js';
 
+/** What projections need besides events: the vault opens customer content sealed in the log. */
+export interface ProjectionDependencies {
+  vault: ContentVault;
+}
+
 /** Every projection the hub runs, in the order rebuilds and verify go through them. */
-export const ALL_PROJECTIONS: readonly Projection[] = [
-  tenantsProjection,
-  connectionsProjection,
-  credentialsProjection,
-  integrationsProjection,
-  webhookEndpointsProjection,
-  providerAccountClaimsProjection,
-  signalsProjection,
-  webhookDeadLettersProjection,
-  projectionDeadLettersProjection,
+export function allProjections(dependencies: ProjectionDependencies): readonly Projection[] {
+  return [
+    tenantsProjection,
+    connectionsProjection,
+    credentialsProjection,
+    integrationsProjection,
+    webhookEndpointsProjection,
+    providerAccountClaimsProjection,
+    createSignalsProjection({ vault: dependencies.vault }),
+    createWebhookDeadLettersProjection(dependencies.vault),
+    projectionDeadLettersProjection,
+  ];
+}
+
+/** Every projection name, for usage text and argument checks (no vault needed). */
+export const PROJECTION_NAMES: readonly string[] = [
+  tenantsProjection.name,
+  connectionsProjection.name,
+  credentialsProjection.name,
+  integrationsProjection.name,
+  webhookEndpointsProjection.name,
+  providerAccountClaimsProjection.name,
+  READ_MODEL.signals,
+  READ_MODEL.webhookDeadLetters,
+  projectionDeadLettersProjection.name,
 ];
 
-/** The runner over ALL_PROJECTIONS unless told otherwise. */
+/** The runner over allProjections unless told otherwise. */
 export function createProjectionRunner(
-  options: Omit<ProjectionRunnerOptions, 'projections'> & { projections?: readonly Projection[] },
+  options: Omit<ProjectionRunnerOptions, 'projections'> &
+    ProjectionDependencies & { projections?: readonly Projection[] },
 ): ProjectionRunner {
-  return new ProjectionRunner({ ...options, projections: options.projections ?? ALL_PROJECTIONS });
+  const { vault, ...rest } = options;
+  return new ProjectionRunner({ ...rest, projections: options.projections ?? allProjections({ vault }) });
 }
 
 export type { PoisonRule, Projection, ProjectionTable, ProjectionTx } from './projection.js';

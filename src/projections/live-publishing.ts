@@ -1,6 +1,7 @@
 import { WEBHOOK_TARGETS_CHANGED_TOPIC, type WebhookTargetsChanged } from '../connections/webhook-targets.js';
 import type { ProviderAccountEvent } from '../events/provider-account.js';
 import type { PubSub } from '../platform/pubsub.js';
+import type { ContentVault } from '../vault/sealed-content.js';
 import type { Projection } from './projection.js';
 import { claimChanges, providerAccountClaimsProjection } from './provider-account-claims.js';
 import { createSignalsProjection, SIGNALS_PROJECTION } from './signals.js';
@@ -44,9 +45,13 @@ export function announcingAccountBindingChanges(pubsub: PubSub): Projection {
  * The hub's projections with their live side effects (runtime.ts): committed signals published to
  * subscribers, webhook target and account binding changes announced to gateways. Rebuilds and verify run the plain ones.
  */
-export function withLivePublishing(projections: readonly Projection[], pubsub: PubSub): Projection[] {
+export function withLivePublishing(
+  projections: readonly Projection[],
+  pubsub: PubSub,
+  vault: ContentVault,
+): Projection[] {
   return projections.map((projection) => {
-    if (projection.name === SIGNALS_PROJECTION) return createSignalsProjection({ pubsub });
+    if (projection.name === SIGNALS_PROJECTION) return createSignalsProjection({ pubsub, vault });
     if (projection.name === webhookEndpointsProjection.name) return announcingWebhookTargetChanges(pubsub);
     if (projection.name === providerAccountClaimsProjection.name)
       return announcingAccountBindingChanges(pubsub);

@@ -1,12 +1,16 @@
 import type { RecordedEvent } from '../events/envelope.js';
-import { type SignalEvent, SignalRecorded } from '../events/signal.js';
+import { type SignalContent, type SignalEvent, SignalRecorded } from '../events/signal.js';
 import { parseStreamName } from '../events/streams.js';
+import { TenantDeleted, type TenantEvent } from '../events/tenant.js';
 import type { PubSub } from '../platform/pubsub.js';
+import { openSignalContent } from '../signals/sealed-signal.js';
 import { type SignalRow, signalsTopic } from '../signals/view.js';
+import type { ContentVault } from '../vault/sealed-content.js';
 import { ProjectionEventError } from './errors.js';
 import { READ_MODEL } from './names.js';
 import { pgText, pgTextOrNull } from './pg-text.js';
 import type { Projection } from './projection.js';
+import { runsOfType } from './runs-of-type.js';
 import { insertSignalRows } from './signal-rows-insert.js';
 
 export const SIGNALS_PROJECTION = READ_MODEL.signals;
@@ -14,14 +18,27 @@ export const SIGNALS_PROJECTION = READ_MODEL.signals;
 /** Older events are history, not news: a rebuild or a long outage must not replay them live. */
 const LIVE_WINDOW_MS = 5 * 60_000;
 
-/**
- * The read-model row of a SignalRecorded event: pure, so it is tested without a database, and a
- * rebuild writes byte-identical rows (every value comes from the event).
- */
-export function signalRow(event: SignalEvent): SignalRow {
+/** The tenant a signal event belongs to, from its stream name. */
+export function signalTenant(event: SignalEvent): string {
   const tenantId = parseStreamName(event.stream)?.tenantId;
   if (!tenantId) throw new ProjectionEventError(event, `SignalRecorded in a stream without a tenant`);
-  const { signal, delivery } = event.data;
+  return tenantId;
+}
+
+/**
+ * What a shredded signal says: its tenant's keys are gone (a replay of a deleted tenant's log, or a
+ * projection behind the deletion). The rows go when TenantDeleted is applied, right after.
+ */
+const SHREDDED: SignalContent = { actor: null, subject: null, summary: '[deleted]' };
+
+/**
+ * The read-model row of a SignalRecorded event and its opened content: pure, so it is tested
+ * without a database, and a rebuild writes byte-identical rows (every value comes from the event).
+ */
+export function signalRow(event: SignalEvent, content: SignalContent | null): SignalRow {
+  const tenantId = signalTenant(event);
+  const { delivery } = event.data;
+  const signal = { ...event.data.signal, ...(content ?? SHREDDED) };
   // Every string a provider or a normalizer wrote goes through pgText: one NUL must not stop the projection.
   return {
     tenantId,
@@ -47,6 +64,8 @@ export function signalRow(event: SignalEvent): SignalRow {
 }
 
 export interface SignalsProjectionOptions {
+  /** Opens what each signal says (sealed with its tenant's data key). */
+  vault: ContentVault;
   /** Where live signals go once their batch has committed; none for rebuilds and verify. */
   pubsub?: PubSub;
   now?: () => number;
@@ -58,34 +77,42 @@ export interface SignalsProjectionOptions {
  * published to its tenant's topic: subscribers hear of it only once a query would find it. The
  * payload stays in the log (signals/payloads.ts), so neither the row nor the message repeats it.
  */
-export function createSignalsProjection(options: SignalsProjectionOptions = {}): Projection {
+export function createSignalsProjection(options: SignalsProjectionOptions): Projection {
   const now = options.now ?? Date.now;
-  const { pubsub } = options;
+  const { pubsub, vault } = options;
+  const rowsOf = (events: readonly SignalEvent[]) =>
+    Promise.all(
+      events.map(async (event) =>
+        signalRow(event, await openSignalContent(vault, signalTenant(event), event.data)),
+      ),
+    );
   return {
     name: SIGNALS_PROJECTION,
-    eventTypes: [SignalRecorded.type],
+    eventTypes: [SignalRecorded.type, TenantDeleted.type],
     tables: [{ name: 'signals' }],
     async apply(events, tx) {
-      const rows = (events as readonly RecordedEvent[] as readonly SignalEvent[]).map(signalRow);
-      await insertSignalRows(tx, rows);
+      // In order: a tenant's deletion removes its rows, and no signal of it can follow (its keys,
+      // and so its ability to seal anything, are gone before TenantDeleted is written).
+      for (const run of runsOfType(events)) {
+        if (run.type === TenantDeleted.type) {
+          const tenants = (run.events as readonly TenantEvent[]).map((event) => event.data.tenantId);
+          await tx.signal.deleteMany({ where: { tenantId: { in: tenants } } });
+        } else {
+          await insertSignalRows(tx, await rowsOf(run.events as readonly SignalEvent[]));
+        }
+      }
     },
     afterCommit: pubsub
       ? async (events) => {
-          const fresh = (events as readonly RecordedEvent[] as readonly SignalEvent[]).filter(
-            (event) => now() - event.recordedAt.getTime() < LIVE_WINDOW_MS,
+          const fresh = (events as readonly RecordedEvent[]).filter(
+            (event): event is SignalEvent =>
+              event.type === SignalRecorded.type && now() - event.recordedAt.getTime() < LIVE_WINDOW_MS,
           );
           // Issued together: Redis pipelines them on one connection, in order, instead of one
           // round trip per signal holding up the next batch.
-          await Promise.all(
-            fresh.map((event) => {
-              const row = signalRow(event);
-              return pubsub.publish(signalsTopic(row.tenantId), row);
-            }),
-          );
+          const rows = await rowsOf(fresh);
+          await Promise.all(rows.map((row) => pubsub.publish(signalsTopic(row.tenantId), row)));
         }
       : undefined,
   };
 }
-
-/** The projection replay and verify run: same rows, nothing published. */
-export const signalsProjection = createSignalsProjection();

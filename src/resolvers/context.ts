@@ -14,10 +14,13 @@ import type { ProjectionRunner } from '../projections/index.js';
 import type { ReadModelName } from '../projections/names.js';
 import { waitUntilVisible } from '../projections/read-your-writes.js';
 import type { TenantDirectory } from '../readmodels/tenant-directory.js';
+import type { ContentVault } from '../vault/sealed-content.js';
 
 /** What the API needs from the runtime; built once, shared by every request. */
 export interface ApiServices {
   eventStore: EventStore;
+  /** Opens what the log keeps sealed (signal payloads, dead-letter bodies) for the tenant asking. */
+  vault: ContentVault;
   prisma: PrismaClient;
   projections: Pick<ProjectionRunner, 'waitFor'>;
   platform: Platform;

@@ -40,7 +40,7 @@ export const WebhookDeadLetterRef = builder.objectRef<WebhookDeadLetter>('Webhoo
       type: DeadLetterDeliveryRef,
       nullable: true,
       description: 'Headers and body, read from the log when asked for; null once the tenant is deleted.',
-      resolve: (letter, _args, context) => deadLetterDelivery(context.eventStore, letter),
+      resolve: (letter, _args, context) => deadLetterDelivery(context, letter),
     }),
   }),
 });

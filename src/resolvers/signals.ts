@@ -116,7 +116,7 @@ builder.queryFields((t) => ({
             limit,
             inverted,
           });
-          return args.includePayload ? withPayloads(context.eventStore, signals) : signals;
+          return args.includePayload ? withPayloads(context, signals) : signals;
         },
       );
     },
@@ -129,7 +129,7 @@ builder.queryFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, args, context) => {
       const signal = await findSignal(context.prisma, await context.tenantId(), uuidArg(args.id, 'id'));
-      return signal && (await withPayloads(context.eventStore, [signal]))[0]!;
+      return signal && (await withPayloads(context, [signal]))[0]!;
     },
   }),
   signalKinds: t.field({
@@ -159,7 +159,7 @@ builder.subscriptionFields((t) => ({
         for await (const message of subscription) {
           const signal = message as SignalView;
           if (!matchesFilter(signal, filter)) continue;
-          yield args.includePayload ? (await withPayloads(context.eventStore, [signal]))[0]! : signal;
+          yield args.includePayload ? (await withPayloads(context, [signal]))[0]! : signal;
         }
       } finally {
         await subscription.close();

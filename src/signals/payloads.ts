@@ -2,6 +2,8 @@ import { eventCatalog } from '../events/catalog.js';
 import { type SignalEvent, signalsStream } from '../events/signal.js';
 import { StreamDeletedError } from '../eventstore/errors.js';
 import type { EventStore } from '../eventstore/port.js';
+import type { ContentVault } from '../vault/sealed-content.js';
+import { openSignalBody } from './sealed-signal.js';
 import type { SignalView } from './view.js';
 
 /**
@@ -11,27 +13,35 @@ import type { SignalView } from './view.js';
  * costs one read of one event, issued together for a page.
  */
 export async function withPayloads(
-  store: Pick<EventStore, 'readStream'>,
+  sources: PayloadSources,
   signals: readonly SignalView[],
 ): Promise<SignalView[]> {
-  return Promise.all(signals.map(async (signal) => ({ ...signal, payload: await payloadOf(store, signal) })));
+  return Promise.all(
+    signals.map(async (signal) => ({ ...signal, payload: await payloadOf(sources, signal) })),
+  );
 }
 
-async function payloadOf(store: Pick<EventStore, 'readStream'>, signal: SignalView): Promise<unknown> {
+/** The log the payloads are in, and the vault they are sealed with. */
+export interface PayloadSources {
+  eventStore: Pick<EventStore, 'readStream'>;
+  vault: ContentVault;
+}
+
+async function payloadOf({ eventStore, vault }: PayloadSources, signal: SignalView): Promise<unknown> {
   try {
-    const events = store.readStream(signalsStream(signal.tenantId, signal.connectionId), {
+    const events = eventStore.readStream(signalsStream(signal.tenantId, signal.connectionId), {
       fromRevision: BigInt(signal.revision),
       maxCount: 1,
     });
     for await (const event of events) {
       const decoded = eventCatalog.decode(event) as SignalEvent;
       // The row was folded from this very event; checked all the same.
-      return decoded.type === 'SignalRecorded' && decoded.data.signal.id === signal.id
-        ? (decoded.data.signal.payload ?? null)
-        : null;
+      if (decoded.type !== 'SignalRecorded' || decoded.data.signal.id !== signal.id) return null;
+      return (await openSignalBody(vault, signal.tenantId, decoded.data))?.payload ?? null;
     }
   } catch (error) {
-    // A tombstoned stream (the tenant was deleted): its payloads are gone with it.
+    // A tombstoned stream (the tenant was deleted): its payloads are gone with it (and so are
+    // its keys: openSignalBody answers null for any copy still in the log).
     if (!(error instanceof StreamDeletedError)) throw error;
   }
   return null;

@@ -9,10 +9,13 @@ import { fromSealed, type Sealed, toSealed } from './sealed.js';
 // Purpose labels of the associated data: a wrapped data key can never pass for a sealed secret.
 const SECRET_AAD = 'switchboard/vault/secret/v1';
 const DATA_KEY_AAD = 'switchboard/vault/data-key/v1';
+const CONTENT_AAD = 'switchboard/vault/content/v1';
 
 const secretAad = (tenantId: string, connectionId: string) =>
   associatedData(SECRET_AAD, tenantId, connectionId);
 const dataKeyAad = (tenantId: string, keyId: string) => associatedData(DATA_KEY_AAD, tenantId, keyId);
+const contentAad = (tenantId: string, binding: readonly string[]) =>
+  associatedData(CONTENT_AAD, tenantId, ...binding);
 
 export interface TokenVaultOptions {
   kms: KeyEncryptionService;
@@ -105,6 +108,28 @@ export class TokenVault {
         connectionId,
         keyId: sealed.keyId,
       });
+    return plaintext;
+  }
+
+  /**
+   * Seals a tenant's customer content (a webhook payload, a dead letter's body) for the event log,
+   * so that destroying the tenant's keys shreds it too. `binding` names what it belongs to (a
+   * record kind and ids kept beside it in the clear): the ciphertext opens only with the same
+   * binding, so it cannot be moved to another record, and a sealed token never opens as content.
+   */
+  async sealContent(tenantId: string, binding: readonly string[], plaintext: Buffer): Promise<Sealed> {
+    const { keyId, key } = await this.activeKey(tenantId);
+    return toSealed(keyId, seal(key, plaintext, contentAad(tenantId, binding)));
+  }
+
+  /** What sealContent sealed, given the same binding; throws like decrypt. */
+  async openContent(tenantId: string, binding: readonly string[], sealed: Sealed): Promise<Buffer> {
+    const ids = { tenantId, connectionId: binding.join('/') };
+    const parts = fromSealed(sealed);
+    if (!parts) throw new DecryptionFailedError('MALFORMED', ids);
+    const key = await this.keyFor(tenantId, ids.connectionId, sealed.keyId);
+    const plaintext = open(key, parts, contentAad(tenantId, binding));
+    if (!plaintext) throw new DecryptionFailedError('AUTHENTICATION_FAILED', { ...ids, keyId: sealed.keyId });
     return plaintext;
   }
 

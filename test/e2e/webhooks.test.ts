@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { webhooksStream } from '../../src/events/webhook.js';
 import { RegisterTenantDocument, SignalsDocument } from '../../src/generated/graphql.js';
-import { signalsProjection } from '../../src/projections/signals.js';
+import { createSignalsProjection } from '../../src/projections/signals.js';
 import { verifyReadModels } from '../../src/projections/verify.js';
 import { githubExamples } from '../connectors/github/examples.js';
 import { githubHeaders, slackHeaders } from '../ingress/sign.js';
@@ -175,7 +175,7 @@ describeWithPostgres('webhook deliveries through the HTTP routes (PostgreSQL)', 
     const result = await verifyReadModels({
       eventStore: hub.runtime.eventStore,
       live: hub.runtime.readModels,
-      projections: [signalsProjection],
+      projections: [createSignalsProjection({ vault: hub.runtime.vault })],
     });
     const signals = result.tables.find((table) => table.table === 'signals')!;
     expect(signals.live.rows).toBeGreaterThan(100);

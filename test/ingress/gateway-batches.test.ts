@@ -11,15 +11,17 @@ const receive = (harness: ReturnType<typeof gatewayHarness>, provider: string, r
 const json = (body: string) => JSON.parse(body) as Record<string, unknown>;
 /** What each stream received: the realms (or subscriptions) in the payloads of its events. */
 const payloadOf = (harness: ReturnType<typeof gatewayHarness>, stream: string) =>
-  harness.appended
-    .filter((entry) => entry.stream === stream)
-    .flatMap((entry) => entry.events)
-    .map((event) => {
-      const data = event.data as { signal?: { payload: unknown }; bodyBase64?: string };
-      return data.signal
-        ? data.signal.payload
-        : JSON.parse(Buffer.from(data.bodyBase64 ?? '', 'base64').toString('utf8'));
-    });
+  Promise.all(
+    harness.appended
+      .filter((entry) => entry.stream === stream)
+      .flatMap((entry) => entry.events)
+      .map(async (event) => {
+        const data = (await harness.open(event)) as { signal?: { payload: unknown }; bodyBase64?: string };
+        return data.signal
+          ? data.signal.payload
+          : JSON.parse(Buffer.from(data.bodyBase64 ?? '', 'base64').toString('utf8'));
+      }),
+  );
 
 describe('app-level batches covering several accounts (in memory)', () => {
   it('gives each QuickBooks realm its own part, dead-letters the unbound one, and answers for the batch', async () => {
@@ -64,9 +66,11 @@ describe('app-level batches covering several accounts (in memory)', () => {
       payloads.map((p) =>
         (p as { eventNotifications: Array<{ realmId: string }> }).eventNotifications.map((n) => n.realmId),
       );
-    expect(realms(payloadOf(harness, 'signals-acme.qa'))).toEqual([['1185883450']]);
-    expect(realms(payloadOf(harness, 'signals-globex.qb'))).toEqual([['4620816365']]);
-    expect(realms(payloadOf(harness, 'deadletters-_global.unrouted:quickbooks'))).toEqual([['9999999999']]);
+    expect(realms(await payloadOf(harness, 'signals-acme.qa'))).toEqual([['1185883450']]);
+    expect(realms(await payloadOf(harness, 'signals-globex.qb'))).toEqual([['4620816365']]);
+    expect(realms(await payloadOf(harness, 'deadletters-_global.unrouted:quickbooks'))).toEqual([
+      ['9999999999'],
+    ]);
 
     // Intuit resends the batch: nothing new for either tenant, the same dead letter id.
     const again = json(
@@ -83,7 +87,7 @@ describe('app-level batches covering several accounts (in memory)', () => {
       signals: answer['signals'],
       deadLetters: answer['deadLetters'],
     });
-    expect(payloadOf(harness, 'signals-acme.qa')).toHaveLength(1);
+    expect(await payloadOf(harness, 'signals-acme.qa')).toHaveLength(1);
 
     // Signed by someone else: refused before anything is split or recorded.
     const forged = await receive(
@@ -134,10 +138,12 @@ describe('app-level batches covering several accounts (in memory)', () => {
         { account: 'sub-unknown', status: 'unrouted' },
       ],
     });
-    const ids = (stream: string) =>
-      payloadOf(harness, stream).map((p) => (p as { value: Array<{ id: string }> }).value.map((n) => n.id));
-    expect(ids('signals-acme.g1')).toEqual([['n1', 'n4']]);
-    expect(ids('signals-globex.g2')).toEqual([['n2']]);
+    const ids = async (stream: string) =>
+      (await payloadOf(harness, stream)).map((p) =>
+        (p as { value: Array<{ id: string }> }).value.map((n) => n.id),
+      );
+    expect(await ids('signals-acme.g1')).toEqual([['n1', 'n4']]);
+    expect(await ids('signals-globex.g2')).toEqual([['n2']]);
     // Nothing vouches for the unknown subscription's part: it is not kept anywhere.
     expect(harness.appended.map((entry) => entry.stream).sort()).toEqual([
       'signals-acme.g1',

@@ -11,6 +11,9 @@ import type { KeyValueStore } from '../../src/platform/kv.js';
 import { MemoryKeyValueStore } from '../../src/platform/kv-memory.js';
 import { createLogger } from '../../src/platform/logger.js';
 import type { Sealed } from '../../src/vault/sealed.js';
+import type { TokenVault } from '../../src/vault/vault.js';
+import { memoryVault } from '../support/memory-vault.js';
+import { openedData } from '../support/open-events.js';
 
 /** A "sealed" secret the fake vault opens: the plaintext in the ciphertext field. */
 export const fakeSealed = (secret: string): Sealed => ({
@@ -34,6 +37,10 @@ export interface Harness {
   lookups: number;
   /** Makes the next appends throw, as an unreachable database would. */
   failAppends: boolean;
+  /** The real vault (keys in memory) payloads and dead letters are sealed with. */
+  vault: TokenVault;
+  /** An appended event's data with its sealed parts opened (support/open-events.ts). */
+  open(event: Event): Promise<Record<string, any>>;
 }
 
 /** The gateway over the built-in catalog, in memory: no database, a vault that just decodes. */
@@ -50,7 +57,17 @@ export function gatewayHarness(options: {
   const recorded: RecordedEvent[] = [];
   const kv = new MemoryKeyValueStore();
   const guardKv = options.guardKv ?? kv;
-  const harness = { connections, appended, recorded, kv, lookups: 0, failAppends: false } as Harness;
+  const vault = memoryVault();
+  const harness = {
+    connections,
+    appended,
+    recorded,
+    kv,
+    lookups: 0,
+    failAppends: false,
+    vault,
+    open: (event: Event) => openedData(vault, event),
+  } as Harness;
   let position = 0n;
   // The SQL store's rules: ids all in the stream already is a retry that writes nothing.
   const eventStore: Pick<EventStore, 'append' | 'readStream'> = {
@@ -91,6 +108,7 @@ export function gatewayHarness(options: {
     }),
     appSecrets: configuredAppSecrets(options.appSecrets ?? {}),
     eventStore,
+    vault: harness.vault,
     replayGuard: new ReplayGuard(guardKv, createLogger({ level: 'silent' })),
     rejections: new RejectionBudget(
       guardKv,

@@ -92,7 +92,7 @@ describe('webhook gateway against hostile input and a missing Redis (in memory)'
     payload['sender']!['login'] = `bad${NUL}login`;
     const response = await receive(harness, 'github', 'c1', signed(JSON.stringify(payload)));
     expect(json(response.body)).toMatchObject({ status: 'accepted' });
-    const data = harness.appended[0]!.events[0]!.data as {
+    const data = (await harness.open(harness.appended[0]!.events[0]!)) as {
       signal: {
         actor: { name: string };
         subject: { title: string };
@@ -122,7 +122,7 @@ describe('webhook gateway against hostile input and a missing Redis (in memory)'
     ]);
     const response = await receive(harness, 'github', 'c1', signed(raw));
     expect(json(response.body)).toMatchObject({ status: 'accepted' });
-    const data = harness.appended[0]!.events[0]!.data as {
+    const data = (await harness.open(harness.appended[0]!.events[0]!)) as {
       signal: { subject: { title: string } };
       delivery: { bodyBase64?: string };
     };
@@ -131,7 +131,7 @@ describe('webhook gateway against hostile input and a missing Redis (in memory)'
     // A UTF-8 body is not stored twice.
     const plain = await receive(harness, 'github', 'c1', signed(text));
     expect(json(plain.body)).toMatchObject({ status: 'accepted' });
-    expect(harness.appended[1]!.events[0]!.data).not.toHaveProperty('delivery.bodyBase64');
+    expect(await harness.open(harness.appended[1]!.events[0]!)).not.toHaveProperty('delivery.bodyBase64');
   });
 
   it('dead-letters a body nested 5,000 levels deep with 400, every time, never 503', async () => {
@@ -148,7 +148,7 @@ describe('webhook gateway against hostile input and a missing Redis (in memory)'
     }
     // One dead letter: the redelivery is the same event.
     expect(harness.appended.map((entry) => entry.stream)).toEqual(['deadletters-acme.c1']);
-    const letter = harness.appended[0]!.events[0]!.data as {
+    const letter = (await harness.open(harness.appended[0]!.events[0]!)) as {
       bodyBase64: string;
       detail: string;
       eventType: string;
@@ -163,7 +163,10 @@ describe('webhook gateway against hostile input and a missing Redis (in memory)'
     const response = await receive(harness, 'github', 'c1', signed(raw));
     expect(response.status).toBe(400);
     expect(json(response.body)).toMatchObject({ reason: 'malformed_payload' });
-    const letter = harness.appended[0]!.events[0]!.data as { bodyBase64: string; detail: string };
+    const letter = (await harness.open(harness.appended[0]!.events[0]!)) as {
+      bodyBase64: string;
+      detail: string;
+    };
     expect(Buffer.from(letter.bodyBase64, 'base64')).toEqual(raw);
     expect(letter.detail).toMatch(/^body is not JSON/);
     expect(letter.detail).not.toContain(NUL);
@@ -182,14 +185,19 @@ describe('webhook gateway against hostile input and a missing Redis (in memory)'
     const body = JSON.stringify({ value: [graphNotification, { ...graphNotification, id: 'second' }] });
     const accepted = await receive(harness, 'microsoft-365', null, deliveryRequest({ body }));
     expect(json(accepted.body)).toMatchObject({ status: 'accepted' });
-    const signal = harness.appended[0]!.events[0]!.data as { signal: { payload: { value: unknown[] } } };
+    const signal = (await harness.open(harness.appended[0]!.events[0]!)) as {
+      signal: { payload: { value: unknown[] } };
+    };
     const { clientState: _, ...withoutSecret } = graphNotification;
     expect(signal.signal.payload.value).toEqual([withoutSecret, { ...withoutSecret, id: 'second' }]);
     // Authentic but too deep: a dead letter, whose kept bytes lose the clientState too.
     const deep = `{"value":[${JSON.stringify(graphNotification).slice(0, -1)},"x":${'['.repeat(300)}${']'.repeat(300)}}]}`;
     const letter = await receive(harness, 'microsoft-365', null, deliveryRequest({ body: deep }));
     expect(json(letter.body)).toMatchObject({ reason: 'payload_too_deep' });
-    const kept = harness.appended[1]!.events[0]!.data as { bodyBase64: string; redacted: number };
+    const kept = (await harness.open(harness.appended[1]!.events[0]!)) as {
+      bodyBase64: string;
+      redacted: number;
+    };
     expect(kept.redacted).toBe(1);
     const keptText = Buffer.from(kept.bodyBase64, 'base64').toString('utf8');
     expect(keptText).toContain('"subscriptionId":"{subscription_guid}"');

@@ -182,7 +182,7 @@ describe('webhook gateway (in memory)', () => {
     );
     expect(json(change.body)).toMatchObject({ status: 'accepted' });
     expect(harness.appended).toHaveLength(1);
-    expect(harness.appended[0]!.events[0]!.data).toMatchObject({
+    expect(await harness.open(harness.appended[0]!.events[0]!)).toMatchObject({
       delivery: { id: '4ba78bf0-6a47-11e2-bcfd-0800200c9a66/10' },
       signal: { kind: 'provider_event', payload: null },
     });

@@ -1,20 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeGithubDelivery } from '../../src/connectors/github/webhook.js';
+import { sealDeadLetter } from '../../src/deadletters/sealed-letter.js';
 import { eventCatalog } from '../../src/events/catalog.js';
 import { connectionStream, WebhookConnectionCreated } from '../../src/events/connection.js';
 import { SignalRecorded, signalsStream } from '../../src/events/signal.js';
 import { deadLettersStream, WebhookDeadLettered } from '../../src/events/webhook.js';
 import { connectionsProjection } from '../../src/projections/connections.js';
 import type { ProjectionRunner } from '../../src/projections/runner.js';
-import { signalsProjection } from '../../src/projections/signals.js';
-import { webhookDeadLettersProjection } from '../../src/projections/webhook-dead-letters.js';
+import { createSignalsProjection } from '../../src/projections/signals.js';
+import { createWebhookDeadLettersProjection } from '../../src/projections/webhook-dead-letters.js';
 import { webhookEndpointsProjection } from '../../src/projections/webhook-endpoints.js';
+import { sealSignal } from '../../src/signals/sealed-signal.js';
 import { githubExamples } from '../connectors/github/examples.js';
+import { memoryVault } from '../support/memory-vault.js';
 import { describeWithPostgres } from '../support/services.js';
 import { type Backend, type BackendKind, openBackend } from './harness.js';
 
 const metadata = { tenantId: 'acme', correlationId: 'c-1', causationId: null, actor: 'system:test' };
 const T0 = '2026-01-01T00:00:00.000Z';
+const vault = memoryVault();
 
 function textSafetySuite(kind: BackendKind) {
   let backend: Backend;
@@ -25,8 +29,8 @@ function textSafetySuite(kind: BackendKind) {
       projections: [
         connectionsProjection,
         webhookEndpointsProjection,
-        signalsProjection,
-        webhookDeadLettersProjection,
+        createSignalsProjection({ vault }),
+        createWebhookDeadLettersProjection(vault),
       ],
     });
     await runner.start();
@@ -76,7 +80,7 @@ function textSafetySuite(kind: BackendKind) {
         eventCatalog.create(
           SignalRecorded,
           {
-            signal: signal!,
+            ...(await sealSignal(vault, 'acme', signal!, undefined)),
             delivery: { id: 'd-nul', eventType: 'issues', receivedAt: T0, bodySha256: 'a'.repeat(64) },
           },
           metadata,
@@ -92,6 +96,17 @@ function textSafetySuite(kind: BackendKind) {
 
   it('applies a dead letter whose detail quotes a body with NUL', async () => {
     const body = Buffer.from([0x00, 0x41, 0x42]);
+    const id = crypto.randomUUID();
+    const content = await sealDeadLetter(
+      vault,
+      'acme',
+      { connectionId: 'conn_1', eventId: id },
+      {
+        detail: `Unexpected token '\u0000', "\u0000AB" is not valid JSON`,
+        headers: { 'x-github-event': 'issues' },
+        bodyBase64: body.toString('base64'),
+      },
+    );
     const lettered = await backend.store.append(
       deadLettersStream('acme', 'conn_1'),
       [
@@ -101,15 +116,15 @@ function textSafetySuite(kind: BackendKind) {
             provider: 'github',
             connectionId: 'conn_1',
             reason: 'malformed_payload',
-            detail: `Unexpected token '\u0000', "\u0000AB" is not valid JSON`,
             deliveryId: 'd-1',
             eventType: 'issues',
             receivedAt: T0,
-            headers: { 'x-github-event': 'issues' },
-            bodyBase64: body.toString('base64'),
+            bodyBytes: body.length,
             bodySha256: 'b'.repeat(64),
+            content,
           },
           metadata,
+          id,
         ),
       ],
       'any',

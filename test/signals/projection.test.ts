@@ -5,8 +5,10 @@ import type { RecordedEvent } from '../../src/events/envelope.js';
 import { type SignalEvent, SignalRecorded } from '../../src/events/signal.js';
 import { createMemoryPlatform } from '../../src/platform/index.js';
 import { createSignalsProjection, signalRow } from '../../src/projections/signals.js';
+import { openSignalBody, openSignalContent, sealSignal } from '../../src/signals/sealed-signal.js';
 import { signalsTopic } from '../../src/signals/view.js';
 import { githubExamples } from '../connectors/github/examples.js';
+import { memoryVault } from '../support/memory-vault.js';
 
 const payload = githubExamples().find(
   (example) => example.eventName === 'issues' && example.payload['action'] === 'opened',
@@ -19,11 +21,13 @@ const [signal] = normalizeGithubDelivery({
   receivedAt: new Date('2026-01-01T00:00:00Z'),
 });
 
-function recorded(recordedAt = new Date()): SignalEvent {
+const vault = memoryVault();
+
+async function recorded(recordedAt = new Date(), sealer = vault): Promise<SignalEvent> {
   const event = eventCatalog.create(
     SignalRecorded,
     {
-      signal: signal!,
+      ...(await sealSignal(sealer, 'acme', signal!, undefined)),
       delivery: {
         id: 'd-1',
         eventType: 'issues',
@@ -44,9 +48,10 @@ function recorded(recordedAt = new Date()): SignalEvent {
 }
 
 describe('signals projection', () => {
-  it('makes a row from the event alone (tenant from the stream), so rebuilds are identical', () => {
-    const event = recorded();
-    expect(signalRow(event)).toEqual({
+  it('makes a row from the event alone (tenant from the stream), so rebuilds are identical', async () => {
+    const event = await recorded();
+    const content = await openSignalContent(vault, 'acme', event.data);
+    expect(signalRow(event, content)).toEqual({
       tenantId: 'acme',
       id: signal!.id,
       connectionId: 'conn_1',
@@ -67,14 +72,43 @@ describe('signals projection', () => {
       revision: 0n,
       position: 7n,
     });
-    expect(signalRow(recorded())).toEqual(signalRow(event));
+    const again = await recorded();
+    expect(signalRow(again, await openSignalContent(vault, 'acme', again.data))).toEqual(
+      signalRow(event, content),
+    );
+  });
+
+  it('keeps what the signal says and carries out of the log in the clear, bound to its signal', async () => {
+    const event = await recorded();
+    const stored = JSON.stringify(event.data);
+    expect(stored).not.toContain(signal!.summary);
+    expect(stored).not.toContain(signal!.actor!.name);
+    expect(stored).not.toContain(JSON.stringify(payload['issue']).slice(0, 40));
+    expect(await openSignalBody(vault, 'acme', event.data)).toEqual({ payload });
+    // Moved to another signal or another tenant, a sealed part does not open.
+    const moved = { ...event.data, signal: { ...event.data.signal, id: crypto.randomUUID() } };
+    await expect(openSignalContent(vault, 'acme', moved)).rejects.toThrow(/could not be decrypted/);
+    await expect(openSignalContent(vault, 'globex', event.data)).rejects.toThrow(/could not be decrypted/);
+  });
+
+  it('rows of a shredded tenant say nothing, and its deletion removes them', async () => {
+    const doomed = memoryVault();
+    const event = await recorded(new Date(), doomed);
+    await doomed.destroyTenantKeys('acme');
+    const content = await openSignalContent(doomed, 'acme', event.data);
+    expect(content).toBeNull();
+    expect(signalRow(event, content)).toMatchObject({
+      summary: '[deleted]',
+      actorName: null,
+      subjectTitle: null,
+    });
   });
 
   it("publishes fresh signals to their tenant's topic after commit, and not history", async () => {
     const platform = createMemoryPlatform();
-    const projection = createSignalsProjection({ pubsub: platform.pubsub });
+    const projection = createSignalsProjection({ pubsub: platform.pubsub, vault });
     const subscription = platform.pubsub.subscribe(signalsTopic('acme'));
-    await projection.afterCommit!([recorded(new Date(Date.now() - 10 * 60_000)), recorded()]);
+    await projection.afterCommit!([await recorded(new Date(Date.now() - 10 * 60_000)), await recorded()]);
     const iterator = subscription[Symbol.asyncIterator]();
     expect(await iterator.next()).toMatchObject({
       value: { id: signal!.id, tenantId: 'acme', position: 7n },
