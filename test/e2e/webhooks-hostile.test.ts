@@ -10,6 +10,7 @@ import {
 import { githubExamples } from '../connectors/github/examples.js';
 import { githubHeaders } from '../ingress/sign.js';
 import { asOperator, startTestHub, type TestHub } from '../support/hub.js';
+import { openedData } from '../support/open-events.js';
 import { describeWithPostgres } from '../support/services.js';
 import { post, settled, type WebhookConnection, webhookConnection } from './webhooks-support.js';
 
@@ -115,7 +116,10 @@ describeWithPostgres('hostile webhook deliveries reach the log clean and faithfu
     for await (const event of hub.runtime.eventStore.readStream(
       signalsStream('hostile', github.connectionId),
     )) {
-      const data = event.data as { signal: { id: string }; delivery: { bodyBase64?: string } };
+      const data = (await openedData(hub.runtime.vault, event)) as {
+        signal: { id: string };
+        delivery: { bodyBase64?: string };
+      };
       if (data.signal.id === id) kept = data.delivery.bodyBase64;
     }
     expect(Buffer.from(kept!, 'base64')).toEqual(raw);
@@ -159,7 +163,7 @@ describeWithPostgres('hostile webhook deliveries reach the log clean and faithfu
     ))
       events.push(event);
     const letter = events.find((event) => (event.data as { deliveryId: string }).deliveryId === 'nul-body')!;
-    expect((letter.data as { detail: string }).detail).toBe('body is not JSON');
+    expect((await openedData(hub.runtime.vault, letter))['detail']).toBe('body is not JSON');
     const listed = await hub.request(
       WebhookDeadLettersDocument,
       { connectionId: github.connectionId, first: 1 },

@@ -14,6 +14,7 @@ import {
 } from '../../src/generated/graphql.js';
 import { githubExamples } from '../connectors/github/examples.js';
 import { githubHeaders, slackHeaders } from '../ingress/sign.js';
+import { openedData } from '../support/open-events.js';
 import { asOperator, bearer, codes, startTestHub, type TestHub } from '../support/hub.js';
 import { type OidcProviderHarness, startOidcProvider } from '../support/oidc-provider.js';
 import { describeWithPostgres } from '../support/services.js';
@@ -149,7 +150,9 @@ describeWithPostgres('webhook responses, replays and tenancy (PostgreSQL)', () =
     expect((await post(githubUrl(), headers, noType)).body).toMatchObject({ reason: 'missing_event_type' });
     const letters = await streamOf(deadLettersStream('wh-a', github.connectionId));
     expect(letters.map((letter) => letter.type)).toEqual(['WebhookDeadLettered', 'WebhookDeadLettered']);
-    const data = letters[0]!.data as {
+    // In the log, detail, headers and body are sealed: nothing of the delivery reads in the clear.
+    expect(JSON.stringify(letters[0]!.data)).not.toContain(Buffer.from(body).toString('base64'));
+    const data = (await openedData(hub.runtime.vault, letters[0]!)) as {
       bodyBase64: string;
       deliveryId: string;
       headers: Record<string, string>;
