@@ -28,6 +28,11 @@ export type AuthenticatorStatus = { oidc: JwtVerifierStatus | { state: 'disabled
 
 export interface Authenticator {
   authenticate(authorization: string | undefined): Promise<Principal | null>;
+  /**
+   * When `authenticate` starts refusing the credential behind this principal on its own (a JWT's
+   * expiry, judged as the verifier judges it); null when only a configuration change ends it.
+   */
+  acceptedUntil(principal: Principal): Date | null;
   /** For /readyz and logs; never throws, never contains a secret. */
   status(): AuthenticatorStatus;
   /** Reaches the issuer ahead of the first request; false (and status says why) when it is down. */
@@ -53,6 +58,10 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
         });
       }
       return operator;
+    },
+    acceptedUntil(principal) {
+      if (principal.kind === 'operator') return null;
+      return jwt ? jwt.acceptedUntil(principal) : principal.expiresAt;
     },
     status() {
       return { oidc: jwt ? jwt.status() : { state: 'disabled' }, operatorTokens: operators.size };

@@ -53,6 +53,8 @@ export interface JwtVerifierStatus extends IssuerDiscoveryStatus {
 export interface JwtVerifier {
   /** The principal for a valid access token; AuthenticationError or IdentityProviderUnavailableError otherwise. */
   verify(token: string): Promise<JwtPrincipal>;
+  /** The first moment `verify` refuses this principal's token as expired: `exp` plus the clock tolerance. */
+  acceptedUntil(principal: JwtPrincipal): Date;
   /** For readiness checks: has the issuer been reached, and what failed last. Never throws. */
   status(): JwtVerifierStatus;
   /** Discovers and fetches keys now (e.g. at startup) without failing when the issuer is down. */
@@ -63,6 +65,7 @@ type RemoteJwks = ReturnType<typeof createRemoteJWKSet>;
 
 export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
   const timeoutMs = options.requestTimeoutMs ?? 5_000;
+  const clockToleranceSeconds = options.clockToleranceSeconds ?? 5;
   const discovery = createIssuerDiscovery({
     issuer: options.issuer,
     timeoutMs,
@@ -94,7 +97,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
         issuer,
         audience: options.audience,
         algorithms: [...ALLOWED_ALGORITHMS],
-        clockTolerance: options.clockToleranceSeconds ?? 5,
+        clockTolerance: clockToleranceSeconds,
         requiredClaims: ['exp', 'sub'],
         ...(options.clock ? { currentDate: options.clock() } : {}),
       });
@@ -110,6 +113,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
 
   return {
     verify,
+    acceptedUntil: (principal) => new Date(principal.expiresAt.getTime() + clockToleranceSeconds * 1000),
     status() {
       const status: JwtVerifierStatus = { ...discovery.status(), audience: options.audience };
       if (jwksFailure) {

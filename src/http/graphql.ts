@@ -10,8 +10,8 @@ import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspect
 import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type ExecutionArgs, GraphQLError, type ValidationContext } from 'graphql';
-import { CloseCode } from 'graphql-ws';
-import { makeHandler } from 'graphql-ws/use/@fastify/websocket';
+import { CloseCode, type Context } from 'graphql-ws';
+import { type Extra as FastifyWsExtra, makeHandler } from 'graphql-ws/use/@fastify/websocket';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Registry } from 'prom-client';
 import type { Authenticator } from '../auth/authenticate.js';
@@ -22,6 +22,7 @@ import { schema } from '../resolvers/index.js';
 import { createMaskError } from './graphql-errors.js';
 import { useRequestIdOnErrors } from './request-id-plugin.js';
 import { useSafeTextInputs } from './safe-text-inputs.js';
+import { guardSocketCredential, type SocketCredential } from './ws-auth.js';
 import {
   DEFAULT_WS_LIMITS,
   isSlowConsumer,
@@ -178,10 +179,20 @@ export async function registerGraphQL(
   const wsLimits = { ...DEFAULT_WS_LIMITS, ...options.webSocket };
   const sockets = new SocketsPerOwner(wsLimits.maxSocketsPerTenant);
 
-  const wsHandler = makeHandler<Record<string, unknown>, { state: ServerContext['ws'] }>({
+  type Extra = { state: ServerContext['ws']; credential: SocketCredential };
+  type WsContext = Context<Record<string, unknown>, FastifyWsExtra & Partial<Extra>>;
+  /** Closes now and stops producing: graphql-ws ends operations only once the close completes. */
+  const closeAndStop = (ctx: WsContext, code: number, reason: string) => {
+    ctx.extra.socket.close(code, reason);
+    for (const operation of Object.values(ctx.subscriptions)) {
+      if (operation && 'return' in operation) void operation.return(undefined);
+    }
+  };
+
+  const wsHandler = makeHandler<Record<string, unknown>, Extra>({
     connectionInitWaitTimeout: wsLimits.connectionInitTimeoutMs,
-    // Authentication happens once, at connection_init: 4401 without valid credentials, 4403 for a
-    // tenant the credentials may not use.
+    // Authentication at connection_init: 4401 without valid credentials, 4403 for a tenant the
+    // credentials may not use. The credential is judged again later (ws-auth.ts).
     onConnect: async (ctx) => {
       const params = ctx.connectionParams ?? {};
       const authorization = typeof params.authorization === 'string' ? params.authorization : undefined;
@@ -206,9 +217,20 @@ export async function registerGraphQL(
         return false;
       }
       ctx.extra.state = { principal, tenantId, connectionId: ctx.extra.request.id };
+      ctx.extra.credential = guardSocketCredential({
+        socket: ctx.extra.socket,
+        authorization,
+        principal,
+        authenticator: options.authenticator,
+        end: (reason) => closeAndStop(ctx, CloseCode.Unauthorized, reason),
+      });
       return true;
     },
     onSubscribe: async (ctx, _id, payload) => {
+      // graphql-ws lets no subscribe through before onConnect accepted the socket and set this.
+      if (!ctx.extra.credential) throw new Error('subscribe on a socket without a credential');
+      const unauthorized = await ctx.extra.credential.recheck();
+      if (unauthorized) return unauthorized;
       // ctx.subscriptions already holds this operation's id.
       const refused = tooManySubscriptions(Object.keys(ctx.subscriptions).length, wsLimits.maxSubscriptions);
       if (refused) return refused;
@@ -244,12 +266,8 @@ export async function registerGraphQL(
     onNext: (ctx) => {
       const socket = ctx.extra.socket;
       if (socket.readyState !== socket.OPEN || !isSlowConsumer(socket, wsLimits.maxBufferedBytes)) return;
-      socket.close(WsCloseCode.SlowConsumer, 'Slow consumer');
-      // Stop producing now: graphql-ws ends operations when the close completes, which a client
-      // that does not read delays until ws's close timeout.
-      for (const operation of Object.values(ctx.subscriptions)) {
-        if (operation && 'return' in operation) void operation.return(undefined);
-      }
+      // A client that does not read would hold the close (and its operations) until ws's close timeout.
+      closeAndStop(ctx, WsCloseCode.SlowConsumer, 'Slow consumer');
     },
     execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
     subscribe: (args) =>
