@@ -7,6 +7,7 @@ import { benchCheckout, checkoutTable } from './checkout.js';
 import { benchEventStore, type EventStoreFigures } from './eventstore.js';
 import { benchGraphQL, graphqlTable } from './graphql.js';
 import { benchRebuild } from './projections.js';
+import { benchSealing, sealingTable } from './sealing.js';
 import { fmt, machineDescription, scratchDatabase } from './support.js';
 import { benchTokenCheckout, vaultTable } from './vault.js';
 import { benchWebhooks, webhooksTable } from './webhooks.js';
@@ -77,6 +78,8 @@ log('Token vault');
 const vaultFigures = await benchTokenCheckout({ log });
 log('Token checkout (PostgreSQL)');
 const checkoutFigures = await benchCheckout(log);
+log('Sealing webhook content');
+const sealingFigures = await benchSealing(log);
 log('Webhook gateway (PostgreSQL)');
 const webhookFigures = await benchWebhooks(log);
 const report = [
@@ -98,6 +101,9 @@ const report = [
   '',
   '## Token checkout through accessTokenFor (credentials read model → decrypt → freshness, PostgreSQL)',
   checkoutTable(checkoutFigures),
+  '',
+  "## Sealing a tenant's webhook content (per signal, so deleteTenant shreds it)",
+  sealingTable(sealingFigures),
   '',
   '## Webhook gateway (signed GitHub deliveries, PostgreSQL)',
   webhooksTable(webhookFigures),
