@@ -80,11 +80,18 @@ export interface SignalsProjectionOptions {
 export function createSignalsProjection(options: SignalsProjectionOptions): Projection {
   const now = options.now ?? Date.now;
   const { pubsub, vault } = options;
+  // Rows made by apply, for afterCommit to publish without opening the same content twice; keyed
+  // by the event objects the runner hands to both, so nothing outlives its batch.
+  const made = new WeakMap<RecordedEvent, SignalRow>();
   const rowsOf = (events: readonly SignalEvent[]) =>
     Promise.all(
-      events.map(async (event) =>
-        signalRow(event, await openSignalContent(vault, signalTenant(event), event.data)),
-      ),
+      events.map(async (event) => {
+        const known = made.get(event);
+        if (known) return known;
+        const row = signalRow(event, await openSignalContent(vault, signalTenant(event), event.data));
+        if (pubsub) made.set(event, row);
+        return row;
+      }),
     );
   return {
     name: SIGNALS_PROJECTION,

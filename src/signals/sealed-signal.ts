@@ -23,7 +23,8 @@ export interface SealedSignal {
 /**
  * A normalized signal as the log keeps it: the head in the clear, what it says and what the
  * provider sent sealed with the tenant's data key (two parts, so the projection opens only the
- * small one and the payload is decrypted only when someone asks for it).
+ * small one and the payload is decrypted only when someone asks for it). The body is compressed
+ * before it is sealed (see SealOptions).
  */
 export async function sealSignal(
   vault: ContentVault,
@@ -36,7 +37,7 @@ export async function sealSignal(
   const body: SignalBody = { payload: payload ?? null, ...(bodyBase64 === undefined ? {} : { bodyBase64 }) };
   const [sealedContent, sealedBody] = await Promise.all([
     sealJson(vault, tenantId, binding(head, 'content'), content),
-    sealJson(vault, tenantId, binding(head, 'body'), body),
+    sealJson(vault, tenantId, binding(head, 'body'), body, { compress: true }),
   ]);
   return { signal: head, content: sealedContent, body: sealedBody };
 }
@@ -70,7 +71,7 @@ async function openPart<T>(
 ): Promise<T | null> {
   if ('plain' in value) return value.plain;
   try {
-    return await openJson<T>(vault, tenantId, binding(head, part), value);
+    return await openJson<T>(vault, tenantId, binding(head, part), value, { compress: part === 'body' });
   } catch (error) {
     if (error instanceof TenantKeyDestroyedError) return null;
     throw error;
