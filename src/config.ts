@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { allowlistEntryProblem, normalizeAllowlistEntry } from './domain/redirect-allowlist.js';
+import { originProblem } from './http/cors.js';
 
 /**
  * The only reader of process.env. Every variable is validated at once and every problem is
@@ -194,6 +195,26 @@ const redirectAllowlist = z.preprocess(
     .optional(),
 );
 
+// Browser origins allowed to call /graphql cross-origin; each an exact origin, named when wrong.
+const corsOrigins = z.preprocess(
+  blankAsUndefined,
+  z
+    .string()
+    .transform((value, context) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean)
+        .flatMap((entry, index) => {
+          const problem = originProblem(entry);
+          if (problem === null) return [entry];
+          context.addIssue({ code: 'custom', message: `entry ${index + 1} (${entry}) ${problem}` });
+          return [];
+        }),
+    )
+    .optional(),
+);
+
 const envSchema = z
   .object({
     PORT: port,
@@ -216,6 +237,7 @@ const envSchema = z
     SWITCHBOARD_PROVIDERS_FILE: z.preprocess(blankAsUndefined, z.string().optional()),
     SWITCHBOARD_WEBHOOK_SECRETS: webhookSecrets,
     SWITCHBOARD_REDIRECT_ALLOWLIST: redirectAllowlist,
+    SWITCHBOARD_CORS_ORIGINS: corsOrigins,
     LOG_LEVEL: z.preprocess(
       blankAsUndefined,
       z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
@@ -282,6 +304,8 @@ export interface Config {
   webhookAppSecrets: Record<string, string>;
   /** Normalized entries (origin + path prefix) every tenant's OAuth redirectUri may match. */
   redirectAllowlist: string[];
+  /** Origins browsers may call /graphql from (never with credentials); empty: no CORS at all. */
+  corsOrigins: string[];
   logLevel: (typeof LOG_LEVELS)[number];
   nodeEnv: 'development' | 'production' | 'test';
   startupTimeoutMs: number;
@@ -356,6 +380,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     providersFile: e.SWITCHBOARD_PROVIDERS_FILE ? path.resolve(e.SWITCHBOARD_PROVIDERS_FILE) : null,
     webhookAppSecrets: e.SWITCHBOARD_WEBHOOK_SECRETS ?? {},
     redirectAllowlist: [...new Set(e.SWITCHBOARD_REDIRECT_ALLOWLIST ?? [])],
+    corsOrigins: [...new Set(e.SWITCHBOARD_CORS_ORIGINS ?? [])],
     logLevel: e.LOG_LEVEL,
     nodeEnv: e.NODE_ENV,
     startupTimeoutMs: e.SWITCHBOARD_STARTUP_TIMEOUT_SECONDS * 1000,

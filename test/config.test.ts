@@ -167,6 +167,25 @@ describe('configuration', () => {
     expect(bad[1]?.message).toContain('entry 3');
   });
 
+  it('reads CORS origins: none by default, exact origins only, each bad entry named', () => {
+    expect(loadConfig({}).corsOrigins).toEqual([]);
+    expect(
+      loadConfig({ SWITCHBOARD_CORS_ORIGINS: 'https://app.example.com, http://localhost:5173,,' })
+        .corsOrigins,
+    ).toEqual(['https://app.example.com', 'http://localhost:5173']);
+    const bad = problems({
+      SWITCHBOARD_CORS_ORIGINS:
+        'https://ok.example.com,*,https://app.example.com/,app.example.com,ftp://x.example',
+    });
+    expect(bad.map((problem) => problem.variable)).toEqual(Array(4).fill('SWITCHBOARD_CORS_ORIGINS'));
+    expect(bad.map((problem) => problem.message)).toEqual([
+      'entry 2 (*) must be an exact origin (no wildcard, no "null")',
+      'entry 3 (https://app.example.com/) must be an origin alone, with no path or trailing slash (https://app.example.com)',
+      'entry 4 (app.example.com) is not an origin such as https://app.example.com',
+      'entry 5 (ftp://x.example) must be an http or https origin',
+    ]);
+  });
+
   it('bounds every dependency wait and idle connection, with defaults that fit a 5 s answer', () => {
     const config = loadConfig({});
     expect(config.timeouts).toEqual({

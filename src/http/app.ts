@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { createWebhookGateway } from '../ingress/create-gateway.js';
 import { TenantDirectory } from '../readmodels/tenant-directory.js';
 import type { Runtime } from '../runtime.js';
+import { registerCors } from './cors.js';
 import { type GraphQLLimits, registerGraphQL } from './graphql.js';
 import { createMetricsRegistry, registerMetricsRoute } from './metrics.js';
 import { registerOAuthCallback } from './oauth-callback.js';
@@ -28,6 +29,7 @@ export async function createApp(runtime: Runtime, options: AppOptions = {}): Pro
     bodyLimit: options.bodyLimit,
     idleTimeoutMs: options.idleTimeoutMs ?? runtime.config.httpIdleTimeoutMs,
   });
+  registerCors(app, runtime.config.corsOrigins);
   const budgets = rateBudgets(runtime.config.rateLimits);
   registerRateLimits(app, {
     governor: runtime.platform.rateGovernor(budgets),

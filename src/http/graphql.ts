@@ -96,6 +96,8 @@ function createServerYoga(options: GraphQLOptions): YogaServerInstance<ServerCon
     graphqlEndpoint: '/graphql',
     graphiql: options.graphiql ? { subscriptionsProtocol: 'WS' } : false,
     landingPage: false,
+    // Yoga's default reflects any Origin with credentials; cors.ts answers for /graphql instead.
+    cors: false,
     batching: { limit: limits.maxBatch },
     maskedErrors: { maskError: createMaskError(logger) },
     // Yoga reports every error a client caused at its error level; the ones that matter to an
