@@ -309,7 +309,10 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
   nodeEnv: 'development' | 'production' | 'test';
   startupTimeoutMs: number;
-  /** Introspection and GraphiQL: on outside production unless turned off, off in production unless turned on. */
+  /**
+   * Introspection and GraphiQL: on for the embedded profile (development) unless turned off; off on
+   * the production profile or with NODE_ENV=production unless turned on.
+   */
   graphqlIntrospection: boolean;
   /** graphql-ws limits: operations per socket, sockets per tenant (per instance), unsent bytes per socket. */
   webSocket: { maxSubscriptions: number; maxSocketsPerTenant: number; maxBufferedBytes: number };
@@ -384,9 +387,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     nodeEnv: e.NODE_ENV,
     startupTimeoutMs: e.SWITCHBOARD_STARTUP_TIMEOUT_SECONDS * 1000,
+    // A deployment on PostgreSQL or Redis is production whatever NODE_ENV says (often unset there).
     graphqlIntrospection: e.SWITCHBOARD_GRAPHQL_INTROSPECTION
       ? e.SWITCHBOARD_GRAPHQL_INTROSPECTION === 'true'
-      : e.NODE_ENV !== 'production',
+      : !production && e.NODE_ENV !== 'production',
     webSocket: {
       maxSubscriptions: e.SWITCHBOARD_WS_MAX_SUBSCRIPTIONS,
       maxSocketsPerTenant: e.SWITCHBOARD_WS_MAX_SOCKETS_PER_TENANT,

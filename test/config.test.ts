@@ -167,6 +167,19 @@ describe('configuration', () => {
     expect(bad[1]?.message).toContain('entry 3');
   });
 
+  it('serves introspection and GraphiQL on the embedded profile only, unless told otherwise', () => {
+    const postgres = 'postgres://db.internal/switchboard';
+    expect(loadConfig({}).graphqlIntrospection).toBe(true);
+    expect(loadConfig({ DATABASE_URL: postgres }).graphqlIntrospection).toBe(false);
+    expect(loadConfig({ EVENTSTORE_URL: postgres }).graphqlIntrospection).toBe(false);
+    expect(loadConfig({ REDIS_URL: 'redis://cache.internal' }).graphqlIntrospection).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production' }).graphqlIntrospection).toBe(false);
+    expect(
+      loadConfig({ DATABASE_URL: postgres, SWITCHBOARD_GRAPHQL_INTROSPECTION: 'true' }).graphqlIntrospection,
+    ).toBe(true);
+    expect(loadConfig({ SWITCHBOARD_GRAPHQL_INTROSPECTION: 'false' }).graphqlIntrospection).toBe(false);
+  });
+
   it('reads CORS origins: none by default, exact origins only, each bad entry named', () => {
     expect(loadConfig({}).corsOrigins).toEqual([]);
     expect(
