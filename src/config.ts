@@ -50,15 +50,12 @@ function urlWithScheme(schemes: string[]) {
   );
 }
 
-const port = z.preprocess(
-  blankAsUndefined,
-  z.coerce
-    .number({ message: 'must be a number' })
-    .int('must be an integer')
-    .min(0, 'must be between 0 and 65535')
-    .max(65535, 'must be between 0 and 65535')
-    .default(4000),
-);
+const portNumber = z.coerce
+  .number({ message: 'must be a number' })
+  .int('must be an integer')
+  .min(0, 'must be between 0 and 65535')
+  .max(65535, 'must be between 0 and 65535');
+const port = z.preprocess(blankAsUndefined, portNumber.default(4000));
 
 /**
  * Every wait on a dependency is bounded so that, during an outage or a partition, a request is
@@ -238,6 +235,12 @@ const envSchema = z
     SWITCHBOARD_WEBHOOK_SECRETS: webhookSecrets,
     SWITCHBOARD_REDIRECT_ALLOWLIST: redirectAllowlist,
     SWITCHBOARD_CORS_ORIGINS: corsOrigins,
+    SWITCHBOARD_METRICS_TOKEN: z.preprocess(
+      blankAsUndefined,
+      z.string().trim().min(16, 'must be at least 16 characters').optional(),
+    ),
+    SWITCHBOARD_METRICS_PORT: z.preprocess(blankAsUndefined, portNumber.optional()),
+    SWITCHBOARD_METRICS_HOST: z.preprocess(blankAsUndefined, z.string().optional()),
     LOG_LEVEL: z.preprocess(
       blankAsUndefined,
       z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
@@ -265,6 +268,20 @@ const envSchema = z
     SWITCHBOARD_RATE_LIMIT_WEBHOOKS_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.webhooksPerMinute),
   })
   .superRefine((env, context) => {
+    if (env.SWITCHBOARD_METRICS_HOST !== undefined && env.SWITCHBOARD_METRICS_PORT === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['SWITCHBOARD_METRICS_HOST'],
+        message: 'has no effect without SWITCHBOARD_METRICS_PORT',
+      });
+    }
+    if (env.SWITCHBOARD_METRICS_PORT && env.SWITCHBOARD_METRICS_PORT === env.PORT) {
+      context.addIssue({
+        code: 'custom',
+        path: ['SWITCHBOARD_METRICS_PORT'],
+        message: 'must differ from PORT (unset it to serve /metrics on the main port)',
+      });
+    }
     if (Boolean(env.SWITCHBOARD_OIDC_ISSUER) !== Boolean(env.SWITCHBOARD_OIDC_AUDIENCE)) {
       context.addIssue({
         code: 'custom',
@@ -306,6 +323,11 @@ export interface Config {
   redirectAllowlist: string[];
   /** Origins browsers may call /graphql from (never with credentials); empty: no CORS at all. */
   corsOrigins: string[];
+  /**
+   * Who may read /metrics: with a listener of its own, whoever reaches it (and holds the token when
+   * one is set); on the main port, the holder of the token, else of an operator token.
+   */
+  metrics: { token: string | null; listener: { host: string; port: number } | null };
   logLevel: (typeof LOG_LEVELS)[number];
   nodeEnv: 'development' | 'production' | 'test';
   startupTimeoutMs: number;
@@ -384,6 +406,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookAppSecrets: e.SWITCHBOARD_WEBHOOK_SECRETS ?? {},
     redirectAllowlist: [...new Set(e.SWITCHBOARD_REDIRECT_ALLOWLIST ?? [])],
     corsOrigins: [...new Set(e.SWITCHBOARD_CORS_ORIGINS ?? [])],
+    metrics: {
+      token: e.SWITCHBOARD_METRICS_TOKEN ?? null,
+      listener:
+        e.SWITCHBOARD_METRICS_PORT === undefined
+          ? null
+          : { host: e.SWITCHBOARD_METRICS_HOST ?? '127.0.0.1', port: e.SWITCHBOARD_METRICS_PORT },
+    },
     logLevel: e.LOG_LEVEL,
     nodeEnv: e.NODE_ENV,
     startupTimeoutMs: e.SWITCHBOARD_STARTUP_TIMEOUT_SECONDS * 1000,

@@ -180,6 +180,30 @@ describe('configuration', () => {
     expect(loadConfig({ SWITCHBOARD_GRAPHQL_INTROSPECTION: 'false' }).graphqlIntrospection).toBe(false);
   });
 
+  it('reads who may scrape /metrics: an operator by default, a token, or a loopback listener of its own', () => {
+    expect(loadConfig({}).metrics).toEqual({ token: null, listener: null });
+    expect(
+      loadConfig({
+        SWITCHBOARD_METRICS_TOKEN: ' scraper-token-0123456789 ',
+        SWITCHBOARD_METRICS_PORT: '9464',
+      }).metrics,
+    ).toEqual({ token: 'scraper-token-0123456789', listener: { host: '127.0.0.1', port: 9464 } });
+    expect(
+      loadConfig({ SWITCHBOARD_METRICS_PORT: '9464', SWITCHBOARD_METRICS_HOST: '0.0.0.0' }).metrics.listener,
+    ).toEqual({ host: '0.0.0.0', port: 9464 });
+    const bad = problems({
+      SWITCHBOARD_METRICS_TOKEN: 'short',
+      SWITCHBOARD_METRICS_PORT: '4000',
+    });
+    expect(Object.fromEntries(bad.map((problem) => [problem.variable, problem.message]))).toEqual({
+      SWITCHBOARD_METRICS_TOKEN: 'must be at least 16 characters',
+      SWITCHBOARD_METRICS_PORT: 'must differ from PORT (unset it to serve /metrics on the main port)',
+    });
+    expect(problems({ SWITCHBOARD_METRICS_HOST: '0.0.0.0' })).toEqual([
+      { variable: 'SWITCHBOARD_METRICS_HOST', message: 'has no effect without SWITCHBOARD_METRICS_PORT' },
+    ]);
+  });
+
   it('reads CORS origins: none by default, exact origins only, each bad entry named', () => {
     expect(loadConfig({}).corsOrigins).toEqual([]);
     expect(
