@@ -4,6 +4,7 @@ import type { Logger } from '../platform/logger.js';
 import { registerMetricsRoute } from './metrics.js';
 import type { MetricsGuard } from './metrics-access.js';
 import { registerProblemHandlers } from './problem.js';
+import { registerSecurityHeaders } from './security-headers.js';
 
 /**
  * /metrics alone on a port of its own (SWITCHBOARD_METRICS_PORT), so that scrapers reach it on an
@@ -15,6 +16,7 @@ export function attachMetricsListener(
 ): void {
   const listener = Fastify({ loggerInstance: options.logger as FastifyBaseLogger });
   registerProblemHandlers(listener);
+  registerSecurityHeaders(listener);
   registerMetricsRoute(listener, options.registry, options.guard);
   app.addHook('onReady', async () => {
     await listener.listen({ host: options.host, port: options.port });
