@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { allowlistEntryProblem, normalizeAllowlistEntry } from './domain/redirect-allowlist.js';
+import { originProblem } from './http/cors.js';
 
 /**
  * The only reader of process.env. Every variable is validated at once and every problem is
@@ -49,15 +50,12 @@ function urlWithScheme(schemes: string[]) {
   );
 }
 
-const port = z.preprocess(
-  blankAsUndefined,
-  z.coerce
-    .number({ message: 'must be a number' })
-    .int('must be an integer')
-    .min(0, 'must be between 0 and 65535')
-    .max(65535, 'must be between 0 and 65535')
-    .default(4000),
-);
+const portNumber = z.coerce
+  .number({ message: 'must be a number' })
+  .int('must be an integer')
+  .min(0, 'must be between 0 and 65535')
+  .max(65535, 'must be between 0 and 65535');
+const port = z.preprocess(blankAsUndefined, portNumber.default(4000));
 
 /**
  * Every wait on a dependency is bounded so that, during an outage or a partition, a request is
@@ -194,6 +192,26 @@ const redirectAllowlist = z.preprocess(
     .optional(),
 );
 
+// Browser origins allowed to call /graphql cross-origin; each an exact origin, named when wrong.
+const corsOrigins = z.preprocess(
+  blankAsUndefined,
+  z
+    .string()
+    .transform((value, context) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean)
+        .flatMap((entry, index) => {
+          const problem = originProblem(entry);
+          if (problem === null) return [entry];
+          context.addIssue({ code: 'custom', message: `entry ${index + 1} (${entry}) ${problem}` });
+          return [];
+        }),
+    )
+    .optional(),
+);
+
 const envSchema = z
   .object({
     PORT: port,
@@ -216,6 +234,13 @@ const envSchema = z
     SWITCHBOARD_PROVIDERS_FILE: z.preprocess(blankAsUndefined, z.string().optional()),
     SWITCHBOARD_WEBHOOK_SECRETS: webhookSecrets,
     SWITCHBOARD_REDIRECT_ALLOWLIST: redirectAllowlist,
+    SWITCHBOARD_CORS_ORIGINS: corsOrigins,
+    SWITCHBOARD_METRICS_TOKEN: z.preprocess(
+      blankAsUndefined,
+      z.string().trim().min(16, 'must be at least 16 characters').optional(),
+    ),
+    SWITCHBOARD_METRICS_PORT: z.preprocess(blankAsUndefined, portNumber.optional()),
+    SWITCHBOARD_METRICS_HOST: z.preprocess(blankAsUndefined, z.string().optional()),
     LOG_LEVEL: z.preprocess(
       blankAsUndefined,
       z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
@@ -243,6 +268,20 @@ const envSchema = z
     SWITCHBOARD_RATE_LIMIT_WEBHOOKS_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.webhooksPerMinute),
   })
   .superRefine((env, context) => {
+    if (env.SWITCHBOARD_METRICS_HOST !== undefined && env.SWITCHBOARD_METRICS_PORT === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['SWITCHBOARD_METRICS_HOST'],
+        message: 'has no effect without SWITCHBOARD_METRICS_PORT',
+      });
+    }
+    if (env.SWITCHBOARD_METRICS_PORT && env.SWITCHBOARD_METRICS_PORT === env.PORT) {
+      context.addIssue({
+        code: 'custom',
+        path: ['SWITCHBOARD_METRICS_PORT'],
+        message: 'must differ from PORT (unset it to serve /metrics on the main port)',
+      });
+    }
     if (Boolean(env.SWITCHBOARD_OIDC_ISSUER) !== Boolean(env.SWITCHBOARD_OIDC_AUDIENCE)) {
       context.addIssue({
         code: 'custom',
@@ -282,10 +321,20 @@ export interface Config {
   webhookAppSecrets: Record<string, string>;
   /** Normalized entries (origin + path prefix) every tenant's OAuth redirectUri may match. */
   redirectAllowlist: string[];
+  /** Origins browsers may call /graphql from (never with credentials); empty: no CORS at all. */
+  corsOrigins: string[];
+  /**
+   * Who may read /metrics: with a listener of its own, whoever reaches it (and holds the token when
+   * one is set); on the main port, the holder of the token, else of an operator token.
+   */
+  metrics: { token: string | null; listener: { host: string; port: number } | null };
   logLevel: (typeof LOG_LEVELS)[number];
   nodeEnv: 'development' | 'production' | 'test';
   startupTimeoutMs: number;
-  /** Introspection and GraphiQL: on outside production unless turned off, off in production unless turned on. */
+  /**
+   * Introspection and GraphiQL: on for the embedded profile (development) unless turned off; off on
+   * the production profile or with NODE_ENV=production unless turned on.
+   */
   graphqlIntrospection: boolean;
   /** graphql-ws limits: operations per socket, sockets per tenant (per instance), unsent bytes per socket. */
   webSocket: { maxSubscriptions: number; maxSocketsPerTenant: number; maxBufferedBytes: number };
@@ -356,12 +405,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     providersFile: e.SWITCHBOARD_PROVIDERS_FILE ? path.resolve(e.SWITCHBOARD_PROVIDERS_FILE) : null,
     webhookAppSecrets: e.SWITCHBOARD_WEBHOOK_SECRETS ?? {},
     redirectAllowlist: [...new Set(e.SWITCHBOARD_REDIRECT_ALLOWLIST ?? [])],
+    corsOrigins: [...new Set(e.SWITCHBOARD_CORS_ORIGINS ?? [])],
+    metrics: {
+      token: e.SWITCHBOARD_METRICS_TOKEN ?? null,
+      listener:
+        e.SWITCHBOARD_METRICS_PORT === undefined
+          ? null
+          : { host: e.SWITCHBOARD_METRICS_HOST ?? '127.0.0.1', port: e.SWITCHBOARD_METRICS_PORT },
+    },
     logLevel: e.LOG_LEVEL,
     nodeEnv: e.NODE_ENV,
     startupTimeoutMs: e.SWITCHBOARD_STARTUP_TIMEOUT_SECONDS * 1000,
+    // A deployment on PostgreSQL or Redis is production whatever NODE_ENV says (often unset there).
     graphqlIntrospection: e.SWITCHBOARD_GRAPHQL_INTROSPECTION
       ? e.SWITCHBOARD_GRAPHQL_INTROSPECTION === 'true'
-      : e.NODE_ENV !== 'production',
+      : !production && e.NODE_ENV !== 'production',
     webSocket: {
       maxSubscriptions: e.SWITCHBOARD_WS_MAX_SUBSCRIPTIONS,
       maxSocketsPerTenant: e.SWITCHBOARD_WS_MAX_SOCKETS_PER_TENANT,

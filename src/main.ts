@@ -32,13 +32,22 @@ async function main(): Promise<void> {
   await server.listen({ port: config.port, host: config.host });
   const address = server.server.address();
   const boundPort = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${boundPort}`;
+  const origin = (host: string, port: number) => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = origin(config.host, boundPort);
+  const { metrics } = config;
+  const metricsUrl = metrics.listener ? origin(metrics.listener.host, metrics.listener.port) : url;
+  const metricsReader = metrics.token
+    ? 'SWITCHBOARD_METRICS_TOKEN'
+    : metrics.listener
+      ? 'open'
+      : 'operator token';
   process.stdout.write(
     [
       `Switchboard listening on ${url}`,
       ...runtime.describe().map((line) => `  ${line}`),
       `  graphql: ${url}/graphql (websocket: ${url.replace('http', 'ws')}/graphql)`,
-      `  health:  ${url}/healthz  ${url}/readyz  ${url}/metrics`,
+      `  health:  ${url}/healthz  ${url}/readyz`,
+      `  metrics: ${metricsUrl}/metrics (${metricsReader})`,
       '',
     ].join('\n'),
   );

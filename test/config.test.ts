@@ -167,6 +167,62 @@ describe('configuration', () => {
     expect(bad[1]?.message).toContain('entry 3');
   });
 
+  it('serves introspection and GraphiQL on the embedded profile only, unless told otherwise', () => {
+    const postgres = 'postgres://db.internal/switchboard';
+    expect(loadConfig({}).graphqlIntrospection).toBe(true);
+    expect(loadConfig({ DATABASE_URL: postgres }).graphqlIntrospection).toBe(false);
+    expect(loadConfig({ EVENTSTORE_URL: postgres }).graphqlIntrospection).toBe(false);
+    expect(loadConfig({ REDIS_URL: 'redis://cache.internal' }).graphqlIntrospection).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production' }).graphqlIntrospection).toBe(false);
+    expect(
+      loadConfig({ DATABASE_URL: postgres, SWITCHBOARD_GRAPHQL_INTROSPECTION: 'true' }).graphqlIntrospection,
+    ).toBe(true);
+    expect(loadConfig({ SWITCHBOARD_GRAPHQL_INTROSPECTION: 'false' }).graphqlIntrospection).toBe(false);
+  });
+
+  it('reads who may scrape /metrics: an operator by default, a token, or a loopback listener of its own', () => {
+    expect(loadConfig({}).metrics).toEqual({ token: null, listener: null });
+    expect(
+      loadConfig({
+        SWITCHBOARD_METRICS_TOKEN: ' scraper-token-0123456789 ',
+        SWITCHBOARD_METRICS_PORT: '9464',
+      }).metrics,
+    ).toEqual({ token: 'scraper-token-0123456789', listener: { host: '127.0.0.1', port: 9464 } });
+    expect(
+      loadConfig({ SWITCHBOARD_METRICS_PORT: '9464', SWITCHBOARD_METRICS_HOST: '0.0.0.0' }).metrics.listener,
+    ).toEqual({ host: '0.0.0.0', port: 9464 });
+    const bad = problems({
+      SWITCHBOARD_METRICS_TOKEN: 'short',
+      SWITCHBOARD_METRICS_PORT: '4000',
+    });
+    expect(Object.fromEntries(bad.map((problem) => [problem.variable, problem.message]))).toEqual({
+      SWITCHBOARD_METRICS_TOKEN: 'must be at least 16 characters',
+      SWITCHBOARD_METRICS_PORT: 'must differ from PORT (unset it to serve /metrics on the main port)',
+    });
+    expect(problems({ SWITCHBOARD_METRICS_HOST: '0.0.0.0' })).toEqual([
+      { variable: 'SWITCHBOARD_METRICS_HOST', message: 'has no effect without SWITCHBOARD_METRICS_PORT' },
+    ]);
+  });
+
+  it('reads CORS origins: none by default, exact origins only, each bad entry named', () => {
+    expect(loadConfig({}).corsOrigins).toEqual([]);
+    expect(
+      loadConfig({ SWITCHBOARD_CORS_ORIGINS: 'https://app.example.com, http://localhost:5173,,' })
+        .corsOrigins,
+    ).toEqual(['https://app.example.com', 'http://localhost:5173']);
+    const bad = problems({
+      SWITCHBOARD_CORS_ORIGINS:
+        'https://ok.example.com,*,https://app.example.com/,app.example.com,ftp://x.example',
+    });
+    expect(bad.map((problem) => problem.variable)).toEqual(Array(4).fill('SWITCHBOARD_CORS_ORIGINS'));
+    expect(bad.map((problem) => problem.message)).toEqual([
+      'entry 2 (*) must be an exact origin (no wildcard, no "null")',
+      'entry 3 (https://app.example.com/) must be an origin alone, with no path or trailing slash (https://app.example.com)',
+      'entry 4 (app.example.com) is not an origin such as https://app.example.com',
+      'entry 5 (ftp://x.example) must be an http or https origin',
+    ]);
+  });
+
   it('bounds every dependency wait and idle connection, with defaults that fit a 5 s answer', () => {
     const config = loadConfig({});
     expect(config.timeouts).toEqual({

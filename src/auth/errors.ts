@@ -26,6 +26,7 @@ export class AuthenticationRequiredError extends UnauthenticatedError {
 export type AuthenticationFailure =
   | 'malformed_authorization'
   | 'unknown_operator_token'
+  | 'unknown_metrics_token'
   | 'invalid_jwt'
   | 'expired_jwt'
   | 'invalid_claims';

@@ -2,8 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { createWebhookGateway } from '../ingress/create-gateway.js';
 import { TenantDirectory } from '../readmodels/tenant-directory.js';
 import type { Runtime } from '../runtime.js';
+import { registerCors } from './cors.js';
 import { type GraphQLLimits, registerGraphQL } from './graphql.js';
 import { createMetricsRegistry, registerMetricsRoute } from './metrics.js';
+import { metricsAccessFor, metricsGuard } from './metrics-access.js';
+import { attachMetricsListener } from './metrics-listener.js';
 import { registerOAuthCallback } from './oauth-callback.js';
 import { rateBudgets, registerRateLimits } from './rate-limits.js';
 import { createServer } from './server.js';
@@ -28,6 +31,7 @@ export async function createApp(runtime: Runtime, options: AppOptions = {}): Pro
     bodyLimit: options.bodyLimit,
     idleTimeoutMs: options.idleTimeoutMs ?? runtime.config.httpIdleTimeoutMs,
   });
+  registerCors(app, runtime.config.corsOrigins);
   const budgets = rateBudgets(runtime.config.rateLimits);
   registerRateLimits(app, {
     governor: runtime.platform.rateGovernor(budgets),
@@ -40,7 +44,11 @@ export async function createApp(runtime: Runtime, options: AppOptions = {}): Pro
     publicUrl: runtime.config.publicUrl,
   });
   const registry = createMetricsRegistry();
-  registerMetricsRoute(app, registry);
+  const { metrics } = runtime.config;
+  const guard = metricsGuard(metricsAccessFor(metrics, runtime.authenticator, metrics.listener !== null));
+  if (metrics.listener)
+    attachMetricsListener(app, { registry, guard, logger: runtime.logger, ...metrics.listener });
+  else registerMetricsRoute(app, registry, guard);
   await registerGraphQL(app, {
     services: {
       eventStore: runtime.eventStore,

@@ -19,6 +19,7 @@ import type { Principal } from '../auth/principal.js';
 import { SwitchboardError } from '../errors.js';
 import { type ApiServices, createContext, type GraphQLContext } from '../resolvers/context.js';
 import { schema } from '../resolvers/index.js';
+import { graphiqlPage, useGraphiQLPolicy } from './graphiql-page.js';
 import { createMaskError } from './graphql-errors.js';
 import { useRequestIdOnErrors } from './request-id-plugin.js';
 import { useSafeTextInputs } from './safe-text-inputs.js';
@@ -92,11 +93,16 @@ const reportAsValidationError = {
 function createServerYoga(options: GraphQLOptions): YogaServerInstance<ServerContext, GraphQLContext> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const logger = options.services.logger;
+  const graphiql = options.graphiql ? graphiqlPage({ subscriptionsProtocol: 'WS' }) : null;
   return createYoga<ServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
-    graphiql: options.graphiql ? { subscriptionsProtocol: 'WS' } : false,
+    graphiql: graphiql !== null,
+    // The page its Content-Security-Policy was computed for, byte for byte.
+    renderGraphiQL: () => graphiql?.html ?? '',
     landingPage: false,
+    // Yoga's default reflects any Origin with credentials; cors.ts answers for /graphql instead.
+    cors: false,
     batching: { limit: limits.maxBatch },
     maskedErrors: { maskError: createMaskError(logger) },
     // Yoga reports every error a client caused at its error level; the ones that matter to an
@@ -108,6 +114,7 @@ function createServerYoga(options: GraphQLOptions): YogaServerInstance<ServerCon
       error: (...args) => logger.debug(args.map(String).join(' ')),
     },
     plugins: [
+      ...(graphiql ? [useGraphiQLPolicy(graphiql)] : []),
       useRequestIdOnErrors(),
       useSafeTextInputs(),
       maxDepthPlugin({ n: limits.maxDepth, ...reportAsValidationError }),

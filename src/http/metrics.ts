@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { MetricsGuard } from './metrics-access.js';
 
 /** One registry per server (tests run several in one process), with Node's default metrics. */
 export function createMetricsRegistry(): Registry {
@@ -8,9 +9,10 @@ export function createMetricsRegistry(): Registry {
   return registry;
 }
 
-export function registerMetricsRoute(app: FastifyInstance, registry: Registry): void {
-  app.get('/metrics', async (_request, reply) => {
-    reply.header('content-type', registry.contentType);
+export function registerMetricsRoute(app: FastifyInstance, registry: Registry, guard: MetricsGuard): void {
+  app.get('/metrics', async (request, reply) => {
+    await guard(request.headers.authorization);
+    reply.header('content-type', registry.contentType).header('cache-control', 'no-store');
     return registry.metrics();
   });
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { CallbackOutcome } from '../connections/callback.js';
 import type { ConnectionServices } from '../connections/index.js';
+import { STRICT_PAGE_POLICY } from './security-headers.js';
 
 /**
  * `GET /oauth/callback`: where providers send the user back (public; the single-use state is the
@@ -20,7 +21,7 @@ export function registerOAuthCallback(app: FastifyInstance, connections: Connect
     if (outcome.redirectUri) return reply.redirect(redirectTarget(outcome.redirectUri, outcome), 303);
     return reply
       .code(outcome.ok ? 200 : 400)
-      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
+      .header('content-security-policy', `${STRICT_PAGE_POLICY}; style-src 'unsafe-inline'`)
       .type('text/html; charset=utf-8')
       .send(resultPage(outcome));
   });

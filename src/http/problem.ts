@@ -47,6 +47,9 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     const status = known ? known.status : 'statusCode' in error && error.statusCode ? error.statusCode : 500;
     const exposed = known ? known.expose : status < 500;
     const unavailable = status === 503 && known !== null;
+    // RFC 9110: a 401 names the scheme that would be accepted.
+    if (known && status === 401 && 'wwwAuthenticate' in known)
+      reply.header('www-authenticate', String(known.wwwAuthenticate));
     if (unavailable) request.log.warn({ err: error }, 'request failed: a dependency is unavailable');
     else if (!exposed) request.log.error({ err: error }, 'request failed');
     const code = known

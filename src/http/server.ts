@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../platform/logger.js';
 import { type ReadinessCheck, registerHealthRoutes } from './health.js';
 import { registerProblemHandlers } from './problem.js';
+import { registerSecurityHeaders } from './security-headers.js';
 
 export interface ServerOptions {
   logger: Logger;
@@ -40,6 +41,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     genReqId: () => randomUUID(),
   });
   registerProblemHandlers(app);
+  registerSecurityHeaders(app);
   registerHealthRoutes(app, options.readiness);
   return app;
 }

@@ -58,7 +58,7 @@ export async function acceptDelivery(
   const eventType = locate(webhooks.eventType, request, body.ok ? body.payload : null);
   if (!body.ok) return deadLetter(dependencies, delivery, secrets, body, eventType, body.reason, body.detail);
 
-  const key = deliveryKey(webhooks.scheme, verified.deliveryId, bodySha256);
+  const key = deliveryKey(webhooks, verified.deliveryId, bodySha256);
   const remembered = await dependencies.replayGuard.seen(target, key.replayKeys);
   if (remembered) return acknowledged('duplicate', remembered);
 

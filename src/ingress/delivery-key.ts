@@ -1,16 +1,28 @@
 import { createHash } from 'node:crypto';
-import type { WebhookScheme } from '../connectors/sdk/schema/webhooks.js';
 import { uuidV5 } from '../signals/uuid-v5.js';
+import type { WebhookDeclaration } from './verify/types.js';
 
 /** Namespace of the ids of events the gateway writes: fixed, random, Switchboard's own. */
 const INGRESS_EVENT_NAMESPACE = 'c4b0ad38-5a5e-4f8e-9d38-7d0f0e4b9a61';
 
 /**
- * Schemes whose delivery id is not authenticated: GitHub signs the body only (X-GitHub-Delivery
- * is not signed) and Graph sends no delivery id at all. What identifies one of their deliveries is
- * its body, which the signature (or clientState) does cover.
+ * Whether someone who captured a delivery could not replay it under another id without the
+ * secret. Standard Webhooks sign webhook-id. Google channels authenticate every header alike with
+ * a bearer token, and their bodies are empty: only the message number tells notifications apart.
+ * Graph signs nothing and sends no id; its clientState is in the body. Elsewhere the manifest says
+ * (`deliveryId.signed`); unsaid, an id from a header is unsigned and one from the body is signed.
  */
-const IDENTIFIED_BY_BODY: ReadonlySet<WebhookScheme> = new Set(['github_hmac_sha256', 'microsoft_graph']);
+export function deliveryIdSigned(webhooks: WebhookDeclaration): boolean {
+  switch (webhooks.scheme) {
+    case 'standard_webhooks':
+    case 'google_channel_token':
+      return true;
+    case 'microsoft_graph':
+      return false;
+    default:
+      return webhooks.deliveryId?.signed ?? webhooks.deliveryId?.header === undefined;
+  }
+}
 
 export interface DeliveryKey {
   /** What makes the delivery unique for its connection; the event ids derive from it. */
@@ -22,22 +34,21 @@ export interface DeliveryKey {
 export const sha256Hex = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
 /**
- * A replayed delivery must be recognized whatever an attacker can change without the secret. For
- * GitHub and Graph that is the body (a captured body under a fresh, unsigned X-GitHub-Delivery is
- * the same delivery); elsewhere the delivery id is signed (Slack's event_id is in the signed body,
- * Standard Webhooks sign webhook-id), and retries of one event may differ in their signed
- * timestamp, so the id is the identity. No id at all: the body.
+ * A replayed delivery must be recognized whatever an attacker can change without the secret. When
+ * the delivery id is not signed (GitHub's X-GitHub-Delivery, Todoist's, Jira's and Linear's
+ * headers) that is the body: a captured body under a fresh id is the same delivery. When the id is
+ * signed (Slack's event_id is in the signed body, Standard Webhooks sign webhook-id), retries of
+ * one event may differ in their signed timestamp, so the id is the identity. No id at all: the body.
  */
 export function deliveryKey(
-  scheme: WebhookScheme,
+  webhooks: WebhookDeclaration,
   deliveryId: string | null,
   bodySha256: string,
 ): DeliveryKey {
   const byBody = `sha256:${bodySha256}`;
-  if (IDENTIFIED_BY_BODY.has(scheme) || deliveryId === null) {
-    return { identity: byBody, replayKeys: deliveryId === null ? [byBody] : [byBody, `id:${deliveryId}`] };
-  }
+  if (deliveryId === null) return { identity: byBody, replayKeys: [byBody] };
   const byId = `id:${deliveryId}`;
+  if (!deliveryIdSigned(webhooks)) return { identity: byBody, replayKeys: [byBody, byId] };
   return { identity: byId, replayKeys: [byId] };
 }
 

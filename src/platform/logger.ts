@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import { serializeRequest } from './request-log.js';
 
 export type Logger = pino.Logger;
 
@@ -15,6 +16,8 @@ export function createLogger(options: {
   const settings: pino.LoggerOptions = {
     name: options.name ?? 'switchboard',
     level: options.level,
+    // Fastify takes `req` from here in place of its own, which logs the query string as sent.
+    serializers: { req: serializeRequest },
     redact: {
       paths: [
         'req.headers.authorization',

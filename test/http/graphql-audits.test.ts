@@ -6,7 +6,8 @@ import { describeWithPostgres } from '../support/services.js';
 describeWithPostgres('GraphQL over HTTP compliance (graphql-http audits, PostgreSQL)', () => {
   let hub: TestHub;
   beforeAll(async () => {
-    hub = await startTestHub();
+    // Some audits query __type: introspection on, as the embedded profile has it.
+    hub = await startTestHub({ env: { SWITCHBOARD_GRAPHQL_INTROSPECTION: 'true' } });
   });
   afterAll(async () => hub?.close());
 

@@ -21,10 +21,15 @@ const query = (source: string) => JSON.stringify({ query: source });
 
 describeWithPostgres('abuse limits (PostgreSQL)', () => {
   let hub: TestHub;
+  /** On PostgreSQL, NODE_ENV unset, introspection not asked for: a production deployment's defaults. */
   let production: TestHub;
   beforeAll(async () => {
-    hub = await startTestHub({ limits: { maxDepth: 4, maxAliases: 3, maxBatch: 2 }, bodyLimit: 64 * 1024 });
-    production = await startTestHub({ env: { NODE_ENV: 'production' } });
+    hub = await startTestHub({
+      env: { SWITCHBOARD_GRAPHQL_INTROSPECTION: 'true' },
+      limits: { maxDepth: 4, maxAliases: 3, maxBatch: 2 },
+      bodyLimit: 64 * 1024,
+    });
+    production = await startTestHub();
   });
   afterAll(async () => {
     await hub?.close();
@@ -75,12 +80,20 @@ describeWithPostgres('abuse limits (PostgreSQL)', () => {
     expect(malformed.status).toBe(400);
   });
 
-  it('keeps introspection off in production, and on elsewhere', async () => {
+  it('keeps introspection and GraphiQL off on PostgreSQL even with NODE_ENV unset, unless turned on', async () => {
     const introspection = query('{ __schema { queryType { name } } }');
     expect((await post(hub, introspection)).status).toBe(200);
     const refused = await post(production, introspection);
     expect(refused.body).toMatch(/introspection/i);
     expect(refused.body).not.toContain('"queryType"');
+    const graphiql = (target: TestHub) =>
+      fetch(`${target.url}/graphql`, { headers: { accept: 'text/html' } });
+    const served = await graphiql(hub);
+    expect(served.headers.get('content-type')).toContain('text/html');
+    expect(await served.text()).toContain('GraphiQL');
+    const withheld = await graphiql(production);
+    expect(withheld.headers.get('content-type')).not.toContain('text/html');
+    expect(await withheld.text()).not.toContain('GraphiQL');
   });
 
   it('never leaks internals in an error', async () => {

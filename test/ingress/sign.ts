@@ -33,3 +33,21 @@ export function slackHeaders(secret: string, body: string, now = new Date()): Re
     'x-slack-signature': slackSignature(secret, timestamp, body),
   };
 }
+
+/** The headers Todoist sends: base64 HMAC-SHA256 of the body, keyed by the app's client secret. */
+export function todoistHeaders(secret: string, body: string, deliveryId: string): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    'x-todoist-hmac-sha256': createHmac('sha256', secret).update(body).digest('base64'),
+    'x-todoist-delivery-id': deliveryId,
+  };
+}
+
+/** The headers a Jira webhook registered with a secret sends: X-Hub-Signature sha256= over the body. */
+export function jiraHeaders(secret: string, body: string, deliveryId: string): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    'x-hub-signature': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
+    'x-atlassian-webhook-identifier': deliveryId,
+  };
+}

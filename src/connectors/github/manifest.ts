@@ -118,7 +118,8 @@ export const githubManifest = defineManifest({
     signature: { header: 'X-Hub-Signature-256', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=' },
     // Repository webhooks carry the connection's own secret; a GitHub App signs with its webhook secret.
     secret: { perConnection: true, appLevel: 'signing_secret' },
-    deliveryId: { header: 'X-GitHub-Delivery' },
+    // The signature covers the body only: a replay under a fresh X-GitHub-Delivery is known by its body.
+    deliveryId: { header: 'X-GitHub-Delivery', signed: false },
     eventType: { header: 'X-GitHub-Event' },
     routing: { paths: ['installation.id'], idKind: 'installation' },
     docsUrl: 'https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries',

@@ -97,7 +97,8 @@ export const jiraManifest = defineManifest({
     // Webhooks an OAuth app registers through /rest/api/3/webhook carry a JWT signed with the
     // client secret in Authorization instead.
     dynamicWebhookJwt: { header: 'Authorization', algorithm: 'HS256' },
-    deliveryId: { header: 'X-Atlassian-Webhook-Identifier' },
+    // Neither X-Hub-Signature (the body) nor the JWT's qsh (method, path, query) covers it.
+    deliveryId: { header: 'X-Atlassian-Webhook-Identifier', signed: false },
     eventType: { bodyPath: 'webhookEvent' },
     docsUrl: 'https://developer.atlassian.com/cloud/jira/platform/webhooks/',
     notes: [

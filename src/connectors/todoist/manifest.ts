@@ -73,8 +73,8 @@ export const todoistManifest = defineManifest({
     signature: { header: 'X-Todoist-Hmac-SHA256', encoding: 'base64' },
     // One webhook URL per app, signed with the app's client secret.
     secret: { perConnection: false, appLevel: 'client_secret' },
-    // Reused when a failed delivery is retried.
-    deliveryId: { header: 'X-Todoist-Delivery-ID' },
+    // Reused when a failed delivery is retried; outside the signed body, so replays are known by the body.
+    deliveryId: { header: 'X-Todoist-Delivery-ID', signed: false },
     eventType: { bodyPath: 'event_name' },
     routing: { paths: ['user_id'], idKind: 'user' },
     docsUrl: 'https://developer.todoist.com/api/v1/#tag/Webhooks',

@@ -59,9 +59,19 @@ const timestampSchema = z.strictObject({
 
 const locator = z.strictObject({ header: headerName.optional(), bodyPath: jsonPath.optional() });
 
+const deliveryIdLocator = locator.extend({
+  /**
+   * Whether the provider's signature covers the id. When it does not, a captured delivery replayed
+   * under a fresh id is recognised by its (signed) body instead. Unsaid: an id read from a header
+   * is taken as unsigned (no signed-payload template covers an arbitrary header), one in the body
+   * as signed.
+   */
+  signed: z.boolean().optional(),
+});
+
 const common = {
   /** Where the provider's unique delivery id is; replays with a seen id are acknowledged, not re-signalled. */
-  deliveryId: locator.optional(),
+  deliveryId: deliveryIdLocator.optional(),
   eventType: locator.optional(),
   /**
    * App-level deliveries: where the id that identifies the connection is, in the body (first path
