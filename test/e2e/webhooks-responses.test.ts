@@ -14,9 +14,9 @@ import {
 } from '../../src/generated/graphql.js';
 import { githubExamples } from '../connectors/github/examples.js';
 import { githubHeaders, slackHeaders } from '../ingress/sign.js';
-import { openedData } from '../support/open-events.js';
 import { asOperator, bearer, codes, startTestHub, type TestHub } from '../support/hub.js';
 import { type OidcProviderHarness, startOidcProvider } from '../support/oidc-provider.js';
+import { openedData } from '../support/open-events.js';
 import { describeWithPostgres } from '../support/services.js';
 import { post, settled, type WebhookConnection, webhookConnection } from './webhooks-support.js';
 

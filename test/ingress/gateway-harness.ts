@@ -40,7 +40,7 @@ export interface Harness {
   /** The real vault (keys in memory) payloads and dead letters are sealed with. */
   vault: TokenVault;
   /** An appended event's data with its sealed parts opened (support/open-events.ts). */
-  open(event: Event): Promise<Record<string, any>>;
+  open(event: Event): Promise<Record<string, unknown>>;
 }
 
 /** The gateway over the built-in catalog, in memory: no database, a vault that just decodes. */
