@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import { sealCredentials } from '../src/connections/credentials-codec.js';
+import { sealCredentials } from '../src/connections/credentials/credentials-codec.js';
 import { createConnectionServices } from '../src/connections/index.js';
 import { ProviderCatalog } from '../src/connectors/catalog.js';
 import { handleCommand } from '../src/domain/command-handler.js';

@@ -1,10 +1,10 @@
 import { createServer } from 'node:http';
 import Fastify from 'fastify';
 import { createSchema, createYoga } from 'graphql-yoga';
-import { loadConfig } from '../src/config.js';
+import { createRuntime } from '../src/app/runtime.js';
+import { loadConfig } from '../src/config/config.js';
 import { createApp } from '../src/http/app.js';
 import { createLogger } from '../src/platform/logger.js';
-import { createRuntime } from '../src/runtime.js';
 import { type LoadResult, load } from './load.js';
 import { scratchDatabase } from './support.js';
 

@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { githubExample } from '../scripts/github-example.js';
 import { normalizeGithubDelivery } from '../src/connectors/github/webhook.js';
-import { openSignalBody, openSignalContent, sealSignal } from '../src/signals/sealed-signal.js';
+import { openSignalBody, openSignalContent, sealSignal } from '../src/events/sealed-signal.js';
 import { memoryVault } from '../test/support/memory-vault.js';
 import { fmt } from './support.js';
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 
-const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const main = fileURLToPath(new URL('../src/app/main.ts', import.meta.url));
 
 async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -13,7 +13,7 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * A second Switchboard instance in its own process (`src/main.ts`) on the same PostgreSQL: the
+ * A second Switchboard instance in its own process (`src/app/main.ts`) on the same PostgreSQL: the
  * first instance holds the projection lease, so this one only takes requests, as a scaled-out
  * ingress instance would.
  */

@@ -1,4 +1,4 @@
-import { BadUserInputError, DependencyError, SwitchboardError } from '../errors.js';
+import { BadUserInputError, DependencyError, SwitchboardError } from '../shared/errors.js';
 
 /**
  * One class per way authentication or tenancy can fail. Client-facing messages never say which

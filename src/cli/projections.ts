@@ -1,4 +1,6 @@
-import { ConfigError, loadConfig } from '../config.js';
+import { createRuntime, type Runtime } from '../app/runtime.js';
+import { StartupError } from '../app/startup.js';
+import { ConfigError, loadConfig } from '../config/config.js';
 import { eventCatalog } from '../events/catalog.js';
 import { createLogger } from '../platform/logger.js';
 import { UnknownProjectionError } from '../projections/errors.js';
@@ -6,10 +8,8 @@ import {
   ProjectionDecisionRefusedError,
   requestRetry,
   skipStoppedEvent,
-} from '../projections/operator-decisions.js';
-import { type ProjectionReport, reportProjections } from '../projections/report.js';
-import { createRuntime, type Runtime } from '../runtime.js';
-import { StartupError } from '../startup.js';
+} from '../projections/runner/operator-decisions.js';
+import { type ProjectionReport, reportProjections } from '../projections/runner/report.js';
 
 const USAGE = `Usage: npm run projections -- <command>
 

@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config.js';
+import { createRuntime } from '../app/runtime.js';
+import { StartupError } from '../app/startup.js';
+import { ConfigError, loadConfig } from '../config/config.js';
 import { createLogger } from '../platform/logger.js';
 import { allProjections, PROJECTION_NAMES } from '../projections/index.js';
-import { verifyReadModels } from '../projections/verify.js';
-import { formatVerifyReport } from '../projections/verify-report.js';
-import { createRuntime } from '../runtime.js';
-import { StartupError } from '../startup.js';
+import { verifyReadModels } from '../projections/verify/verify.js';
+import { formatVerifyReport } from '../projections/verify/verify-report.js';
 
 const USAGE = `Usage: npm run replay -- [--verify] [--projection NAME ...] [--all]
 

@@ -1,4 +1,4 @@
-import { ConflictError, SwitchboardError } from '../errors.js';
+import { ConflictError, SwitchboardError } from '../shared/errors.js';
 
 /** The provider no longer honours the grant (invalid_grant): only the user reconnecting fixes it. */
 export class ReauthRequiredError extends SwitchboardError {

@@ -1,33 +1,36 @@
 import type { Connection, Integration, ProviderAccountClaim } from '../generated/prisma/client.js';
-import { type CallbackOutcome, type CallbackQuery, handleCallback } from './callback.js';
+import {
+  configureWebhookSecret,
+  createWebhookConnection,
+  type WebhookSecretResult,
+} from '../ingress/connections/webhook-connections.js';
+import { deleteTenant, type TenantDeletion } from '../tenants/delete-tenant.js';
+import { rotateTenantKey, type TenantKeyRotation } from '../tenants/tenant-keys.js';
+import {
+  type ConnectWithCredentialsInput,
+  connectWithCredentials,
+} from './credentials/connect-credentials.js';
+import type { Caller, ConnectionDeps } from './deps.js';
+import { type CallbackOutcome, type CallbackQuery, handleCallback } from './install/callback.js';
+import { type CompleteConnectionInput, completeConnection } from './install/complete.js';
+import { type StartConnectionInput, type StartedConnection, startConnection } from './install/start.js';
+import { type ConfigureIntegrationInput, configureIntegration } from './integrations.js';
+import { type MoveBindingInput, moveProviderAccountBinding } from './provider-accounts.js';
+import { type RevokedConnection, revokeConnection } from './revoke.js';
 import {
   type AccessToken,
   accessTokenFor,
   type CheckedOutCredentials,
   credentialsFor,
   refreshAfterUnauthorized,
-} from './checkout.js';
-import { type CompleteConnectionInput, completeConnection } from './complete.js';
-import { type ConnectWithCredentialsInput, connectWithCredentials } from './connect-credentials.js';
-import { deleteTenant, type TenantDeletion } from './delete-tenant.js';
-import type { Caller, ConnectionDeps } from './deps.js';
-import { type ConfigureIntegrationInput, configureIntegration } from './integrations.js';
-import { ProactiveRefresher, type ProactiveRefresherOptions } from './proactive-refresher.js';
-import { type MoveBindingInput, moveProviderAccountBinding } from './provider-accounts.js';
-import { TokenRefresher, type TokenRefresherOptions } from './refresh.js';
-import { type RevokedConnection, revokeConnection } from './revoke.js';
-import { type StartConnectionInput, type StartedConnection, startConnection } from './start.js';
-import { rotateTenantKey, type TenantKeyRotation } from './tenant-keys.js';
-import {
-  configureWebhookSecret,
-  createWebhookConnection,
-  type WebhookSecretResult,
-} from './webhook-connections.js';
+} from './tokens/checkout.js';
+import { ProactiveRefresher, type ProactiveRefresherOptions } from './tokens/proactive-refresher.js';
+import { TokenRefresher, type TokenRefresherOptions } from './tokens/refresh.js';
 import { prismaWebhookTargets, type WebhookTargets } from './webhook-targets.js';
 
-export type { AccessToken, CheckedOutCredentials } from './checkout.js';
 export type { Caller, ConnectionDeps } from './deps.js';
 export { systemCaller } from './deps.js';
+export type { AccessToken, CheckedOutCredentials } from './tokens/checkout.js';
 export type { WebhookTarget, WebhookTargets } from './webhook-targets.js';
 
 /**

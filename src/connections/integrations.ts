@@ -1,15 +1,15 @@
 import type { ProviderManifest } from '../connectors/sdk/manifest.js';
 import { resolveScopes } from '../connectors/sdk/scopes.js';
 import { integrationDecider } from '../domain/integration.js';
-import { BadUserInputError, NotFoundError } from '../errors.js';
 import type { IntegrationScope } from '../events/connection.js';
 import { GLOBAL_SCOPE, integrationSecretId, integrationStream } from '../events/integration.js';
 import type { Integration } from '../generated/prisma/client.js';
 import type { OAuthClient } from '../oauth/index.js';
-import { integrationKey } from '../projections/integrations.js';
 import { READ_MODEL } from '../projections/names.js';
+import { integrationKey } from '../projections/read-models/integrations.js';
+import { BadUserInputError, NotFoundError } from '../shared/errors.js';
+import { fromSealedJson } from './credentials/sealed-json.js';
 import { type Caller, type ConnectionDeps, execute } from './deps.js';
-import { fromSealedJson } from './sealed-json.js';
 
 export interface ConfigureIntegrationInput {
   provider: string;

@@ -1,14 +1,14 @@
 import type { ProviderManifest } from '../connectors/sdk/manifest.js';
 import { type ProviderAccountCommand, providerAccountDecider } from '../domain/provider-account.js';
-import { BadUserInputError, ConflictError, NotFoundError } from '../errors.js';
 import { providerAccountStream } from '../events/provider-account.js';
 import type { Connection, ProviderAccountClaim } from '../generated/prisma/client.js';
 import type { ProviderAccount } from '../oauth/index.js';
-import { ConnectionStatus } from '../projections/connections.js';
 import { READ_MODEL } from '../projections/names.js';
-import { AccountClaimState } from '../projections/provider-account-claims.js';
-import { verifyAccount } from './account-verification.js';
+import { ConnectionStatus } from '../projections/read-models/connections.js';
+import { AccountClaimState } from '../projections/read-models/provider-account-claims.js';
+import { BadUserInputError, ConflictError, NotFoundError } from '../shared/errors.js';
 import { type Caller, type ConnectionDeps, execute } from './deps.js';
+import { verifyAccount } from './install/account-verification.js';
 
 const LIVE: readonly string[] = [ConnectionStatus.ACTIVE, ConnectionStatus.REAUTH_REQUIRED];
 

@@ -4,14 +4,14 @@ import { connectionStream, type IntegrationScope } from '../events/connection.js
 import type { Connection } from '../generated/prisma/client.js';
 import { type RevocationResult, revokeToken } from '../oauth/index.js';
 import { withLease } from '../platform/with-lease.js';
-import { ConnectionStatus } from '../projections/connections.js';
 import { READ_MODEL } from '../projections/names.js';
-import { openCredentials } from './credentials-codec.js';
+import { ConnectionStatus } from '../projections/read-models/connections.js';
+import { openCredentials } from './credentials/credentials-codec.js';
+import { fromSealedJson } from './credentials/sealed-json.js';
 import { type Caller, type ConnectionDeps, execute } from './deps.js';
 import { integrationFor, oauthClient } from './integrations.js';
 import { releaseProviderAccount } from './provider-accounts.js';
-import { refreshLeaseName } from './refresh.js';
-import { fromSealedJson } from './sealed-json.js';
+import { refreshLeaseName } from './tokens/refresh.js';
 
 export type ProviderRevocation = Pick<RevocationResult, 'status' | 'detail'>;
 

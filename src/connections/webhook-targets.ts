@@ -1,8 +1,8 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { ConnectionStatus } from '../projections/connections.js';
-import { AccountClaimState } from '../projections/provider-account-claims.js';
+import { ConnectionStatus } from '../projections/read-models/connections.js';
+import { AccountClaimState } from '../projections/read-models/provider-account-claims.js';
 import type { Sealed } from '../vault/sealed.js';
-import { fromSealedJson } from './sealed-json.js';
+import { fromSealedJson } from './credentials/sealed-json.js';
 
 /**
  * Where the webhook gateway learns how to verify a delivery: the connection's tenant and its

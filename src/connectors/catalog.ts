@@ -1,4 +1,4 @@
-import { NotFoundError } from '../errors.js';
+import { NotFoundError } from '../shared/errors.js';
 import { BUILT_IN_MANIFESTS } from './built-ins.js';
 import { loadProvidersFile } from './providers-file.js';
 import type { ProviderManifest } from './sdk/manifest.js';

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../shared/errors.js';
 import { BUILT_IN_MANIFESTS } from './built-ins.js';
 import { manifestSchema, type ProviderManifest } from './sdk/manifest.js';
 import { describeProblems, type ManifestProblem, problemsOf } from './sdk/problems.js';

@@ -1,5 +1,5 @@
 /** Small rules every connection decision shares. */
-import { NotFoundError } from '../errors.js';
+import { NotFoundError } from '../shared/errors.js';
 import type { ConnectionState } from './connection-state.js';
 import type { CommandContext } from './decider.js';
 

@@ -1,7 +1,7 @@
-import { ConflictError } from '../errors.js';
 import { eventCatalog } from '../events/catalog.js';
 import { WebhookConnectionCreated, WebhookSecretConfigured } from '../events/connection.js';
 import type { Event } from '../events/envelope.js';
+import { ConflictError } from '../shared/errors.js';
 import type { ConfigureWebhookSecret, CreateWebhookConnection } from './connection-commands.js';
 import { at, existing } from './connection-rules.js';
 import type { ConnectionState } from './connection-state.js';

@@ -1,4 +1,3 @@
-import { ConflictError } from '../errors.js';
 import { eventCatalog } from '../events/catalog.js';
 import {
   ConnectionCallbackRejected,
@@ -11,6 +10,7 @@ import {
   TokenIssued,
 } from '../events/connection.js';
 import type { Event } from '../events/envelope.js';
+import { ConflictError } from '../shared/errors.js';
 import type { ConnectionCommand, InstallConnection } from './connection-commands.js';
 import { at, existing, iso } from './connection-rules.js';
 import { type ConnectionState, evolveConnectionState } from './connection-state.js';

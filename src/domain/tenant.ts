@@ -1,4 +1,3 @@
-import { BadUserInputError, ConflictError, NotFoundError } from '../errors.js';
 import { eventCatalog } from '../events/catalog.js';
 import type { Event } from '../events/envelope.js';
 import {
@@ -8,6 +7,7 @@ import {
   TenantRegistered,
   TenantRenamed,
 } from '../events/tenant.js';
+import { BadUserInputError, ConflictError, NotFoundError } from '../shared/errors.js';
 import type { CommandContext, Decider } from './decider.js';
 import { allowlistEntryProblem, normalizeAllowlistEntry } from './redirect-allowlist.js';
 

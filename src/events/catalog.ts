@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../shared/errors.js';
 import { CONNECTION_EVENTS } from './connection.js';
 import type { CallerMetadata, EventDefinition } from './define.js';
 import type { Event, RecordedEvent } from './envelope.js';

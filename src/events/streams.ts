@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BadUserInputError } from '../errors.js';
+import { BadUserInputError } from '../shared/errors.js';
 
 /**
  * Streams are tenant-scoped and always named `<category>-<tenantId>.<entityId>` (the tenant's own

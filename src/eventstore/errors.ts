@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, SwitchboardError } from '../errors.js';
+import { ConflictError, NotFoundError, SwitchboardError } from '../shared/errors.js';
 import type { ExpectedRevision } from './port.js';
 
 /** Optimistic concurrency: the stream was not where the command expected it. */

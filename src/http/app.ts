@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import type { Runtime } from '../app/runtime.js';
 import { createWebhookGateway } from '../ingress/create-gateway.js';
-import { TenantDirectory } from '../readmodels/tenant-directory.js';
-import type { Runtime } from '../runtime.js';
+import { TenantDirectory } from '../tenants/tenant-directory.js';
 import { registerCors } from './cors.js';
 import { type GraphQLLimits, registerGraphQL } from './graphql.js';
 import { createMetricsRegistry, registerMetricsRoute } from './metrics.js';

@@ -1,8 +1,8 @@
 import { PothosValidationError } from '@pothos/core';
 import { GraphQLError } from 'graphql';
-import { DependencyError, SwitchboardError } from '../errors.js';
 import type { Logger } from '../platform/logger.js';
 import { isDatabaseUnavailable } from '../readmodels/unavailable.js';
+import { DependencyError, SwitchboardError } from '../shared/errors.js';
 
 const HTTP_STATUS_ON_WIRE = new Set([400, 401, 403, 413]);
 

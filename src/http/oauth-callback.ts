@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { CallbackOutcome } from '../connections/callback.js';
 import type { ConnectionServices } from '../connections/index.js';
+import type { CallbackOutcome } from '../connections/install/callback.js';
 import { STRICT_PAGE_POLICY } from './security-headers.js';
 
 /**

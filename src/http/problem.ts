@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { DependencyError, SwitchboardError } from '../errors.js';
 import { isPostgresUnavailable } from '../platform/postgres.js';
+import { DependencyError, SwitchboardError } from '../shared/errors.js';
 
 /** What a client is told to wait before retrying after a 503: outages end or fail over in seconds. */
 export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;

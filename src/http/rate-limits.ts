@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Authenticator } from '../auth/authenticate.js';
 import type { Principal } from '../auth/principal.js';
-import type { RateLimits } from '../config.js';
+import type { RateLimits } from '../config/config.js';
 import { tenantIdSchema } from '../events/streams.js';
 import type { RateBudgets, RateGovernor } from '../platform/rate-governor.js';
 

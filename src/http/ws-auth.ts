@@ -7,7 +7,7 @@ import {
   UnauthenticatedError,
 } from '../auth/errors.js';
 import type { Principal } from '../auth/principal.js';
-import type { SwitchboardError } from '../errors.js';
+import type { SwitchboardError } from '../shared/errors.js';
 
 /**
  * A graphql-ws socket authenticates at connection_init but can outlive its credential by hours.

@@ -5,16 +5,16 @@ import { deadLettersStream } from '../events/webhook.js';
 import type { AppendResult, EventStore } from '../eventstore/port.js';
 import type { Logger } from '../platform/logger.js';
 import type { ContentVault } from '../vault/sealed-content.js';
-import { cleanOrNull } from './clean-text.js';
-import { readBody, type StoredBody } from './delivery-body.js';
-import { deliveryKey } from './delivery-key.js';
-import { locate } from './locate.js';
-import { normalizeDelivery } from './normalize.js';
-import { recordedSignalIds } from './recorded-signals.js';
-import { deadLetterRecord, type RecordTarget, signalRecords } from './records.js';
-import type { ReplayGuard } from './replay-guard.js';
+import { cleanOrNull } from './delivery/clean-text.js';
+import { readBody, type StoredBody } from './delivery/delivery-body.js';
+import { deliveryKey } from './delivery/delivery-key.js';
+import { locate } from './delivery/locate.js';
+import { normalizeDelivery } from './delivery/normalize.js';
+import { recordedSignalIds } from './delivery/recorded-signals.js';
+import { deadLetterRecord, type RecordTarget, signalRecords } from './delivery/records.js';
+import type { ReplayGuard } from './delivery/replay-guard.js';
+import { type DeliverySecrets, secretsOf } from './delivery/secrets.js';
 import { acknowledged, type GatewayResponse, problem } from './responses.js';
-import { type DeliverySecrets, secretsOf } from './secrets.js';
 import type { VerifyRequest, WebhookDeclaration } from './verify/types.js';
 
 export interface AcceptDependencies {

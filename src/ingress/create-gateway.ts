@@ -1,11 +1,11 @@
+import type { Runtime } from '../app/runtime.js';
 import { prismaWebhookTargets, WEBHOOK_TARGETS_CHANGED_TOPIC } from '../connections/webhook-targets.js';
-import type { Runtime } from '../runtime.js';
-import { configuredAppSecrets } from './app-secrets.js';
-import { boundedKeyValueStore } from './bounded-kv.js';
+import { boundedKeyValueStore } from './delivery/bounded-kv.js';
+import { RejectionBudget } from './delivery/rejection-budget.js';
+import { ReplayGuard } from './delivery/replay-guard.js';
 import { WebhookGateway } from './gateway.js';
-import { RejectionBudget } from './rejection-budget.js';
-import { ReplayGuard } from './replay-guard.js';
-import { ResolvedTargets } from './resolved-targets.js';
+import { configuredAppSecrets } from './routing/app-secrets.js';
+import { ResolvedTargets } from './routing/resolved-targets.js';
 
 /**
  * Targets looked up by connection id are kept this long: change notices drop them sooner, so the

@@ -1,6 +1,6 @@
 import type { CallContext } from './context.js';
 import { OAuthConfigurationError, OAuthProviderError } from './errors.js';
-import { errorFromThrown } from './library-errors.js';
+import { errorFromThrown } from './transport/library-errors.js';
 
 /**
  * Where library errors become ours (STYLE.md rule 9): our own errors pass through, a caller's

@@ -1,7 +1,7 @@
 import type { ProviderManifest } from '../connectors/sdk/manifest.js';
-import { errorFromAnswer } from './classify.js';
 import { callContext, detailOf } from './context.js';
 import { ProviderUnexpectedResponseError } from './errors.js';
+import { errorFromAnswer } from './transport/classify.js';
 
 export interface AuthorizationCallback {
   code: string;

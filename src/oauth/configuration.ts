@@ -1,8 +1,8 @@
 import { allowInsecureRequests, Configuration, customFetch } from 'openid-client';
 import { openidClientAuth } from './client-auth.js';
 import type { CallContext } from './context.js';
-import { mergeHeaders, providerFetch } from './http.js';
 import { type ResolvedServer, resolveServer } from './server-metadata.js';
+import { mergeHeaders, providerFetch } from './transport/http.js';
 import type { OAuthCallOptions, OAuthClient } from './types.js';
 
 export interface OpenidSetup {

@@ -1,4 +1,4 @@
-import { SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../shared/errors.js';
 
 /**
  * What the caller does about a failed provider call, one class each (panva habit):

@@ -38,5 +38,5 @@ export {
   type TokensToRevoke,
 } from './revocation/index.js';
 export { forgetDiscoveredMetadata } from './server-metadata.js';
+export { isRetryable, type RetryOptions, withRetry } from './transport/with-retry.js';
 export type { NestedUserToken, OAuthCallOptions, OAuthClient, ProviderAccount, TokenSet } from './types.js';
-export { isRetryable, type RetryOptions, withRetry } from './with-retry.js';

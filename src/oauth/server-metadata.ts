@@ -2,8 +2,8 @@ import { allowInsecureRequests, customFetch, discovery, type ServerMetadata } fr
 import type { CallContext } from './context.js';
 import { endpointUrl } from './endpoints.js';
 import { OAuthConfigurationError } from './errors.js';
-import { providerFetch } from './http.js';
-import { errorFromThrown } from './library-errors.js';
+import { providerFetch } from './transport/http.js';
+import { errorFromThrown } from './transport/library-errors.js';
 
 /** The authorization server as openid-client sees it, built from the manifest. */
 export interface ResolvedServer {

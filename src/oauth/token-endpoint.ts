@@ -1,10 +1,10 @@
-import { errorFromAnswer } from './classify.js';
 import { directClientAuth } from './client-auth.js';
 import { type CallContext, detailOf } from './context.js';
 import { endpointUrl } from './endpoints.js';
 import { OAuthConfigurationError, ProviderUnexpectedResponseError } from './errors.js';
-import { mergeHeaders, providerRequest } from './http.js';
 import { readPath } from './json-path.js';
+import { errorFromAnswer } from './transport/classify.js';
+import { mergeHeaders, providerRequest } from './transport/http.js';
 import type { OAuthClient } from './types.js';
 
 /**

@@ -1,19 +1,19 @@
 import type { KeyValueStore } from './kv.js';
-import { MemoryKeyValueStore } from './kv-memory.js';
-import { RedisKeyValueStore } from './kv-redis.js';
 import type { LeaseManager } from './lease.js';
-import { MemoryLeaseManager } from './lease-memory.js';
-import { RedisLeaseManager } from './lease-redis.js';
+import { MemoryKeyValueStore } from './memory/kv-memory.js';
+import { MemoryLeaseManager } from './memory/lease-memory.js';
+import { MemoryPubSub } from './memory/pubsub-memory.js';
 import type { PubSub } from './pubsub.js';
-import { MemoryPubSub } from './pubsub-memory.js';
-import { RedisPubSub } from './pubsub-redis.js';
 import {
   memoryRateGovernor,
   type RateBudgets,
   type RateGovernor,
   redisRateGovernor,
 } from './rate-governor.js';
-import { closeRedisClient, createRedisClient, pingRedis } from './redis.js';
+import { RedisKeyValueStore } from './redis/kv-redis.js';
+import { RedisLeaseManager } from './redis/lease-redis.js';
+import { RedisPubSub } from './redis/pubsub-redis.js';
+import { closeRedisClient, createRedisClient, pingRedis } from './redis/redis.js';
 
 export type { KeyValueStore, TtlOptions } from './kv.js';
 export { type Lease, LeaseLostError, type LeaseManager } from './lease.js';

@@ -1,4 +1,4 @@
-import { SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../shared/errors.js';
 
 /**
  * Time-limited exclusive ownership of a name across processes: the projection leader, one sync

@@ -1,5 +1,5 @@
-import { SwitchboardError } from '../errors.js';
 import type { RecordedEvent } from '../events/envelope.js';
+import { SwitchboardError } from '../shared/errors.js';
 
 export interface FailedEvent {
   id: string;

@@ -1,16 +1,16 @@
 import type { ContentVault } from '../vault/sealed-content.js';
-import { connectionsProjection } from './connections.js';
-import { credentialsProjection } from './credentials.js';
-import { integrationsProjection } from './integrations.js';
 import { READ_MODEL } from './names.js';
 import type { Projection } from './projection.js';
-import { projectionDeadLettersProjection } from './projection-dead-letters.js';
-import { providerAccountClaimsProjection } from './provider-account-claims.js';
-import { ProjectionRunner, type ProjectionRunnerOptions } from './runner.js';
-import { createSignalsProjection } from './signals.js';
-import { tenantsProjection } from './tenants.js';
-import { createWebhookDeadLettersProjection } from './webhook-dead-letters.js';
-import { webhookEndpointsProjection } from './webhook-endpoints.js';
+import { connectionsProjection } from './read-models/connections.js';
+import { credentialsProjection } from './read-models/credentials.js';
+import { integrationsProjection } from './read-models/integrations.js';
+import { projectionDeadLettersProjection } from './read-models/projection-dead-letters.js';
+import { providerAccountClaimsProjection } from './read-models/provider-account-claims.js';
+import { createSignalsProjection } from './read-models/signals.js';
+import { tenantsProjection } from './read-models/tenants.js';
+import { createWebhookDeadLettersProjection } from './read-models/webhook-dead-letters.js';
+import { webhookEndpointsProjection } from './read-models/webhook-endpoints.js';
+import { ProjectionRunner, type ProjectionRunnerOptions } from './runner/runner.js';
 
 /** What projections need besides events: the vault opens customer content sealed in the log. */
 export interface ProjectionDependencies {
@@ -61,6 +61,11 @@ export {
   type ProjectionStatus,
   type RunnerStatus,
   type WaitForOptions,
-} from './runner.js';
-export { type TableComparison, type VerifyOptions, type VerifyResult, verifyReadModels } from './verify.js';
-export { formatVerifyReport } from './verify-report.js';
+} from './runner/runner.js';
+export {
+  type TableComparison,
+  type VerifyOptions,
+  type VerifyResult,
+  verifyReadModels,
+} from './verify/verify.js';
+export { formatVerifyReport } from './verify/verify-report.js';

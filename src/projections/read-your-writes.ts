@@ -1,6 +1,6 @@
 import { NotYetVisibleError, ProjectionFailedError, WaitForTimeoutError } from './errors.js';
 import type { ReadModelName } from './names.js';
-import type { ProjectionRunner } from './runner.js';
+import type { ProjectionRunner } from './runner/runner.js';
 
 /**
  * Read-your-writes for a command that was appended at `position`: waits (bounded) for the read

@@ -1,4 +1,4 @@
-import { SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../shared/errors.js';
 
 /** A migration failed now or in an earlier start; nothing after it is applied until it is resolved. */
 export class MigrationFailedError extends SwitchboardError {

@@ -1,5 +1,5 @@
-import { BadUserInputError } from '../errors.js';
-import { isUuid } from '../uuid.js';
+import { BadUserInputError } from '../shared/errors.js';
+import { isUuid } from '../shared/uuid.js';
 
 /** A place in a newest-first list ordered by (time, id): the row a page starts after or before. */
 export interface TimeCursor {

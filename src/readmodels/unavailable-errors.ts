@@ -1,6 +1,6 @@
 import type { SqlDriverAdapter, SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import { DependencyError } from '../errors.js';
 import { isPostgresUnavailable } from '../platform/postgres.js';
+import { DependencyError } from '../shared/errors.js';
 
 /**
  * The read-model database is unreachable or did not answer in time; the DependencyError is its

@@ -1,7 +1,7 @@
 import { resolveCursorConnection } from '@pothos/plugin-relay';
-import { BadUserInputError } from '../errors.js';
 import { isEntityId } from '../events/streams.js';
-import { isUuid } from '../uuid.js';
+import { BadUserInputError } from '../shared/errors.js';
+import { isUuid } from '../shared/uuid.js';
 
 /**
  * Argument checks every resolver shares, so a malformed argument is BAD_USER_INPUT before any

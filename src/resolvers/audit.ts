@@ -1,10 +1,10 @@
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { ForbiddenError } from '../auth/errors.js';
-import { BadUserInputError } from '../errors.js';
 import type { RecordedEvent } from '../events/envelope.js';
 import { parseStreamName, tenantStreamPrefixes } from '../events/streams.js';
 import type { EventFilter } from '../eventstore/port.js';
-import { tenantEventsTopic } from '../projections/live-feed.js';
+import { tenantEventsTopic } from '../projections/read-models/live-feed.js';
+import { BadUserInputError } from '../shared/errors.js';
 import { positionCursor, resolvePage } from './args.js';
 import { builder } from './builder.js';
 

@@ -1,6 +1,6 @@
-import { BadUserInputError } from '../errors.js';
-import { ConnectionStatus } from '../projections/connections.js';
-import type { AccountClaimState } from '../projections/provider-account-claims.js';
+import { ConnectionStatus } from '../projections/read-models/connections.js';
+import type { AccountClaimState } from '../projections/read-models/provider-account-claims.js';
+import { BadUserInputError } from '../shared/errors.js';
 import { assertPageSize, connectionIdArg } from './args.js';
 import { builder } from './builder.js';
 import { callerOf } from './caller.js';

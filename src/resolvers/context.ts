@@ -13,7 +13,7 @@ import type { Logger } from '../platform/logger.js';
 import type { ProjectionRunner } from '../projections/index.js';
 import type { ReadModelName } from '../projections/names.js';
 import { waitUntilVisible } from '../projections/read-your-writes.js';
-import type { TenantDirectory } from '../readmodels/tenant-directory.js';
+import type { TenantDirectory } from '../tenants/tenant-directory.js';
 import type { ContentVault } from '../vault/sealed-content.js';
 
 /** What the API needs from the runtime; built once, shared by every request. */

@@ -5,7 +5,7 @@ import {
   findDeadLetter,
   listDeadLetters,
   type WebhookDeadLetter,
-} from '../deadletters/read-model.js';
+} from '../readmodels/queries/dead-letters.js';
 import { decodeTimeCursor, encodeTimeCursor } from '../readmodels/time-cursor.js';
 import { connectionIdArg, resolvePage, uuidArg } from './args.js';
 import { builder } from './builder.js';

@@ -1,8 +1,8 @@
 import { AuthenticationRequiredError, ForbiddenError } from '../auth/errors.js';
 import { assertMayActOn, mayActOnEveryTenant } from '../auth/tenancy.js';
-import { BadUserInputError } from '../errors.js';
 import { GLOBAL_SCOPE } from '../events/integration.js';
 import { tenantIdSchema } from '../events/streams.js';
+import { BadUserInputError } from '../shared/errors.js';
 import { builder } from './builder.js';
 import { callerOf } from './caller.js';
 import type { GraphQLContext } from './context.js';

@@ -1,8 +1,8 @@
 import { AuthenticationRequiredError } from '../auth/errors.js';
 import { assertMayActOn } from '../auth/tenancy.js';
-import { BadUserInputError } from '../errors.js';
 import { tenantIdSchema } from '../events/streams.js';
-import type { ConnectionRow } from '../projections/connections.js';
+import type { ConnectionRow } from '../projections/read-models/connections.js';
+import { BadUserInputError } from '../shared/errors.js';
 import { connectionIdArg } from './args.js';
 import { builder } from './builder.js';
 import { callerOf } from './caller.js';

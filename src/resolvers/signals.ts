@@ -1,6 +1,6 @@
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
-import { signalKinds } from '../signals/kinds.js';
-import { withPayloads } from '../signals/payloads.js';
+import { withPayloads } from '../readmodels/queries/signal-payloads.js';
+import { type SignalView, signalsTopic } from '../readmodels/queries/signal-view.js';
 import {
   assertKnownKind,
   decodeCursor,
@@ -9,8 +9,8 @@ import {
   listSignals,
   matchesFilter,
   type SignalFilter,
-} from '../signals/read-model.js';
-import { type SignalView, signalsTopic } from '../signals/view.js';
+} from '../readmodels/queries/signals.js';
+import { signalKinds } from '../signals/kinds.js';
 import { connectionIdArg, resolvePage, uuidArg } from './args.js';
 import { builder } from './builder.js';
 

@@ -3,11 +3,11 @@ import { AuthenticationRequiredError, TenantScopeRequiredError } from '../auth/e
 import { hasPermission } from '../auth/principal.js';
 import { assertMayActOn, mayActOnEveryTenant, requirePermission } from '../auth/tenancy.js';
 import { tenantDecider } from '../domain/tenant.js';
-import { BadUserInputError } from '../errors.js';
 import { tenantIdSchema } from '../events/streams.js';
 import { tenantStream } from '../events/tenant.js';
 import { READ_MODEL } from '../projections/names.js';
-import { TenantStatus } from '../projections/tenants.js';
+import { TenantStatus } from '../projections/read-models/tenants.js';
+import { BadUserInputError } from '../shared/errors.js';
 import { assertPageSize } from './args.js';
 import { builder } from './builder.js';
 import type { GraphQLContext } from './context.js';

@@ -1,4 +1,4 @@
-import { SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../shared/errors.js';
 
 /**
  * Vault errors carry ids (tenant, connection, key ids: none of them secret) and never key

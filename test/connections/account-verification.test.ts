@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyAccount } from '../../src/connections/account-verification.js';
+import { verifyAccount } from '../../src/connections/install/account-verification.js';
 import { quickbooksManifest } from '../../src/connectors/quickbooks/manifest.js';
 import { defineManifest } from '../../src/connectors/sdk/manifest.js';
 import { json, type ProviderFixture, startProviderFixture } from '../support/provider-fixture.js';

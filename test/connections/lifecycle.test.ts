@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { openCredentials, type StoredCredentials } from '../../src/connections/credentials-codec.js';
+import {
+  openCredentials,
+  type StoredCredentials,
+} from '../../src/connections/credentials/credentials-codec.js';
 import { connectionStream } from '../../src/events/connection.js';
 import type { RecordedEvent } from '../../src/events/envelope.js';
 import { StreamDeletedError } from '../../src/eventstore/errors.js';

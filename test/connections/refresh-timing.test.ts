@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it, vi } from 'vitest';
 import type { ConnectionDeps } from '../../src/connections/deps.js';
-import { isDue, isFresh } from '../../src/connections/freshness.js';
-import { ProactiveRefresher } from '../../src/connections/proactive-refresher.js';
-import type { TokenRefresher } from '../../src/connections/refresh.js';
-import { SingleFlight } from '../../src/connections/single-flight.js';
+import { isDue, isFresh } from '../../src/connections/tokens/freshness.js';
+import { ProactiveRefresher } from '../../src/connections/tokens/proactive-refresher.js';
+import type { TokenRefresher } from '../../src/connections/tokens/refresh.js';
+import { SingleFlight } from '../../src/connections/tokens/single-flight.js';
 
 const at = (seconds: number) => new Date(Date.UTC(2026, 0, 1) + seconds * 1000);
 

@@ -1,8 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { openCredentials, type TokenCredentials } from '../../src/connections/credentials-codec.js';
+import {
+  openCredentials,
+  type TokenCredentials,
+} from '../../src/connections/credentials/credentials-codec.js';
+import { fromSealedJson } from '../../src/connections/credentials/sealed-json.js';
 import { createConnectionServices } from '../../src/connections/index.js';
-import { fromSealedJson } from '../../src/connections/sealed-json.js';
 import { connectionStream } from '../../src/events/connection.js';
 import {
   ConnectionDocument,

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { loadProvidersFile, ProviderCatalog, ProvidersFileError } from '../../src/connectors/catalog.js';
 import { manifestSchema } from '../../src/connectors/sdk/manifest.js';
-import { NotFoundError } from '../../src/errors.js';
+import { NotFoundError } from '../../src/shared/errors.js';
 
 /** The smallest custom provider issue 4 allows: a loopback OIDC server, as its e2e test declares. */
 const acme = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ProviderCatalog } from '../../src/connectors/catalog.js';
 import { joinScopes, resolveScopes } from '../../src/connectors/sdk/scopes.js';
-import { BadUserInputError } from '../../src/errors.js';
+import { BadUserInputError } from '../../src/shared/errors.js';
 
 const catalog = new ProviderCatalog();
 const provider = (id: string) => catalog.require(id);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { openDeadLetter, sealDeadLetter } from '../../src/deadletters/sealed-letter.js';
 import { eventCatalog } from '../../src/events/catalog.js';
 import type { RecordedEvent } from '../../src/events/envelope.js';
+import { openDeadLetter, sealDeadLetter } from '../../src/events/sealed-dead-letter.js';
 import { WebhookDeadLettered, type WebhookEvent } from '../../src/events/webhook.js';
-import { deadLetterRow } from '../../src/projections/webhook-dead-letters.js';
+import { deadLetterRow } from '../../src/projections/read-models/webhook-dead-letters.js';
 import { memoryVault } from '../support/memory-vault.js';
 
 type DeadLetterEvent = Extract<WebhookEvent, { type: 'WebhookDeadLettered' }>;

@@ -162,7 +162,7 @@ describeWithPostgres('deleteTenant leaves nothing of what a tenant received read
     expect(
       await hub.runtime.readModels.prisma.webhookDeadLetter.count({ where: { tenantId: 'doomed' } }),
     ).toBe(0);
-    const { verifyReadModels } = await import('../../src/projections/verify.js');
+    const { verifyReadModels } = await import('../../src/projections/verify/verify.js');
     const { allProjections } = await import('../../src/projections/index.js');
     const result = await verifyReadModels({
       eventStore: hub.runtime.eventStore,

@@ -5,7 +5,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BadUserInputError, DependencyError } from '../../src/errors.js';
 import {
   DuplicateEventIdError,
   StreamDeletedError,
@@ -14,6 +13,7 @@ import {
 import { createKurrentDbEventStore } from '../../src/eventstore/kurrentdb/index.js';
 import { checkpointSettings } from '../../src/eventstore/kurrentdb/subscription.js';
 import type { EventStore, SubscriptionMessage } from '../../src/eventstore/port.js';
+import { BadUserInputError, DependencyError } from '../../src/shared/errors.js';
 import { type KurrentDbDouble, startKurrentDbDouble } from '../support/kurrentdb-double/index.js';
 import { collect, event, take } from './contract.js';
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { DependencyError } from '../../src/errors.js';
 import type { EventStore } from '../../src/eventstore/port.js';
 import { createPostgresEventStore } from '../../src/eventstore/sql/index.js';
+import { DependencyError } from '../../src/shared/errors.js';
 import { createScratchDatabase, describeWithPostgres, POSTGRES_URL } from '../support/services.js';
 import { startTcpForwarder, type TcpForwarder } from '../support/tcp-forwarder.js';
 import { collect, event } from './contract.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BadUserInputError } from '../../src/errors.js';
 import { assertPageSize, connectionIdArg, positionCursor, uuidArg } from '../../src/resolvers/args.js';
+import { BadUserInputError } from '../../src/shared/errors.js';
 import { asOperator, startTestHub, type TestHub } from '../support/hub.js';
 import { registerTenant } from '../support/register-tenant.js';
 import { describeWithPostgres } from '../support/services.js';

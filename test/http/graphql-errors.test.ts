@@ -2,10 +2,10 @@ import { PothosValidationError } from '@pothos/core';
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { IdentityProviderUnavailableError } from '../../src/auth/errors.js';
-import { BadUserInputError, DependencyError, SwitchboardError } from '../../src/errors.js';
 import { createMaskError, NOT_NOW_MESSAGE, UNAVAILABLE_MESSAGE } from '../../src/http/graphql-errors.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { isDatabaseUnavailable } from '../../src/readmodels/unavailable.js';
+import { BadUserInputError, DependencyError, SwitchboardError } from '../../src/shared/errors.js';
 
 const mask = createMaskError(createLogger({ level: 'silent' }));
 /** As graphql-js hands a resolver's error to the mask: wrapped, with a path. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BadUserInputError, DependencyError } from '../../src/errors.js';
 import { createServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/platform/logger.js';
+import { BadUserInputError, DependencyError } from '../../src/shared/errors.js';
 
 async function answering(error: unknown) {
   const app = await createServer({ logger: createLogger({ level: 'silent' }), readiness: [] });

@@ -3,7 +3,7 @@ import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { SocketsPerOwner, socketOwner, tooManySubscriptions } from '../../src/http/ws-limits.js';
-import { type SignalView, signalsTopic } from '../../src/signals/view.js';
+import { type SignalView, signalsTopic } from '../../src/readmodels/queries/signal-view.js';
 import { asOperator, startTestHub, type TestHub } from '../support/hub.js';
 import { registerTenant } from '../support/register-tenant.js';
 import { describeWithPostgres } from '../support/services.js';

@@ -3,7 +3,7 @@ import { hubspotManifest } from '../../src/connectors/hubspot/manifest.js';
 import { microsoft365Manifest } from '../../src/connectors/microsoft-365/manifest.js';
 import { quickbooksManifest } from '../../src/connectors/quickbooks/manifest.js';
 import { slackManifest } from '../../src/connectors/slack/manifest.js';
-import { batchParts } from '../../src/ingress/batch-parts.js';
+import { batchParts } from '../../src/ingress/routing/batch-parts.js';
 import { intuitExample, notificationsFor } from '../connectors/quickbooks/notifications.js';
 import { graphNotification } from './provider-shapes.js';
 import { deliveryRequest, webhooksOf } from './request.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BUILT_IN_MANIFESTS } from '../../src/connectors/catalog.js';
 import { webhookSchema } from '../../src/connectors/sdk/schema/webhooks.js';
-import { deliveryIdSigned, deliveryKey, ingressEventId } from '../../src/ingress/delivery-key.js';
+import { deliveryIdSigned, deliveryKey, ingressEventId } from '../../src/ingress/delivery/delivery-key.js';
 import { webhooksOf } from './request.js';
 
 const digest = 'ab'.repeat(32);

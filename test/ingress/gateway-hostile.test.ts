@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { DependencyError } from '../../src/errors.js';
-import { boundedKeyValueStore } from '../../src/ingress/bounded-kv.js';
-import { sha256Hex } from '../../src/ingress/delivery-key.js';
+import { boundedKeyValueStore } from '../../src/ingress/delivery/bounded-kv.js';
+import { sha256Hex } from '../../src/ingress/delivery/delivery-key.js';
 import type { VerifyRequest } from '../../src/ingress/verify/types.js';
 import type { KeyValueStore } from '../../src/platform/kv.js';
+import { DependencyError } from '../../src/shared/errors.js';
 import { githubExamples } from '../connectors/github/examples.js';
 import { fakeSealed, gatewayHarness, type Harness } from './gateway-harness.js';
 import { graphNotification } from './provider-shapes.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_PAYLOAD_DEPTH, readBody } from '../../src/ingress/delivery-body.js';
-import { nestingDepth, withoutMembers } from '../../src/ingress/json-bytes.js';
+import { MAX_PAYLOAD_DEPTH, readBody } from '../../src/ingress/delivery/delivery-body.js';
+import { nestingDepth, withoutMembers } from '../../src/ingress/delivery/json-bytes.js';
 import { githubExamples } from '../connectors/github/examples.js';
 
 /** Deletes the member at a dotted path (`[]` spreads an array) from a parsed document. */

@@ -4,8 +4,8 @@ import { hubspotManifest } from '../../src/connectors/hubspot/manifest.js';
 import { microsoft365Manifest } from '../../src/connectors/microsoft-365/manifest.js';
 import { quickbooksManifest } from '../../src/connectors/quickbooks/manifest.js';
 import { slackManifest } from '../../src/connectors/slack/manifest.js';
-import { firstIdAt, valuesAt } from '../../src/ingress/json-path.js';
-import { locate, routingIdOf } from '../../src/ingress/locate.js';
+import { locate, routingIdOf } from '../../src/ingress/delivery/locate.js';
+import { firstIdAt, valuesAt } from '../../src/shared/json-path.js';
 import { deliveryRequest, webhooksOf } from './request.js';
 
 describe('manifest JSON paths', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ResolvedTargets } from '../../src/ingress/resolved-targets.js';
-import type { WebhookTarget, WebhookTargets } from '../../src/ingress/targets.js';
+import { ResolvedTargets } from '../../src/ingress/routing/resolved-targets.js';
+import type { WebhookTarget, WebhookTargets } from '../../src/ingress/routing/targets.js';
 import { createMemoryPlatform } from '../../src/platform/index.js';
 import type { Sealed } from '../../src/vault/sealed.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryPlatform } from '../../src/platform/index.js';
-import { MemoryKeyValueStore } from '../../src/platform/kv-memory.js';
-import { MemoryLeaseManager } from '../../src/platform/lease-memory.js';
+import { MemoryKeyValueStore } from '../../src/platform/memory/kv-memory.js';
+import { MemoryLeaseManager } from '../../src/platform/memory/lease-memory.js';
 import { platformContract } from './contract.js';
 
 describe('platform in memory', () => {

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryRateGovernor, redisRateGovernor } from '../../src/platform/rate-governor.js';
-import { closeRedisClient, createRedisClient } from '../../src/platform/redis.js';
+import { closeRedisClient, createRedisClient } from '../../src/platform/redis/redis.js';
 import { describeWithRedis, REDIS_URL, uniqueRedisPrefix } from '../support/services.js';
 import { startTcpForwarder, type TcpForwarder } from '../support/tcp-forwarder.js';
 

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DependencyError } from '../../src/errors.js';
 import { createRedisPlatform, LeaseLostError, type Platform, withLease } from '../../src/platform/index.js';
-import { closeRedisClient, createRedisClient } from '../../src/platform/redis.js';
+import { closeRedisClient, createRedisClient } from '../../src/platform/redis/redis.js';
+import { DependencyError } from '../../src/shared/errors.js';
 import { describeWithRedis, REDIS_URL, uniqueRedisPrefix } from '../support/services.js';
 import { type PlatformHarness, platformContract, readMessages } from './contract.js';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { type Lease, LeaseLostError, type LeaseManager, withLease } from '../../src/platform/index.js';
-import { MemoryLeaseManager } from '../../src/platform/lease-memory.js';
+import { MemoryLeaseManager } from '../../src/platform/memory/lease-memory.js';
 
 /** A manager that always grants the lease and renews it as `renew` says. */
 function scriptedManager(renew: (attempt: number) => Promise<boolean>) {

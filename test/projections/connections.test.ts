@@ -15,10 +15,14 @@ import {
 } from '../../src/events/connection.js';
 import type { Event } from '../../src/events/envelope.js';
 import { GLOBAL_SCOPE, IntegrationConfigured, integrationStream } from '../../src/events/integration.js';
-import { connectionsProjection } from '../../src/projections/connections.js';
-import { credentialsProjection, refreshDueAt, retryDueAt } from '../../src/projections/credentials.js';
-import { integrationsProjection } from '../../src/projections/integrations.js';
-import { webhookEndpointsProjection } from '../../src/projections/webhook-endpoints.js';
+import { connectionsProjection } from '../../src/projections/read-models/connections.js';
+import {
+  credentialsProjection,
+  refreshDueAt,
+  retryDueAt,
+} from '../../src/projections/read-models/credentials.js';
+import { integrationsProjection } from '../../src/projections/read-models/integrations.js';
+import { webhookEndpointsProjection } from '../../src/projections/read-models/webhook-endpoints.js';
 import type { Sealed } from '../../src/vault/sealed.js';
 import { describeWithPostgres } from '../support/services.js';
 import { type Backend, openBackend } from './harness.js';

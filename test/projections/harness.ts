@@ -6,8 +6,8 @@ import { TenantDeleted, TenantRegistered, TenantRenamed, tenantStream } from '..
 import type { EventStore } from '../../src/eventstore/port.js';
 import { createPgliteEventStore, createPostgresEventStore } from '../../src/eventstore/sql/index.js';
 import type { Projection } from '../../src/projections/projection.js';
-import { ProjectionRunner, type ProjectionRunnerOptions } from '../../src/projections/runner.js';
-import { tenantsProjection } from '../../src/projections/tenants.js';
+import { tenantsProjection } from '../../src/projections/read-models/tenants.js';
+import { ProjectionRunner, type ProjectionRunnerOptions } from '../../src/projections/runner/runner.js';
 import { openReadModels, type ReadModels } from '../../src/readmodels/database.js';
 import type { ReadModelLogger } from '../../src/readmodels/logger.js';
 import { createScratchDatabase } from '../support/services.js';

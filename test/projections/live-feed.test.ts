@@ -10,7 +10,7 @@ import {
   LIVE_FEED_EVENT_TYPES,
   liveFeedProjection,
   tenantEventsTopic,
-} from '../../src/projections/live-feed.js';
+} from '../../src/projections/read-models/live-feed.js';
 
 const event = (type: string, position: bigint, recordedAt = new Date()): RecordedEvent => ({
   id: randomUUID(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pgJson, pgText, pgValue } from '../../src/projections/pg-text.js';
+import { pgJson, pgText, pgValue } from '../../src/projections/read-models/pg-text.js';
 
 describe('pgText', () => {
   it('replaces NUL and lone surrogates with U+FFFD and keeps everything else, pairs included', () => {

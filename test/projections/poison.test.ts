@@ -5,16 +5,16 @@ import type { RecordedEvent } from '../../src/events/envelope.js';
 import { type ProjectionDecisionEvent, projectionStream } from '../../src/events/projection.js';
 import { TenantRegistered, tenantStream } from '../../src/events/tenant.js';
 import { ProjectionFailedError } from '../../src/projections/errors.js';
+import type { Projection } from '../../src/projections/projection.js';
+import { projectionDeadLettersProjection } from '../../src/projections/read-models/projection-dead-letters.js';
+import { tenantsProjection } from '../../src/projections/read-models/tenants.js';
 import {
   ProjectionDecisionRefusedError,
   requestRetry,
   skipStoppedEvent,
-} from '../../src/projections/operator-decisions.js';
-import type { Projection } from '../../src/projections/projection.js';
-import { projectionDeadLettersProjection } from '../../src/projections/projection-dead-letters.js';
-import type { ProjectionRunner } from '../../src/projections/runner.js';
-import { tenantsProjection } from '../../src/projections/tenants.js';
-import { verifyReadModels } from '../../src/projections/verify.js';
+} from '../../src/projections/runner/operator-decisions.js';
+import type { ProjectionRunner } from '../../src/projections/runner/runner.js';
+import { verifyReadModels } from '../../src/projections/verify/verify.js';
 import { describeWithPostgres } from '../support/services.js';
 import { type Backend, type BackendKind, openBackend, quietLogger, registerTenant } from './harness.js';
 

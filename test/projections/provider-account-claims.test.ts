@@ -9,8 +9,8 @@ import {
   ProviderAccountBound,
   providerAccountStream,
 } from '../../src/events/provider-account.js';
-import { connectionsProjection } from '../../src/projections/connections.js';
-import { providerAccountClaimsProjection } from '../../src/projections/provider-account-claims.js';
+import { connectionsProjection } from '../../src/projections/read-models/connections.js';
+import { providerAccountClaimsProjection } from '../../src/projections/read-models/provider-account-claims.js';
 import { describeWithPostgres } from '../support/services.js';
 import { type Backend, openBackend } from './harness.js';
 

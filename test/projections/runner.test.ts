@@ -3,15 +3,15 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { eventCatalog } from '../../src/events/catalog.js';
 import type { RecordedEvent } from '../../src/events/envelope.js';
 import { TenantRegistered, tenantStream } from '../../src/events/tenant.js';
-import { ensureCheckpoint } from '../../src/projections/checkpoints.js';
-import { commitBatch } from '../../src/projections/commit-batch.js';
 import {
   CheckpointMovedError,
   ProjectionFailedError,
   WaitForTimeoutError,
 } from '../../src/projections/errors.js';
 import type { ProjectionTx } from '../../src/projections/projection.js';
-import { TenantStatus, tenantsProjection } from '../../src/projections/tenants.js';
+import { TenantStatus, tenantsProjection } from '../../src/projections/read-models/tenants.js';
+import { ensureCheckpoint } from '../../src/projections/runner/checkpoints.js';
+import { commitBatch } from '../../src/projections/runner/commit-batch.js';
 import { describeWithPostgres } from '../support/services.js';
 import {
   appendUnrelated,

@@ -9,7 +9,7 @@ import {
   TenantRenamed,
 } from '../../src/events/tenant.js';
 import { ProjectionEventError } from '../../src/projections/errors.js';
-import { evolveTenant, type TenantRow, TenantStatus } from '../../src/projections/tenants.js';
+import { evolveTenant, type TenantRow, TenantStatus } from '../../src/projections/read-models/tenants.js';
 
 const metadata = { tenantId: 'acme', correlationId: 'c-1', causationId: null, actor: 'system:test' };
 let position = 0n;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isTransientDatabaseError } from '../../src/projections/transient-error.js';
+import { isTransientDatabaseError } from '../../src/projections/runner/transient-error.js';
 
 /** The shape Prisma's driver adapters give a database error: its SQLSTATE inside meta. */
 const prismaError = (originalCode: string) =>

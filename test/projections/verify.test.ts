@@ -1,8 +1,8 @@
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tenantsProjection } from '../../src/projections/tenants.js';
-import { verifyReadModels } from '../../src/projections/verify.js';
-import { formatVerifyReport } from '../../src/projections/verify-report.js';
+import { tenantsProjection } from '../../src/projections/read-models/tenants.js';
+import { verifyReadModels } from '../../src/projections/verify/verify.js';
+import { formatVerifyReport } from '../../src/projections/verify/verify-report.js';
 import { describeWithPostgres, POSTGRES_URL } from '../support/services.js';
 import {
   appendUnrelated,

@@ -3,11 +3,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DependencyError } from '../../src/errors.js';
 import { openReadModels } from '../../src/readmodels/database.js';
 import { DataDirLockedError } from '../../src/readmodels/errors.js';
 import type { ReadModelLogger } from '../../src/readmodels/logger.js';
 import { readMigrationFiles } from '../../src/readmodels/migration-files.js';
+import { DependencyError } from '../../src/shared/errors.js';
 import { createScratchDatabase, describeWithPostgres } from '../support/services.js';
 
 const logger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() } as unknown as ReadModelLogger;

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { DependencyError } from '../../src/errors.js';
 import { openReadModels, type ReadModels } from '../../src/readmodels/database.js';
 import type { ReadModelLogger } from '../../src/readmodels/logger.js';
 import { ReadModelsUnavailableError } from '../../src/readmodels/unavailable-errors.js';
+import { DependencyError } from '../../src/shared/errors.js';
 import { createScratchDatabase, describeWithPostgres, POSTGRES_URL } from '../support/services.js';
 import { startTcpForwarder, type TcpForwarder } from '../support/tcp-forwarder.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { PrismaClient } from '../../src/generated/prisma/client.js';
-import { TenantDirectory } from '../../src/readmodels/tenant-directory.js';
+import { TenantDirectory } from '../../src/tenants/tenant-directory.js';
 
 function fakePrisma(rows: Map<string, { status: string }>) {
   const findUnique = vi.fn(async ({ where }: { where: { id: string } }) => rows.get(where.id) ?? null);

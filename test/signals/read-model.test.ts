@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor, matchesFilter } from '../../src/signals/read-model.js';
-import type { SignalView } from '../../src/signals/view.js';
+import type { SignalView } from '../../src/readmodels/queries/signal-view.js';
+import { decodeCursor, encodeCursor, matchesFilter } from '../../src/readmodels/queries/signals.js';
 
 const signal = {
   id: '2f0c9a3e-5d1b-5c4e-9a7f-0123456789ab',

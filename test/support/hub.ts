@@ -2,11 +2,11 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { FastifyInstance } from 'fastify';
 import { type ExecutionResult, print } from 'graphql';
 import type { pino } from 'pino';
-import { loadConfig } from '../../src/config.js';
+import { createRuntime, type Runtime } from '../../src/app/runtime.js';
+import { loadConfig } from '../../src/config/config.js';
 import { createApp } from '../../src/http/app.js';
 import type { GraphQLLimits } from '../../src/http/graphql.js';
 import { createLogger } from '../../src/platform/logger.js';
-import { createRuntime, type Runtime } from '../../src/runtime.js';
 import { createScratchDatabase } from './services.js';
 
 export const OPERATOR_TOKEN = 'test-operator-token-0123456789';

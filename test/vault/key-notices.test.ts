@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/platform/logger.js';
-import { MemoryPubSub } from '../../src/platform/pubsub-memory.js';
+import { MemoryPubSub } from '../../src/platform/memory/pubsub-memory.js';
 import { announceKeyChanges, followKeyNotices, KEY_NOTICES_TOPIC } from '../../src/vault/key-notices.js';
 
 function recordingVault() {

@@ -1,4 +1,4 @@
-import { BadUserInputError } from '../../errors.js';
+import { BadUserInputError } from '../../shared/errors.js';
 import type { ProviderManifest } from './manifest.js';
 
 export interface ResolvedScopes {

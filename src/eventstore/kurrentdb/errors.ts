@@ -3,7 +3,7 @@ import {
   StreamDeletedError as KurrentStreamDeletedError,
   WrongExpectedVersionError as KurrentWrongExpectedVersionError,
 } from '@kurrent/kurrentdb-client';
-import { DependencyError, SwitchboardError } from '../../errors.js';
+import { DependencyError, SwitchboardError } from '../../shared/errors.js';
 import { StreamDeletedError, WrongExpectedVersionError } from '../errors.js';
 import type { ExpectedRevision } from '../port.js';
 

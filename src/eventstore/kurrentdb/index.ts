@@ -7,7 +7,7 @@
  * and every resume point (`after`) is exclusive, whatever the server does at that position.
  */
 import { KurrentDBClient, StreamNotFoundError } from '@kurrent/kurrentdb-client';
-import { BadUserInputError, DependencyError } from '../../errors.js';
+import { BadUserInputError, DependencyError } from '../../shared/errors.js';
 import type { EventStore } from '../port.js';
 import { append } from './append.js';
 import { translateError } from './errors.js';

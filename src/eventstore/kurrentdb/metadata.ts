@@ -10,7 +10,7 @@ import {
   type SetStreamMetadataOptions,
   StreamNotFoundError,
 } from '@kurrent/kurrentdb-client';
-import { BadUserInputError } from '../../errors.js';
+import { BadUserInputError } from '../../shared/errors.js';
 import { WrongExpectedVersionError } from '../errors.js';
 import type { ExpectedRevision, StreamMetadata, StreamMetadataResult } from '../port.js';
 import { toStreamState } from './convert.js';

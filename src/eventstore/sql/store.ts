@@ -1,5 +1,5 @@
-import { DependencyError } from '../../errors.js';
 import type { Event, RecordedEvent } from '../../events/envelope.js';
+import { DependencyError } from '../../shared/errors.js';
 import { StreamDeletedError, WrongExpectedVersionError } from '../errors.js';
 import type {
   AppendResult,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { locate } from '../locate.js';
+import { locate } from '../delivery/locate.js';
 import { verifyHmacDelivery } from './hmac-delivery.js';
 import { verifyHs256 } from './jwt-hs256.js';
 import { headerOf, secretBytes } from './request.js';

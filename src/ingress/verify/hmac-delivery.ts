@@ -1,5 +1,5 @@
-import { valuesAt } from '../json-path.js';
-import { type Locator, locate } from '../locate.js';
+import { valuesAt } from '../../shared/json-path.js';
+import { type Locator, locate } from '../delivery/locate.js';
 import { headerOf, parseJsonBody, secretBytes } from './request.js';
 import { checkHmacSignature, type SignatureSpec, signedBytes } from './signature.js';
 import { checkWindow, parseTimestamp, type TimestampUnit } from './timestamp.js';

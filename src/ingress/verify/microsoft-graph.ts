@@ -1,5 +1,5 @@
-import { valuesAt } from '../json-path.js';
-import { locate } from '../locate.js';
+import { valuesAt } from '../../shared/json-path.js';
+import { locate } from '../delivery/locate.js';
 import { equalTokens } from './constant-time.js';
 import { parseJsonBody, secretBytes } from './request.js';
 import {

@@ -1,8 +1,8 @@
 import type { Revocation } from '../../connectors/sdk/schema/revocation.js';
-import { answerOf, errorFromAnswer } from '../classify.js';
 import { endpointUrl } from '../endpoints.js';
 import { OAuthConfigurationError } from '../errors.js';
-import { providerRequest } from '../http.js';
+import { answerOf, errorFromAnswer } from '../transport/classify.js';
+import { providerRequest } from '../transport/http.js';
 import { confirmed, type RevocationCall, type RevocationResult } from './result.js';
 
 type BearerRequest = Extract<Revocation, { kind: 'bearer_request' }>;

@@ -1,11 +1,11 @@
 import { tokenRevocation } from 'openid-client';
 import type { Revocation } from '../../connectors/sdk/schema/revocation.js';
-import { answerOf, errorFromAnswer } from '../classify.js';
 import { directClientAuth } from '../client-auth.js';
 import { openidConfiguration } from '../configuration.js';
 import { endpointUrl } from '../endpoints.js';
 import { OAuthConfigurationError } from '../errors.js';
-import { providerRequest } from '../http.js';
+import { answerOf, errorFromAnswer } from '../transport/classify.js';
+import { providerRequest } from '../transport/http.js';
 import { confirmed, type RevocationCall, type RevocationResult } from './result.js';
 
 type Rfc7009 = Extract<Revocation, { kind: 'rfc7009' }>;

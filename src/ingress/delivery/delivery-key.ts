@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import { uuidV5 } from '../../signals/uuid-v5.js';
+import type { WebhookDeclaration } from '../verify/types.js';
+
+/** Namespace of the ids of events the gateway writes: fixed, random, Switchboard's own. */
+const INGRESS_EVENT_NAMESPACE = 'c4b0ad38-5a5e-4f8e-9d38-7d0f0e4b9a61';
+
+/**
+ * Whether someone who captured a delivery could not replay it under another id without the
+ * secret. Standard Webhooks sign webhook-id. Google channels authenticate every header alike with
+ * a bearer token, and their bodies are empty: only the message number tells notifications apart.
+ * Graph signs nothing and sends no id; its clientState is in the body. Elsewhere the manifest says
+ * (`deliveryId.signed`); unsaid, an id from a header is unsigned and one from the body is signed.
+ */
+export function deliveryIdSigned(webhooks: WebhookDeclaration): boolean {
+  switch (webhooks.scheme) {
+    case 'standard_webhooks':
+    case 'google_channel_token':
+      return true;
+    case 'microsoft_graph':
+      return false;
+    default:
+      return webhooks.deliveryId?.signed ?? webhooks.deliveryId?.header === undefined;
+  }
+}
+
+export interface DeliveryKey {
+  /** What makes the delivery unique for its connection; the event ids derive from it. */
+  identity: string;
+  /** Every key the replay guard remembers: the identity, plus the delivery id when it is not the identity. */
+  replayKeys: string[];
+}
+
+export const sha256Hex = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * A replayed delivery must be recognized whatever an attacker can change without the secret. When
+ * the delivery id is not signed (GitHub's X-GitHub-Delivery, Todoist's, Jira's and Linear's
+ * headers) that is the body: a captured body under a fresh id is the same delivery. When the id is
+ * signed (Slack's event_id is in the signed body, Standard Webhooks sign webhook-id), retries of
+ * one event may differ in their signed timestamp, so the id is the identity. No id at all: the body.
+ */
+export function deliveryKey(
+  webhooks: WebhookDeclaration,
+  deliveryId: string | null,
+  bodySha256: string,
+): DeliveryKey {
+  const byBody = `sha256:${bodySha256}`;
+  if (deliveryId === null) return { identity: byBody, replayKeys: [byBody] };
+  const byId = `id:${deliveryId}`;
+  if (!deliveryIdSigned(webhooks)) return { identity: byBody, replayKeys: [byBody, byId] };
+  return { identity: byId, replayKeys: [byId] };
+}
+
+/**
+ * Deterministic event ids: the same delivery to the same connection always yields the same ids,
+ * so the event store's idempotent append absorbs a redelivery that got past the replay guard.
+ * Tenant and connection are part of the name, so no delivery to one connection can collide with
+ * (or block) another's.
+ */
+export function ingressEventId(
+  purpose: 'signal' | 'rejected' | 'dead_letter',
+  target: { tenantId: string; connectionId: string },
+  ...parts: Array<string | number>
+): string {
+  return uuidV5(
+    INGRESS_EVENT_NAMESPACE,
+    [purpose, target.tenantId, target.connectionId, ...parts.map(String)].join('\u0000'),
+  );
+}

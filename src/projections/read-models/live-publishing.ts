@@ -1,0 +1,63 @@
+import {
+  WEBHOOK_TARGETS_CHANGED_TOPIC,
+  type WebhookTargetsChanged,
+} from '../../connections/webhook-targets.js';
+import type { ProviderAccountEvent } from '../../events/provider-account.js';
+import type { PubSub } from '../../platform/pubsub.js';
+import type { ContentVault } from '../../vault/sealed-content.js';
+import type { Projection } from '../projection.js';
+import { claimChanges, providerAccountClaimsProjection } from './provider-account-claims.js';
+import { createSignalsProjection, SIGNALS_PROJECTION } from './signals.js';
+import { webhookEndpointsProjection } from './webhook-endpoints.js';
+
+/**
+ * The webhook endpoints projection, announcing after each commit which connections' webhook
+ * targets changed, so every instance's gateway drops its cached copy (resolved-targets.ts).
+ */
+export function announcingWebhookTargetChanges(pubsub: PubSub): Projection {
+  return {
+    ...webhookEndpointsProjection,
+    async afterCommit(events) {
+      const connectionIds = [
+        ...new Set(events.map((event) => (event.data as { connectionId: string }).connectionId)),
+      ];
+      const notice: WebhookTargetsChanged = { connectionIds };
+      await pubsub.publish(WEBHOOK_TARGETS_CHANGED_TOPIC, notice);
+    },
+  };
+}
+
+/**
+ * The account claims projection, announcing the connections an account binding left or reached, so
+ * no gateway keeps routing an account to the connection it was moved away from.
+ */
+export function announcingAccountBindingChanges(pubsub: PubSub): Projection {
+  return {
+    ...providerAccountClaimsProjection,
+    async afterCommit(events) {
+      const changes = (events as readonly ProviderAccountEvent[]).flatMap(claimChanges);
+      const notice: WebhookTargetsChanged = {
+        connectionIds: [...new Set(changes.map((change) => change.connectionId))],
+      };
+      await pubsub.publish(WEBHOOK_TARGETS_CHANGED_TOPIC, notice);
+    },
+  };
+}
+
+/**
+ * The hub's projections with their live side effects (runtime.ts): committed signals published to
+ * subscribers, webhook target and account binding changes announced to gateways. Rebuilds and verify run the plain ones.
+ */
+export function withLivePublishing(
+  projections: readonly Projection[],
+  pubsub: PubSub,
+  vault: ContentVault,
+): Projection[] {
+  return projections.map((projection) => {
+    if (projection.name === SIGNALS_PROJECTION) return createSignalsProjection({ pubsub, vault });
+    if (projection.name === webhookEndpointsProjection.name) return announcingWebhookTargetChanges(pubsub);
+    if (projection.name === providerAccountClaimsProjection.name)
+      return announcingAccountBindingChanges(pubsub);
+    return projection;
+  });
+}
