@@ -1,8 +1,8 @@
 import { ConfigError, loadConfig } from '../config/config.js';
 import { createApp } from '../http/app.js';
 import { createLogger } from '../platform/logger.js';
+import { StartupError } from '../platform/startup.js';
 import { createRuntime } from './runtime.js';
-import { StartupError } from './startup.js';
 
 /** Exit codes: 78 (EX_CONFIG) for configuration, 69 (EX_UNAVAILABLE) for an unreachable dependency. */
 const EXIT_CONFIG = 78;

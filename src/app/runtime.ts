@@ -10,6 +10,7 @@ import { createMemoryPlatform, createRedisPlatform, type Platform } from '../pla
 import type { Logger } from '../platform/logger.js';
 import type { PostgresTimeouts } from '../platform/postgres.js';
 import { openPrivateDataDir } from '../platform/private-files.js';
+import { connectWithRetry, StartupError } from '../platform/startup.js';
 import { allProjections, createProjectionRunner, type ProjectionRunner } from '../projections/index.js';
 import { liveFeedProjection } from '../projections/read-models/live-feed.js';
 import { withLivePublishing } from '../projections/read-models/live-publishing.js';
@@ -19,7 +20,6 @@ import { DataDirLockedError, MigrationFailedError } from '../readmodels/errors.j
 import { BadUserInputError } from '../shared/errors.js';
 import { loadLocalKms, PrismaTenantKeyStore, TokenVault } from '../vault/index.js';
 import { announceKeyChanges, followKeyNotices, KEY_NOTICES_TOPIC } from '../vault/key-notices.js';
-import { connectWithRetry, StartupError } from './startup.js';
 
 /**
  * The composition root: the only place that turns configuration into adapters. Everything else

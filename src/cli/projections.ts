@@ -1,8 +1,8 @@
 import { createRuntime, type Runtime } from '../app/runtime.js';
-import { StartupError } from '../app/startup.js';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { eventCatalog } from '../events/catalog.js';
 import { createLogger } from '../platform/logger.js';
+import { StartupError } from '../platform/startup.js';
 import { UnknownProjectionError } from '../projections/errors.js';
 import {
   ProjectionDecisionRefusedError,

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { createRuntime } from '../app/runtime.js';
-import { StartupError } from '../app/startup.js';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { createLogger } from '../platform/logger.js';
+import { StartupError } from '../platform/startup.js';
 import { allProjections, PROJECTION_NAMES } from '../projections/index.js';
 import { verifyReadModels } from '../projections/verify/verify.js';
 import { formatVerifyReport } from '../projections/verify/verify-report.js';

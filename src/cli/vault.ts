@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { createRuntime } from '../app/runtime.js';
-import { StartupError } from '../app/startup.js';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { createLogger } from '../platform/logger.js';
+import { StartupError } from '../platform/startup.js';
 
 const USAGE = `Usage: npm run vault -- <command>
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { allowlistEntryProblem, normalizeAllowlistEntry } from '../domain/redirect-allowlist.js';
 import { originProblem } from '../http/cors.js';
+import { allowlistEntryProblem, normalizeAllowlistEntry } from '../shared/redirect-allowlist.js';
 
 /**
  * The only reader of process.env. Every variable is validated at once and every problem is

@@ -1,16 +1,11 @@
+import type { Caller, ConnectionDeps } from '../commands/deps.js';
 import type { Connection, Integration, ProviderAccountClaim } from '../generated/prisma/client.js';
-import {
-  configureWebhookSecret,
-  createWebhookConnection,
-  type WebhookSecretResult,
-} from '../ingress/connections/webhook-connections.js';
 import { deleteTenant, type TenantDeletion } from '../tenants/delete-tenant.js';
 import { rotateTenantKey, type TenantKeyRotation } from '../tenants/tenant-keys.js';
 import {
   type ConnectWithCredentialsInput,
   connectWithCredentials,
 } from './credentials/connect-credentials.js';
-import type { Caller, ConnectionDeps } from './deps.js';
 import { type CallbackOutcome, type CallbackQuery, handleCallback } from './install/callback.js';
 import { type CompleteConnectionInput, completeConnection } from './install/complete.js';
 import { type StartConnectionInput, type StartedConnection, startConnection } from './install/start.js';
@@ -26,10 +21,15 @@ import {
 } from './tokens/checkout.js';
 import { ProactiveRefresher, type ProactiveRefresherOptions } from './tokens/proactive-refresher.js';
 import { TokenRefresher, type TokenRefresherOptions } from './tokens/refresh.js';
+import {
+  configureWebhookSecret,
+  createWebhookConnection,
+  type WebhookSecretResult,
+} from './webhook-connections.js';
 import { prismaWebhookTargets, type WebhookTargets } from './webhook-targets.js';
 
-export type { Caller, ConnectionDeps } from './deps.js';
-export { systemCaller } from './deps.js';
+export type { Caller, ConnectionDeps } from '../commands/deps.js';
+export { systemCaller } from '../commands/deps.js';
 export type { AccessToken, CheckedOutCredentials } from './tokens/checkout.js';
 export type { WebhookTarget, WebhookTargets } from './webhook-targets.js';
 

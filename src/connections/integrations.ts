@@ -1,3 +1,4 @@
+import { type Caller, type ConnectionDeps, execute } from '../commands/deps.js';
 import type { ProviderManifest } from '../connectors/sdk/manifest.js';
 import { resolveScopes } from '../connectors/sdk/scopes.js';
 import { integrationDecider } from '../domain/integration.js';
@@ -9,7 +10,6 @@ import { READ_MODEL } from '../projections/names.js';
 import { integrationKey } from '../projections/read-models/integrations.js';
 import { BadUserInputError, NotFoundError } from '../shared/errors.js';
 import { fromSealedJson } from './credentials/sealed-json.js';
-import { type Caller, type ConnectionDeps, execute } from './deps.js';
 
 export interface ConfigureIntegrationInput {
   provider: string;

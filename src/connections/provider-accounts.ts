@@ -1,3 +1,4 @@
+import { type Caller, type ConnectionDeps, execute } from '../commands/deps.js';
 import type { ProviderManifest } from '../connectors/sdk/manifest.js';
 import { type ProviderAccountCommand, providerAccountDecider } from '../domain/provider-account.js';
 import { providerAccountStream } from '../events/provider-account.js';
@@ -7,7 +8,6 @@ import { READ_MODEL } from '../projections/names.js';
 import { ConnectionStatus } from '../projections/read-models/connections.js';
 import { AccountClaimState } from '../projections/read-models/provider-account-claims.js';
 import { BadUserInputError, ConflictError, NotFoundError } from '../shared/errors.js';
-import { type Caller, type ConnectionDeps, execute } from './deps.js';
 import { verifyAccount } from './install/account-verification.js';
 
 const LIVE: readonly string[] = [ConnectionStatus.ACTIVE, ConnectionStatus.REAUTH_REQUIRED];

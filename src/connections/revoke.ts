@@ -1,3 +1,4 @@
+import { type Caller, type ConnectionDeps, execute } from '../commands/deps.js';
 import { connectionDecider, connectionNotFound } from '../domain/connection.js';
 import type { RevokeConnection } from '../domain/connection-commands.js';
 import { connectionStream, type IntegrationScope } from '../events/connection.js';
@@ -8,7 +9,6 @@ import { READ_MODEL } from '../projections/names.js';
 import { ConnectionStatus } from '../projections/read-models/connections.js';
 import { openCredentials } from './credentials/credentials-codec.js';
 import { fromSealedJson } from './credentials/sealed-json.js';
-import { type Caller, type ConnectionDeps, execute } from './deps.js';
 import { integrationFor, oauthClient } from './integrations.js';
 import { releaseProviderAccount } from './provider-accounts.js';
 import { refreshLeaseName } from './tokens/refresh.js';

@@ -8,8 +8,8 @@ import {
   TenantRenamed,
 } from '../events/tenant.js';
 import { BadUserInputError, ConflictError, NotFoundError } from '../shared/errors.js';
+import { allowlistEntryProblem, normalizeAllowlistEntry } from '../shared/redirect-allowlist.js';
 import type { CommandContext, Decider } from './decider.js';
-import { allowlistEntryProblem, normalizeAllowlistEntry } from './redirect-allowlist.js';
 
 export type TenantState =
   | { status: 'unregistered' }

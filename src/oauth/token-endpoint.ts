@@ -1,8 +1,8 @@
+import { readPath } from '../shared/oauth-json-path.js';
 import { directClientAuth } from './client-auth.js';
 import { type CallContext, detailOf } from './context.js';
 import { endpointUrl } from './endpoints.js';
 import { OAuthConfigurationError, ProviderUnexpectedResponseError } from './errors.js';
-import { readPath } from './json-path.js';
 import { errorFromAnswer } from './transport/classify.js';
 import { mergeHeaders, providerRequest } from './transport/http.js';
 import type { OAuthClient } from './types.js';

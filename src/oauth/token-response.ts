@@ -1,7 +1,7 @@
 import type { ProviderManifest } from '../connectors/sdk/manifest.js';
+import { readSeconds, readString } from '../shared/oauth-json-path.js';
 import { type CallContext, detailOf } from './context.js';
 import { ProviderUnexpectedResponseError } from './errors.js';
-import { readSeconds, readString } from './json-path.js';
 import type { NestedUserToken, ProviderAccount, TokenSet } from './types.js';
 
 export interface TokenResponseInput {

@@ -1,4 +1,4 @@
-import { type Caller, type ConnectionDeps, execute } from '../connections/deps.js';
+import { type Caller, type ConnectionDeps, execute } from '../commands/deps.js';
 import { revokeConnection } from '../connections/revoke.js';
 import { tenantDecider } from '../domain/tenant.js';
 import { tenantStreamPrefixes } from '../events/streams.js';

@@ -1,4 +1,4 @@
-import type { ConnectionDeps } from '../connections/deps.js';
+import type { ConnectionDeps } from '../commands/deps.js';
 import { NotFoundError } from '../shared/errors.js';
 
 export interface TenantKeyRotation {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { StartupError } from '../app/startup.js';
 import type { Config } from '../config/config.js';
+import { StartupError } from '../platform/startup.js';
 import { KEY_BYTES } from './aead.js';
 import { LocalKms } from './local-kms.js';
 

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it, vi } from 'vitest';
-import type { ConnectionDeps } from '../../src/connections/deps.js';
+import type { ConnectionDeps } from '../../src/commands/deps.js';
 import { isDue, isFresh } from '../../src/connections/tokens/freshness.js';
 import { ProactiveRefresher } from '../../src/connections/tokens/proactive-refresher.js';
 import type { TokenRefresher } from '../../src/connections/tokens/refresh.js';

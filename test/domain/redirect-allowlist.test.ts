@@ -3,7 +3,7 @@ import {
   allowlistEntryProblem,
   isRedirectAllowed,
   normalizeAllowlistEntry,
-} from '../../src/domain/redirect-allowlist.js';
+} from '../../src/shared/redirect-allowlist.js';
 
 describe('redirect allowlist entries', () => {
   it('takes absolute https URLs, and http only on loopback hosts', () => {

@@ -3,8 +3,8 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { StartupError } from '../../src/app/startup.js';
 import { ConfigError, loadConfig } from '../../src/config/config.js';
+import { StartupError } from '../../src/platform/startup.js';
 import { masterKeyId } from '../../src/vault/local-kms.js';
 import { loadLocalKms, MASTER_KEY_FILE } from '../../src/vault/master-keys.js';
 

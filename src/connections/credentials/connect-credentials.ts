@@ -1,3 +1,4 @@
+import { type Caller, type ConnectionDeps, execute } from '../../commands/deps.js';
 import { authModesOf, type ProviderManifest } from '../../connectors/sdk/manifest.js';
 import { resolveScopes } from '../../connectors/sdk/scopes.js';
 import { connectionDecider } from '../../domain/connection.js';
@@ -6,7 +7,6 @@ import { connectionStream, type IntegrationScope } from '../../events/connection
 import { clientCredentials, withRetry } from '../../oauth/index.js';
 import { READ_MODEL } from '../../projections/names.js';
 import { BadUserInputError } from '../../shared/errors.js';
-import { type Caller, type ConnectionDeps, execute } from '../deps.js';
 import { newConnectionId } from '../ids.js';
 import { findIntegration, oauthClient } from '../integrations.js';
 import { credentialAuth } from './credential-auth.js';

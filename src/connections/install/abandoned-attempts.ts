@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { type ConnectionDeps, systemCaller } from '../../commands/deps.js';
 import { ConflictError } from '../../shared/errors.js';
-import { type ConnectionDeps, systemCaller } from '../deps.js';
 import { failAttempt } from './fail-attempt.js';
 
 /** Past its state's expiry, an attempt is given this long before it is called abandoned. */

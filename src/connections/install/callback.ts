@@ -1,5 +1,5 @@
+import type { Caller, ConnectionDeps } from '../../commands/deps.js';
 import { OAuthProviderError, readCallback } from '../../oauth/index.js';
-import type { Caller, ConnectionDeps } from '../deps.js';
 import { IssuerMismatchError } from '../errors.js';
 import { exchangeAndInstall } from './complete.js';
 import { failAttempt, failureMessage } from './fail-attempt.js';

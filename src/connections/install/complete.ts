@@ -1,9 +1,9 @@
+import { type Caller, type ConnectionDeps, execute } from '../../commands/deps.js';
 import { connectionDecider } from '../../domain/connection.js';
 import { connectionStream } from '../../events/connection.js';
 import { checkResponseIssuer, exchangeCode, type TokenSet } from '../../oauth/index.js';
 import { READ_MODEL } from '../../projections/names.js';
 import { fromTokenSet, sealCredentials } from '../credentials/credentials-codec.js';
-import { type Caller, type ConnectionDeps, execute } from '../deps.js';
 import { InvalidOAuthStateError, IssuerMismatchError } from '../errors.js';
 import { integrationFor, oauthClient } from '../integrations.js';
 import { claimProviderAccount } from '../provider-accounts.js';

@@ -1,8 +1,8 @@
+import { type Caller, type ConnectionDeps, execute } from '../../commands/deps.js';
 import { connectionDecider } from '../../domain/connection.js';
 import { type ConnectionFailure, connectionStream } from '../../events/connection.js';
 import { OAuthProviderError } from '../../oauth/index.js';
 import { READ_MODEL } from '../../projections/names.js';
-import { type Caller, type ConnectionDeps, execute } from '../deps.js';
 
 /** Records that a PENDING attempt ended without a connection (ConnectionFailed). */
 export async function failAttempt(

@@ -1,11 +1,11 @@
+import { type Caller, type ConnectionDeps, execute } from '../../commands/deps.js';
 import { resolveScopes } from '../../connectors/sdk/scopes.js';
 import { connectionDecider } from '../../domain/connection.js';
-import { isRedirectAllowed } from '../../domain/redirect-allowlist.js';
 import { connectionStream } from '../../events/connection.js';
 import { buildAuthorizationRequest } from '../../oauth/index.js';
 import { READ_MODEL } from '../../projections/names.js';
 import { BadUserInputError } from '../../shared/errors.js';
-import { type Caller, type ConnectionDeps, execute } from '../deps.js';
+import { isRedirectAllowed } from '../../shared/redirect-allowlist.js';
 import { newConnectionId } from '../ids.js';
 import { findIntegration } from '../integrations.js';
 import { newState, rememberAuthorization, STATE_TTL_MS, stateHash } from './oauth-state.js';

@@ -1,9 +1,9 @@
+import type { ConnectionDeps } from '../../commands/deps.js';
 import { connectionNotFound } from '../../domain/connection.js';
 import type { Credential } from '../../generated/prisma/client.js';
 import { BadUserInputError } from '../../shared/errors.js';
 import { openCredentials, type StoredCredentials } from '../credentials/credentials-codec.js';
 import { fromSealedJson } from '../credentials/sealed-json.js';
-import type { ConnectionDeps } from '../deps.js';
 import { ConnectionNotUsableError, ReauthRequiredError } from '../errors.js';
 import { isFresh } from './freshness.js';
 import type { TokenRefresher } from './refresh.js';

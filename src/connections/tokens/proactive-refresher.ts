@@ -1,4 +1,4 @@
-import type { ConnectionDeps } from '../deps.js';
+import type { ConnectionDeps } from '../../commands/deps.js';
 import { expireAbandonedAttempts } from '../install/abandoned-attempts.js';
 import type { TokenRefresher } from './refresh.js';
 

@@ -1,8 +1,8 @@
+import { type Caller, type ConnectionDeps, execute } from '../../commands/deps.js';
 import { connectionDecider } from '../../domain/connection.js';
 import type { RecordRefreshFailure } from '../../domain/connection-commands.js';
 import { connectionStream } from '../../events/connection.js';
 import { isRetryable, OAuthProviderError, ProviderInvalidGrantError } from '../../oauth/index.js';
-import { type Caller, type ConnectionDeps, execute } from '../deps.js';
 import { failureMessage } from '../install/fail-attempt.js';
 
 export type RefreshFailure = Pick<

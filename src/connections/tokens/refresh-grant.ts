@@ -1,7 +1,7 @@
+import type { ConnectionDeps } from '../../commands/deps.js';
 import type { ProviderManifest } from '../../connectors/sdk/manifest.js';
 import { clientCredentials, refresh, type TokenSet, withRetry } from '../../oauth/index.js';
 import type { TokenCredentials } from '../credentials/credentials-codec.js';
-import type { ConnectionDeps } from '../deps.js';
 import { integrationFor, oauthClient } from '../integrations.js';
 import type { LiveConnection } from './refresh-policy.js';
 

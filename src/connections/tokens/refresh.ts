@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type Caller, type ConnectionDeps, execute, systemCaller } from '../../commands/deps.js';
 import { connectionDecider } from '../../domain/connection.js';
 import { connectionStream } from '../../events/connection.js';
 import type { TokenSet } from '../../oauth/index.js';
@@ -10,7 +11,6 @@ import {
   sealCredentials,
   type TokenCredentials,
 } from '../credentials/credentials-codec.js';
-import { type Caller, type ConnectionDeps, execute, systemCaller } from '../deps.js';
 import { ReauthRequiredError } from '../errors.js';
 import { loadConnection } from '../load.js';
 import { isFresh } from './freshness.js';

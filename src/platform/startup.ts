@@ -1,4 +1,4 @@
-import type { Logger } from '../platform/logger.js';
+import type { Logger } from './logger.js';
 
 /** A dependency could not be reached or opened at startup: exits with a report naming the variable. */
 export class StartupError extends Error {

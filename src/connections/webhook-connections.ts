@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { type Caller, type ConnectionDeps, execute } from '../../connections/deps.js';
-import { newConnectionId } from '../../connections/ids.js';
-import { connectionDecider, connectionNotFound } from '../../domain/connection.js';
-import { connectionStream } from '../../events/connection.js';
-import { READ_MODEL } from '../../projections/names.js';
-import { BadUserInputError } from '../../shared/errors.js';
+import { type Caller, type ConnectionDeps, execute } from '../commands/deps.js';
+import { connectionDecider, connectionNotFound } from '../domain/connection.js';
+import { connectionStream } from '../events/connection.js';
+import { READ_MODEL } from '../projections/names.js';
+import { BadUserInputError } from '../shared/errors.js';
+import { newConnectionId } from './ids.js';
 
 export interface WebhookSecretResult {
   connectionId: string;
