@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { originProblem } from '../http/cors.js';
+import { DEFAULT_TIMEOUTS, type DependencyTimeouts } from '../platform/timeouts.js';
 import { allowlistEntryProblem, normalizeAllowlistEntry } from '../shared/redirect-allowlist.js';
+import { originProblem } from './origins.js';
 
 /**
  * The only reader of process.env. Every variable is validated at once and every problem is
@@ -56,25 +57,6 @@ const portNumber = z.coerce
   .min(0, 'must be between 0 and 65535')
   .max(65535, 'must be between 0 and 65535');
 const port = z.preprocess(blankAsUndefined, portNumber.default(4000));
-
-/**
- * Every wait on a dependency is bounded so that, during an outage or a partition, a request is
- * answered (503) within 5 s: a connection or pool checkout, then one statement, fit in it.
- */
-export interface DependencyTimeouts {
-  /** Opening a PostgreSQL connection or waiting for a pooled one. */
-  databaseConnectMs: number;
-  /** One PostgreSQL statement (server-side statement_timeout; the client gives up a little later). */
-  databaseStatementMs: number;
-  /** One Redis command, queued while reconnecting or sent. */
-  redisCommandMs: number;
-}
-
-export const DEFAULT_TIMEOUTS: DependencyTimeouts = {
-  databaseConnectMs: 1_500,
-  databaseStatementMs: 2_000,
-  redisCommandMs: 1_000,
-};
 
 /** Requests per minute; null: no limit. Above what one instance serves, so they stop runaways, not load. */
 export interface RateLimits {

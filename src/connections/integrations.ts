@@ -1,13 +1,12 @@
 import { type Caller, type ConnectionDeps, execute } from '../commands/deps.js';
 import type { ProviderManifest } from '../connectors/sdk/manifest.js';
 import { resolveScopes } from '../connectors/sdk/scopes.js';
-import { integrationDecider } from '../domain/integration.js';
+import { integrationDecider, integrationKey } from '../domain/integration.js';
 import type { IntegrationScope } from '../events/connection.js';
 import { GLOBAL_SCOPE, integrationSecretId, integrationStream } from '../events/integration.js';
 import type { Integration } from '../generated/prisma/client.js';
 import type { OAuthClient } from '../oauth/index.js';
 import { READ_MODEL } from '../projections/names.js';
-import { integrationKey } from '../projections/read-models/integrations.js';
 import { BadUserInputError, NotFoundError } from '../shared/errors.js';
 import { fromSealedJson } from './credentials/sealed-json.js';
 

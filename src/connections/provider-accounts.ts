@@ -1,12 +1,11 @@
 import { type Caller, type ConnectionDeps, execute } from '../commands/deps.js';
 import type { ProviderManifest } from '../connectors/sdk/manifest.js';
 import { type ProviderAccountCommand, providerAccountDecider } from '../domain/provider-account.js';
+import { AccountClaimState, ConnectionStatus } from '../domain/statuses.js';
 import { providerAccountStream } from '../events/provider-account.js';
 import type { Connection, ProviderAccountClaim } from '../generated/prisma/client.js';
 import type { ProviderAccount } from '../oauth/index.js';
 import { READ_MODEL } from '../projections/names.js';
-import { ConnectionStatus } from '../projections/read-models/connections.js';
-import { AccountClaimState } from '../projections/read-models/provider-account-claims.js';
 import { BadUserInputError, ConflictError, NotFoundError } from '../shared/errors.js';
 import { verifyAccount } from './install/account-verification.js';
 

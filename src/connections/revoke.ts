@@ -1,12 +1,12 @@
 import { type Caller, type ConnectionDeps, execute } from '../commands/deps.js';
 import { connectionDecider, connectionNotFound } from '../domain/connection.js';
 import type { RevokeConnection } from '../domain/connection-commands.js';
+import { ConnectionStatus } from '../domain/statuses.js';
 import { connectionStream, type IntegrationScope } from '../events/connection.js';
 import type { Connection } from '../generated/prisma/client.js';
 import { type RevocationResult, revokeToken } from '../oauth/index.js';
 import { withLease } from '../platform/with-lease.js';
 import { READ_MODEL } from '../projections/names.js';
-import { ConnectionStatus } from '../projections/read-models/connections.js';
 import { openCredentials } from './credentials/credentials-codec.js';
 import { fromSealedJson } from './credentials/sealed-json.js';
 import { integrationFor, oauthClient } from './integrations.js';

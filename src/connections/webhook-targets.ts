@@ -1,6 +1,5 @@
+import { AccountClaimState, ConnectionStatus } from '../domain/statuses.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { ConnectionStatus } from '../projections/read-models/connections.js';
-import { AccountClaimState } from '../projections/read-models/provider-account-claims.js';
 import type { Sealed } from '../vault/sealed.js';
 import { fromSealedJson } from './credentials/sealed-json.js';
 

@@ -38,3 +38,6 @@ export const integrationDecider: Decider<IntegrationState, IntegrationCommand, I
     return [eventCatalog.create(IntegrationConfigured, data, context.metadata)];
   },
 };
+
+/** The id of an OAuth app: `<scope>:<provider>` (scope: a tenant id or `_global`). */
+export const integrationKey = (scope: string, provider: string): string => `${scope}:${provider}`;

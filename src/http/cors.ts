@@ -14,20 +14,6 @@ const EXPOSED_HEADERS = 'retry-after, x-request-id';
 /** Browsers cap this anyway (Chrome: 2 h); 10 minutes keeps a changed allowlist from lingering. */
 const PREFLIGHT_MAX_AGE_SECONDS = 600;
 
-/** Why `entry` is not an origin (`https://app.example.com`, `http://localhost:5173`), or null. */
-export function originProblem(entry: string): string | null {
-  if (entry === '*' || entry === 'null') return 'must be an exact origin (no wildcard, no "null")';
-  let url: URL;
-  try {
-    url = new URL(entry);
-  } catch {
-    return 'is not an origin such as https://app.example.com';
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must be an http or https origin';
-  if (url.origin !== entry) return `must be an origin alone, with no path or trailing slash (${url.origin})`;
-  return null;
-}
-
 export function registerCors(app: FastifyInstance, origins: readonly string[]): void {
   const allowed = new Set(origins);
   const originOf = (request: FastifyRequest) =>

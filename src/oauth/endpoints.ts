@@ -1,4 +1,4 @@
-import { placeholdersOf } from '../connectors/sdk/schema/primitives.js';
+import { placeholdersOf } from '../shared/placeholders.js';
 import { OAuthConfigurationError } from './errors.js';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);

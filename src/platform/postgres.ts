@@ -1,5 +1,5 @@
-import { DEFAULT_TIMEOUTS } from '../config/config.js';
 import { DependencyError } from '../shared/errors.js';
+import { DEFAULT_TIMEOUTS } from './timeouts.js';
 
 /**
  * Bounds on every wait for PostgreSQL (config.ts: SWITCHBOARD_DB_*_TIMEOUT_MS). During an outage

@@ -1,5 +1,5 @@
-import { ConnectionStatus } from '../projections/read-models/connections.js';
-import type { AccountClaimState } from '../projections/read-models/provider-account-claims.js';
+import type { AccountClaimState } from '../domain/statuses.js';
+import { ConnectionStatus } from '../domain/statuses.js';
 import { BadUserInputError } from '../shared/errors.js';
 import { assertPageSize, connectionIdArg } from './args.js';
 import { builder } from './builder.js';

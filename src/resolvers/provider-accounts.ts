@@ -1,4 +1,4 @@
-import { AccountClaimState } from '../projections/read-models/provider-account-claims.js';
+import { AccountClaimState } from '../domain/statuses.js';
 import { builder } from './builder.js';
 import { callerOf } from './caller.js';
 

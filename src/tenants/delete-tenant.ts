@@ -1,11 +1,11 @@
 import { type Caller, type ConnectionDeps, execute } from '../commands/deps.js';
 import { revokeConnection } from '../connections/revoke.js';
+import { ConnectionStatus } from '../domain/statuses.js';
 import { tenantDecider } from '../domain/tenant.js';
 import { tenantStreamPrefixes } from '../events/streams.js';
 import { tenantStream } from '../events/tenant.js';
 import { StreamDeletedError } from '../eventstore/errors.js';
 import { READ_MODEL } from '../projections/names.js';
-import { ConnectionStatus } from '../projections/read-models/connections.js';
 import { NotFoundError } from '../shared/errors.js';
 
 export interface TenantDeletion {

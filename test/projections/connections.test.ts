@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prismaWebhookTargets } from '../../src/connections/webhook-targets.js';
+import { refreshDueAt, retryDueAt } from '../../src/domain/refresh-schedule.js';
 import { eventCatalog } from '../../src/events/catalog.js';
 import {
   ConnectionInstalled,
@@ -16,11 +17,7 @@ import {
 import type { Event } from '../../src/events/envelope.js';
 import { GLOBAL_SCOPE, IntegrationConfigured, integrationStream } from '../../src/events/integration.js';
 import { connectionsProjection } from '../../src/projections/read-models/connections.js';
-import {
-  credentialsProjection,
-  refreshDueAt,
-  retryDueAt,
-} from '../../src/projections/read-models/credentials.js';
+import { credentialsProjection } from '../../src/projections/read-models/credentials.js';
 import { integrationsProjection } from '../../src/projections/read-models/integrations.js';
 import { webhookEndpointsProjection } from '../../src/projections/read-models/webhook-endpoints.js';
 import type { Sealed } from '../../src/vault/sealed.js';

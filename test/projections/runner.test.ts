@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { TenantStatus } from '../../src/domain/statuses.js';
 import { eventCatalog } from '../../src/events/catalog.js';
 import type { RecordedEvent } from '../../src/events/envelope.js';
 import { TenantRegistered, tenantStream } from '../../src/events/tenant.js';
@@ -9,7 +10,7 @@ import {
   WaitForTimeoutError,
 } from '../../src/projections/errors.js';
 import type { ProjectionTx } from '../../src/projections/projection.js';
-import { TenantStatus, tenantsProjection } from '../../src/projections/read-models/tenants.js';
+import { tenantsProjection } from '../../src/projections/read-models/tenants.js';
 import { ensureCheckpoint } from '../../src/projections/runner/checkpoints.js';
 import { commitBatch } from '../../src/projections/runner/commit-batch.js';
 import { describeWithPostgres } from '../support/services.js';

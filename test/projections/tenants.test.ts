@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { TenantStatus } from '../../src/domain/statuses.js';
 import { eventCatalog } from '../../src/events/catalog.js';
 import type { RecordedEvent } from '../../src/events/envelope.js';
 import {
@@ -9,7 +10,7 @@ import {
   TenantRenamed,
 } from '../../src/events/tenant.js';
 import { ProjectionEventError } from '../../src/projections/errors.js';
-import { evolveTenant, type TenantRow, TenantStatus } from '../../src/projections/read-models/tenants.js';
+import { evolveTenant, type TenantRow } from '../../src/projections/read-models/tenants.js';
 
 const metadata = { tenantId: 'acme', correlationId: 'c-1', causationId: null, actor: 'system:test' };
 let position = 0n;

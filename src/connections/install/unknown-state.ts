@@ -1,8 +1,8 @@
 import { type Caller, type ConnectionDeps, execute } from '../../commands/deps.js';
 import { connectionDecider } from '../../domain/connection.js';
+import { ConnectionStatus } from '../../domain/statuses.js';
 import { connectionStream } from '../../events/connection.js';
 import { READ_MODEL } from '../../projections/names.js';
-import { ConnectionStatus } from '../../projections/read-models/connections.js';
 import { failAttempt } from './fail-attempt.js';
 import { stateHash } from './oauth-state.js';
 

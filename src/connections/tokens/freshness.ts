@@ -1,4 +1,4 @@
-import { refreshDueAt } from '../../projections/read-models/credentials.js';
+import { refreshDueAt } from '../../domain/refresh-schedule.js';
 
 /** A token this close to its expiry is treated as expired: it must survive the provider call it is for. */
 export const MAX_EXPIRY_SKEW_MS = 30_000;

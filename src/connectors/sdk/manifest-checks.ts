@@ -1,6 +1,6 @@
 import type { z } from 'zod';
+import { placeholdersOf } from '../../shared/placeholders.js';
 import type { ManifestObject } from './schema/manifest-object.js';
-import { placeholdersOf } from './schema/primitives.js';
 
 type Context = z.RefinementCtx<ManifestObject>;
 

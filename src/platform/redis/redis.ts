@@ -1,6 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
-import { DEFAULT_TIMEOUTS } from '../../config/config.js';
 import { DependencyError } from '../../shared/errors.js';
+import { DEFAULT_TIMEOUTS } from '../timeouts.js';
 
 export interface RedisClientOptions {
   /** Shown by CLIENT LIST (`CLIENT SETNAME`), so operators can tell our connections apart. */

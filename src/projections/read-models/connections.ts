@@ -1,18 +1,10 @@
+import { ConnectionStatus } from '../../domain/statuses.js';
 import { CONNECTION_EVENTS, type ConnectionEvent } from '../../events/connection.js';
 import type { Connection } from '../../generated/prisma/client.js';
 import { ProjectionEventError } from '../errors.js';
 import { READ_MODEL } from '../names.js';
 import { defineRowProjection } from './row-projection.js';
 import { upsertRows } from './sql-rows.js';
-
-export const ConnectionStatus = {
-  PENDING: 'PENDING',
-  ACTIVE: 'ACTIVE',
-  REAUTH_REQUIRED: 'REAUTH_REQUIRED',
-  REVOKED: 'REVOKED',
-  FAILED: 'FAILED',
-} as const;
-export type ConnectionStatus = (typeof ConnectionStatus)[keyof typeof ConnectionStatus];
 
 /** A row of the connections read model; the shape Prisma returns for `prisma.connection`. */
 export type ConnectionRow = Connection;

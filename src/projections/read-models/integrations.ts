@@ -1,3 +1,4 @@
+import { integrationKey } from '../../domain/integration.js';
 import { IntegrationConfigured, type IntegrationEvent } from '../../events/integration.js';
 import type { Integration, Prisma } from '../../generated/prisma/client.js';
 import { READ_MODEL } from '../names.js';
@@ -7,8 +8,6 @@ import { upsertRows } from './sql-rows.js';
 
 /** A row of the integrations read model; the shape Prisma returns for `prisma.integration`. */
 export type IntegrationRow = Integration;
-
-export const integrationKey = (scope: string, provider: string): string => `${scope}:${provider}`;
 
 /** OAuth apps per (scope, provider); the client secret stays sealed. */
 export function evolveIntegration(

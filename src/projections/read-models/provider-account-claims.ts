@@ -1,16 +1,9 @@
+import { AccountClaimState } from '../../domain/statuses.js';
 import { PROVIDER_ACCOUNT_EVENTS, type ProviderAccountEvent } from '../../events/provider-account.js';
 import type { ProviderAccountClaim } from '../../generated/prisma/client.js';
 import { READ_MODEL } from '../names.js';
 import type { Projection } from '../projection.js';
 import { upsertRows } from './sql-rows.js';
-
-export const AccountClaimState = {
-  BOUND: 'BOUND',
-  CONFLICT: 'CONFLICT',
-  UNVERIFIED: 'UNVERIFIED',
-  RELEASED: 'RELEASED',
-} as const;
-export type AccountClaimState = (typeof AccountClaimState)[keyof typeof AccountClaimState];
 
 export type AccountClaimRow = ProviderAccountClaim;
 

@@ -1,3 +1,4 @@
+import { TenantStatus } from '../../domain/statuses.js';
 import {
   TenantDeleted,
   type TenantEvent,
@@ -10,9 +11,6 @@ import { ProjectionEventError } from '../errors.js';
 import { READ_MODEL } from '../names.js';
 import { defineRowProjection } from './row-projection.js';
 import { upsertRows } from './sql-rows.js';
-
-export const TenantStatus = { ACTIVE: 'ACTIVE', DELETED: 'DELETED' } as const;
-export type TenantStatus = (typeof TenantStatus)[keyof typeof TenantStatus];
 
 /** A row of the tenants read model; the same shape Prisma returns for `prisma.tenant`. */
 export type TenantRow = Tenant;

@@ -31,8 +31,3 @@ export const note = z.string().min(1);
 
 export const clientAuthMethod = z.enum(['client_secret_basic', 'client_secret_post', 'none']);
 export type ClientAuthMethod = z.output<typeof clientAuthMethod>;
-
-/** Names of `{placeholders}` in a URL template, in order of appearance. */
-export function placeholdersOf(template: string): string[] {
-  return [...template.matchAll(/\{([A-Za-z][A-Za-z0-9_]*)\}/g)].map((match) => match[1] ?? '');
-}
