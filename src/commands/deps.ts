@@ -46,7 +46,17 @@ export const systemCaller = (component: string, correlationId: string): Caller =
   correlationId,
 });
 
-export function commandContext(deps: ConnectionDeps, caller: Caller, tenantId: string): CommandContext {
+/** What executing a command needs: the log, the projections to wait for, and the clock. */
+export type CommandDeps = Pick<
+  ConnectionDeps,
+  'eventStore' | 'projections' | 'readYourWritesTimeoutMs' | 'now'
+>;
+
+export function commandContext(
+  deps: Pick<CommandDeps, 'now'>,
+  caller: Caller,
+  tenantId: string,
+): CommandContext {
   return {
     now: deps.now(),
     metadata: { tenantId, correlationId: caller.correlationId, causationId: null, actor: caller.actor },
@@ -54,11 +64,12 @@ export function commandContext(deps: ConnectionDeps, caller: Caller, tenantId: s
 }
 
 /**
- * Decide and append (optimistic concurrency, a few retries), then wait until the read models the
- * caller reads next have applied it (none: no wait). The same rule as the resolvers' execute.
+ * The one command executor, for services and resolvers alike: decide and append (optimistic
+ * concurrency, a few retries), then wait until the read models the caller reads next have applied
+ * it (none: no wait; NOT_YET_VISIBLE when they do not in time: the command happened all the same).
  */
 export async function execute<State, Command, E extends RecordedEvent>(
-  deps: ConnectionDeps,
+  deps: CommandDeps,
   caller: Caller,
   target: { tenantId: string; stream: string },
   decider: Decider<State, Command, E>,

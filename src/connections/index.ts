@@ -1,5 +1,6 @@
 import type { Caller, ConnectionDeps } from '../commands/deps.js';
 import type { Connection, Integration, ProviderAccountClaim } from '../generated/prisma/client.js';
+import { prismaWebhookTargets, type WebhookTargets } from '../readmodels/queries/webhook-targets.js';
 import { deleteTenant, type TenantDeletion } from '../tenants/delete-tenant.js';
 import { rotateTenantKey, type TenantKeyRotation } from '../tenants/tenant-keys.js';
 import {
@@ -26,12 +27,11 @@ import {
   createWebhookConnection,
   type WebhookSecretResult,
 } from './webhook-connections.js';
-import { prismaWebhookTargets, type WebhookTargets } from './webhook-targets.js';
 
 export type { Caller, ConnectionDeps } from '../commands/deps.js';
 export { systemCaller } from '../commands/deps.js';
+export type { WebhookTarget, WebhookTargets } from '../readmodels/queries/webhook-targets.js';
 export type { AccessToken, CheckedOutCredentials } from './tokens/checkout.js';
-export type { WebhookTarget, WebhookTargets } from './webhook-targets.js';
 
 /**
  * The connections capability, bound to its dependencies once (runtime.ts) and handed to the API,
@@ -110,7 +110,10 @@ export function createConnectionServices(
     },
     revokeConnection: (caller, tenantId, connectionId) =>
       revokeConnection(deps, caller, tenantId, connectionId),
-    deleteTenant: (caller, tenantId) => deleteTenant(deps, caller, tenantId),
+    deleteTenant: (caller, tenantId) =>
+      deleteTenant(deps, caller, tenantId, (connectionId) =>
+        revokeConnection(deps, caller, tenantId, connectionId, 'tenant_deleted'),
+      ),
     rotateTenantKey: (tenantId) => rotateTenantKey(deps, tenantId),
     createWebhookConnection: (caller, tenantId, input) =>
       createWebhookConnection(deps, caller, tenantId, input),

@@ -8,7 +8,7 @@ import type { Integration } from '../generated/prisma/client.js';
 import type { OAuthClient } from '../oauth/index.js';
 import { READ_MODEL } from '../projections/names.js';
 import { BadUserInputError, NotFoundError } from '../shared/errors.js';
-import { fromSealedJson } from './credentials/sealed-json.js';
+import { fromSealedJson } from '../vault/sealed-json.js';
 
 export interface ConfigureIntegrationInput {
   provider: string;

@@ -1,5 +1,8 @@
 import type { Runtime } from '../app/runtime.js';
-import { prismaWebhookTargets, WEBHOOK_TARGETS_CHANGED_TOPIC } from '../connections/webhook-targets.js';
+import {
+  prismaWebhookTargets,
+  WEBHOOK_TARGETS_CHANGED_TOPIC,
+} from '../readmodels/queries/webhook-targets.js';
 import { boundedKeyValueStore } from './delivery/bounded-kv.js';
 import { RejectionBudget } from './delivery/rejection-budget.js';
 import { ReplayGuard } from './delivery/replay-guard.js';

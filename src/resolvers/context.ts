@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/principal.js';
 import { resolveTenant } from '../auth/tenancy.js';
+import { execute } from '../commands/deps.js';
 import type { ConnectionServices } from '../connections/index.js';
 import type { ProviderCatalog } from '../connectors/catalog.js';
-import { handleCommand } from '../domain/command-handler.js';
-import type { CommandContext, Decider } from '../domain/decider.js';
+import type { Decider } from '../domain/decider.js';
 import type { RecordedEvent } from '../events/envelope.js';
 import type { EventStore } from '../eventstore/port.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
@@ -12,7 +12,6 @@ import type { Platform } from '../platform/index.js';
 import type { Logger } from '../platform/logger.js';
 import type { ProjectionRunner } from '../projections/index.js';
 import type { ReadModelName } from '../projections/names.js';
-import { waitUntilVisible } from '../projections/read-your-writes.js';
 import type { TenantDirectory } from '../tenants/tenant-directory.js';
 import type { ContentVault } from '../vault/sealed-content.js';
 
@@ -61,6 +60,12 @@ export function createContext(
   request: { requestId?: string; principal: Principal | null; requestedTenantId: string | undefined },
 ): GraphQLContext {
   const requestId = request.requestId ?? randomUUID();
+  const commandDeps = {
+    eventStore: services.eventStore,
+    projections: services.projections,
+    readYourWritesTimeoutMs: services.readYourWritesTimeoutMs,
+    now: () => new Date(),
+  };
   let tenant: Promise<string> | undefined;
   let logger: Logger | undefined;
   const context: GraphQLContext = {
@@ -82,30 +87,8 @@ export function createContext(
       return tenant;
     },
     async execute(target, decider, command, options) {
-      const commandContext: CommandContext = {
-        now: new Date(),
-        metadata: {
-          tenantId: target.tenantId,
-          correlationId: requestId,
-          causationId: null,
-          actor: actorOf(request.principal),
-        },
-      };
-      const result = await handleCommand(
-        services.eventStore,
-        target.stream,
-        decider,
-        command,
-        commandContext,
-      );
-      if (result.position !== null) {
-        await waitUntilVisible(
-          services.projections,
-          result.position,
-          options.waitFor,
-          services.readYourWritesTimeoutMs,
-        );
-      }
+      const caller = { actor: actorOf(request.principal), correlationId: requestId };
+      const result = await execute(commandDeps, caller, target, decider, command, options);
       return { state: result.state, position: result.position };
     },
   };

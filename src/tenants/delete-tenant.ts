@@ -1,5 +1,4 @@
 import { type Caller, type ConnectionDeps, execute } from '../commands/deps.js';
-import { revokeConnection } from '../connections/revoke.js';
 import { ConnectionStatus } from '../domain/statuses.js';
 import { tenantDecider } from '../domain/tenant.js';
 import { tenantStreamPrefixes } from '../events/streams.js';
@@ -27,6 +26,8 @@ export async function deleteTenant(
   deps: ConnectionDeps,
   caller: Caller,
   tenantId: string,
+  /** Revokes one live connection at its provider (connections/revoke.ts), before the keys go. */
+  revokeConnection: (connectionId: string) => Promise<unknown>,
 ): Promise<TenantDeletion> {
   const tenant = await deps.prisma.tenant.findUnique({ where: { id: tenantId }, select: { status: true } });
   if (!tenant || tenant.status === 'DELETED') {
@@ -36,7 +37,7 @@ export async function deleteTenant(
     where: { tenantId, status: { in: [ConnectionStatus.ACTIVE, ConnectionStatus.REAUTH_REQUIRED] } },
     select: { id: true },
   });
-  for (const { id } of live) await revokeConnection(deps, caller, tenantId, id, 'tenant_deleted');
+  for (const { id } of live) await revokeConnection(id);
 
   const { destroyed } = await deps.vault.destroyTenantKeys(tenantId);
   await execute(

@@ -4,7 +4,6 @@ import {
   openCredentials,
   type TokenCredentials,
 } from '../../src/connections/credentials/credentials-codec.js';
-import { fromSealedJson } from '../../src/connections/credentials/sealed-json.js';
 import { createConnectionServices } from '../../src/connections/index.js';
 import { connectionStream } from '../../src/events/connection.js';
 import {
@@ -13,6 +12,7 @@ import {
   RefreshConnectionDocument,
 } from '../../src/generated/graphql.js';
 import { createRedisPlatform } from '../../src/platform/index.js';
+import { fromSealedJson } from '../../src/vault/sealed-json.js';
 import { asOperator, codes } from '../support/hub.js';
 import {
   describeWithPostgres,

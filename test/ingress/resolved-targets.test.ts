@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ResolvedTargets } from '../../src/ingress/routing/resolved-targets.js';
-import type { WebhookTarget, WebhookTargets } from '../../src/ingress/routing/targets.js';
 import { createMemoryPlatform } from '../../src/platform/index.js';
+import type { WebhookTarget, WebhookTargets } from '../../src/readmodels/queries/webhook-targets.js';
 import type { Sealed } from '../../src/vault/sealed.js';
 
 /** A read model whose secret for each connection can be changed, counting lookups. */
@@ -16,6 +16,7 @@ function readModel() {
     secrets.has(connectionId)
       ? {
           tenantId: 't',
+          provider: 'github',
           connectionId,
           secret: { secret: secrets.get(connectionId) } as unknown as Sealed,
         }

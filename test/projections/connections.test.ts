@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prismaWebhookTargets } from '../../src/connections/webhook-targets.js';
 import { refreshDueAt, retryDueAt } from '../../src/domain/refresh-schedule.js';
 import { eventCatalog } from '../../src/events/catalog.js';
 import {
@@ -20,6 +19,7 @@ import { connectionsProjection } from '../../src/projections/read-models/connect
 import { credentialsProjection } from '../../src/projections/read-models/credentials.js';
 import { integrationsProjection } from '../../src/projections/read-models/integrations.js';
 import { webhookEndpointsProjection } from '../../src/projections/read-models/webhook-endpoints.js';
+import { prismaWebhookTargets } from '../../src/readmodels/queries/webhook-targets.js';
 import type { Sealed } from '../../src/vault/sealed.js';
 import { describeWithPostgres } from '../support/services.js';
 import { type Backend, openBackend } from './harness.js';

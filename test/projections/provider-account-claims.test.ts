@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prismaWebhookTargets } from '../../src/connections/webhook-targets.js';
 import { eventCatalog } from '../../src/events/catalog.js';
 import { ConnectionInstalled, ConnectionRevoked, connectionStream } from '../../src/events/connection.js';
 import {
@@ -11,6 +10,7 @@ import {
 } from '../../src/events/provider-account.js';
 import { connectionsProjection } from '../../src/projections/read-models/connections.js';
 import { providerAccountClaimsProjection } from '../../src/projections/read-models/provider-account-claims.js';
+import { prismaWebhookTargets } from '../../src/readmodels/queries/webhook-targets.js';
 import { describeWithPostgres } from '../support/services.js';
 import { type Backend, openBackend } from './harness.js';
 

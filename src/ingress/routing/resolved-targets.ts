@@ -1,6 +1,6 @@
+import type { WebhookTarget, WebhookTargets } from '../../readmodels/queries/webhook-targets.js';
 import { LruTtlCache } from '../../vault/key-cache.js';
 import type { Sealed } from '../../vault/sealed.js';
-import type { WebhookTarget, WebhookTargets } from './targets.js';
 
 /** What a delivery is verified with: the target and its secret in plaintext ('' when none is set). */
 export interface ResolvedTarget extends WebhookTarget {

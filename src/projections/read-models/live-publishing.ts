@@ -1,9 +1,9 @@
+import type { ProviderAccountEvent } from '../../events/provider-account.js';
+import type { PubSub } from '../../platform/pubsub.js';
 import {
   WEBHOOK_TARGETS_CHANGED_TOPIC,
   type WebhookTargetsChanged,
-} from '../../connections/webhook-targets.js';
-import type { ProviderAccountEvent } from '../../events/provider-account.js';
-import type { PubSub } from '../../platform/pubsub.js';
+} from '../../readmodels/queries/webhook-targets.js';
 import type { ContentVault } from '../../vault/sealed-content.js';
 import type { Projection } from '../projection.js';
 import { claimChanges, providerAccountClaimsProjection } from './provider-account-claims.js';

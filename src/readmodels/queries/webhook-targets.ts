@@ -1,7 +1,7 @@
-import { AccountClaimState, ConnectionStatus } from '../domain/statuses.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
-import type { Sealed } from '../vault/sealed.js';
-import { fromSealedJson } from './credentials/sealed-json.js';
+import { AccountClaimState, ConnectionStatus } from '../../domain/statuses.js';
+import type { PrismaClient } from '../../generated/prisma/client.js';
+import type { Sealed } from '../../vault/sealed.js';
+import { fromSealedJson } from '../../vault/sealed-json.js';
 
 /**
  * Where the webhook gateway learns how to verify a delivery: the connection's tenant and its

@@ -1,5 +1,5 @@
-import type { Prisma } from '../../generated/prisma/client.js';
-import type { Sealed } from '../../vault/sealed.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import type { Sealed } from './sealed.js';
 
 /**
  * A Sealed value read back from a JSON read-model column; null when absent. Only the shape is
