@@ -1,4 +1,4 @@
-import { readPath } from '../shared/oauth-json-path.js';
+import { readPath } from '../shared/json-path.js';
 import { directClientAuth } from './client-auth.js';
 import { type CallContext, detailOf } from './context.js';
 import { endpointUrl } from './endpoints.js';

@@ -1,5 +1,5 @@
 import type { ProviderManifest } from '../connectors/sdk/manifest.js';
-import { readSeconds, readString } from '../shared/oauth-json-path.js';
+import { readSeconds, readString } from '../shared/json-path.js';
 import { type CallContext, detailOf } from './context.js';
 import { ProviderUnexpectedResponseError } from './errors.js';
 import type { NestedUserToken, ProviderAccount, TokenSet } from './types.js';

@@ -1,6 +1,10 @@
 /**
- * Reads a manifest JSON path (`team_id`, `team.id`, `value[].clientState`, `[].portalId`; see
- * jsonPath in the manifest schema) out of a parsed body.
+ * The one reader of manifest JSON paths (`team_id`, `team.id`, `value[].clientState`,
+ * `[].portalId`; see jsonPath in the manifest schema), for webhook bodies and token responses alike.
+ */
+
+/**
+ * Every value at the path in a parsed body.
  *
  * One entry per branch followed, `undefined` where a branch has no value, so a caller can tell
  * "every notification carries a clientState" from "some do" (Graph must refuse the latter).
@@ -26,6 +30,32 @@ export function firstIdAt(document: unknown, path: string): string | null {
     if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   }
   return null;
+}
+
+/**
+ * The single value at a path without `[]` segments (`authed_user.access_token`), as token
+ * responses use them; undefined when it is absent or the path spreads over arrays.
+ */
+export function readPath(document: unknown, path: string): unknown {
+  if (path.includes('[]')) return undefined;
+  return valuesAt(document, path)[0];
+}
+
+/** A non-empty string, or a number written as one (account ids such as HubSpot's hub_id). */
+export function readString(document: unknown, path: string | undefined): string | null {
+  if (path === undefined) return null;
+  const value = readPath(document, path);
+  if (typeof value === 'string') return value.length > 0 ? value : null;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return null;
+}
+
+/** Seconds as a number or a numeric string (form-encoded responses carry only strings). */
+export function readSeconds(document: unknown, path: string | undefined): number | null {
+  if (path === undefined) return null;
+  const value = readPath(document, path);
+  const seconds = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
 }
 
 function propertyOf(value: unknown, key: string): unknown {
