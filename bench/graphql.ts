@@ -1,9 +1,9 @@
 import { createServer } from 'node:http';
 import Fastify from 'fastify';
 import { createSchema, createYoga } from 'graphql-yoga';
+import { createApp } from '../src/app/create-app.js';
 import { createRuntime } from '../src/app/runtime.js';
 import { loadConfig } from '../src/config/config.js';
-import { createApp } from '../src/http/app.js';
 import { createLogger } from '../src/platform/logger.js';
 import { type LoadResult, load } from './load.js';
 import { scratchDatabase } from './support.js';

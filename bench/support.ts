@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import pg from 'pg';
-import type { Event } from '../src/events/envelope.js';
+import type { Event } from '../src/eventstore/envelope.js';
 import { createThrowawayDatabase } from '../test/support/scratch-database.js';
 
 export const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

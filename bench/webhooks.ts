@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
+import { createApp } from '../src/app/create-app.js';
 import { createRuntime } from '../src/app/runtime.js';
 import { loadConfig } from '../src/config/config.js';
-import { createApp } from '../src/http/app.js';
 import { createLogger } from '../src/platform/logger.js';
 import { type LoadResult, load } from './load.js';
 import { scratchDatabase } from './support.js';

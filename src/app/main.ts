@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from '../config/config.js';
-import { createApp } from '../http/app.js';
 import { createLogger } from '../platform/logger.js';
 import { StartupError } from '../platform/startup.js';
+import { createApp } from './create-app.js';
 import { createRuntime } from './runtime.js';
 
 /** Exit codes: 78 (EX_CONFIG) for configuration, 69 (EX_UNAVAILABLE) for an unreachable dependency. */

@@ -1,7 +1,7 @@
 import type { ProviderCatalog } from '../connectors/catalog.js';
 import { handleCommand } from '../domain/command-handler.js';
 import type { CommandContext, Decider } from '../domain/decider.js';
-import type { RecordedEvent } from '../events/envelope.js';
+import type { RecordedEvent } from '../eventstore/envelope.js';
 import type { EventStore } from '../eventstore/port.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { RetryOptions } from '../oauth/index.js';

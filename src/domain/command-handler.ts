@@ -1,5 +1,5 @@
 import { eventCatalog } from '../events/catalog.js';
-import type { RecordedEvent } from '../events/envelope.js';
+import type { RecordedEvent } from '../eventstore/envelope.js';
 import { WrongExpectedVersionError } from '../eventstore/errors.js';
 import type { EventStore, ExpectedRevision } from '../eventstore/port.js';
 import type { CommandContext, Decider } from './decider.js';

@@ -1,6 +1,6 @@
 import { eventCatalog } from '../events/catalog.js';
 import { ConnectionReauthRequired, TokenRefreshFailed, TokenRotated } from '../events/connection.js';
-import type { Event } from '../events/envelope.js';
+import type { Event } from '../eventstore/envelope.js';
 import { ConflictError } from '../shared/errors.js';
 import type { RecordRefreshFailure, RotateToken } from './connection-commands.js';
 import { at, existing, iso } from './connection-rules.js';

@@ -9,7 +9,7 @@ import {
   ConnectionStarted,
   TokenIssued,
 } from '../events/connection.js';
-import type { Event } from '../events/envelope.js';
+import type { Event } from '../eventstore/envelope.js';
 import { ConflictError } from '../shared/errors.js';
 import type { ConnectionCommand, InstallConnection } from './connection-commands.js';
 import { at, existing, iso } from './connection-rules.js';

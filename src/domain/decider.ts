@@ -1,5 +1,5 @@
 import type { CallerMetadata } from '../events/define.js';
-import type { Event, RecordedEvent } from '../events/envelope.js';
+import type { Event, RecordedEvent } from '../eventstore/envelope.js';
 
 /**
  * An aggregate as a decider (Emmett's shape): a pure fold of its events into state, and a pure

@@ -1,6 +1,6 @@
 import { eventCatalog } from '../events/catalog.js';
-import type { Event } from '../events/envelope.js';
 import { IntegrationConfigured, type IntegrationEvent } from '../events/integration.js';
+import type { Event } from '../eventstore/envelope.js';
 import type { Sealed } from '../vault/sealed.js';
 import type { Decider } from './decider.js';
 

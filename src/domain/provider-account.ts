@@ -1,5 +1,4 @@
 import { eventCatalog } from '../events/catalog.js';
-import type { Event } from '../events/envelope.js';
 import {
   type ACCOUNT_PROOFS,
   ProviderAccountBindingMoved,
@@ -9,6 +8,7 @@ import {
   ProviderAccountClaimUnverified,
   type ProviderAccountEvent,
 } from '../events/provider-account.js';
+import type { Event } from '../eventstore/envelope.js';
 import type { CommandContext, Decider } from './decider.js';
 
 /** The connection app-level webhooks of the account go to; null while none holds it. */

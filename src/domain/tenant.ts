@@ -1,5 +1,4 @@
 import { eventCatalog } from '../events/catalog.js';
-import type { Event } from '../events/envelope.js';
 import {
   TenantDeleted,
   type TenantEvent,
@@ -7,6 +6,7 @@ import {
   TenantRegistered,
   TenantRenamed,
 } from '../events/tenant.js';
+import type { Event } from '../eventstore/envelope.js';
 import { BadUserInputError, ConflictError, NotFoundError } from '../shared/errors.js';
 import { allowlistEntryProblem, normalizeAllowlistEntry } from '../shared/redirect-allowlist.js';
 import type { CommandContext, Decider } from './decider.js';

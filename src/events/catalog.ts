@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { Event, RecordedEvent } from '../eventstore/envelope.js';
 import { SwitchboardError } from '../shared/errors.js';
 import { CONNECTION_EVENTS } from './connection.js';
 import type { CallerMetadata, EventDefinition } from './define.js';
-import type { Event, RecordedEvent } from './envelope.js';
 import { INTEGRATION_EVENTS } from './integration.js';
 import { PROJECTION_EVENTS } from './projection.js';
 import { PROVIDER_ACCOUNT_EVENTS } from './provider-account.js';

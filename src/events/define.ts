@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Event, EventMetadata, RecordedEvent } from './envelope.js';
+import type { Event, EventMetadata, RecordedEvent } from '../eventstore/envelope.js';
 
 /** Turns `data` written at schema version `from` into the shape of version `from + 1`. */
 export type Upcaster = (data: unknown, event: RecordedEvent) => unknown;

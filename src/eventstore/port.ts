@@ -1,4 +1,4 @@
-import type { Event, RecordedEvent } from '../events/envelope.js';
+import type { Event, RecordedEvent } from './envelope.js';
 
 /**
  * What an append expects of the stream before it writes.

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../events/envelope.js';
+import type { RecordedEvent } from '../eventstore/envelope.js';
 import type { Prisma } from '../generated/prisma/client.js';
 
 /** The Prisma transaction a projection writes through; on PGlite it is the only usable client. */

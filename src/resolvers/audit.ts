@@ -1,7 +1,7 @@
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { ForbiddenError } from '../auth/errors.js';
-import type { RecordedEvent } from '../events/envelope.js';
 import { parseStreamName, tenantStreamPrefixes } from '../events/streams.js';
+import type { RecordedEvent } from '../eventstore/envelope.js';
 import type { EventFilter } from '../eventstore/port.js';
 import { tenantEventsTopic } from '../projections/read-models/live-feed.js';
 import { BadUserInputError } from '../shared/errors.js';

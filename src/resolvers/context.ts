@@ -5,7 +5,7 @@ import { execute } from '../commands/deps.js';
 import type { ConnectionServices } from '../connections/index.js';
 import type { ProviderCatalog } from '../connectors/catalog.js';
 import type { Decider } from '../domain/decider.js';
-import type { RecordedEvent } from '../events/envelope.js';
+import type { RecordedEvent } from '../eventstore/envelope.js';
 import type { EventStore } from '../eventstore/port.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Platform } from '../platform/index.js';

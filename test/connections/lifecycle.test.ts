@@ -4,7 +4,7 @@ import {
   type StoredCredentials,
 } from '../../src/connections/credentials/credentials-codec.js';
 import { connectionStream } from '../../src/events/connection.js';
-import type { RecordedEvent } from '../../src/events/envelope.js';
+import type { RecordedEvent } from '../../src/eventstore/envelope.js';
 import { StreamDeletedError } from '../../src/eventstore/errors.js';
 import {
   ConnectionDocument,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { eventCatalog } from '../../src/events/catalog.js';
-import type { RecordedEvent } from '../../src/events/envelope.js';
 import { openDeadLetter, sealDeadLetter } from '../../src/events/sealed-dead-letter.js';
 import { WebhookDeadLettered, type WebhookEvent } from '../../src/events/webhook.js';
+import type { RecordedEvent } from '../../src/eventstore/envelope.js';
 import { deadLetterRow } from '../../src/projections/read-models/webhook-dead-letters.js';
 import { memoryVault } from '../support/memory-vault.js';
 

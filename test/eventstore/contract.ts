@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Event, RecordedEvent } from '../../src/events/envelope.js';
+import type { Event, RecordedEvent } from '../../src/eventstore/envelope.js';
 import {
   DuplicateEventIdError,
   StreamDeletedError,

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { RecordedEvent } from '../../src/events/envelope.js';
+import type { RecordedEvent } from '../../src/eventstore/envelope.js';
 import type { EventStore } from '../../src/eventstore/port.js';
 import { createPostgresEventStore } from '../../src/eventstore/sql/index.js';
 import { createScratchDatabase, describeWithPostgres, POSTGRES_URL } from '../support/services.js';

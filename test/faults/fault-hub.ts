@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { createApp } from '../../src/app/create-app.js';
 import { createRuntime, type Runtime } from '../../src/app/runtime.js';
 import { loadConfig } from '../../src/config/config.js';
 import { systemCaller } from '../../src/connections/index.js';
-import { createApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { githubHeaders } from '../ingress/sign.js';
 import { OPERATOR_TOKEN, TEST_MASTER_KEY } from '../support/hub.js';

@@ -1,5 +1,5 @@
 import { BUILT_IN_MANIFESTS, ProviderCatalog } from '../../src/connectors/catalog.js';
-import type { Event, RecordedEvent } from '../../src/events/envelope.js';
+import type { Event, RecordedEvent } from '../../src/eventstore/envelope.js';
 import type { AppendResult, EventStore } from '../../src/eventstore/port.js';
 import { RejectionBudget } from '../../src/ingress/delivery/rejection-budget.js';
 import { ReplayGuard } from '../../src/ingress/delivery/replay-guard.js';

@@ -13,8 +13,8 @@ import {
   WebhookConnectionCreated,
   WebhookSecretConfigured,
 } from '../../src/events/connection.js';
-import type { Event } from '../../src/events/envelope.js';
 import { GLOBAL_SCOPE, IntegrationConfigured, integrationStream } from '../../src/events/integration.js';
+import type { Event } from '../../src/eventstore/envelope.js';
 import { connectionsProjection } from '../../src/projections/read-models/connections.js';
 import { credentialsProjection } from '../../src/projections/read-models/credentials.js';
 import { integrationsProjection } from '../../src/projections/read-models/integrations.js';

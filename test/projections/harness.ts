@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { vi } from 'vitest';
 import { eventCatalog } from '../../src/events/catalog.js';
-import type { RecordedEvent } from '../../src/events/envelope.js';
 import { TenantDeleted, TenantRegistered, TenantRenamed, tenantStream } from '../../src/events/tenant.js';
+import type { RecordedEvent } from '../../src/eventstore/envelope.js';
 import type { EventStore } from '../../src/eventstore/port.js';
 import { createPgliteEventStore, createPostgresEventStore } from '../../src/eventstore/sql/index.js';
 import type { Projection } from '../../src/projections/projection.js';

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { RecordedEvent } from '../../src/events/envelope.js';
 import { ProjectionEventParked } from '../../src/events/projection.js';
 import { SignalRecorded } from '../../src/events/signal.js';
 import { TenantRenamed } from '../../src/events/tenant.js';
 import { WebhookRejected } from '../../src/events/webhook.js';
+import type { RecordedEvent } from '../../src/eventstore/envelope.js';
 import { createMemoryPlatform } from '../../src/platform/index.js';
 import {
   LIVE_FEED_EVENT_TYPES,

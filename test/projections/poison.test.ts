@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eventCatalog } from '../../src/events/catalog.js';
-import type { RecordedEvent } from '../../src/events/envelope.js';
 import { type ProjectionDecisionEvent, projectionStream } from '../../src/events/projection.js';
 import { TenantRegistered, tenantStream } from '../../src/events/tenant.js';
+import type { RecordedEvent } from '../../src/eventstore/envelope.js';
 import { ProjectionFailedError } from '../../src/projections/errors.js';
 import type { Projection } from '../../src/projections/projection.js';
 import { projectionDeadLettersProjection } from '../../src/projections/read-models/projection-dead-letters.js';

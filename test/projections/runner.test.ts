@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TenantStatus } from '../../src/domain/statuses.js';
 import { eventCatalog } from '../../src/events/catalog.js';
-import type { RecordedEvent } from '../../src/events/envelope.js';
 import { TenantRegistered, tenantStream } from '../../src/events/tenant.js';
+import type { RecordedEvent } from '../../src/eventstore/envelope.js';
 import {
   CheckpointMovedError,
   ProjectionFailedError,

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TenantStatus } from '../../src/domain/statuses.js';
 import { eventCatalog } from '../../src/events/catalog.js';
-import type { RecordedEvent } from '../../src/events/envelope.js';
 import {
   TenantDeleted,
   type TenantEvent,
@@ -9,6 +8,7 @@ import {
   TenantRegistered,
   TenantRenamed,
 } from '../../src/events/tenant.js';
+import type { RecordedEvent } from '../../src/eventstore/envelope.js';
 import { ProjectionEventError } from '../../src/projections/errors.js';
 import { evolveTenant, type TenantRow } from '../../src/projections/read-models/tenants.js';
 

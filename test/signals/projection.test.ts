@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeGithubDelivery } from '../../src/connectors/github/webhook.js';
 import { eventCatalog } from '../../src/events/catalog.js';
-import type { RecordedEvent } from '../../src/events/envelope.js';
 import { openSignalBody, openSignalContent, sealSignal } from '../../src/events/sealed-signal.js';
 import { type SignalEvent, SignalRecorded } from '../../src/events/signal.js';
+import type { RecordedEvent } from '../../src/eventstore/envelope.js';
 import { createMemoryPlatform } from '../../src/platform/index.js';
 import { createSignalsProjection, signalRow } from '../../src/projections/read-models/signals.js';
 import { signalsTopic } from '../../src/readmodels/queries/signal-view.js';

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { CommandContext, Decider } from '../../src/domain/decider.js';
-import type { Event, RecordedEvent } from '../../src/events/envelope.js';
+import type { Event, RecordedEvent } from '../../src/eventstore/envelope.js';
 
 export const testContext = (now = new Date('2026-01-02T03:04:05.000Z')): CommandContext => ({
   now,

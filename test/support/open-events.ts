@@ -1,9 +1,9 @@
 import type { DataOf } from '../../src/events/define.js';
-import type { Event } from '../../src/events/envelope.js';
 import { openDeadLetter } from '../../src/events/sealed-dead-letter.js';
 import { openSignalBody, openSignalContent } from '../../src/events/sealed-signal.js';
 import type { SignalRecorded } from '../../src/events/signal.js';
 import type { WebhookDeadLettered } from '../../src/events/webhook.js';
+import type { Event } from '../../src/eventstore/envelope.js';
 import type { ContentVault } from '../../src/vault/sealed-content.js';
 
 /**

@@ -4,7 +4,7 @@ import {
   type KurrentDBClient,
   WrongExpectedVersionError as KurrentWrongExpectedVersionError,
 } from '@kurrent/kurrentdb-client';
-import type { Event } from '../../events/envelope.js';
+import type { Event } from '../envelope.js';
 import { DuplicateEventIdError, WrongExpectedVersionError } from '../errors.js';
 import type { AppendResult, ExpectedRevision } from '../port.js';
 import { positionOf, toEventData, toStreamState, UNKNOWN_POSITION } from './convert.js';

@@ -9,8 +9,8 @@ import type {
   JSONType,
   ResolvedEvent,
 } from '@kurrent/kurrentdb-client';
-import type { Event, EventMetadata, RecordedEvent } from '../../events/envelope.js';
 import { SwitchboardError } from '../../shared/errors.js';
+import type { Event, EventMetadata, RecordedEvent } from '../envelope.js';
 import type { ExpectedRevision } from '../port.js';
 
 /**

@@ -7,7 +7,7 @@ import {
   START,
   StreamNotFoundError,
 } from '@kurrent/kurrentdb-client';
-import type { RecordedEvent } from '../../events/envelope.js';
+import type { RecordedEvent } from '../envelope.js';
 import type { EventFilter, ReadAllOptions, ReadStreamOptions } from '../port.js';
 import { positionOf, readPosition, toRecordedEvent } from './convert.js';
 import { translateError } from './errors.js';

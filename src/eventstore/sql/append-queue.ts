@@ -1,6 +1,6 @@
-import type { Event } from '../../events/envelope.js';
 import { BadUserInputError, DependencyError } from '../../shared/errors.js';
 import { isUuid } from '../../shared/uuid.js';
+import type { Event } from '../envelope.js';
 import type { AppendResult, ExpectedRevision } from '../port.js';
 import { type AppendOutcome, type AppendRequest, appendBatch, type SerializedEvent } from './append-batch.js';
 import type { SqlClient } from './client.js';

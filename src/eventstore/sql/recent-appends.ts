@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../../events/envelope.js';
+import type { RecordedEvent } from '../envelope.js';
 import type { SerializedEvent } from './append-batch.js';
 
 interface Kept extends SerializedEvent {

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../../events/envelope.js';
+import type { RecordedEvent } from '../envelope.js';
 import type { EventFilter } from '../port.js';
 
 export const EVENT_COLUMNS = 'position, id, stream, revision, type, data, metadata, recorded_at';

@@ -1,5 +1,5 @@
-import type { Event, RecordedEvent } from '../../events/envelope.js';
 import { DependencyError } from '../../shared/errors.js';
+import type { Event, RecordedEvent } from '../envelope.js';
 import { StreamDeletedError, WrongExpectedVersionError } from '../errors.js';
 import type {
   AppendResult,

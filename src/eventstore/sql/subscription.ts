@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../../events/envelope.js';
+import type { RecordedEvent } from '../envelope.js';
 import type { EventFilter, SubscribeAllOptions, Subscription, SubscriptionMessage } from '../port.js';
 import type { LogTail } from './log-tail.js';
 import type { WakeSignal } from './wake-signal.js';

@@ -1,6 +1,6 @@
 import { eventCatalog } from '../../events/catalog.js';
-import type { Event } from '../../events/envelope.js';
 import type { SignalEvent } from '../../events/signal.js';
+import type { Event } from '../../eventstore/envelope.js';
 import type { AppendResult, EventStore } from '../../eventstore/port.js';
 
 /**

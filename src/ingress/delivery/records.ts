@@ -1,10 +1,10 @@
 import { eventCatalog } from '../../events/catalog.js';
 import type { CallerMetadata } from '../../events/define.js';
-import type { Event } from '../../events/envelope.js';
 import { sealDeadLetter } from '../../events/sealed-dead-letter.js';
 import { sealSignal } from '../../events/sealed-signal.js';
 import { type DeliveryInfo, SignalRecorded } from '../../events/signal.js';
 import { WebhookDeadLettered, WebhookRejected } from '../../events/webhook.js';
+import type { Event } from '../../eventstore/envelope.js';
 import type { Signal } from '../../signals/signal.js';
 import type { ContentVault } from '../../vault/sealed-content.js';
 import type { VerifyRequest } from '../verify/types.js';

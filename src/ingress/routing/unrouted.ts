@@ -1,7 +1,7 @@
 import type { ProviderManifest } from '../../connectors/sdk/manifest.js';
-import type { Event } from '../../events/envelope.js';
 import { GLOBAL_SCOPE } from '../../events/streams.js';
 import { deadLettersStream } from '../../events/webhook.js';
+import type { Event } from '../../eventstore/envelope.js';
 import type { EventStore } from '../../eventstore/port.js';
 import type { Logger } from '../../platform/logger.js';
 import type { ContentVault } from '../../vault/sealed-content.js';

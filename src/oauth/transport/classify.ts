@@ -11,8 +11,14 @@ import {
   ProviderUnexpectedResponseError,
 } from '../errors.js';
 import { redact } from '../redact.js';
-import type { ProviderResponse } from './http.js';
 import { parseRetryAfter } from './retry-after.js';
+
+/** A whole answer, body included, read under the same deadline as the request. */
+export interface ProviderResponse {
+  status: number;
+  headers: Headers;
+  body: string;
+}
 
 /** What a provider said when it failed, however it said it (HTTP status, JSON, form, Slack's ok:false). */
 export interface ProviderAnswer {

@@ -1,5 +1,5 @@
 import type { CallContext } from '../context.js';
-import { transportError } from './classify.js';
+import { type ProviderResponse, transportError } from './classify.js';
 
 /**
  * What callers pass: openid-client hands over Uint8Array bodies, which Node's fetch accepts though
@@ -32,13 +32,6 @@ export async function providerFetch(
   } catch (error) {
     throw failure(context, error);
   }
-}
-
-/** A whole answer, body included, read under the same deadline as the request. */
-export interface ProviderResponse {
-  status: number;
-  headers: Headers;
-  body: string;
 }
 
 export async function providerRequest(

@@ -1,8 +1,8 @@
 import { eventCatalog } from '../../events/catalog.js';
-import type { RecordedEvent } from '../../events/envelope.js';
 import { PROJECTION_EVENTS } from '../../events/projection.js';
 import { SignalRecorded } from '../../events/signal.js';
 import { parseStreamName } from '../../events/streams.js';
+import type { RecordedEvent } from '../../eventstore/envelope.js';
 import type { PubSub } from '../../platform/pubsub.js';
 import type { Projection } from '../projection.js';
 

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../../events/envelope.js';
+import type { RecordedEvent } from '../../eventstore/envelope.js';
 import type { Projection, ProjectionTable, ProjectionTx } from '../projection.js';
 
 /**

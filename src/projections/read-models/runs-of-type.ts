@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../../events/envelope.js';
+import type { RecordedEvent } from '../../eventstore/envelope.js';
 
 export interface RunOfType {
   type: string;

@@ -1,8 +1,8 @@
-import type { RecordedEvent } from '../../events/envelope.js';
 import { openSignalContent } from '../../events/sealed-signal.js';
 import { type SignalContent, type SignalEvent, SignalRecorded } from '../../events/signal.js';
 import { parseStreamName } from '../../events/streams.js';
 import { TenantDeleted, type TenantEvent } from '../../events/tenant.js';
+import type { RecordedEvent } from '../../eventstore/envelope.js';
 import type { PubSub } from '../../platform/pubsub.js';
 import { type SignalRow, signalsTopic } from '../../readmodels/queries/signal-view.js';
 import type { ContentVault } from '../../vault/sealed-content.js';

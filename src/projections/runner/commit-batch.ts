@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../../events/envelope.js';
+import type { RecordedEvent } from '../../eventstore/envelope.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import type { Projection } from '../projection.js';
 import { advanceCheckpoint } from './checkpoints.js';

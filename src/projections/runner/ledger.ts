@@ -1,11 +1,11 @@
 import type { EventCatalog } from '../../events/catalog.js';
-import type { RecordedEvent } from '../../events/envelope.js';
 import {
   type EventRef,
   type ProjectionDecisionEvent,
   ProjectionRetryRequested,
   projectionStream,
 } from '../../events/projection.js';
+import type { RecordedEvent } from '../../eventstore/envelope.js';
 import type { EventStore } from '../../eventstore/port.js';
 
 /** Where an event is in the log, as the ledger and the decisions keep it. */

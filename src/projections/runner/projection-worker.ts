@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventCatalog } from '../../events/catalog.js';
-import type { RecordedEvent } from '../../events/envelope.js';
 import { ProjectionRetryRequested } from '../../events/projection.js';
+import type { RecordedEvent } from '../../eventstore/envelope.js';
 import type { EventStore, Subscription } from '../../eventstore/port.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import type { ReadModelLogger } from '../../readmodels/logger.js';

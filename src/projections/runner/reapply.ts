@@ -1,5 +1,5 @@
 import type { EventCatalog } from '../../events/catalog.js';
-import type { RecordedEvent } from '../../events/envelope.js';
+import type { RecordedEvent } from '../../eventstore/envelope.js';
 import { StreamDeletedError } from '../../eventstore/errors.js';
 import type { EventStore } from '../../eventstore/port.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';

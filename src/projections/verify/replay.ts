@@ -1,6 +1,6 @@
 import type { EventCatalog } from '../../events/catalog.js';
-import type { RecordedEvent } from '../../events/envelope.js';
 import { ProjectionRetryRequested } from '../../events/projection.js';
+import type { RecordedEvent } from '../../eventstore/envelope.js';
 import type { EventStore } from '../../eventstore/port.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { describeEvent, ProjectionFailedError } from '../errors.js';

@@ -1,14 +1,14 @@
-import type { Runtime } from '../app/runtime.js';
+import { boundedKeyValueStore } from '../ingress/delivery/bounded-kv.js';
+import { RejectionBudget } from '../ingress/delivery/rejection-budget.js';
+import { ReplayGuard } from '../ingress/delivery/replay-guard.js';
+import { WebhookGateway } from '../ingress/gateway.js';
+import { configuredAppSecrets } from '../ingress/routing/app-secrets.js';
+import { ResolvedTargets } from '../ingress/routing/resolved-targets.js';
 import {
   prismaWebhookTargets,
   WEBHOOK_TARGETS_CHANGED_TOPIC,
 } from '../readmodels/queries/webhook-targets.js';
-import { boundedKeyValueStore } from './delivery/bounded-kv.js';
-import { RejectionBudget } from './delivery/rejection-budget.js';
-import { ReplayGuard } from './delivery/replay-guard.js';
-import { WebhookGateway } from './gateway.js';
-import { configuredAppSecrets } from './routing/app-secrets.js';
-import { ResolvedTargets } from './routing/resolved-targets.js';
+import type { Runtime } from './runtime.js';
 
 /**
  * Targets looked up by connection id are kept this long: change notices drop them sooner, so the

@@ -1,17 +1,17 @@
 import type { FastifyInstance } from 'fastify';
-import type { Runtime } from '../app/runtime.js';
-import { createWebhookGateway } from '../ingress/create-gateway.js';
+import { registerCors } from '../http/cors.js';
+import { type GraphQLLimits, registerGraphQL } from '../http/graphql.js';
+import { createMetricsRegistry, registerMetricsRoute } from '../http/metrics.js';
+import { metricsAccessFor, metricsGuard } from '../http/metrics-access.js';
+import { attachMetricsListener } from '../http/metrics-listener.js';
+import { registerOAuthCallback } from '../http/oauth-callback.js';
+import { rateBudgets, registerRateLimits } from '../http/rate-limits.js';
+import { createServer } from '../http/server.js';
+import { registerWebhookRoutes } from '../http/webhooks.js';
+import type { WebSocketLimits } from '../http/ws-limits.js';
 import { TenantDirectory } from '../tenants/tenant-directory.js';
-import { registerCors } from './cors.js';
-import { type GraphQLLimits, registerGraphQL } from './graphql.js';
-import { createMetricsRegistry, registerMetricsRoute } from './metrics.js';
-import { metricsAccessFor, metricsGuard } from './metrics-access.js';
-import { attachMetricsListener } from './metrics-listener.js';
-import { registerOAuthCallback } from './oauth-callback.js';
-import { rateBudgets, registerRateLimits } from './rate-limits.js';
-import { createServer } from './server.js';
-import { registerWebhookRoutes } from './webhooks.js';
-import type { WebSocketLimits } from './ws-limits.js';
+import { createWebhookGateway } from './create-gateway.js';
+import type { Runtime } from './runtime.js';
 
 export interface AppOptions {
   limits?: Partial<GraphQLLimits>;
