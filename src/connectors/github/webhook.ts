@@ -1,4 +1,5 @@
 import { makeSignal, type Signal } from '../../signals/signal.js';
+import type { WebhookNormalizer } from '../sdk/webhook-normalizer.js';
 import { normalizeGeneric } from './generic.js';
 import { GITHUB_NORMALIZERS } from './normalizers.js';
 
@@ -49,3 +50,10 @@ export function githubRoutingId(payload: unknown): string | null {
   const id = (installation as { id?: unknown }).id;
   return typeof id === 'number' || (typeof id === 'string' && id !== '') ? String(id) : null;
 }
+
+/** GitHub's rule: without X-GitHub-Event a payload cannot be told apart from another event's. */
+export const githubWebhookNormalizer: WebhookNormalizer = (delivery) => {
+  if (delivery.eventType === null)
+    return { ok: false, reason: 'missing_event_type', detail: 'no X-GitHub-Event header' };
+  return { ok: true, signals: normalizeGithubDelivery({ ...delivery, eventName: delivery.eventType }) };
+};

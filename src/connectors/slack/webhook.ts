@@ -1,4 +1,5 @@
 import { makeSignal, type Signal } from '../../signals/signal.js';
+import type { WebhookNormalizer } from '../sdk/webhook-normalizer.js';
 import { channelSubject, slackTime, userActor } from './describe.js';
 import { type Normalized, SLACK_NORMALIZERS } from './normalizers.js';
 import { envelopeSchema, type SlackEnvelope } from './payloads.js';
@@ -79,3 +80,8 @@ export function slackRoutingId(payload: unknown): string | null {
     null
   );
 }
+
+export const slackWebhookNormalizer: WebhookNormalizer = (delivery) => ({
+  ok: true,
+  signals: normalizeSlackDelivery(delivery),
+});

@@ -1,42 +1,7 @@
-import { normalizeGithubDelivery } from '../../connectors/github/webhook.js';
-import type { ProviderManifest } from '../../connectors/sdk/manifest.js';
-import { normalizeSlackDelivery } from '../../connectors/slack/webhook.js';
+import type { NormalizeOutcome, VerifiedDelivery } from '../../connectors/sdk/webhook-normalizer.js';
+import { WEBHOOK_NORMALIZERS } from '../../connectors/webhook-normalizers.js';
 import { makeSignal, type Signal, signalSchema } from '../../signals/signal.js';
 import { cleanSignal } from './clean-text.js';
-
-/** A verified delivery, body parsed: what a connector's webhook.ts turns into signals. */
-export interface VerifiedDelivery {
-  manifest: Pick<ProviderManifest, 'id' | 'displayName'>;
-  connectionId: string;
-  /** The provider's delivery id, or `sha256:<body digest>` when it sends none: signal ids derive from it. */
-  deliveryId: string;
-  eventType: string | null;
-  payload: unknown;
-  receivedAt: Date;
-  /** The signed timestamp, for schemes that sign one. */
-  signedAt: Date | null;
-}
-
-export type NormalizeOutcome =
-  | { ok: true; signals: Signal[] }
-  /** Authentic but unusable: the gateway keeps it as a dead letter and answers 400. */
-  | { ok: false; reason: 'missing_event_type' | 'normalization_failed'; detail: string };
-
-type Normalizer = (delivery: VerifiedDelivery) => NormalizeOutcome;
-
-/** Connectors with a webhook.ts; every other provider's deliveries become provider_event signals. */
-const NORMALIZERS: Readonly<Record<string, Normalizer>> = {
-  github: (delivery) => {
-    // Without X-GitHub-Event a payload cannot be told apart from another event's.
-    if (delivery.eventType === null)
-      return { ok: false, reason: 'missing_event_type', detail: 'no X-GitHub-Event header' };
-    return {
-      ok: true,
-      signals: normalizeGithubDelivery({ ...delivery, eventName: delivery.eventType }),
-    };
-  },
-  slack: (delivery) => ({ ok: true, signals: normalizeSlackDelivery(delivery) }),
-};
 
 /**
  * Signals for a verified delivery, their text made storable (clean-text.ts) and checked against the
@@ -44,8 +9,8 @@ const NORMALIZERS: Readonly<Record<string, Normalizer>> = {
  * consumers cannot trust.
  */
 export function normalizeDelivery(delivery: VerifiedDelivery): NormalizeOutcome {
-  const normalizer = Object.hasOwn(NORMALIZERS, delivery.manifest.id)
-    ? NORMALIZERS[delivery.manifest.id]
+  const normalizer = Object.hasOwn(WEBHOOK_NORMALIZERS, delivery.manifest.id)
+    ? WEBHOOK_NORMALIZERS[delivery.manifest.id]
     : undefined;
   let outcome: NormalizeOutcome;
   try {

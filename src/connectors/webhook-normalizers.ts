@@ -1,0 +1,12 @@
+import { githubWebhookNormalizer } from './github/webhook.js';
+import type { WebhookNormalizer } from './sdk/webhook-normalizer.js';
+import { slackWebhookNormalizer } from './slack/webhook.js';
+
+/**
+ * The connectors that normalize their own webhooks, by provider id; every other provider's
+ * deliveries become one provider_event signal each (ingress/delivery/normalize.ts).
+ */
+export const WEBHOOK_NORMALIZERS: Readonly<Record<string, WebhookNormalizer>> = Object.freeze({
+  github: githubWebhookNormalizer,
+  slack: slackWebhookNormalizer,
+});
