@@ -84,7 +84,7 @@ export const TokenIssued = defineEvent('TokenIssued', {
     tenantId: z.string(),
     provider: z.string(),
     authMode: authMode,
-    /** JSON of a StoredCredentials value (src/connections/credentials-codec.ts), sealed. */
+    /** JSON of a StoredCredentials value (src/connections/credentials/credentials-codec.ts), sealed. */
     secret: SealedSchema,
     tokenType: z.string().nullable(),
     /** Null: does not expire (API keys, Notion, GitHub OAuth Apps) or unknown. */

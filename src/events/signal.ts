@@ -63,10 +63,10 @@ const sealedOrPlain = <Part extends z.ZodType>(part: Part) =>
 
 /**
  * A provider event, verified and normalized. The event id is deterministic (see
- * ingress/delivery-key.ts), so a redelivery appends nothing and the read model's key absorbs the rest.
+ * ingress/delivery/delivery-key.ts), so a redelivery appends nothing and the read model's key absorbs the rest.
  *
  * v2 seals what the signal says (`content`) and what the provider sent (`body`) under the tenant's
- * data key (signals/sealed-signal.ts), so deleting the tenant shreds them; v1 kept them in the clear.
+ * data key (events/sealed-signal.ts), so deleting the tenant shreds them; v1 kept them in the clear.
  */
 export const SignalRecorded = defineEvent('SignalRecorded', {
   version: 2,

@@ -49,7 +49,7 @@ export type DeadLetterContent = z.infer<typeof deadLetterContentSchema>;
  * Members the manifest marks as secrets are cut out of the bytes (`redacted` counts them; the digest
  * is still the one of the bytes that arrived).
  *
- * v2 seals detail, headers and body under the tenant's data key (deadletters/sealed-letter.ts), so
+ * v2 seals detail, headers and body under the tenant's data key (events/sealed-dead-letter.ts), so
  * deleting the tenant shreds them, and states `bodyBytes` in the clear; v1 kept them in the clear.
  */
 export const WebhookDeadLettered = defineEvent('WebhookDeadLettered', {

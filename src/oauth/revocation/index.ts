@@ -40,7 +40,7 @@ export async function revokeToken(input: RevokeTokenInput): Promise<RevocationRe
   }
 }
 
-/** One small code path per revocation kind (schema/revocation.ts names them). */
+/** One small code path per revocation kind (connectors/sdk/schema/revocation.ts names them). */
 function revoke(revocation: Revocation, call: RevocationCall): Promise<RevocationResult> {
   switch (revocation.kind) {
     case 'rfc7009':

@@ -10,7 +10,7 @@ export interface RedisClientOptions {
    * keeps reconnecting on its own; commands issued meanwhile fail as DependencyError.
    */
   onError?: (error: Error) => void;
-  /** How long one command may take, queued or sent (default: config.ts DEFAULT_TIMEOUTS). */
+  /** How long one command may take, queued or sent (default: timeouts.ts DEFAULT_TIMEOUTS). */
   commandTimeoutMs?: number;
 }
 

@@ -75,7 +75,7 @@ export interface SignalsProjectionOptions {
  * Signals are immutable: each event inserts one row, and a row already there (a replayed delivery
  * that slipped past the replay guard) is left alone. With a pubsub, each committed signal is then
  * published to its tenant's topic: subscribers hear of it only once a query would find it. The
- * payload stays in the log (signals/payloads.ts), so neither the row nor the message repeats it.
+ * payload stays in the log (readmodels/queries/signal-payloads.ts), so neither the row nor the message repeats it.
  */
 export function createSignalsProjection(options: SignalsProjectionOptions): Projection {
   const now = options.now ?? Date.now;

@@ -47,7 +47,7 @@ export function deadLetterRow(event: DeadLetterEvent, content: DeadLetterContent
 
 /**
  * Dead letters are immutable: one row per event, a row already there left alone. The body and
- * headers stay in the log, sealed (deadletters/read-model.ts opens them for one dead letter). A
+ * headers stay in the log, sealed (readmodels/queries/dead-letters.ts opens them for one dead letter). A
  * tenant's deletion removes its rows.
  */
 export function createWebhookDeadLettersProjection(vault: ContentVault): Projection {

@@ -8,7 +8,7 @@ import type { Signal as SignalRow } from '../../generated/prisma/client.js';
 export type SignalView = Omit<SignalRow, 'occurredAt' | 'receivedAt'> & {
   occurredAt: Date | string;
   receivedAt: Date | string;
-  /** The provider's payload, from the log (payloads.ts), when a query asks for it. */
+  /** The provider's payload, from the log (signal-payloads.ts), when a query asks for it. */
   payload?: unknown;
 };
 
