@@ -83,3 +83,11 @@ export async function execute<State, Command, E extends RecordedEvent>(
   }
   return result;
 }
+
+/** `execute` with its dependencies and caller already bound: what a request hands to services. */
+export type BoundExecute = <State, Command, E extends RecordedEvent>(
+  target: { tenantId: string; stream: string },
+  decider: Decider<State, Command, E>,
+  command: Command,
+  options: { waitFor: readonly ReadModelName[] },
+) => Promise<{ state: State; position: bigint | null }>;

@@ -1,13 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import { AuthenticationRequiredError, TenantScopeRequiredError } from '../auth/errors.js';
 import { hasPermission } from '../auth/principal.js';
 import { assertMayActOn, mayActOnEveryTenant, requirePermission } from '../auth/tenancy.js';
 import { TenantStatus } from '../domain/statuses.js';
-import { tenantDecider } from '../domain/tenant.js';
-import { tenantIdSchema } from '../events/streams.js';
-import { tenantStream } from '../events/tenant.js';
-import { READ_MODEL } from '../projections/names.js';
-import { BadUserInputError } from '../shared/errors.js';
+import {
+  configureRedirectAllowlist,
+  registerTenant,
+  renameTenant,
+  tenantId,
+  tenantName,
+} from '../tenants/tenant-commands.js';
 import { assertPageSize } from './args.js';
 import { builder } from './builder.js';
 import type { GraphQLContext } from './context.js';
@@ -54,29 +55,6 @@ const ConfigureRedirectAllowlistInput = builder.inputType('ConfigureRedirectAllo
     }),
   }),
 });
-
-function tenantName(name: string): string {
-  const trimmed = name.trim();
-  if (trimmed.length === 0 || trimmed.length > 200)
-    throw new BadUserInputError('A tenant name is 1 to 200 characters');
-  return trimmed;
-}
-
-function tenantId(id: string | number | null | undefined, name: string): string {
-  if (id === null || id === undefined) {
-    const slug =
-      name
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, '-')
-        .replace(/^-+|-+$/g, '')
-        .slice(0, 40) || 'tenant';
-    return `${slug}-${randomBytes(3).toString('hex')}`;
-  }
-  const parsed = tenantIdSchema.safeParse(String(id));
-  if (!parsed.success)
-    throw new BadUserInputError(`Invalid tenant id: ${parsed.error.issues[0]?.message}`, { field: 'id' });
-  return parsed.data;
-}
 
 /** A JWT bound to one tenant (tenant_id claim) administers that tenant only; one bound to none needs tenants:all. */
 function assertMayAdminister(context: GraphQLContext, id: string): void {
@@ -130,12 +108,7 @@ builder.mutationFields((t) => ({
       const name = tenantName(input.name);
       const id = tenantId(input.id, name);
       assertMayAdminister(context, id);
-      await context.execute(
-        { tenantId: id, stream: tenantStream(id) },
-        tenantDecider,
-        { type: 'RegisterTenant', tenantId: id, name },
-        { waitFor: [READ_MODEL.tenants] },
-      );
+      await registerTenant(context.execute, id, name);
       return context.prisma.tenant.findUniqueOrThrow({ ...query, where: { id } });
     },
   }),
@@ -151,16 +124,7 @@ builder.mutationFields((t) => ({
         requirePermission(context.principal, 'connections:write');
       }
       const id = await context.tenantId();
-      await context.execute(
-        { tenantId: id, stream: tenantStream(id) },
-        tenantDecider,
-        {
-          type: 'ConfigureRedirectAllowlist',
-          tenantId: id,
-          redirectUris: input.redirectUris,
-        },
-        { waitFor: [READ_MODEL.tenants] },
-      );
+      await configureRedirectAllowlist(context.execute, id, input.redirectUris);
       return context.prisma.tenant.findUniqueOrThrow({ ...query, where: { id } });
     },
   }),
@@ -172,12 +136,7 @@ builder.mutationFields((t) => ({
       const id = tenantId(input.id, '');
       assertMayAdminister(context, id);
       const name = tenantName(input.name);
-      await context.execute(
-        { tenantId: id, stream: tenantStream(id) },
-        tenantDecider,
-        { type: 'RenameTenant', tenantId: id, name },
-        { waitFor: [READ_MODEL.tenants] },
-      );
+      await renameTenant(context.execute, id, name);
       return context.prisma.tenant.findUniqueOrThrow({ ...query, where: { id } });
     },
   }),
