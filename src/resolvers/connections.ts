@@ -3,7 +3,7 @@ import { ConnectionStatus } from '../domain/statuses.js';
 import { BadUserInputError } from '../shared/errors.js';
 import { assertPageSize, connectionIdArg } from './args.js';
 import { builder } from './builder.js';
-import { callerOf } from './caller.js';
+import { callerOf } from './context.js';
 import { WebhookRoutingEnum } from './provider-accounts.js';
 
 export const ConnectionStatusEnum = builder.enumType('ConnectionStatus', {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/principal.js';
 import { resolveTenant } from '../auth/tenancy.js';
-import { execute } from '../commands/deps.js';
+import { type Caller, execute } from '../commands/deps.js';
 import type { ConnectionServices } from '../connections/index.js';
 import type { ProviderCatalog } from '../connectors/catalog.js';
 import type { Decider } from '../domain/decider.js';
@@ -94,3 +94,9 @@ export function createContext(
   };
   return context;
 }
+
+/** The request as the services record it: its principal as the actor, its id as the correlation. */
+export const callerOf = (context: GraphQLContext): Caller => ({
+  actor: actorOf(context.principal),
+  correlationId: context.requestId,
+});

@@ -4,8 +4,8 @@ import { GLOBAL_SCOPE } from '../events/integration.js';
 import { tenantIdSchema } from '../events/streams.js';
 import { BadUserInputError } from '../shared/errors.js';
 import { builder } from './builder.js';
-import { callerOf } from './caller.js';
 import type { GraphQLContext } from './context.js';
+import { callerOf } from './context.js';
 
 /** An OAuth app. The client secret is write-only: the API says whether there is one, never what it is. */
 export const Integration = builder.prismaObject('Integration', {

@@ -1,6 +1,6 @@
 import { AccountClaimState } from '../domain/statuses.js';
 import { builder } from './builder.js';
-import { callerOf } from './caller.js';
+import { callerOf } from './context.js';
 
 export const WebhookRoutingEnum = builder.enumType('WebhookRouting', {
   description:

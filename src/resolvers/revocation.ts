@@ -5,9 +5,9 @@ import type { ConnectionRow } from '../projections/read-models/connections.js';
 import { BadUserInputError } from '../shared/errors.js';
 import { connectionIdArg } from './args.js';
 import { builder } from './builder.js';
-import { callerOf } from './caller.js';
 import { Connection, ConnectionStatusEnum } from './connections.js';
 import type { GraphQLContext } from './context.js';
+import { callerOf } from './context.js';
 
 const ProviderRevocationStatus = builder.enumType('ProviderRevocationStatus', {
   values: {

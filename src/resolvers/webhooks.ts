@@ -1,8 +1,8 @@
 import { BadUserInputError } from '../shared/errors.js';
 import { connectionIdArg } from './args.js';
 import { builder } from './builder.js';
-import { callerOf } from './caller.js';
 import type { GraphQLContext } from './context.js';
+import { callerOf } from './context.js';
 
 /**
  * The API over the connections services' webhook commands (src/connections/webhook-connections.ts):
