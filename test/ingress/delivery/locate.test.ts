@@ -5,25 +5,9 @@ import { microsoft365Manifest } from '../../../src/connectors/microsoft-365/mani
 import { quickbooksManifest } from '../../../src/connectors/quickbooks/manifest.js';
 import { slackManifest } from '../../../src/connectors/slack/manifest.js';
 import { locate, routingIdOf } from '../../../src/ingress/delivery/locate.js';
-import { firstIdAt, valuesAt } from '../../../src/shared/json-path.js';
 import { deliveryRequest, webhooksOf } from '../request.js';
 
-describe('manifest JSON paths', () => {
-  it('follows objects and spreads arrays, keeping a hole where a branch has no value', () => {
-    const document = { value: [{ clientState: 'a' }, {}, { clientState: 'c' }], team: { id: 'T1' } };
-    expect(valuesAt(document, 'value[].clientState')).toEqual(['a', undefined, 'c']);
-    expect(valuesAt(document, 'team.id')).toEqual(['T1']);
-    expect(valuesAt(document, 'missing.path')).toEqual([undefined]);
-    expect(valuesAt([{ portalId: 1 }, { portalId: 2 }], '[].portalId')).toEqual([1, 2]);
-    expect(valuesAt({ value: 'not an array' }, 'value[].x')).toEqual([undefined]);
-  });
-
-  it('does not read inherited properties', () => {
-    expect(valuesAt({}, 'constructor')).toEqual([undefined]);
-    expect(firstIdAt({ a: { b: 7 } }, 'a.b')).toBe('7');
-    expect(firstIdAt({ a: '' }, 'a')).toBeNull();
-  });
-
+describe('locating routing and delivery ids in a delivery', () => {
   it("finds the built-in manifests' routing ids", () => {
     const route = (manifest: Parameters<typeof webhooksOf>[0], body: unknown, headers = {}) =>
       routingIdOf(webhooksOf(manifest).routing, deliveryRequest({ body: JSON.stringify(body), headers }));

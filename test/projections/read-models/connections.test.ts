@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { refreshDueAt, retryDueAt } from '../../../src/domain/refresh-schedule.js';
 import { eventCatalog } from '../../../src/events/catalog.js';
 import {
   ConnectionInstalled,
@@ -35,19 +34,6 @@ const sealed = (n: number): Sealed => ({
 const T0 = '2026-01-01T00:00:00.000Z';
 const T1 = '2026-01-01T01:00:00.000Z';
 const T2 = '2026-01-01T02:00:00.000Z';
-
-describe('credentials refresh schedule', () => {
-  it('is due at 70% of the lifetime, never for non-expiring tokens, and backs off after failures', () => {
-    const issued = new Date(T0);
-    expect(refreshDueAt(issued, new Date(issued.getTime() + 3600_000))?.toISOString()).toBe(
-      '2026-01-01T00:42:00.000Z',
-    );
-    expect(refreshDueAt(issued, null)).toBeNull();
-    expect(retryDueAt(issued, 1).getTime() - issued.getTime()).toBe(30_000);
-    expect(retryDueAt(issued, 3).getTime() - issued.getTime()).toBe(120_000);
-    expect(retryDueAt(issued, 30).getTime() - issued.getTime()).toBe(30 * 60_000);
-  });
-});
 
 const BACKENDS = [
   { kind: 'pglite', describe, label: 'embedded PGlite' },
