@@ -1,0 +1,261 @@
+/**
+ * The KurrentDB adapter: the shared event-store contract (against the protocol double, and a real
+ * server when KURRENTDB_URL names one), then what it does beyond it: error translation details,
+ * system events kept out, checkpoints kept in order with events, paging around client-side filtering.
+ * The protocol double is test/support/kurrentdb-double.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DuplicateEventIdError,
+  StreamDeletedError,
+  WrongExpectedVersionError,
+} from '../../../src/eventstore/errors.js';
+import { createKurrentDbEventStore } from '../../../src/eventstore/kurrentdb/index.js';
+import { checkpointSettings } from '../../../src/eventstore/kurrentdb/subscription.js';
+import type { EventStore, SubscriptionMessage } from '../../../src/eventstore/port.js';
+import { BadUserInputError, DependencyError } from '../../../src/shared/errors.js';
+import { type KurrentDbDouble, startKurrentDbDouble } from '../../support/kurrentdb-double/index.js';
+import { collect, describeEventStoreContract, event, take } from '../contract.js';
+
+describeEventStoreContract('KurrentDB (protocol double)', async () => {
+  const double = await startKurrentDbDouble();
+  const store = createKurrentDbEventStore(double.connectionString);
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      await double.close();
+    },
+  };
+});
+
+const realUrl = process.env.KURRENTDB_URL;
+describe.skipIf(!realUrl)('KurrentDB (real server at KURRENTDB_URL)', () => {
+  describeEventStoreContract('KurrentDB (real server)', async () => {
+    const store = createKurrentDbEventStore(realUrl ?? '');
+    return { store, cleanup: () => store.close() };
+  });
+});
+
+describe('KurrentDB adapter (protocol double)', () => {
+  let double: KurrentDbDouble;
+  let store: EventStore;
+  const stream = (label: string) => `kd-${label}.${randomUUID().slice(0, 8)}`;
+
+  beforeAll(async () => {
+    double = await startKurrentDbDouble();
+    store = createKurrentDbEventStore(double.connectionString);
+  });
+  afterAll(async () => {
+    await store?.close();
+    await double?.close();
+  });
+
+  describe('error translation', () => {
+    it('reports the expectation and the actual revision of a conflict', async () => {
+      const s = stream('wev');
+      await expect(store.append(s, [event('A')], 'exists')).rejects.toMatchObject({
+        expected: 'exists',
+        actual: 'no_stream',
+      });
+      await store.append(s, [event('A'), event('B')], 'no_stream');
+      const conflict = await store.append(s, [event('C')], 0n).catch((error: unknown) => error);
+      expect(conflict).toBeInstanceOf(WrongExpectedVersionError);
+      expect(conflict).toMatchObject({ stream: s, expected: 0n, actual: 1n, code: 'CONFLICT', status: 409 });
+    });
+
+    it('tells a partial duplicate from a plain conflict', async () => {
+      const s = stream('dup');
+      const [a, b] = [event('A'), event('B')];
+      await store.append(s, [a, b], 'no_stream');
+      await expect(store.append(s, [a, event('New')], 'no_stream')).rejects.toBeInstanceOf(
+        DuplicateEventIdError,
+      );
+      await expect(store.append(s, [b, event('New')], 0n)).rejects.toBeInstanceOf(DuplicateEventIdError);
+      await expect(store.append(s, [event('Other')], 0n)).rejects.toBeInstanceOf(WrongExpectedVersionError);
+      expect((await collect(store.readStream(s))).map((e) => e.type)).toEqual(['A', 'B']);
+    });
+
+    it('treats a tombstoned stream as deleted everywhere, including a second tombstone', async () => {
+      const s = stream('tomb');
+      await store.append(s, [event('A')], 'no_stream');
+      await store.tombstone(s, 'exists');
+      await expect(store.tombstone(s)).rejects.toBeInstanceOf(StreamDeletedError);
+      await expect(store.append(s, [event('B')], 'no_stream')).rejects.toMatchObject({
+        code: 'STREAM_DELETED',
+        stream: s,
+      });
+      await expect(collect(store.readStream(s))).rejects.toBeInstanceOf(StreamDeletedError);
+    });
+
+    it('checks the expectation of an empty append without writing', async () => {
+      const s = stream('empty');
+      expect(await store.append(s, [], 'no_stream')).toEqual({
+        revision: -1n,
+        position: 0n,
+        duplicate: false,
+      });
+      await expect(store.append(s, [], 'exists')).rejects.toBeInstanceOf(WrongExpectedVersionError);
+      const written = await store.append(s, [event('A')], 'no_stream');
+      expect(await store.append(s, [], 0n)).toEqual(written);
+      await expect(store.append(s, [], 'no_stream')).rejects.toMatchObject({ actual: 0n });
+    });
+
+    it("refuses to tombstone a missing stream under 'exists'", async () => {
+      await expect(store.tombstone(stream('missing'), 'exists')).rejects.toMatchObject({
+        actual: 'no_stream',
+      });
+    });
+
+    it('turns an unreachable server into DependencyError', async () => {
+      const gone = await startKurrentDbDouble();
+      await gone.close();
+      const orphan = createKurrentDbEventStore(gone.connectionString);
+      try {
+        await expect(orphan.ping()).rejects.toBeInstanceOf(DependencyError);
+        await expect(orphan.append(stream('x'), [event('A')], 'any')).rejects.toBeInstanceOf(DependencyError);
+      } finally {
+        await orphan.close();
+      }
+    });
+
+    it('refuses a malformed connection string', () => {
+      expect(() => createKurrentDbEventStore('http://nope')).toThrow(BadUserInputError);
+    });
+  });
+
+  describe('stream metadata', () => {
+    it('honours the expected revision of the metastream (streamState, not expectedRevision)', async () => {
+      const s = stream('meta');
+      await store.setStreamMetadata(s, { maxAge: 3600 }, 'no_stream');
+      await expect(store.setStreamMetadata(s, { maxAge: 60 }, 'no_stream')).rejects.toBeInstanceOf(
+        WrongExpectedVersionError,
+      );
+      expect(await store.getStreamMetadata(s)).toEqual({ metadata: { maxAge: 3600 }, metaRevision: 0n });
+    });
+
+    it('keeps older events out of stream reads once truncated', async () => {
+      const s = stream('trunc');
+      await store.append(s, [event('A'), event('B'), event('C')], 'no_stream');
+      await store.setStreamMetadata(s, { truncateBefore: 2n });
+      expect((await collect(store.readStream(s))).map((e) => e.type)).toEqual(['C']);
+    });
+
+    it('refuses custom keys the server or the client owns', async () => {
+      await expect(store.setStreamMetadata(stream('bad'), { custom: { $tb: 1 } })).rejects.toBeInstanceOf(
+        BadUserInputError,
+      );
+    });
+  });
+
+  describe('the global log', () => {
+    it('never shows system events (metadata, tombstones), filtered or not', async () => {
+      const s = stream('sys');
+      await store.setStreamMetadata(s, { maxCount: 5 });
+      await store.append(s, [event('A')], 'any');
+      await store.tombstone(s);
+      const everything = await collect(store.readAll());
+      expect(everything.filter((e) => e.stream.startsWith('$') || e.type.startsWith('$'))).toEqual([]);
+      const head = await store.headPosition();
+      expect(head).toBe(everything.at(-1)?.position);
+    });
+
+    it('matches event types exactly, even with regex characters in them', async () => {
+      const prefix = `${stream('regex')}/`;
+      await store.append(
+        `${prefix}1`,
+        [event('Order.Placed'), event('OrderXPlaced'), event('Order.Placed2')],
+        'any',
+      );
+      const found = await collect(
+        store.readAll({ filter: { eventTypes: ['Order.Placed'], streamPrefixes: [prefix] } }),
+      );
+      expect(found.map((e) => e.type)).toEqual(['Order.Placed']);
+      const unconstrained = await collect(
+        store.readAll({ filter: { eventTypes: [], streamPrefixes: [prefix] } }),
+      );
+      expect(unconstrained).toHaveLength(3);
+    });
+
+    it('pages through more events than one server read returns, in both directions', async () => {
+      const prefix = `${stream('paging')}/`;
+      const written = Array.from({ length: 1200 }, (_, i) => event(i % 3 === 0 ? 'Wanted' : 'Noise'));
+      await store.append(`${prefix}big`, written, 'no_stream');
+      const filter = { eventTypes: ['Wanted'], streamPrefixes: [prefix] };
+      const forwards = await collect(store.readAll({ filter }));
+      expect(forwards.map((e) => e.id)).toEqual(written.filter((e) => e.type === 'Wanted').map((e) => e.id));
+      const backwards = await collect(store.readAll({ filter, direction: 'backwards' }));
+      expect(backwards.map((e) => e.id)).toEqual(forwards.map((e) => e.id).reverse());
+      const after = forwards[100]!.position;
+      expect((await collect(store.readAll({ filter, after, maxCount: 2 }))).map((e) => e.id)).toEqual(
+        forwards.slice(101, 103).map((e) => e.id),
+      );
+      expect(
+        (await collect(store.readAll({ filter, after, direction: 'backwards', maxCount: 1 })))[0]?.id,
+      ).toBe(forwards[99]!.id);
+    });
+  });
+
+  describe('subscribeAll', () => {
+    it('keeps checkpoints in order with events and advances them past filtered-out events', async () => {
+      const prefix = `${stream('ckpt')}/`;
+      const written = Array.from({ length: 300 }, (_, i) => event(i % 3 === 0 ? 'Rare' : 'Common'));
+      await store.append(`${prefix}s`, written, 'no_stream');
+      const subscription = store.subscribeAll({
+        filter: { eventTypes: ['Rare'], streamPrefixes: [prefix] },
+        checkpointInterval: 5,
+      });
+      try {
+        // A consumer that starts late finds events buffered ahead of the checkpoints.
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        const messages = await take(subscription, (m) => m.some((x) => x.kind === 'caught_up'));
+        expect(messages.filter((m) => m.kind === 'event')).toHaveLength(100);
+        expect(messages.filter((m) => m.kind === 'checkpoint').length).toBeGreaterThan(20);
+        expectOrdered(messages);
+      } finally {
+        await subscription.close();
+      }
+    });
+
+    it('resumes after a checkpoint without repeating or losing anything', async () => {
+      const prefix = `${stream('resume')}/`;
+      await store.append(`${prefix}s`, [event('One'), event('Two')], 'no_stream');
+      const first = store.subscribeAll({ filter: { streamPrefixes: [prefix] }, checkpointInterval: 1 });
+      const seen = await take(first, (m) => m.some((x) => x.kind === 'caught_up'));
+      await first.close();
+      const caughtUp = seen.find((m) => m.kind === 'caught_up');
+      await store.append(`${prefix}s`, [event('Three')], 1n);
+      const second = store.subscribeAll({ after: caughtUp?.position, filter: { streamPrefixes: [prefix] } });
+      try {
+        const more = await take(second, (m) => m.some((x) => x.kind === 'caught_up'));
+        expect(more.flatMap((m) => (m.kind === 'event' ? [m.event.type] : []))).toEqual(['Three']);
+      } finally {
+        await second.close();
+      }
+    });
+  });
+});
+
+describe('checkpointSettings', () => {
+  it('never lets window x multiplier exceed the interval asked for', () => {
+    expect(checkpointSettings(undefined)).toEqual({ maxSearchWindow: 32, multiplier: 1 });
+    expect(checkpointSettings(5)).toEqual({ maxSearchWindow: 5, multiplier: 1 });
+    expect(checkpointSettings(1000)).toEqual({ maxSearchWindow: 256, multiplier: 3 });
+    for (const interval of [1, 7, 255, 256, 257, 999, 10_000]) {
+      const { maxSearchWindow, multiplier } = checkpointSettings(interval);
+      expect(maxSearchWindow * multiplier).toBeLessThanOrEqual(interval);
+    }
+  });
+});
+
+/** Every checkpoint covers the events before it and precedes the events after it. */
+function expectOrdered(messages: SubscriptionMessage[]): void {
+  let floor = -1n;
+  for (const message of messages) {
+    const position = message.kind === 'event' ? message.event.position : message.position;
+    if (message.kind === 'event') expect(position).toBeGreaterThan(floor);
+    else expect(position).toBeGreaterThanOrEqual(floor);
+    floor = position;
+  }
+}

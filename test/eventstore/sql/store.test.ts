@@ -1,0 +1,127 @@
+import pg from 'pg';
+import { expect, it, vi } from 'vitest';
+import { pgliteClient } from '../../../src/eventstore/sql/client.js';
+import { createPgliteEventStore, createPostgresEventStore } from '../../../src/eventstore/sql/index.js';
+import { ensureSchema } from '../../../src/eventstore/sql/schema.js';
+import { SqlEventStore } from '../../../src/eventstore/sql/store.js';
+import { createScratchDatabase, describeWithPostgres } from '../../support/services.js';
+import { collect, describeEventStoreContract, event, take } from '../contract.js';
+
+describeEventStoreContract('PGlite (in memory)', async () => {
+  const store = await createPgliteEventStore();
+  return { store, cleanup: () => store.close() };
+});
+
+it('delivers its own live appends with the exact recorded time the log holds (PGlite)', async () => {
+  const store = await createPgliteEventStore();
+  const subscription = store.subscribeAll();
+  try {
+    await take(subscription, (m) => m.some((x) => x.kind === 'caught_up'));
+    await store.append('exact-a', [event('One', { a: 1 }), event('Two')], 'no_stream');
+    await store.append('exact-b', [event('Three')], 'no_stream');
+    const live = (await take(subscription, (m) => m.filter((x) => x.kind === 'event').length === 3)).flatMap(
+      (m) => (m.kind === 'event' ? [m.event] : []),
+    );
+    expect(live).toEqual(await collect(store.readAll()));
+  } finally {
+    await subscription.close();
+    await store.close();
+  }
+});
+
+it('gives the log statistics on PGlite, which never analyzes on its own, as the log grows', async () => {
+  const client = await pgliteClient();
+  await ensureSchema(client);
+  const store = new SqlEventStore(client);
+  await store.start();
+  const reltuples = async () =>
+    Number(
+      (
+        await client.query<{ n: number }>(`SELECT reltuples AS n FROM pg_class WHERE relname = 'sb_events'`)
+      )[0]?.n,
+    );
+  try {
+    for (let i = 0; i < 3; i++) {
+      await store.append(
+        `stats-${i}`,
+        Array.from({ length: 500 }, () => event('Grown')),
+        'no_stream',
+      );
+    }
+    await store.append('stats-last', [event('Last')], 'no_stream');
+    // Past 1,000 events: analyzed (reltuples is -1 for a table that never was).
+    await vi.waitFor(async () => expect(await reltuples()).toBeGreaterThanOrEqual(1000), { timeout: 5000 });
+  } finally {
+    await store.close();
+  }
+});
+
+describeWithPostgres('SQL event store on PostgreSQL', () => {
+  describeEventStoreContract('PostgreSQL', async () => {
+    const database = await createScratchDatabase();
+    const store = await createPostgresEventStore(database.url);
+    return {
+      store,
+      cleanup: async () => {
+        await store.close();
+        await database.drop();
+      },
+    };
+  });
+});
+
+describeWithPostgres('SQL event store schema on PostgreSQL', () => {
+  it('keeps working on a store created with jsonb event columns (before they became json)', async () => {
+    const database = await createScratchDatabase();
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    await client.query(`CREATE TABLE sb_events (
+      position bigint PRIMARY KEY, id uuid NOT NULL, stream text NOT NULL, revision bigint NOT NULL,
+      type text NOT NULL, data jsonb NOT NULL, metadata jsonb NOT NULL,
+      recorded_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+      CONSTRAINT sb_events_id_key UNIQUE (id), CONSTRAINT sb_events_stream_revision_key UNIQUE (stream, revision))`);
+    const store = await createPostgresEventStore(database.url);
+    try {
+      const data = { b: [1, { c: 'ü "q"' }], a: null };
+      await store.append('legacy-a', [event('Old', data), event('Older')], 'no_stream');
+      const [first, second] = await collect(store.readStream('legacy-a'));
+      expect([first?.type, first?.data, second?.type, second?.revision]).toEqual(['Old', data, 'Older', 1n]);
+      const { rows } = await client.query<{ type: string }>(
+        `SELECT format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = 'sb_events'::regclass AND attname = 'data'`,
+      );
+      expect(rows[0]?.type).toBe('jsonb');
+    } finally {
+      await client.end();
+      await store.close();
+      await database.drop();
+    }
+  });
+
+  it('compresses event data and metadata with lz4 where the server has it (webhook payloads are tens of KB)', async () => {
+    const database = await createScratchDatabase();
+    const store = await createPostgresEventStore(database.url);
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ attname: string; compression: string }>(
+        `SELECT attname, attcompression::text AS compression FROM pg_attribute
+          WHERE attrelid = 'sb_events'::regclass AND attname IN ('data', 'metadata') ORDER BY attname`,
+      );
+      const { rows: available } = await client.query<{ lz4: boolean }>(
+        `SELECT 'lz4' = ANY (enumvals) AS lz4 FROM pg_settings WHERE name = 'default_toast_compression'`,
+      );
+      const expected = available[0]?.lz4 ? 'l' : '';
+      expect(rows).toEqual([
+        { attname: 'data', compression: expected },
+        { attname: 'metadata', compression: expected },
+      ]);
+      // Opening the store again (a second process, a restart) leaves it as it is.
+      const again = await createPostgresEventStore(database.url);
+      await again.close();
+    } finally {
+      await client.end();
+      await store.close();
+      await database.drop();
+    }
+  });
+});
