@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from '../config/config.js';
 import { createLogger } from '../platform/logger.js';
 import { StartupError } from '../platform/startup.js';
 import { createApp } from './create-app.js';
+import { unsupportedNode } from './node-version.js';
 import { createRuntime } from './runtime.js';
 
 /** Exit codes: 78 (EX_CONFIG) for configuration, 69 (EX_UNAVAILABLE) for an unreachable dependency. */
@@ -11,6 +12,11 @@ const EXIT_UNAVAILABLE = 69;
 const CONFIGURATION_VARIABLES = new Set(['DATA_DIR', 'SWITCHBOARD_MASTER_KEY', 'SWITCHBOARD_PROVIDERS_FILE']);
 
 async function main(): Promise<void> {
+  const oldNode = unsupportedNode();
+  if (oldNode) {
+    process.stderr.write(`${oldNode}\n`);
+    process.exit(EXIT_CONFIG);
+  }
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
