@@ -6,18 +6,13 @@ import {
   SignalDocument,
   WebhookDeadLettersDocument,
 } from '../../src/generated/graphql.js';
-import { githubExamples } from '../connectors/github/examples.js';
+import { githubIssueOpened } from '../connectors/github/examples.js';
 import { githubHeaders } from '../ingress/sign.js';
 import { asOperator, startTestHub, type TestHub } from '../support/hub.js';
 import { describeWithPostgres } from '../support/services.js';
 import { post, settled, type WebhookConnection, webhookConnection } from './webhooks-support.js';
 
-const ISSUE_OPENED = githubExamples().find(
-  (example) =>
-    example.source === 'api.github.com' &&
-    example.eventName === 'issues' &&
-    example.payload['action'] === 'opened',
-)!.payload;
+const ISSUE_OPENED = githubIssueOpened();
 
 /** A marker per kind of content, random per run, so no earlier run's rows can match. */
 const markers = {

@@ -7,7 +7,7 @@ import {
   WebhookDeadLetterDocument,
   WebhookDeadLettersDocument,
 } from '../../src/generated/graphql.js';
-import { githubExamples } from '../connectors/github/examples.js';
+import { githubIssueOpened } from '../connectors/github/examples.js';
 import { githubHeaders } from '../ingress/sign.js';
 import { asOperator, startTestHub, type TestHub } from '../support/hub.js';
 import { openedData } from '../support/open-events.js';
@@ -15,12 +15,7 @@ import { describeWithPostgres } from '../support/services.js';
 import { post, settled, type WebhookConnection, webhookConnection } from './webhooks-support.js';
 
 const NUL = '\u0000';
-const ISSUE_OPENED = githubExamples().find(
-  (example) =>
-    example.source === 'api.github.com' &&
-    example.eventName === 'issues' &&
-    example.payload['action'] === 'opened',
-)!.payload;
+const ISSUE_OPENED = githubIssueOpened();
 const issueTitled = (title: string) => {
   const payload = structuredClone(ISSUE_OPENED) as { issue: { title: string } };
   payload.issue.title = title;

@@ -5,7 +5,7 @@ import { sha256Hex } from '../../src/ingress/delivery/delivery-key.js';
 import type { VerifyRequest } from '../../src/ingress/verify/types.js';
 import type { KeyValueStore } from '../../src/platform/kv.js';
 import { DependencyError } from '../../src/shared/errors.js';
-import { githubExamples } from '../connectors/github/examples.js';
+import { githubIssueOpened } from '../connectors/github/examples.js';
 import { fakeSealed, gatewayHarness, type Harness } from './gateway-harness.js';
 import { graphNotification } from './provider-shapes.js';
 import { deliveryRequest } from './request.js';
@@ -18,12 +18,7 @@ const receive = (harness: Harness, provider: string, connectionId: string | null
   harness.gateway.receive({ provider, connectionId, request, requestId: 'req-1' });
 const json = (body: string) => JSON.parse(body) as Record<string, unknown>;
 
-const ISSUE_OPENED = githubExamples().find(
-  (example) =>
-    example.source === 'api.github.com' &&
-    example.eventName === 'issues' &&
-    example.payload['action'] === 'opened',
-)!.payload;
+const ISSUE_OPENED = githubIssueOpened();
 const issuesOpened = () => structuredClone(ISSUE_OPENED) as Record<string, Record<string, unknown>>;
 
 /** A GitHub delivery to connection c1, signed with its secret. */

@@ -27,3 +27,15 @@ export function githubExamples(): GithubExample[] {
     );
   });
 }
+
+/** The `issues` `opened` delivery recorded for api.github.com: a fresh copy, free to edit. */
+export function githubIssueOpened(): Record<string, unknown> {
+  const found = githubExamples().find(
+    (example) =>
+      example.source === 'api.github.com' &&
+      example.eventName === 'issues' &&
+      example.payload['action'] === 'opened',
+  );
+  if (!found) throw new Error('@octokit/webhooks-examples has no issues.opened example for api.github.com');
+  return structuredClone(found.payload);
+}
