@@ -92,8 +92,11 @@ export class LogTail {
       if (entries.length > 0) this.#through = entries[entries.length - 1]!.position;
       if (entries.length < READ_LIMIT) break;
     }
-    const excess = this.#entries.length - (this.options.capacity ?? DEFAULT_CAPACITY);
-    if (excess > 0) {
+    // Trimmed back to capacity once a quarter over it, not on every read: copying the whole array
+    // on each wake cost more than the few entries a wake adds.
+    const capacity = this.options.capacity ?? DEFAULT_CAPACITY;
+    const excess = this.#entries.length - capacity;
+    if (excess > Math.floor(capacity / 4)) {
       this.#base = this.#entries[excess - 1]!.position;
       this.#entries = this.#entries.slice(excess);
     }

@@ -80,4 +80,30 @@ describe('the SQL store’s shared log tail', () => {
     expect(await tail.view(3n, wake.current, undefined)).toEqual({ head: 6n, matches: true });
     expect(await tail.view(2n, wake.current, undefined)).toBeNull();
   });
+
+  it('keeps up to a quarter over its capacity, then trims back to it (not a copy per wake)', async () => {
+    const log = memoryLog();
+    const wake = new WakeSignal();
+    const tail = new LogTail(log.reader, wake, { maxAgeMs: 60_000, capacity: 8 });
+    expect(await tail.view(0n, wake.current, undefined)).toEqual({ head: 0n, matches: false });
+    for (let i = 0; i < 10; i++) log.append('A', 's-1');
+    wake.notify();
+    // 10 entries, 2 over a capacity of 8: within the slack, all kept.
+    expect(await tail.view(0n, wake.current, undefined)).toEqual({ head: 10n, matches: true });
+    log.append('A', 's-1');
+    wake.notify();
+    // 11 entries, 3 over: trimmed back to the newest 8 (positions 4 to 11).
+    expect(await tail.view(3n, wake.current, undefined)).toEqual({ head: 11n, matches: true });
+    expect(await tail.view(2n, wake.current, undefined)).toBeNull();
+    expect(tail.matching(3n, 11n, undefined, 100)?.map((entry) => entry.position)).toEqual([
+      4n,
+      5n,
+      6n,
+      7n,
+      8n,
+      9n,
+      10n,
+      11n,
+    ]);
+  });
 });
