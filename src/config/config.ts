@@ -154,45 +154,35 @@ const webhookSecrets = z.preprocess(
     .optional(),
 );
 
+/**
+ * A comma-separated list whose entries are each checked (`problemOf`) and kept as `keep` makes
+ * them; every wrong entry is named, with its place in the list.
+ */
+const checkedList = (problemOf: (entry: string) => string | null, keep: (entry: string) => string) =>
+  z.preprocess(
+    blankAsUndefined,
+    z
+      .string()
+      .transform((value, context) =>
+        value
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter(Boolean)
+          .flatMap((entry, index) => {
+            const problem = problemOf(entry);
+            if (problem === null) return [keep(entry)];
+            context.addIssue({ code: 'custom', message: `entry ${index + 1} (${entry}) ${problem}` });
+            return [];
+          }),
+      )
+      .optional(),
+  );
+
 // Where OAuth callbacks may send users, for every tenant: origin + path prefix per entry.
-const redirectAllowlist = z.preprocess(
-  blankAsUndefined,
-  z
-    .string()
-    .transform((value, context) =>
-      value
-        .split(',')
-        .map((entry) => entry.trim())
-        .filter(Boolean)
-        .flatMap((entry, index) => {
-          const problem = allowlistEntryProblem(entry);
-          if (problem === null) return [normalizeAllowlistEntry(entry)];
-          context.addIssue({ code: 'custom', message: `entry ${index + 1} (${entry}) ${problem}` });
-          return [];
-        }),
-    )
-    .optional(),
-);
+const redirectAllowlist = checkedList(allowlistEntryProblem, normalizeAllowlistEntry);
 
 // Browser origins allowed to call /graphql cross-origin; each an exact origin, named when wrong.
-const corsOrigins = z.preprocess(
-  blankAsUndefined,
-  z
-    .string()
-    .transform((value, context) =>
-      value
-        .split(',')
-        .map((entry) => entry.trim())
-        .filter(Boolean)
-        .flatMap((entry, index) => {
-          const problem = originProblem(entry);
-          if (problem === null) return [entry];
-          context.addIssue({ code: 'custom', message: `entry ${index + 1} (${entry}) ${problem}` });
-          return [];
-        }),
-    )
-    .optional(),
-);
+const corsOrigins = checkedList(originProblem, (entry) => entry);
 
 const envSchema = z
   .object({
