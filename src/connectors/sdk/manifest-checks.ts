@@ -13,7 +13,7 @@ export function checkManifest(manifest: ManifestObject, ctx: Context): void {
   checkRevocation(manifest, ctx);
   checkScopeCatalog(manifest, ctx);
   checkScopePolicy(manifest, ctx);
-  checkResources(manifest, ctx);
+  checkSyncs(manifest, ctx);
   checkCapabilities(manifest, ctx);
   checkAccountVerification(manifest, ctx);
 }
@@ -88,14 +88,18 @@ function checkScopePolicy({ scopes, scopePolicy }: ManifestObject, ctx: Context)
   });
 }
 
-function checkResources({ resources, scopes, scopePolicy }: ManifestObject, ctx: Context): void {
+function checkSyncs({ syncs, scopes, scopePolicy }: ManifestObject, ctx: Context): void {
   const known = new Set([...scopes.map((scope) => scope.id), ...Object.keys(scopePolicy.internal)]);
-  resources.forEach((resource, index) => {
-    resource.scopes.forEach((scope, scopeIndex) => {
+  const seen = new Set<string>();
+  syncs.forEach((sync, index) => {
+    if (seen.has(sync.resource))
+      report(ctx, ['syncs', index, 'resource'], `"${sync.resource}" is declared twice`);
+    seen.add(sync.resource);
+    sync.scopes.forEach((scope, scopeIndex) => {
       if (!known.has(scope))
         report(
           ctx,
-          ['resources', index, 'scopes', scopeIndex],
+          ['syncs', index, 'scopes', scopeIndex],
           `"${scope}" is neither an internal nor a catalog scope`,
         );
     });

@@ -34,7 +34,7 @@ export const manifestSchema = manifestObjectSchema.superRefine(checkManifest).tr
   },
   capabilities: {
     webhooks: manifest.capabilities.webhooks ?? manifest.webhooks !== undefined,
-    sync: manifest.capabilities.sync ?? manifest.resources.length > 0,
+    sync: manifest.capabilities.sync ?? manifest.syncs.length > 0,
     actions: manifest.capabilities.actions ?? false,
   },
 }));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { headerName, jsonPath, kebabId, note, url } from './primitives.js';
+import { headerName, jsonPath, note, url } from './primitives.js';
 
 /** Header names the rate governor reads; a provider that sends none leaves this out. */
 export const rateLimitSchema = z.strictObject({
@@ -9,6 +9,22 @@ export const rateLimitSchema = z.strictObject({
   /** What the reset header holds: an epoch time or a number of seconds from now. */
   resetUnit: z.enum(['epoch_seconds', 'epoch_milliseconds', 'seconds', 'iso8601']).default('epoch_seconds'),
   retryAfterHeader: headerName.default('Retry-After'),
+  /**
+   * Budgets the rate governor holds every instance to, before the provider has to say no: `per`
+   * one connection (a user's or workspace's quota), one tenant, or the whole provider app;
+   * `paths` limits a budget to requests whose path starts with one of them.
+   */
+  budgets: z
+    .array(
+      z.strictObject({
+        per: z.enum(['connection', 'tenant', 'app']),
+        requests: z.number().int().min(1),
+        perSeconds: z.number().int().min(1),
+        paths: z.array(z.string().startsWith('/')).default([]),
+        notes: z.array(note).default([]),
+      }),
+    )
+    .default([]),
   docsUrl: url.optional(),
   notes: z.array(note).default([]),
 });
@@ -59,18 +75,4 @@ export const apiSchema = z.strictObject({
   pagination: paginationSchema.prefault({ style: 'none' }),
   docsUrl: url.optional(),
   notes: z.array(note).default([]),
-});
-
-/** Something the sync engine fetches incrementally, with its default schedule. */
-export const resourceSchema = z.strictObject({
-  id: kebabId,
-  description: z.string().min(1),
-  /** Internal scopes the resource needs. */
-  scopes: z.array(z.string().min(1)).default([]),
-  defaultScheduleMinutes: z
-    .number()
-    .int()
-    .min(1)
-    .max(24 * 60)
-    .default(15),
 });

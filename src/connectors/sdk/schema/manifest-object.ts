@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { apiSchema, resourceSchema } from './api.js';
+import { apiSchema } from './api.js';
 import { authSchema } from './auth.js';
 import { kebabId, note, url } from './primitives.js';
 import { scopePolicySchema, scopeSchema } from './scopes.js';
+import { syncSchema } from './syncs.js';
 import { webhookSchema } from './webhooks.js';
 
 /** The manifest's fields before cross-field checks and derived values (see ../manifest.ts). */
@@ -16,8 +17,8 @@ export const manifestObjectSchema = z.strictObject({
   scopePolicy: scopePolicySchema.prefault({}),
   api: apiSchema,
   webhooks: webhookSchema.optional(),
-  resources: z.array(resourceSchema).default([]),
-  /** Declared or derived: webhooks from `webhooks`, sync from `resources`, actions default false. */
+  syncs: z.array(syncSchema).default([]),
+  /** Declared or derived: webhooks from `webhooks`, sync from `syncs`, actions default false. */
   capabilities: z
     .strictObject({
       webhooks: z.boolean().optional(),

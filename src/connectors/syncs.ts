@@ -1,0 +1,12 @@
+import type { AnyResourceSync } from './sdk/sync.js';
+
+/**
+ * The code behind each manifest's `syncs`, by provider and resource. A provider that `extends`
+ * another runs its base's syncs (the catalog resolves `implementation`). The catalog test checks
+ * that every declared resource has an entry here and every entry a declaration.
+ */
+export const RESOURCE_SYNCS: Readonly<Record<string, Readonly<Record<string, AnyResourceSync>>>> = {};
+
+export function resourceSyncOf(implementation: string, resource: string): AnyResourceSync | undefined {
+  return RESOURCE_SYNCS[implementation]?.[resource];
+}
