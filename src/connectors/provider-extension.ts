@@ -2,16 +2,17 @@ import { mergePatch } from '../shared/json-merge-patch.js';
 import { declarationOf, type ProviderManifest } from './sdk/manifest.js';
 import type { ManifestProblem } from './sdk/problems.js';
 
+/** The manifest input an entry stands for, and the built-in it extends (null: none). */
+export type ResolvedEntry =
+  | { ok: true; input: unknown; base: ProviderManifest | null }
+  | { ok: false; problems: ManifestProblem[] };
+
 /**
  * A providers-file entry with `extends` is a JSON Merge Patch (RFC 7396) over the built-in
  * declaration it names: objects merge key by key, arrays and other values replace, `null` removes.
  * The result is a whole manifest, validated like any other, whose code (normalizers, syncs) is the
  * base's. Only built-ins can be extended, so `implementation` is always one hop away.
  */
-export type ResolvedEntry =
-  | { ok: true; input: unknown; base: ProviderManifest | null }
-  | { ok: false; problems: ManifestProblem[] };
-
 export function resolveExtension(
   entry: unknown,
   index: number,

@@ -33,7 +33,7 @@ export class ProvidersFileError extends SwitchboardError {
 const providersFileSchema = z.strictObject({ providers: z.array(z.unknown()) });
 
 export interface LoadProvidersOptions {
-  /** The providers a custom one may extend and whose ids it may not take; the real ones unless a test says otherwise. */
+  /** What a custom provider may extend and whose ids it may not take (tests give their own). */
   builtIns?: readonly ProviderManifest[];
 }
 
