@@ -155,7 +155,7 @@ export const slackManifest = defineManifest({
       scopes: ['messages.read', 'channels.read'],
       webhookEvents: ['message'],
       notes: [
-        'Record id: `${channel}:${ts}` (a ts is unique only within its channel).',
+        'Record id: the channel id, a colon and the ts ("C012AB3CD:1512085950.000216"): a ts is unique only within its channel.',
         'At 1 request a minute and 15 messages a page, a backfill spans runs; each page checkpoints its channel and cursor.',
       ],
     },

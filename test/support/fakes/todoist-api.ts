@@ -11,6 +11,9 @@
  *   src/types/tasks/types.ts (TaskSchema: the fields a sync item has, in camelCase) and
  *   todoist-api-python tests/data/test_defaults.py (DEFAULT_TASK_RESPONSE: the same task in
  *   snake_case as the API sends it, with its ids, due, deadline and duration values, copied here).
+ * - Checked once, out of tree, with the official @doist/todoist-sdk 17.0.0 (not a dependency here):
+ *   its `api.sync({ resourceTypes: ['items'], syncToken })` parsed full and incremental answers
+ *   through its own zod schemas, and reported the 401.
  *
  * Fake's own choices (not checked against the live API): a full sync lists active tasks only
  * (Todoist serves completed ones through its separate completed-tasks endpoints), while completed
