@@ -65,8 +65,8 @@ const messageSchema = z.looseObject({
 const historySchema = z.looseObject({ messages: z.array(messageSchema) });
 type SlackMessage = z.output<typeof messageSchema>;
 
-/** Channels a pass may meet gone (archived, or the app removed) since it listed them. */
-const GONE = new Set(['channel_not_found', 'not_in_channel', 'is_archived']);
+/** A channel the pass listed that is gone since (deleted, or the app removed from it). */
+const GONE = new Set(['channel_not_found', 'not_in_channel']);
 
 const newer = (a: string | null, b: string): string => (a === null || Number(b) > Number(a) ? b : a);
 
@@ -80,7 +80,8 @@ function toMessage(channel: string, teamId: string | null, message: SlackMessage
       channel,
       author: authorId ? { id: authorId, name: message.username ?? null, email: null } : null,
       text: message.text ?? '',
-      threadId: message.thread_ts ?? null,
+      // The thread's parent as a record id, so a reply joins its parent's record.
+      threadId: message.thread_ts ? `${channel}:${message.thread_ts}` : null,
       sentAt: slackTime(message.ts)!.toISOString(),
       editedAt: slackTime(message.edited?.ts)?.toISOString() ?? null,
       url: channelUrl(teamId, channel),

@@ -284,7 +284,9 @@ describe('Slack messages sync (1 history request a minute, 15 messages a page)',
       },
       raw: edited,
     });
-    expect(byTs.get(`${general!.id}:${replied.ts}`)!.data).toMatchObject({ threadId: parent.ts });
+    expect(byTs.get(`${general!.id}:${replied.ts}`)!.data).toMatchObject({
+      threadId: `${general!.id}:${parent.ts}`,
+    });
   });
 });
 
