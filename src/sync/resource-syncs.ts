@@ -6,8 +6,7 @@ import { resourceSyncOf } from '../connectors/syncs.js';
 import { NotFoundError } from '../shared/errors.js';
 
 /** The provider whose code runs a manifest: its base when it `extends` one, itself otherwise. */
-export const implementationOf = (manifest: ProviderManifest): string =>
-  (manifest as ProviderManifest & { implementation?: string }).implementation ?? manifest.id;
+export const implementationOf = (manifest: ProviderManifest): string => manifest.implementation;
 
 export interface ResolvedResourceSync {
   manifest: ProviderManifest;
