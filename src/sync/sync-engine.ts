@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { Caller } from '../commands/deps.js';
+import { withLease } from '../platform/with-lease.js';
+import { runDriftCheck } from './drift-check.js';
 import { SyncScheduler } from './scheduler.js';
 import { type ConfigureSyncInput, configureSync, startSync, syncCommand } from './sync-commands.js';
 import type { SyncDeps, SyncTarget } from './sync-deps.js';
-import { SyncWorker } from './worker.js';
+import { SyncWorker, syncLeaseName } from './worker.js';
 
 export interface SyncEngineOptions {
   /** Runs executed at once on this instance; 0: schedule only. */
@@ -20,6 +23,8 @@ export class SyncEngine {
   readonly worker: SyncWorker;
   #timer: NodeJS.Timeout | null = null;
   #ticking: Promise<void> | null = null;
+  readonly #driftChecks = new Set<Promise<unknown>>();
+  readonly #closing = new AbortController();
 
   constructor(
     readonly deps: SyncDeps,
@@ -50,6 +55,48 @@ export class SyncEngine {
     );
   }
 
+  /**
+   * Starts a drift check now and returns its id; the check itself runs in the background under the
+   * sync's lease (after the run in progress, if any) and reports through the drift read model.
+   */
+  async checkDrift(
+    caller: Caller,
+    tenantId: string,
+    input: { connectionId: string; resource: string },
+  ): Promise<{ checkId: string }> {
+    const target = { tenantId, ...input };
+    const checkId = randomUUID();
+    await syncCommand(this.deps, caller, target, { type: 'StartDriftCheck', checkId });
+    const check = withLease(
+      this.deps.leases,
+      syncLeaseName(target),
+      { ttlMs: this.deps.leaseTtlMs, waitMs: 10 * 60_000, signal: this.#closing.signal },
+      (signal) => runDriftCheck(this.deps, { ...target, checkId }, signal),
+    )
+      .then(async (result) => {
+        if (result.acquired) return;
+        // Never leave the check open: a later checkDrift would be refused as already running.
+        await syncCommand(this.deps, caller, target, {
+          type: 'CompleteDriftCheck',
+          checkId,
+          status: 'failed',
+          repaired: 0,
+          message: 'the sync stayed busy for 10 minutes; try again later',
+        });
+      })
+      .catch((error: unknown) =>
+        this.deps.logger.warn({ ...target, checkId, err: error }, 'drift check did not finish'),
+      )
+      .finally(() => this.#driftChecks.delete(check));
+    this.#driftChecks.add(check);
+    return { checkId };
+  }
+
+  /** Waits for the drift checks in flight (tests, the demo). */
+  async driftIdle(): Promise<void> {
+    while (this.#driftChecks.size > 0) await Promise.allSettled(this.#driftChecks);
+  }
+
   /** Begins the loops; safe to call once. */
   start(): void {
     if (this.#timer) return;
@@ -76,6 +123,8 @@ export class SyncEngine {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
     await this.#ticking;
+    this.#closing.abort(new Error('shutting down'));
+    await this.driftIdle();
     await this.worker.close();
     await this.scheduler.close();
   }
