@@ -95,6 +95,47 @@ describeWithPostgres('sync engine with the Todoist fake (PostgreSQL)', () => {
     );
   });
 
+  it('finds three silent changes in one drift check and repairs them through the log', async () => {
+    // Changed behind the sync token's back: an incremental run cannot see these.
+    const [a, b, c] = fake.tasks().filter((task) => !task.is_deleted);
+    if (!a || !b || !c) throw new Error('seeded tasks expected');
+    a.content = 'Silently renamed';
+    b.content = 'Also renamed in silence';
+    c.is_deleted = true;
+    const { checkId } = await world.engine.checkDrift(caller, world.tenantId, {
+      connectionId: world.connectionId,
+      resource: 'tasks',
+    });
+    await world.engine.driftIdle();
+    await world.hub.runtime.projections.waitFor(await world.hub.runtime.eventStore.headPosition(), {
+      timeoutMs: 30_000,
+    });
+    const check = await world.hub.runtime.readModels.prisma.syncDriftCheck.findUniqueOrThrow({
+      where: { tenantId_checkId: { tenantId: world.tenantId, checkId } },
+    });
+    expect(check).toMatchObject({ status: 'REPAIRED', repaired: 3, missing: [] });
+    expect(new Set(check.changed as string[])).toEqual(new Set([a.id, b.id]));
+    expect(check.extra).toEqual([c.id]);
+    const rows = await records();
+    expect(rows.find((row) => row.recordId === a.id)?.data).toMatchObject({ title: 'Silently renamed' });
+    expect(rows.find((row) => row.recordId === c.id)?.deletedAt).toBeInstanceOf(Date);
+
+    // Repaired: the next check finds nothing.
+    const again = await world.engine.checkDrift(caller, world.tenantId, {
+      connectionId: world.connectionId,
+      resource: 'tasks',
+    });
+    await world.engine.driftIdle();
+    await world.hub.runtime.projections.waitFor(await world.hub.runtime.eventStore.headPosition(), {
+      timeoutMs: 30_000,
+    });
+    expect(
+      await world.hub.runtime.readModels.prisma.syncDriftCheck.findUniqueOrThrow({
+        where: { tenantId_checkId: { tenantId: world.tenantId, checkId: again.checkId } },
+      }),
+    ).toMatchObject({ status: 'CLEAN', repaired: 0 });
+  });
+
   it('pauses the sync when the provider refuses the credentials', async () => {
     fake.setInvalidAuth(true);
     try {
