@@ -63,7 +63,12 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
   const sleep = options.sleep ?? systemClock.sleep;
   const timeoutMs = options.timeoutMs ?? 30_000;
   const maxInlineWaitMs = options.maxInlineWaitMs ?? 10_000;
-  const backoff: BackoffPolicy = { ...DEFAULT_BACKOFF, ...options.retry };
+  const backoff: BackoffPolicy = {
+    retries: options.retry?.retries ?? DEFAULT_BACKOFF.retries,
+    minDelayMs: options.retry?.minDelayMs ?? DEFAULT_BACKOFF.minDelayMs,
+    maxDelayMs: options.retry?.maxDelayMs ?? DEFAULT_BACKOFF.maxDelayMs,
+    random: options.retry?.random ?? DEFAULT_BACKOFF.random,
+  };
 
   const send = async (request: ProviderRequest, url: URL, auth: Authentication) => {
     const method = request.method ?? 'GET';
