@@ -12,7 +12,10 @@ export interface Authentication {
  */
 export interface CredentialSource {
   authentication(): Promise<Authentication>;
-  /** Fresh credentials after the provider refused `rejected`; null when nothing fresher exists. */
+  /**
+   * Fresh credentials after the provider refused `rejected` (the very object authentication()
+   * returned); null when nothing fresher exists.
+   */
   afterUnauthorized(rejected: Authentication): Promise<Authentication | null>;
 }
 

@@ -28,19 +28,30 @@ const CHECKOUT = 'token checkout';
 export function vaultCredentials(options: VaultCredentialsOptions): CredentialSource {
   const { checkout, manifest, tenantId, connectionId } = options;
 
+  // The access token each OAuth authentication carries, to name it when the provider refuses it;
+  // API keys and basic credentials are not in here: they have nothing fresher.
+  const tokens = new WeakMap<Authentication, string>();
+
   return {
     async authentication() {
       const checkedOut = await guarded(() => checkout.credentialsFor(tenantId, connectionId));
-      return authenticationFor(manifest, checkedOut);
+      const authentication = authenticationFor(manifest, checkedOut);
+      const { credentials } = checkedOut;
+      if (credentials.kind === 'oauth2' || credentials.kind === 'oauth2_cc') {
+        tokens.set(authentication, credentials.accessToken);
+      }
+      return authentication;
     },
     async afterUnauthorized(rejected) {
-      const rejectedToken = bearerTokenOf(rejected.headers);
-      // API keys and basic credentials have nothing fresher: the 401 stands (failure class auth).
-      if (rejectedToken === null) return null;
+      const rejectedToken = tokens.get(rejected);
+      // The 401 stands (failure class auth) for credentials that cannot be refreshed.
+      if (rejectedToken === undefined) return null;
       const token = await guarded(() =>
         checkout.refreshAfterUnauthorized(tenantId, connectionId, rejectedToken),
       );
-      return { headers: { Authorization: authorizationValue(token.tokenType, token.accessToken) } };
+      const fresh = { headers: { Authorization: authorizationValue(token.tokenType, token.accessToken) } };
+      tokens.set(fresh, token.accessToken);
+      return fresh;
     },
   };
 }
@@ -69,14 +80,6 @@ export function authenticationFor(
 function authorizationValue(tokenType: string, accessToken: string): string {
   const scheme = !tokenType || tokenType.toLowerCase() === 'bearer' ? 'Bearer' : tokenType;
   return `${scheme} ${accessToken}`;
-}
-
-/** The token of an `Authorization: <scheme> <token>` header this source made; null for other credentials. */
-function bearerTokenOf(headers: Record<string, string>): string | null {
-  const value = headers['Authorization'];
-  if (value === undefined || /^basic /i.test(value)) return null;
-  const space = value.indexOf(' ');
-  return space > 0 ? value.slice(space + 1) : null;
 }
 
 async function guarded<T>(checkout: () => Promise<T>): Promise<T> {
