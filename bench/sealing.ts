@@ -37,6 +37,7 @@ export async function benchSealing(log: (line: string) => void = () => {}): Prom
   const vault = memoryVault();
   const payload = githubExample('pull_request', 'opened');
   const [signal] = normalizeGithubDelivery({
+    provider: 'github',
     eventName: 'pull_request',
     deliveryId: 'bench',
     payload,

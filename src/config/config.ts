@@ -66,6 +66,14 @@ export interface RateLimits {
   webhooksPerMinute: number | null;
 }
 
+/** The sync engine on this instance. */
+export interface SyncSettings {
+  /** Runs this instance executes at once; 0: it only schedules (and serves reads). */
+  workers: number;
+  /** A run whose worker stops renewing its lease is resumed elsewhere after this long. */
+  leaseTtlMs: number;
+}
+
 export const DEFAULT_RATE_LIMITS = { graphqlPerMinute: 300_000, webhooksPerMinute: 120_000 };
 
 function positiveInteger(fallback: number) {
@@ -238,6 +246,15 @@ const envSchema = z
     SWITCHBOARD_REDIS_COMMAND_TIMEOUT_MS: positiveInteger(DEFAULT_TIMEOUTS.redisCommandMs),
     SWITCHBOARD_RATE_LIMIT_GRAPHQL_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.graphqlPerMinute),
     SWITCHBOARD_RATE_LIMIT_WEBHOOKS_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.webhooksPerMinute),
+    SWITCHBOARD_SYNC_WORKERS: z.preprocess(
+      blankAsUndefined,
+      z.coerce
+        .number({ message: 'must be a number' })
+        .int('must be an integer')
+        .min(0, 'must be 0 (no sync worker on this instance) or more')
+        .default(4),
+    ),
+    SWITCHBOARD_SYNC_LEASE_TTL_SECONDS: positiveInteger(15),
   })
   .superRefine((env, context) => {
     if (env.SWITCHBOARD_METRICS_HOST !== undefined && env.SWITCHBOARD_METRICS_PORT === undefined) {
@@ -314,6 +331,7 @@ export interface Config {
   /** A connection that sends no request within this is closed (first request, or next on keep-alive). */
   httpIdleTimeoutMs: number;
   rateLimits: RateLimits;
+  sync: SyncSettings;
 }
 
 export class ConfigError extends Error {
@@ -407,6 +425,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       graphqlPerMinute: e.SWITCHBOARD_RATE_LIMIT_GRAPHQL_PER_MINUTE || null,
       webhooksPerMinute: e.SWITCHBOARD_RATE_LIMIT_WEBHOOKS_PER_MINUTE || null,
     },
+    sync: { workers: e.SWITCHBOARD_SYNC_WORKERS, leaseTtlMs: e.SWITCHBOARD_SYNC_LEASE_TTL_SECONDS * 1000 },
   };
 }
 

@@ -22,6 +22,8 @@ export class ProviderCatalog {
     for (const manifest of [...builtIns, ...custom]) {
       // loadProvidersFile already refuses collisions; this guards catalogs assembled by hand.
       if (this.#byId.has(manifest.id)) throw new Error(`Provider id "${manifest.id}" is declared twice`);
+      if (manifest.extends !== undefined && !this.#builtInIds.has(manifest.extends))
+        throw new Error(`Provider "${manifest.id}" extends "${manifest.extends}", which is not built in`);
       this.#byId.set(manifest.id, manifest);
     }
   }

@@ -4,13 +4,15 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { SwitchboardError } from '../shared/errors.js';
 import { BUILT_IN_MANIFESTS } from './built-ins.js';
+import { resolveExtension, syncProblems } from './provider-extension.js';
 import { manifestSchema, type ProviderManifest } from './sdk/manifest.js';
 import { describeProblems, type ManifestProblem, problemsOf } from './sdk/problems.js';
 
 /**
  * SWITCHBOARD_PROVIDERS_FILE: `{"providers": [manifest, ...]}` in JSON or YAML, validated by the
- * same schema as the built-in manifests. A bad file stops startup with every problem at once, each
- * at its exact path (`providers[1].auth.tokenUrl: Invalid URL`).
+ * same schema as the built-in manifests. An entry with `extends` patches a built-in manifest
+ * (provider-extension.ts) and is validated once merged. A bad file stops startup with every problem
+ * at once, each at its exact path (`providers[1].auth.tokenUrl: Invalid URL`).
  */
 export class ProvidersFileError extends SwitchboardError {
   readonly file: string;
@@ -27,11 +29,12 @@ export class ProvidersFileError extends SwitchboardError {
   }
 }
 
-const providersFileSchema = z.strictObject({ providers: z.array(manifestSchema) });
+/** The file's shape; each entry is checked on its own once any `extends` is resolved. */
+const providersFileSchema = z.strictObject({ providers: z.array(z.unknown()) });
 
 export interface LoadProvidersOptions {
-  /** Ids a custom provider may not take; the built-in catalog unless a test says otherwise. */
-  reservedIds?: Iterable<string>;
+  /** What a custom provider may extend and whose ids it may not take (tests give their own). */
+  builtIns?: readonly ProviderManifest[];
 }
 
 export async function loadProvidersFile(
@@ -57,13 +60,41 @@ export function parseProvidersFile(
   text: string,
   options: LoadProvidersOptions = {},
 ): ProviderManifest[] {
-  const document = decode(path, text);
-  const reserved = new Set(options.reservedIds ?? BUILT_IN_MANIFESTS.map((manifest) => manifest.id));
-  const problems = idProblems(document, reserved);
-  const result = providersFileSchema.safeParse(document);
-  if (!result.success) problems.unshift(...problemsOf(result.error));
-  if (problems.length > 0 || !result.success) throw new ProvidersFileError(path, problems);
-  return result.data.providers;
+  const document = providersFileSchema.safeParse(decode(path, text));
+  if (!document.success) throw new ProvidersFileError(path, problemsOf(document.error));
+  const entries = document.data.providers;
+  const builtIns = new Map(
+    (options.builtIns ?? BUILT_IN_MANIFESTS).map((manifest) => [manifest.id, manifest]),
+  );
+  const customIds = new Set(entries.map(idOf).filter((id) => id !== undefined));
+  const problems: ManifestProblem[] = [];
+  const manifests: ProviderManifest[] = [];
+  entries.forEach((entry, index) => {
+    const parsed = parseEntry(entry, index, builtIns, customIds);
+    problems.push(...parsed.problems);
+    if (parsed.manifest) manifests.push(parsed.manifest);
+  });
+  problems.push(...idProblems(entries, new Set(builtIns.keys())));
+  if (problems.length > 0) throw new ProvidersFileError(path, problems);
+  return manifests;
+}
+
+function parseEntry(
+  entry: unknown,
+  index: number,
+  builtIns: ReadonlyMap<string, ProviderManifest>,
+  customIds: ReadonlySet<string>,
+): { manifest?: ProviderManifest; problems: ManifestProblem[] } {
+  const resolved = resolveExtension(entry, index, builtIns, customIds);
+  if (!resolved.ok) return { problems: resolved.problems };
+  const result = manifestSchema.safeParse(resolved.input);
+  if (!result.success) return { problems: problemsOf(result.error, ['providers', index]) };
+  return { manifest: result.data, problems: syncProblems(result.data, resolved.base, index) };
+}
+
+function idOf(entry: unknown): string | undefined {
+  const id = (entry as { id?: unknown } | null)?.id;
+  return typeof id === 'string' ? id : undefined;
 }
 
 function decode(path: string, text: string): unknown {
@@ -83,15 +114,13 @@ function decode(path: string, text: string): unknown {
   }
 }
 
-/** Collisions are checked on the raw document so they are reported with the schema's problems. */
-function idProblems(document: unknown, reserved: ReadonlySet<string>): ManifestProblem[] {
-  const providers = (document as { providers?: unknown } | null)?.providers;
-  if (!Array.isArray(providers)) return [];
+/** Collisions are checked on the raw entries so they are reported with the schema's problems. */
+function idProblems(entries: readonly unknown[], reserved: ReadonlySet<string>): ManifestProblem[] {
   const problems: ManifestProblem[] = [];
   const seen = new Map<string, number>();
-  providers.forEach((provider: unknown, index) => {
-    const id = (provider as { id?: unknown } | null)?.id;
-    if (typeof id !== 'string') return;
+  entries.forEach((entry, index) => {
+    const id = idOf(entry);
+    if (id === undefined) return;
     if (reserved.has(id)) {
       problems.push({
         path: `providers[${index}].id`,

@@ -1,11 +1,16 @@
 import type { AnyResourceSync } from './sdk/sync.js';
+import { SLACK_SYNCS } from './slack/sync.js';
+import { TODOIST_SYNCS } from './todoist/sync.js';
 
 /**
  * The code behind each manifest's `syncs`, by provider and resource. A provider that `extends`
  * another runs its base's syncs (the catalog resolves `implementation`). The catalog test checks
  * that every declared resource has an entry here and every entry a declaration.
  */
-export const RESOURCE_SYNCS: Readonly<Record<string, Readonly<Record<string, AnyResourceSync>>>> = {};
+export const RESOURCE_SYNCS: Readonly<Record<string, Readonly<Record<string, AnyResourceSync>>>> = {
+  slack: SLACK_SYNCS,
+  todoist: TODOIST_SYNCS,
+};
 
 export function resourceSyncOf(implementation: string, resource: string): AnyResourceSync | undefined {
   return RESOURCE_SYNCS[implementation]?.[resource];

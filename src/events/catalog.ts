@@ -7,6 +7,7 @@ import { INTEGRATION_EVENTS } from './integration.js';
 import { PROJECTION_EVENTS } from './projection.js';
 import { PROVIDER_ACCOUNT_EVENTS } from './provider-account.js';
 import { SIGNAL_EVENTS } from './signal.js';
+import { SYNC_EVENTS } from './sync.js';
 import { TENANT_EVENTS } from './tenant.js';
 import { WEBHOOK_EVENTS } from './webhook.js';
 
@@ -92,4 +93,5 @@ export const eventCatalog = new EventCatalog([
   ...WEBHOOK_EVENTS,
   ...PROJECTION_EVENTS,
   ...PROVIDER_ACCOUNT_EVENTS,
+  ...SYNC_EVENTS,
 ]);

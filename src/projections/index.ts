@@ -7,6 +7,8 @@ import { integrationsProjection } from './read-models/integrations.js';
 import { projectionDeadLettersProjection } from './read-models/projection-dead-letters.js';
 import { providerAccountClaimsProjection } from './read-models/provider-account-claims.js';
 import { createSignalsProjection } from './read-models/signals.js';
+import { createSyncRecordsProjection } from './read-models/sync-records.js';
+import { createSyncsProjection } from './read-models/syncs.js';
 import { tenantsProjection } from './read-models/tenants.js';
 import { createWebhookDeadLettersProjection } from './read-models/webhook-dead-letters.js';
 import { webhookEndpointsProjection } from './read-models/webhook-endpoints.js';
@@ -29,6 +31,8 @@ export function allProjections(dependencies: ProjectionDependencies): readonly P
     createSignalsProjection({ vault: dependencies.vault }),
     createWebhookDeadLettersProjection(dependencies.vault),
     projectionDeadLettersProjection,
+    createSyncsProjection(),
+    createSyncRecordsProjection(dependencies.vault),
   ];
 }
 
@@ -43,6 +47,8 @@ export const PROJECTION_NAMES: readonly string[] = [
   READ_MODEL.signals,
   READ_MODEL.webhookDeadLetters,
   projectionDeadLettersProjection.name,
+  READ_MODEL.syncs,
+  READ_MODEL.syncRecords,
 ];
 
 /** The runner over allProjections unless told otherwise. */

@@ -12,6 +12,8 @@ export const READ_MODEL = {
   signals: 'signals',
   webhookDeadLetters: 'webhook-dead-letters',
   projectionDeadLetters: 'projection-dead-letters',
+  syncs: 'syncs',
+  syncRecords: 'sync-records',
 } as const;
 
 export type ReadModelName = (typeof READ_MODEL)[keyof typeof READ_MODEL];

@@ -51,6 +51,11 @@ export const Provider = builder.objectRef<ProviderManifest>('Provider').implemen
     capabilities: t.field({ type: Capabilities, resolve: (manifest) => manifest.capabilities }),
     docsUrl: t.exposeString('docsUrl', { nullable: true }),
     builtIn: t.boolean({ resolve: (manifest, _args, context) => context.catalog.isBuiltIn(manifest.id) }),
+    extends: t.exposeString('extends', {
+      nullable: true,
+      description:
+        'The built-in provider this custom one extends (its syncs, webhook verification and normalizers); null for others.',
+    }),
   }),
 });
 

@@ -60,6 +60,11 @@ describe('built-in provider manifests', () => {
         expect(result.data).toEqual(manifest);
       });
 
+      it('runs its own code: a built-in extends nothing', () => {
+        expect(manifest.extends).toBeUndefined();
+        expect(manifest.implementation).toBe(manifest.id);
+      });
+
       it('uses https for every URL and cites its docs', () => {
         expect(manifest.docsUrl).toBeDefined();
         const urls = urlsOf(manifest);

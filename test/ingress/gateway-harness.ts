@@ -1,4 +1,5 @@
 import { BUILT_IN_MANIFESTS, ProviderCatalog } from '../../src/connectors/catalog.js';
+import type { ProviderManifest } from '../../src/connectors/sdk/manifest.js';
 import type { Event, RecordedEvent } from '../../src/eventstore/envelope.js';
 import type { AppendResult, EventStore } from '../../src/eventstore/port.js';
 import { RejectionBudget } from '../../src/ingress/delivery/rejection-budget.js';
@@ -43,7 +44,7 @@ export interface Harness {
   open(event: Event): Promise<Record<string, unknown>>;
 }
 
-/** The gateway over the built-in catalog, in memory: no database, a vault that just decodes. */
+/** The gateway over the built-in catalog (plus any custom providers), in memory: no database, a vault that just decodes. */
 export function gatewayHarness(options: {
   now: () => Date;
   appSecrets?: Record<string, string>;
@@ -51,6 +52,8 @@ export function gatewayHarness(options: {
   rejectionsPerMinute?: number;
   /** What the replay guard and the rejection budget use instead of `kv` (a failing Redis, say). */
   guardKv?: KeyValueStore;
+  /** Custom providers served after the built-ins (as a providers file would add them). */
+  customProviders?: readonly ProviderManifest[];
 }): Harness {
   const connections: Harness['connections'] = new Map();
   const appended: Harness['appended'] = [];
@@ -98,7 +101,7 @@ export function gatewayHarness(options: {
     return [...connections.values()].find(predicate) ?? null;
   };
   harness.gateway = new WebhookGateway({
-    catalog: new ProviderCatalog([], BUILT_IN_MANIFESTS),
+    catalog: new ProviderCatalog(options.customProviders, BUILT_IN_MANIFESTS),
     targets: new ResolvedTargets({
       targets: {
         byConnection: async (provider, id) => find((c) => c.connectionId === id && c.provider === provider),

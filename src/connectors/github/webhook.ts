@@ -5,6 +5,8 @@ import { GITHUB_NORMALIZERS } from './normalizers.js';
 
 /** A verified GitHub delivery, body parsed. */
 export interface GithubDelivery {
+  /** The signals' provider: `github`, or a provider that extends it (GitHub Enterprise Server). */
+  provider: string;
   /** X-GitHub-Event. */
   eventName: string;
   /** X-GitHub-Delivery: with the provider, it makes the signal id, so replays get the same id. */
@@ -20,12 +22,12 @@ export interface GithubDelivery {
  * provider_event for everything else (STYLE.md: unknown event types are kept, never dropped).
  */
 export function normalizeGithubDelivery(delivery: GithubDelivery): Signal[] {
-  const { eventName, deliveryId, payload, connectionId, receivedAt } = delivery;
+  const { provider, eventName, deliveryId, payload, connectionId, receivedAt } = delivery;
   const normalizer = Object.hasOwn(GITHUB_NORMALIZERS, eventName) ? GITHUB_NORMALIZERS[eventName] : undefined;
   const normalized = normalizer?.(payload) ?? normalizeGeneric(eventName, payload);
   return [
     makeSignal({
-      provider: 'github',
+      provider,
       connectionId,
       deliveryId,
       index: 0,
@@ -55,5 +57,12 @@ export function githubRoutingId(payload: unknown): string | null {
 export const githubWebhookNormalizer: WebhookNormalizer = (delivery) => {
   if (delivery.eventType === null)
     return { ok: false, reason: 'missing_event_type', detail: 'no X-GitHub-Event header' };
-  return { ok: true, signals: normalizeGithubDelivery({ ...delivery, eventName: delivery.eventType }) };
+  return {
+    ok: true,
+    signals: normalizeGithubDelivery({
+      ...delivery,
+      provider: delivery.manifest.id,
+      eventName: delivery.eventType,
+    }),
+  };
 };

@@ -9,6 +9,7 @@ type Context = z.RefinementCtx<ManifestObject>;
  * (panva habit: named checks, precise paths, all problems at once).
  */
 export function checkManifest(manifest: ManifestObject, ctx: Context): void {
+  checkImplementation(manifest, ctx);
   checkAuthUrls(manifest, ctx);
   checkRevocation(manifest, ctx);
   checkScopeCatalog(manifest, ctx);
@@ -20,6 +21,17 @@ export function checkManifest(manifest: ManifestObject, ctx: Context): void {
 
 function report(ctx: Context, path: PropertyKey[], message: string): void {
   ctx.addIssue({ code: 'custom', path, message });
+}
+
+function checkImplementation({ id, extends: base, implementation }: ManifestObject, ctx: Context): void {
+  if (base === id) report(ctx, ['extends'], 'names the provider itself');
+  if (implementation !== undefined && implementation !== (base ?? id)) {
+    report(
+      ctx,
+      ['implementation'],
+      `is derived from extends (or id), so it can only be "${base ?? id}"; leave it out`,
+    );
+  }
 }
 
 function checkAuthUrls({ auth }: ManifestObject, ctx: Context): void {

@@ -11,6 +11,8 @@ import { manifestObjectSchema } from './schema/manifest-object.js';
  */
 export const manifestSchema = manifestObjectSchema.superRefine(checkManifest).transform((manifest) => ({
   ...manifest,
+  // Code (webhook normalizers, syncs) is looked up by this, never by id, so extensions run their base's.
+  implementation: manifest.extends ?? manifest.id,
   auth: {
     ...manifest.auth,
     // One place to read revocation from: the shorthand URL becomes an RFC 7009 entry, and a
@@ -53,6 +55,9 @@ export class ManifestError extends Error {
   }
 }
 
+/** What each defineManifest call was given: the declaration an extension patches (providers-file.ts). */
+const declarations = new WeakMap<ProviderManifest, ProviderManifestInput>();
+
 /**
  * Validates a built-in manifest when its module loads, so a bad manifest fails the first import
  * (and the catalog test) instead of a request at run time.
@@ -63,7 +68,18 @@ export function defineManifest(input: ProviderManifestInput): ProviderManifest {
     const id = typeof input.id === 'string' ? input.id : '(no id)';
     throw new ManifestError(`Provider manifest "${id}"`, problemsOf(result.error));
   }
+  declarations.set(result.data, structuredClone(input));
   return result.data;
+}
+
+/**
+ * The declaration a manifest was defined from, before defaults and derived values: patching that,
+ * not the parsed manifest, lets an extension's change re-derive what follows from it (revocation
+ * from revocationUrl, capabilities from webhooks and syncs). A manifest parsed elsewhere is its own
+ * declaration (parsing is idempotent), derived values included.
+ */
+export function declarationOf(manifest: ProviderManifest): ProviderManifestInput {
+  return structuredClone(declarations.get(manifest) ?? manifest);
 }
 
 /** Every auth mode a provider accepts: the primary one, then the alternatives. */

@@ -3,7 +3,8 @@ import type { ProviderManifest } from './manifest.js';
 
 /** A verified delivery, body parsed: what a connector's webhook normalizer turns into signals. */
 export interface VerifiedDelivery {
-  manifest: Pick<ProviderManifest, 'id' | 'displayName'>;
+  /** `id` names the signals' provider; `implementation` chose the normalizer. */
+  manifest: Pick<ProviderManifest, 'id' | 'implementation' | 'displayName'>;
   connectionId: string;
   /** The provider's delivery id, or `sha256:<body digest>` when it sends none: signal ids derive from it. */
   deliveryId: string;

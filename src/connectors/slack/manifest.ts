@@ -95,6 +95,25 @@ export const slackManifest = defineManifest({
     rateLimit: {
       // Slack sends no remaining-count headers; a 429 carries Retry-After in seconds.
       retryAfterHeader: 'Retry-After',
+      // Slack counts per method, per app and workspace: one connection is one workspace install.
+      budgets: [
+        {
+          per: 'connection',
+          requests: 1,
+          perSeconds: 60,
+          paths: ['/conversations.history', '/conversations.replies'],
+          notes: [
+            'Since 2025-05-29, apps distributed outside the Slack Marketplace: 1 request a minute and at most 15 messages a page (existing installations from 2026-03-03). https://docs.slack.dev/reference/methods/conversations.history',
+          ],
+        },
+        {
+          per: 'connection',
+          requests: 20,
+          perSeconds: 60,
+          paths: ['/conversations.list'],
+          notes: ['Tier 2 (20+ per minute). https://docs.slack.dev/reference/methods/conversations.list'],
+        },
+      ],
       docsUrl: 'https://docs.slack.dev/apis/web-api/rate-limits',
     },
     pagination: {
@@ -104,6 +123,43 @@ export const slackManifest = defineManifest({
       limitParam: 'limit',
     },
   },
+  syncs: [
+    {
+      resource: 'channels',
+      model: 'Channel',
+      description: 'Public channels and the private channels the app is in, archived ones included.',
+      defaultFrequency: '1h',
+      // conversations.list has no "changed since": each run lists every channel.
+      cursor: 'none',
+      deletes: 'full_scan',
+      volatileFields: ['memberCount'],
+      scopes: ['channels.read'],
+      webhookEvents: [
+        'channel_created',
+        'channel_rename',
+        'channel_archive',
+        'channel_unarchive',
+        'channel_deleted',
+      ],
+    },
+    {
+      resource: 'messages',
+      model: 'Message',
+      description:
+        "Messages of the configured channels (default: every channel the app is in), without thread replies. Config: {channels: ['C0123456789']}.",
+      defaultFrequency: '5m',
+      // conversations.history's `oldest`: only messages after the newest one recorded per channel.
+      cursor: 'updated_since',
+      // Edits and deletions of older messages arrive as Events API signals, not through history.
+      deletes: 'none',
+      scopes: ['messages.read', 'channels.read'],
+      webhookEvents: ['message'],
+      notes: [
+        'Record id: the channel id, a colon and the ts ("C012AB3CD:1512085950.000216"): a ts is unique only within its channel.',
+        'At 1 request a minute and 15 messages a page, a backfill spans runs; each page checkpoints its channel and cursor.',
+      ],
+    },
+  ],
   webhooks: {
     scheme: 'slack_v0',
     // v0=hex(HMAC-SHA256(signing secret, "v0:{timestamp}:{raw body}")).

@@ -6,6 +6,8 @@ import { envelopeSchema, type SlackEnvelope } from './payloads.js';
 
 /** A verified Slack Events API delivery, body parsed. */
 export interface SlackDelivery {
+  /** The signals' provider: `slack`, or a provider that extends it (GovSlack, say). */
+  provider: string;
   /** The envelope's event_id (same on Slack's retries), which makes the signal id. */
   deliveryId: string;
   payload: unknown;
@@ -20,7 +22,7 @@ export interface SlackDelivery {
  * never dropped. url_verification never gets here: the gateway answers it as a handshake.
  */
 export function normalizeSlackDelivery(delivery: SlackDelivery): Signal[] {
-  const { deliveryId, payload, connectionId, receivedAt } = delivery;
+  const { provider, deliveryId, payload, connectionId, receivedAt } = delivery;
   const envelope = envelopeSchema.safeParse(payload).data;
   const teamId = envelope ? slackRoutingId(payload) : null;
   const inner = envelope?.type === 'event_callback' ? envelope.event : undefined;
@@ -29,7 +31,7 @@ export function normalizeSlackDelivery(delivery: SlackDelivery): Signal[] {
   const normalized = normalizer?.(inner, teamId) ?? normalizeGeneric(envelope, teamId);
   return [
     makeSignal({
-      provider: 'slack',
+      provider,
       connectionId,
       deliveryId,
       index: 0,
@@ -83,5 +85,5 @@ export function slackRoutingId(payload: unknown): string | null {
 
 export const slackWebhookNormalizer: WebhookNormalizer = (delivery) => ({
   ok: true,
-  signals: normalizeSlackDelivery(delivery),
+  signals: normalizeSlackDelivery({ ...delivery, provider: delivery.manifest.id }),
 });

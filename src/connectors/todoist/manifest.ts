@@ -61,6 +61,7 @@ export const todoistManifest = defineManifest({
   api: {
     baseUrl: 'https://api.todoist.com/api/v1',
     rateLimit: { retryAfterHeader: 'Retry-After' },
+    // The v1 list endpoints (GET /api/v1/tasks ...); the Sync endpoint answers in one response.
     pagination: {
       style: 'cursor',
       cursorParam: 'cursor',
@@ -68,6 +69,20 @@ export const todoistManifest = defineManifest({
       limitParam: 'limit',
     },
   },
+  syncs: [
+    {
+      resource: 'tasks',
+      model: 'Ticket',
+      description:
+        'Tasks through the Sync endpoint: all active ones, then what changed (completed, deleted) since the last sync_token.',
+      defaultFrequency: '15m',
+      cursor: 'sync_token',
+      deletes: 'reported',
+      scopes: ['tasks.read'],
+      webhookEvents: ['item:added', 'item:updated', 'item:deleted', 'item:completed', 'item:uncompleted'],
+      notes: ['https://developer.todoist.com/api/v1/#tag/Sync'],
+    },
+  ],
   webhooks: {
     scheme: 'hmac_sha256',
     signature: { header: 'X-Todoist-Hmac-SHA256', encoding: 'base64' },

@@ -9,8 +9,10 @@ import { cleanSignal } from './clean-text.js';
  * consumers cannot trust.
  */
 export function normalizeDelivery(delivery: VerifiedDelivery): NormalizeOutcome {
-  const normalizer = Object.hasOwn(WEBHOOK_NORMALIZERS, delivery.manifest.id)
-    ? WEBHOOK_NORMALIZERS[delivery.manifest.id]
+  // By implementation: a provider that extends GitHub is normalized by GitHub's code.
+  const { implementation } = delivery.manifest;
+  const normalizer = Object.hasOwn(WEBHOOK_NORMALIZERS, implementation)
+    ? WEBHOOK_NORMALIZERS[implementation]
     : undefined;
   let outcome: NormalizeOutcome;
   try {

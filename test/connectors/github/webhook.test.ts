@@ -9,6 +9,7 @@ const examples = githubExamples();
 
 function normalize(example: Pick<GithubExample, 'eventName' | 'payload'>, deliveryId = 'delivery-1') {
   const signals = normalizeGithubDelivery({
+    provider: 'github',
     eventName: example.eventName,
     deliveryId,
     payload: example.payload,
@@ -253,6 +254,7 @@ describe('a real delivery end to end', () => {
       timestamp: null,
     });
     const [signal] = normalizeGithubDelivery({
+      provider: 'github',
       eventName: 'pull_request',
       deliveryId: '9d3f2a40-0b5c-11ee-8c99-0242ac120002',
       payload: JSON.parse(rawBody.toString('utf8')),

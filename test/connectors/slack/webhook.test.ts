@@ -13,6 +13,7 @@ const receivedAt = new Date('2026-01-01T00:00:00Z');
 function normalize(name: string): Signal {
   const payload = fixture(name);
   const signals = normalizeSlackDelivery({
+    provider: 'slack',
     deliveryId: String(payload['event_id']),
     payload,
     connectionId: 'conn_1',
@@ -155,6 +156,7 @@ describe('normalizeSlackDelivery over Slack documented examples', () => {
     const event = payload['event'] as Record<string, unknown>;
     const hostile = { ...payload, event: { ...event, links: [{ domain: 'x', url: 'javascript:alert(1)' }] } };
     const [signal] = normalizeSlackDelivery({
+      provider: 'slack',
       deliveryId: 'Ev1',
       payload: hostile,
       connectionId: 'c',
@@ -166,6 +168,7 @@ describe('normalizeSlackDelivery over Slack documented examples', () => {
 
   it('keeps even a payload that is not an Events API envelope', () => {
     const [signal] = normalizeSlackDelivery({
+      provider: 'slack',
       deliveryId: 'x',
       payload: 'garbage',
       connectionId: 'c',

@@ -14,6 +14,7 @@ const payload = githubExamples().find(
   (example) => example.eventName === 'issues' && example.payload['action'] === 'opened',
 )!.payload;
 const [signal] = normalizeGithubDelivery({
+  provider: 'github',
   eventName: 'issues',
   deliveryId: 'd-1',
   payload,

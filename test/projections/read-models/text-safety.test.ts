@@ -67,6 +67,7 @@ function textSafetySuite(kind: BackendKind) {
     const issue = example.payload['issue'] as Record<string, unknown>;
     const payload = { ...example.payload, issue: { ...issue, title: 'bad\u0000title' } };
     const [signal] = normalizeGithubDelivery({
+      provider: 'github',
       eventName: 'issues',
       deliveryId: 'd-nul',
       payload,

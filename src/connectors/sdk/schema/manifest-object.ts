@@ -9,6 +9,13 @@ import { webhookSchema } from './webhooks.js';
 /** The manifest's fields before cross-field checks and derived values (see ../manifest.ts). */
 export const manifestObjectSchema = z.strictObject({
   id: kebabId,
+  /** The built-in provider this one patches (a providers file's GitHub Enterprise Server, say). */
+  extends: kebabId.optional(),
+  /**
+   * Derived (`extends`, else `id`): whose connector code runs this provider. Accepted only as that
+   * value, so that a parsed manifest parses to itself.
+   */
+  implementation: kebabId.optional(),
   displayName: z.string().min(1),
   categories: z.array(kebabId).min(1),
   docsUrl: url.optional(),

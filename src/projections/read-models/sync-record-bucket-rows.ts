@@ -1,0 +1,48 @@
+import { xorInto } from '../../domain/record-buckets.js';
+import type { ProjectionTx } from '../projection.js';
+import type { SyncKey } from './sync-record-rows.js';
+
+/**
+ * Applies XOR deltas to one sync's bucket digests: read the touched buckets, combine, write back.
+ * A bucket left with no record keeps its row (digest of nothing, count 0) so rebuilds agree.
+ */
+export async function applyBucketDeltas(
+  tx: ProjectionTx,
+  sync: SyncKey,
+  deltas: ReadonlyMap<number, { digest: Buffer; count: number }>,
+  emptyDigest: string,
+): Promise<void> {
+  if (deltas.size === 0) return;
+  const buckets = [...deltas.keys()];
+  const stored = await tx.syncRecordBucket.findMany({
+    where: {
+      tenantId: sync.tenantId,
+      connectionId: sync.connectionId,
+      resource: sync.resource,
+      bucket: { in: buckets },
+    },
+  });
+  const current = new Map(stored.map((row) => [row.bucket, row]));
+  const digests: string[] = [];
+  const counts: number[] = [];
+  for (const bucket of buckets) {
+    const delta = deltas.get(bucket);
+    if (!delta) continue;
+    const row = current.get(bucket);
+    const digest = Buffer.from(row?.digest ?? emptyDigest, 'hex');
+    xorInto(digest, delta.digest);
+    digests.push(digest.toString('hex'));
+    counts.push((row?.count ?? 0) + delta.count);
+  }
+  await tx.$executeRawUnsafe(
+    `INSERT INTO "sync_record_buckets" (tenant_id, connection_id, resource, bucket, digest, count)
+     SELECT $1, $2, $3, b, d, c FROM unnest($4::int[], $5::text[], $6::int[]) AS u(b, d, c)
+     ON CONFLICT (tenant_id, connection_id, resource, bucket) DO UPDATE SET digest = EXCLUDED.digest, count = EXCLUDED.count`,
+    sync.tenantId,
+    sync.connectionId,
+    sync.resource,
+    buckets,
+    digests,
+    counts,
+  );
+}
