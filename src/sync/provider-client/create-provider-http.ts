@@ -9,7 +9,7 @@ import {
   type ProviderResponse,
 } from '../../connectors/sdk/provider-http.js';
 import type { SyncConnection } from '../../connectors/sdk/sync.js';
-import { type BackoffPolicy, DEFAULT_BACKOFF, fullJitterDelay } from './backoff.js';
+import { fullJitterDelay } from '../../domain/sync-retry.js';
 import { classifyFailure, quotaResetAt } from './classify-response.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Authentication, CredentialSource } from './credential-source.js';
@@ -41,8 +41,11 @@ export interface ProviderHttpOptions {
    * one throws ProviderCallError with retryAt, so the engine ends the run and schedules the rest.
    */
   maxInlineWaitMs?: number;
-  /** Retries of `retryable` and short `rate_limited` failures (default: 3, full jitter 1 s to 15 min). */
-  retry?: Partial<BackoffPolicy>;
+  /**
+   * Retries of `retryable` and short `rate_limited` failures inside one call: as the provider
+   * advised, else after a full-jitter wait (domain/sync-retry.ts); default 3 retries.
+   */
+  retry?: { retries?: number; random?: () => number };
 }
 
 /** What a request is called in errors and logs: method and path, never the query (search terms) or headers. */
@@ -63,12 +66,8 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
   const sleep = options.sleep ?? systemClock.sleep;
   const timeoutMs = options.timeoutMs ?? 30_000;
   const maxInlineWaitMs = options.maxInlineWaitMs ?? 10_000;
-  const backoff: BackoffPolicy = {
-    retries: options.retry?.retries ?? DEFAULT_BACKOFF.retries,
-    minDelayMs: options.retry?.minDelayMs ?? DEFAULT_BACKOFF.minDelayMs,
-    maxDelayMs: options.retry?.maxDelayMs ?? DEFAULT_BACKOFF.maxDelayMs,
-    random: options.retry?.random ?? DEFAULT_BACKOFF.random,
-  };
+  const retries = options.retry?.retries ?? 3;
+  const random = options.retry?.random ?? Math.random;
 
   const send = async (request: ProviderRequest, url: URL, auth: Authentication) => {
     const method = request.method ?? 'GET';
@@ -180,10 +179,10 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
         if (outcome.failureClass !== 'retryable' && outcome.failureClass !== 'rate_limited') throw outcome;
         // As advised when the provider said when; full jitter when it did not.
         const advisedMs = outcome.retryAt ? outcome.retryAt.getTime() - now() : null;
-        const delayMs = Math.max(0, advisedMs ?? fullJitterDelay(tries, backoff));
-        if (tries >= backoff.retries || delayMs > maxInlineWaitMs) {
-          throw outcome.retryAt ? outcome : withRetryAt(outcome, new Date(now() + delayMs));
-        }
+        const delayMs = Math.max(0, advisedMs ?? fullJitterDelay(tries + 1, random));
+        // Given up: retryAt stays what the provider advised, or null so the engine backs off by
+        // how many runs failed before (it knows; one call does not).
+        if (tries >= retries || delayMs > maxInlineWaitMs) throw outcome;
         await sleep(delayMs, options.signal);
       }
     },
@@ -201,16 +200,6 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
     },
   };
   return http;
-}
-
-/** The same failure, with the time the engine may try again. */
-function withRetryAt(error: ProviderCallError, retryAt: Date): ProviderCallError {
-  return new ProviderCallError(error.failureClass, error.message, {
-    status: error.status,
-    retryAt,
-    request: error.request,
-    cause: error.cause,
-  });
 }
 
 function toHeaders(raw: Record<string, string | string[] | undefined>): Headers {

@@ -1,4 +1,3 @@
-export { type BackoffPolicy, DEFAULT_BACKOFF, fullJitterDelay } from './backoff.js';
 export { type Clock, systemClock } from './clock.js';
 export { createProviderHttp, type ProviderHttpOptions } from './create-provider-http.js';
 export { type Authentication, type CredentialSource, staticCredentials } from './credential-source.js';
