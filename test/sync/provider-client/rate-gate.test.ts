@@ -181,9 +181,8 @@ describe('provider rate gate budgets and holds (memory)', () => {
 
   it("ends a run on Slack's one request a minute instead of sleeping a minute, and spares other methods", async () => {
     serve((_index) => slackHistory());
-    const manifest = onLoopback(slackManifest, fixture.origin, [
-      budget('connection', 1, 60, ['/conversations.history']),
-    ]);
+    // Slack's manifest's own budgets: history 1 a minute, conversations.list 20 a minute.
+    const manifest = onLoopback(slackManifest, fixture.origin, slackManifest.api.rateLimit!.budgets);
     const http = client(gate, manifest, 'slack-1');
     const started = Date.now();
     await http.request({ path: '/conversations.history', query: { channel: 'C1', limit: 15 } });
