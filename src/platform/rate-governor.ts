@@ -20,6 +20,11 @@ export type RateDecision = { allowed: true; remaining: number } | { allowed: fal
 export interface RateGovernor<Bucket extends string = string> {
   /** Takes `cost` points from `key`'s budget in `bucket`. Never throws and never waits on a failed store. */
   take(bucket: Bucket, key: string, cost?: number): Promise<RateDecision>;
+  /**
+   * Gives back points taken for a request that did not go out after all (another budget refused
+   * it), so waiting for one budget does not spend the others. Never throws.
+   */
+  refund(bucket: Bucket, key: string, cost?: number): Promise<void>;
 }
 
 export interface RedisRateGovernorOptions {
@@ -90,21 +95,26 @@ function governor<Bucket extends string>(
   }
   let localUntil = 0;
 
-  const sharedOrLocal = async ({ local, shared }: Limiters, key: string, cost: number) => {
-    if (!shared || Date.now() < localUntil) return local.consume(key, cost);
+  const sharedOrLocal = async (
+    { local, shared }: Limiters,
+    operation: 'consume' | 'reward',
+    key: string,
+    cost: number,
+  ) => {
+    if (!shared || Date.now() < localUntil) return local[operation](key, cost);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<typeof LATE>((resolve) => {
       timer = setTimeout(() => resolve(LATE), timeoutMs);
     });
     try {
-      const result = await Promise.race([shared.consume(key, cost), late]);
+      const result = await Promise.race([shared[operation](key, cost), late]);
       if (result !== LATE) return result;
     } finally {
       clearTimeout(timer);
     }
     localUntil = Date.now() + localForMs;
     options.onFallback?.(new Error(`Redis did not answer within ${timeoutMs} ms`));
-    return local.consume(key, cost);
+    return local[operation](key, cost);
   };
 
   return {
@@ -112,13 +122,22 @@ function governor<Bucket extends string>(
       const bucketLimiters = limiters.get(bucket);
       if (!bucketLimiters) return UNLIMITED;
       try {
-        const result = await sharedOrLocal(bucketLimiters, key, cost);
+        const result = await sharedOrLocal(bucketLimiters, 'consume', key, cost);
         return { allowed: true, remaining: result.remainingPoints };
       } catch (error) {
         if (error instanceof RateLimiterRes) return { allowed: false, retryAfterMs: error.msBeforeNext };
         // The governor protects the hub; it must never be the reason a request fails.
         options.onFallback?.(error);
         return { allowed: true, remaining: 0 };
+      }
+    },
+    async refund(bucket, key, cost = 1) {
+      const bucketLimiters = limiters.get(bucket);
+      if (!bucketLimiters) return;
+      try {
+        await sharedOrLocal(bucketLimiters, 'reward', key, cost);
+      } catch (error) {
+        options.onFallback?.(error);
       }
     },
   };

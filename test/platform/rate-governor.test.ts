@@ -23,6 +23,14 @@ describe('rate governor in memory', () => {
     expect((await governor.take('api', 'tenant:b')).allowed).toBe(true);
   });
 
+  it('takes a refunded point again in the same window', async () => {
+    const governor = memoryRateGovernor(BUDGETS);
+    for (let i = 0; i < 3; i++) expect((await governor.take('api', 'tenant:a')).allowed).toBe(true);
+    await governor.refund('api', 'tenant:a');
+    expect((await governor.take('api', 'tenant:a')).allowed).toBe(true);
+    expect((await governor.take('api', 'tenant:a')).allowed).toBe(false);
+  });
+
   it('does not limit a bucket without a budget', async () => {
     const governor = memoryRateGovernor<'api' | 'other'>(BUDGETS);
     for (let i = 0; i < 10; i++) expect((await governor.take('other', 'x')).allowed).toBe(true);
@@ -57,6 +65,16 @@ describeWithRedis('rate governor on Redis (Redis)', () => {
     expect((await one.take('api', 'tenant:a')).allowed).toBe(true);
     expect((await two.take('api', 'tenant:a')).allowed).toBe(false);
     expect(await client.exists(`${prefix}rate:api:tenant:a`)).toBe(1);
+  });
+
+  it('lets one instance take a point another refunded', async () => {
+    const prefix = uniqueRedisPrefix();
+    const one = redisRateGovernor(client, BUDGETS, { prefix });
+    const two = redisRateGovernor(client, BUDGETS, { prefix });
+    for (let i = 0; i < 3; i++) expect((await one.take('api', 'tenant:a')).allowed).toBe(true);
+    await one.refund('api', 'tenant:a');
+    expect((await two.take('api', 'tenant:a')).allowed).toBe(true);
+    expect((await two.take('api', 'tenant:a')).allowed).toBe(false);
   });
 
   for (const mode of ['down', 'partition'] as const) {

@@ -17,6 +17,14 @@ export interface FailedResponse {
 export function advisedRetryAt(headers: Headers, rateLimit: RateLimitHeaders, now: number): Date | null {
   const retryAfter = parseRetryAfter(headers.get(rateLimit?.retryAfterHeader ?? 'retry-after'), now);
   if (retryAfter !== null) return new Date(now + retryAfter);
+  return quotaResetAt(headers, rateLimit, now);
+}
+
+/**
+ * When an exhausted quota comes back (remaining 0 and a reset time), also on a successful answer:
+ * GitHub says `x-ratelimit-remaining: 0` on the last request the quota allowed.
+ */
+export function quotaResetAt(headers: Headers, rateLimit: RateLimitHeaders, now: number): Date | null {
   if (!rateLimit?.remainingHeader || !rateLimit.resetHeader) return null;
   if (headers.get(rateLimit.remainingHeader)?.trim() !== '0') return null;
   return resetTime(headers.get(rateLimit.resetHeader), rateLimit.resetUnit, now);

@@ -49,3 +49,9 @@ function appendQuery(url: URL, name: string, value: QueryValue): void {
   if (Array.isArray(value)) for (const item of value) url.searchParams.append(name, item);
   else url.searchParams.set(name, String(value));
 }
+
+/** The path of `url` below the API base URL's own path (`/repos/o/r/issues` under `/api/v3`): what budgets match. */
+export function apiPathOf(baseUrl: string, values: Readonly<Record<string, string>>, url: URL): string {
+  const basePath = new URL(fillPlaceholders(baseUrl, values, false)).pathname.replace(/\/$/, '');
+  return url.pathname.startsWith(`${basePath}/`) ? url.pathname.slice(basePath.length) : url.pathname;
+}

@@ -101,11 +101,11 @@ describe('provider client', () => {
       manifest: manifest({}),
       connection,
       credentials: {
-        headers: async () => ({ authorization: 'Bearer old' }),
+        authentication: async () => ({ headers: { authorization: 'Bearer old' } }),
         afterUnauthorized: async (rejected) => {
           refreshes++;
-          expect(rejected).toEqual({ authorization: 'Bearer old' });
-          return { authorization: 'Bearer new' };
+          expect(rejected).toEqual({ headers: { authorization: 'Bearer old' } });
+          return { headers: { authorization: 'Bearer new' } };
         },
       },
     });
@@ -132,6 +132,8 @@ describe('provider client', () => {
       connection,
       credentials: staticCredentials({}),
       now: () => now,
+      // Retries of the 502 happen at once (backoff is tested in backoff.test.ts).
+      sleep: async () => {},
     });
     const failure = async () => {
       try {
