@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { type Authenticator, createAuthenticator } from '../auth/authenticate.js';
 import type { Config } from '../config/config.js';
 import { type ConnectionServices, createConnectionServices } from '../connections/index.js';
@@ -18,6 +19,8 @@ import { type DataDirLock, lockDataDir } from '../readmodels/data-dir-lock.js';
 import { openReadModels, type ReadModels } from '../readmodels/database.js';
 import { DataDirLockedError, MigrationFailedError } from '../readmodels/errors.js';
 import { BadUserInputError } from '../shared/errors.js';
+import { createProviderRateGate, vaultCredentials } from '../sync/provider-client/index.js';
+import { SyncEngine } from '../sync/sync-engine.js';
 import { loadLocalKms, PrismaTenantKeyStore, TokenVault } from '../vault/index.js';
 import { announceKeyChanges, followKeyNotices, KEY_NOTICES_TOPIC } from '../vault/key-notices.js';
 
@@ -37,6 +40,8 @@ export interface Runtime {
   vault: TokenVault;
   /** OAuth broker, token checkout and refresh, revocation, tenant deletion (src/connections). */
   connections: ConnectionServices;
+  /** Sync engine: commands, and (with workers) the scheduler and run loops (src/sync). */
+  syncs: SyncEngine;
   readiness: ReadinessCheck[];
   /** A one-paragraph description of the adapters chosen, printed at startup. */
   describe(): string[];
@@ -108,6 +113,8 @@ export interface RuntimeOptions {
   runTokenRefresher?: boolean;
   /** Scan interval of the proactive token refresher (default 15 s). */
   tokenRefreshIntervalMs?: number;
+  /** Run the sync scheduler and workers (default: when projections run). */
+  runSyncEngine?: boolean;
 }
 
 export async function createRuntime(
@@ -209,6 +216,34 @@ export async function createRuntime(
       opened.push({ close: () => connections.proactiveRefresher.stop() });
     }
 
+    const syncs = new SyncEngine(
+      {
+        eventStore,
+        prisma: readModels.prisma,
+        vault,
+        catalog,
+        leases: platform.leases,
+        projections,
+        logger: logger.child({ component: 'sync' }),
+        now: () => new Date(),
+        credentials: (target, manifest) => vaultCredentials({ checkout: connections, manifest, ...target }),
+        rateGate: createProviderRateGate({
+          rateGovernor: (budgets) => platform.rateGovernor(budgets),
+          kv: platform.kv,
+          onFallback: (error) =>
+            logger.warn({ err: error }, 'provider rate limits decided in this process only'),
+        }),
+        workerId: `${hostname()}:${process.pid}`,
+        leaseTtlMs: config.sync.leaseTtlMs,
+        readYourWritesTimeoutMs: 5_000,
+      },
+      { workers: config.sync.workers },
+    );
+    if (options.runSyncEngine ?? options.runProjections !== false) {
+      syncs.start();
+      opened.push({ close: () => syncs.close() });
+    }
+
     const readiness: ReadinessCheck[] = [
       { name: 'eventStore', check: () => pinged(eventStore, { kind: eventStore.kind }) },
       { name: 'readModels', check: () => pinged(readModels, { kind: readModels.kind }) },
@@ -228,6 +263,7 @@ export async function createRuntime(
       authenticator,
       vault,
       connections,
+      syncs,
       readiness,
       describe: () => describeRuntime(config),
       async close() {

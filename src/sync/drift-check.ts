@@ -5,7 +5,7 @@ import { bucketDigests, bucketOf } from '../domain/record-buckets.js';
 import { recordHash } from '../domain/record-hash.js';
 import { READ_MODEL } from '../projections/names.js';
 import { knownRecordHashes } from './known-records.js';
-import { createProviderHttp } from './provider-client/create-provider-http.js';
+import { providerHttpFor } from './provider-http-for.js';
 import { resolveResourceSync } from './resource-syncs.js';
 import { RunStream } from './run-stream.js';
 import { syncCommand } from './sync-commands.js';
@@ -51,13 +51,7 @@ export async function runDriftCheck(
       target.resource,
     );
     const connection = await connectionForSync(deps, target);
-    const http = createProviderHttp({
-      ...deps.http,
-      manifest,
-      connection,
-      credentials: deps.credentials(target, manifest),
-      signal,
-    });
+    const http = providerHttpFor(deps, target, manifest, connection, signal);
     const ctx = {
       checkpoint: null,
       config: resourceSync.config.parse(state.config),

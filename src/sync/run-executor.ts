@@ -12,7 +12,7 @@ import { WrongExpectedVersionError } from '../eventstore/errors.js';
 import { READ_MODEL } from '../projections/names.js';
 import { SwitchboardError } from '../shared/errors.js';
 import { knownRecordHashes } from './known-records.js';
-import { createProviderHttp } from './provider-client/create-provider-http.js';
+import { providerHttpFor } from './provider-http-for.js';
 import { resolveResourceSync } from './resource-syncs.js';
 import { type PageChanges, RunStream } from './run-stream.js';
 import { connectionForSync } from './sync-connection.js';
@@ -91,15 +91,8 @@ export async function executeRun(
     const modelSchema = CANONICAL_MODELS[declaration.model];
     const config = resourceSync.config.parse(state.config);
     const connection = await connectionForSync(deps, target);
-    const http = createProviderHttp({
-      ...deps.http,
-      manifest,
-      connection,
-      credentials: deps.credentials(target, manifest),
-      signal,
-      onResponse: () => {
-        stats.requests++;
-      },
+    const http = providerHttpFor(deps, target, manifest, connection, signal, () => {
+      stats.requests++;
     });
 
     let seen = new Set<string>();

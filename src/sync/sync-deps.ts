@@ -8,6 +8,7 @@ import type { ProjectionRunner } from '../projections/index.js';
 import type { ContentVault } from '../vault/sealed-content.js';
 import type { ProviderHttpOptions } from './provider-client/create-provider-http.js';
 import type { CredentialSource } from './provider-client/credential-source.js';
+import type { ProviderRateGate } from './provider-client/rate-gate.js';
 
 export interface SyncTarget {
   tenantId: string;
@@ -27,8 +28,10 @@ export interface SyncDeps {
   now: () => Date;
   /** Headers for a connection's provider calls, from the token vault (never handed to a connector). */
   credentials: (target: SyncTarget, manifest: ProviderManifest) => CredentialSource;
-  /** Extra provider-client options (the rate gate, a dispatcher in tests). */
-  http?: Pick<ProviderHttpOptions, 'dispatcher' | 'timeoutMs'> & Record<string, unknown>;
+  /** Budgets and not-before holds shared by every instance (none: unlimited, as in some tests). */
+  rateGate?: ProviderRateGate;
+  /** Provider-client settings (timeouts, retries, a dispatcher in tests). */
+  http?: Pick<ProviderHttpOptions, 'dispatcher' | 'timeoutMs' | 'maxInlineWaitMs' | 'retry' | 'sleep'>;
   /** This instance's name in SyncStarted (host and pid by default). */
   workerId: string;
   /** How long a run's lease lasts without renewal: a crashed worker's run resumes after this (default 15 s). */

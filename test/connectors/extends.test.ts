@@ -229,7 +229,7 @@ describe('custom providers that extend a built-in', () => {
     expect(result.data).toEqual({
       providers: [
         { id: 'github', builtIn: true, extends: null, capabilities: { sync: true, webhooks: true } },
-        { id: 'slack', builtIn: true, extends: null, capabilities: { sync: false, webhooks: true } },
+        { id: 'slack', builtIn: true, extends: null, capabilities: { sync: true, webhooks: true } },
         { id: 'ghe-acme', builtIn: false, extends: 'github', capabilities: { sync: true, webhooks: true } },
       ],
       provider: { id: 'ghe-acme', extends: 'github' },

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { systemCaller } from '../../src/commands/deps.js';
-import type { ProviderManifest } from '../../src/connectors/sdk/manifest.js';
-import { staticCredentials } from '../../src/sync/provider-client/index.js';
 import type { SyncDeps } from '../../src/sync/sync-deps.js';
 import { SyncEngine } from '../../src/sync/sync-engine.js';
 import { startTestHub, type TestHub } from './hub.js';
@@ -34,7 +32,6 @@ export interface SyncWorldOptions {
   /** Extra manifest fields for the extension (budgets, headers). */
   overrides?: Record<string, unknown>;
   env?: Record<string, string>;
-  leaseTtlMs?: number;
 }
 
 export async function startSyncWorld(options: SyncWorldOptions): Promise<SyncWorld> {
@@ -53,7 +50,9 @@ export async function startSyncWorld(options: SyncWorldOptions): Promise<SyncWor
       ...options.overrides,
     },
   ]);
-  const hub = await startTestHub({ env: { SWITCHBOARD_PROVIDERS_FILE: file.path, ...options.env } });
+  const hub = await startTestHub({
+    env: { SWITCHBOARD_PROVIDERS_FILE: file.path, SWITCHBOARD_SYNC_LEASE_TTL_SECONDS: '2', ...options.env },
+  });
   const tenantId = `t${randomUUID().slice(0, 8)}`;
   await registerTenant(hub, tenantId);
   const caller = systemCaller('test', randomUUID());
@@ -63,24 +62,10 @@ export async function startSyncWorld(options: SyncWorldOptions): Promise<SyncWor
     verify: false,
   });
   const { runtime } = hub;
-  const makeDeps = (workerId: string): SyncDeps => ({
-    eventStore: runtime.eventStore,
-    prisma: runtime.readModels.prisma,
-    vault: runtime.vault,
-    catalog: runtime.catalog,
-    leases: runtime.platform.leases,
-    projections: runtime.projections,
-    logger: runtime.logger,
-    now: () => new Date(),
-    credentials: (_target, _manifest: ProviderManifest) =>
-      staticCredentials({ authorization: `Bearer ${options.token}` }),
-    workerId,
-    leaseTtlMs: options.leaseTtlMs ?? 2_000,
-    readYourWritesTimeoutMs: 30_000,
-  });
-  const deps = makeDeps('worker-a');
-  const engine = new SyncEngine(deps, { workers: 2 });
-  const engines = [engine];
+  // The hub's own engine (vault credentials, the rate gate), also ticking on its own timer.
+  const engine = runtime.syncs;
+  const deps = engine.deps;
+  const engines: SyncEngine[] = [];
   return {
     hub,
     tenantId,
@@ -89,7 +74,7 @@ export async function startSyncWorld(options: SyncWorldOptions): Promise<SyncWor
     engine,
     deps,
     secondEngine() {
-      const second = new SyncEngine(makeDeps(`worker-${engines.length + 1}`), { workers: 2 });
+      const second = new SyncEngine({ ...deps, workerId: `worker-${engines.length + 2}` }, { workers: 2 });
       engines.push(second);
       return second;
     },
