@@ -21,7 +21,7 @@ export function createWebhookGateway(
   runtime: Pick<
     Runtime,
     'catalog' | 'readModels' | 'vault' | 'eventStore' | 'platform' | 'config' | 'logger'
-  >,
+  > & { syncs?: Pick<Runtime['syncs'], 'nudge'> },
 ): WebhookGateway {
   const targets = new ResolvedTargets({
     targets: prismaWebhookTargets(runtime.readModels.prisma),
@@ -47,5 +47,6 @@ export function createWebhookGateway(
     rejections: new RejectionBudget(boundedKeyValueStore(runtime.platform.kv), logger),
     vault: runtime.vault,
     logger,
+    onRecorded: runtime.syncs ? (target, eventType) => runtime.syncs?.nudge(target, eventType) : undefined,
   });
 }

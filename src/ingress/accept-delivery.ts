@@ -23,6 +23,11 @@ export interface AcceptDependencies {
   /** Seals what deliveries say with their tenant's data key before it reaches the log. */
   vault: ContentVault;
   logger: Logger;
+  /**
+   * Told of each new delivery recorded (not of duplicates): the sync engine pulls the next run of a
+   * resource forward when its webhook says it changed. Must not throw or wait.
+   */
+  onRecorded?: (target: RecordTarget, eventType: string | null) => void;
 }
 
 /** A delivery that passed verification, for the connection it was routed to. */
@@ -101,6 +106,7 @@ export async function acceptDelivery(
       outcome.signals.map((signal) => signal.id))
     : outcome.signals.map((signal) => signal.id);
   await dependencies.replayGuard.remember(target, key.replayKeys, ids);
+  if (!stored.duplicate) dependencies.onRecorded?.(target, eventType);
   return acknowledged(stored.duplicate ? 'duplicate' : 'accepted', ids);
 }
 

@@ -33,6 +33,8 @@ export interface GatewayDependencies {
   vault: ContentVault;
   logger: Logger;
   now?: () => Date;
+  /** See AcceptDependencies.onRecorded. */
+  onRecorded?: AcceptDependencies['onRecorded'];
 }
 
 export interface IncomingDelivery {

@@ -5,6 +5,7 @@ import { runDriftCheck } from './drift-check.js';
 import { SyncScheduler } from './scheduler.js';
 import { type ConfigureSyncInput, configureSync, startSync, syncCommand } from './sync-commands.js';
 import type { SyncDeps, SyncTarget } from './sync-deps.js';
+import { WebhookNudge } from './webhook-nudge.js';
 import { SyncWorker, syncLeaseName } from './worker.js';
 
 export interface SyncEngineOptions {
@@ -21,6 +22,7 @@ export interface SyncEngineOptions {
 export class SyncEngine {
   readonly scheduler: SyncScheduler;
   readonly worker: SyncWorker;
+  readonly #nudges: WebhookNudge;
   #timer: NodeJS.Timeout | null = null;
   #ticking: Promise<void> | null = null;
   readonly #driftChecks = new Set<Promise<unknown>>();
@@ -32,6 +34,15 @@ export class SyncEngine {
   ) {
     this.scheduler = new SyncScheduler(deps);
     this.worker = new SyncWorker(deps, options.workers);
+    this.#nudges = new WebhookNudge(deps);
+  }
+
+  /** A recorded webhook delivery: pulls the next run of the resources its event type changes forward. */
+  nudge(
+    target: { tenantId: string; connectionId: string; provider: string },
+    eventType: string | null,
+  ): void {
+    this.#nudges.nudge(target, eventType);
   }
 
   configureSync(caller: Caller, tenantId: string, input: ConfigureSyncInput) {

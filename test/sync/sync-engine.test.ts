@@ -136,6 +136,24 @@ describeWithPostgres('sync engine with the Todoist fake (PostgreSQL)', () => {
     ).toMatchObject({ status: 'CLEAN', repaired: 0 });
   });
 
+  it('pulls the next run forward when a webhook says the resource changed, once per burst', async () => {
+    const connection = {
+      tenantId: world.tenantId,
+      connectionId: world.connectionId,
+      provider: world.provider,
+    };
+    const before = (await runs()).length;
+    world.engine.nudge(connection, 'note:added'); // not an event of the tasks sync
+    world.engine.nudge(connection, 'item:added');
+    world.engine.nudge(connection, 'item:added');
+    const deadline = Date.now() + 10_000;
+    while ((await runs()).length === before && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    await world.drain();
+    const added = (await runs()).slice(before);
+    expect(added.map((run) => run.reason)).toEqual(['webhook']);
+  });
+
   it('pauses the sync when the provider refuses the credentials', async () => {
     fake.setInvalidAuth(true);
     try {
