@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { systemCaller } from '../../src/commands/deps.js';
+import { allProjections } from '../../src/projections/index.js';
+import { verifyReadModels } from '../../src/projections/verify/verify.js';
 import { startTodoistApiFake, type TodoistApiFake } from '../support/fakes/todoist-api.js';
 import { describeWithPostgres } from '../support/services.js';
 import { type SyncWorld, startSyncWorld } from '../support/sync-world.js';
@@ -172,4 +174,27 @@ describeWithPostgres('sync engine with the Todoist fake (PostgreSQL)', () => {
       fake.setInvalidAuth(false);
     }
   });
+
+  it('replay --verify rebuilds every sync table from the log to the same digests', async () => {
+    const result = await verifyReadModels({
+      eventStore: world.hub.runtime.eventStore,
+      live: world.hub.runtime.readModels,
+      projections: allProjections({ vault: world.hub.runtime.vault }).filter((projection) =>
+        projection.tables.some((table) => table.name.startsWith('sync_')),
+      ),
+    });
+    const tables = result.tables.map((table) => table.table);
+    expect(tables).toEqual(
+      expect.arrayContaining([
+        'sync_cursors',
+        'sync_runs',
+        'sync_records',
+        'sync_record_buckets',
+        'sync_dead_letters',
+        'sync_drift_checks',
+      ]),
+    );
+    expect(result.tables.filter((table) => !table.equal)).toEqual([]);
+    expect(result.equal).toBe(true);
+  }, 120_000);
 });
