@@ -16,6 +16,8 @@ export interface SyncWorld {
   tenantId: string;
   connectionId: string;
   provider: string;
+  /** The SWITCHBOARD_PROVIDERS_FILE the hub was started with (for other processes of the same world). */
+  providersFile: string;
   engine: SyncEngine;
   deps: SyncDeps;
   /** Another engine over the same hub (a second instance), with its own worker id. */
@@ -71,6 +73,7 @@ export async function startSyncWorld(options: SyncWorldOptions): Promise<SyncWor
     tenantId,
     connectionId: connection.id,
     provider,
+    providersFile: file.path,
     engine,
     deps,
     secondEngine() {
