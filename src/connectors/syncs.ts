@@ -1,3 +1,4 @@
+import { githubIssuesSync, githubPullRequestsSync } from './github/sync.js';
 import type { AnyResourceSync } from './sdk/sync.js';
 
 /**
@@ -5,7 +6,9 @@ import type { AnyResourceSync } from './sdk/sync.js';
  * another runs its base's syncs (the catalog resolves `implementation`). The catalog test checks
  * that every declared resource has an entry here and every entry a declaration.
  */
-export const RESOURCE_SYNCS: Readonly<Record<string, Readonly<Record<string, AnyResourceSync>>>> = {};
+export const RESOURCE_SYNCS: Readonly<Record<string, Readonly<Record<string, AnyResourceSync>>>> = {
+  github: { issues: githubIssuesSync, 'pull-requests': githubPullRequestsSync },
+};
 
 export function resourceSyncOf(implementation: string, resource: string): AnyResourceSync | undefined {
   return RESOURCE_SYNCS[implementation]?.[resource];
