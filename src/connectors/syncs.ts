@@ -1,3 +1,4 @@
+import { githubIssuesSync, githubPullRequestsSync } from './github/sync.js';
 import type { AnyResourceSync } from './sdk/sync.js';
 import { SLACK_SYNCS } from './slack/sync.js';
 import { TODOIST_SYNCS } from './todoist/sync.js';
@@ -8,6 +9,7 @@ import { TODOIST_SYNCS } from './todoist/sync.js';
  * that every declared resource has an entry here and every entry a declaration.
  */
 export const RESOURCE_SYNCS: Readonly<Record<string, Readonly<Record<string, AnyResourceSync>>>> = {
+  github: { issues: githubIssuesSync, 'pull-requests': githubPullRequestsSync },
   slack: SLACK_SYNCS,
   todoist: TODOIST_SYNCS,
 };

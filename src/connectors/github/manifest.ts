@@ -109,10 +109,71 @@ export const githubManifest = defineManifest({
       resetHeader: 'x-ratelimit-reset',
       resetUnit: 'epoch_seconds',
       retryAfterHeader: 'retry-after',
+      budgets: [
+        {
+          per: 'connection',
+          requests: 5000,
+          perSeconds: 3600,
+          notes: [
+            "A user token's primary limit; every app the user authorized draws on the same 5,000, so this is a ceiling, not a guarantee.",
+          ],
+        },
+        {
+          per: 'connection',
+          requests: 900,
+          perSeconds: 60,
+          notes: [
+            'Secondary limit: at most 900 points a minute for REST endpoints, a GET costing one point.',
+          ],
+        },
+      ],
       docsUrl: 'https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api',
+      notes: [
+        'A 304 answer to a conditional request does not count against the primary limit.',
+        'Secondary limits answer 403 or 429 with "secondary rate limit" in the message and, usually, retry-after.',
+      ],
     },
     pagination: { style: 'link_header', limitParam: 'per_page' },
   },
+  syncs: [
+    {
+      resource: 'issues',
+      model: 'Ticket',
+      description:
+        'Issues of the configured repositories ({"repositories": ["owner/name"]}; by default every repository the user can see), without pull requests.',
+      defaultFrequency: '5m',
+      cursor: 'updated_since',
+      primaryKey: 'id',
+      // The issues list never reports a deletion (an admin's delete or a transfer): only a full listing shows it.
+      deletes: 'full_scan',
+      // None: updatedAt moves only when GitHub records a change (comments and labels included), and
+      // each such change should refresh the stored raw JSON.
+      volatileFields: [],
+      scopes: ['issues.read'],
+      webhookEvents: ['issues', 'issue_comment'],
+      notes: [
+        'Newest first by updated_at, stopping at the previous cursor; If-None-Match on page 1 makes an unchanged repository one 304.',
+        'Record ids are issue.id, as webhooks carry it; private repositories need the repo scope or a GitHub App.',
+      ],
+    },
+    {
+      resource: 'pull-requests',
+      model: 'Ticket',
+      description:
+        'Pull requests of the configured repositories ({"repositories": ["owner/name"]}; by default every repository the user can see).',
+      defaultFrequency: '5m',
+      cursor: 'updated_since',
+      primaryKey: 'id',
+      deletes: 'full_scan',
+      volatileFields: [],
+      scopes: ['issues.read'],
+      webhookEvents: ['pull_request', 'pull_request_review'],
+      notes: [
+        'The pulls list has no since parameter: it is read newest first and stops at the previous cursor.',
+        "Record ids are pull_request.id (not the id of the pull request's issue), as webhooks carry it; status is open, draft, closed or merged.",
+      ],
+    },
+  ],
   webhooks: {
     scheme: 'github_hmac_sha256',
     signature: { header: 'X-Hub-Signature-256', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=' },

@@ -55,8 +55,16 @@ export interface ResourceSync<Model extends CanonicalModelName, Config> {
   /** The `config` of configureSync, validated before any run (GitHub: `{ repositories }`). */
   config: z.ZodType<Config>;
   sync(ctx: SyncContext<Config>): AsyncIterable<SyncPage<ModelOf<Model>>>;
-  /** One record, fresh, to confirm a drift difference; null when the provider no longer has it. */
-  fetchOne?(ctx: SyncContext<Config>, id: string): Promise<SyncedRecord<ModelOf<Model>> | null>;
+  /**
+   * One record, fresh, to confirm a drift difference; null when the provider no longer has it.
+   * `known` is the record as last stored or listed: a provider that cannot fetch by id alone
+   * (GitHub fetches an issue by repository and number) finds its address there.
+   */
+  fetchOne?(
+    ctx: SyncContext<Config>,
+    id: string,
+    known?: SyncedRecord<ModelOf<Model>>,
+  ): Promise<SyncedRecord<ModelOf<Model>> | null>;
 }
 
 /** Keeps the model's type checked where a connector declares its syncs. */
