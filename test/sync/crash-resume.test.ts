@@ -48,7 +48,7 @@ describeWithPostgres('a sync survives kill -9 (PostgreSQL, separate processes)',
     // This process only schedules and reads: the runs happen in the workers it starts and kills.
     world = await startSyncWorld({
       base: 'github',
-      baseUrl: fake.url,
+      baseUrl: fake.origin,
       token: fake.token,
       env: { SWITCHBOARD_SYNC_WORKERS: '0', SWITCHBOARD_SYNC_LEASE_TTL_SECONDS: String(LEASE_TTL_SECONDS) },
     });
@@ -82,9 +82,15 @@ describeWithPostgres('a sync survives kill -9 (PostgreSQL, separate processes)',
       return child;
     };
     const run = async () =>
-      prisma.syncRun.findFirstOrThrow({ where: { tenantId: world.tenantId }, orderBy: { scheduledAt: 'asc' } });
+      prisma.syncRun.findFirstOrThrow({
+        where: { tenantId: world.tenantId },
+        orderBy: { scheduledAt: 'asc' },
+      });
     const recordEvents = () =>
-      world.hub.runtime.eventStore.headPosition({ eventTypes: ['RecordsBatchRecorded'], streamPrefixes: [`sync-${world.tenantId}.`] });
+      world.hub.runtime.eventStore.headPosition({
+        eventTypes: ['RecordsBatchRecorded'],
+        streamPrefixes: [`sync-${world.tenantId}.`],
+      });
 
     const workers = [await spawnWorker(), await spawnWorker()];
     const resumeDelays: number[] = [];
@@ -117,7 +123,9 @@ describeWithPostgres('a sync survives kill -9 (PostgreSQL, separate processes)',
       if (Date.now() > deadline) throw new Error('the sync did not finish');
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    await world.hub.runtime.projections.waitFor(await world.hub.runtime.eventStore.headPosition(), { timeoutMs: 60_000 });
+    await world.hub.runtime.projections.waitFor(await world.hub.runtime.eventStore.headPosition(), {
+      timeoutMs: 60_000,
+    });
 
     const finished = await run();
     expect(finished.attempt).toBeGreaterThan(KILLS / 2);
@@ -135,7 +143,9 @@ describeWithPostgres('a sync survives kill -9 (PostgreSQL, separate processes)',
       filter: { eventTypes: ['RecordsBatchRecorded'], streamPrefixes: [`sync-${world.tenantId}.`] },
     })) {
       const batch = eventCatalog.decode(event) as RecordsBatchEvent;
-      created.push(...batch.data.records.filter((record) => record.op === 'created').map((record) => record.id));
+      created.push(
+        ...batch.data.records.filter((record) => record.op === 'created').map((record) => record.id),
+      );
     }
     expect(created.length).toBe(RECORDS);
     expect(new Set(created).size).toBe(RECORDS);

@@ -45,7 +45,12 @@ export async function applyBucketDeltas(
   }
   if (emptied.length > 0) {
     await tx.syncRecordBucket.deleteMany({
-      where: { tenantId: sync.tenantId, connectionId: sync.connectionId, resource: sync.resource, bucket: { in: emptied } },
+      where: {
+        tenantId: sync.tenantId,
+        connectionId: sync.connectionId,
+        resource: sync.resource,
+        bucket: { in: emptied },
+      },
     });
   }
   if (kept.length === 0) return;
