@@ -91,8 +91,8 @@ export async function* syncDelta<Data, Config, Item, Scope>(
   const request: ProviderRequest = {
     ...first,
     headers: { ...first.headers, ...query.headers },
-    // 400 and 410 carry Graph's verdict on the state token; anything else is thrown by ctx.http.
-    accept: [400, 410],
+    // Graph's verdict on a state token comes as 410 or "a 40x" with its code; others are thrown by ctx.http.
+    accept: [400, 404, 410],
   };
   const name = `GET ${new URL(first.path, 'https://graph.invalid').pathname}`;
   const pages = ctx.http.paginate(request, { from: saved?.nextLink ? { url: saved.nextLink } : null });
