@@ -59,12 +59,16 @@ describeWithPostgres('Microsoft 365 users through the sync engine (PostgreSQL, G
     expect(fake.requests.at(-1)).toMatchObject({ token: 'delta', status: 200 });
   });
 
-  it('lists everything again in the same run when Graph no longer knows the delta link', async () => {
+  it('lists everything again in the same run when Graph no longer knows the delta link; what vanished meanwhile is deleted', async () => {
     fake.expireDeltaTokens();
     const added = fake.addUser();
+    // Removed while the delta link was dead: no delta will ever report it, the relisting lacks it.
+    const vanished = fake.users()[0]!;
+    fake.removeUser(vanished.id!);
     const run = await startRun();
 
-    expect(run).toMatchObject({ status: 'SUCCEEDED', added: 1, deleted: 0 });
+    expect(run).toMatchObject({ status: 'SUCCEEDED', added: 1, deleted: 1 });
+    expect((await records()).find((row) => row.recordId === vanished.id)?.deletedAt).toBeInstanceOf(Date);
     expect(fake.requests.slice(-4).map((request) => [request.token, request.status])).toEqual([
       ['delta', 410],
       ['none', 200],
