@@ -1,4 +1,5 @@
 import { githubIssuesSync, githubPullRequestsSync } from './github/sync.js';
+import { GOOGLE_CALENDAR_SYNCS } from './google-calendar/sync.js';
 import type { AnyResourceSync } from './sdk/sync.js';
 import { SLACK_SYNCS } from './slack/sync.js';
 import { TODOIST_SYNCS } from './todoist/sync.js';
@@ -10,6 +11,7 @@ import { TODOIST_SYNCS } from './todoist/sync.js';
  */
 export const RESOURCE_SYNCS: Readonly<Record<string, Readonly<Record<string, AnyResourceSync>>>> = {
   github: { issues: githubIssuesSync, 'pull-requests': githubPullRequestsSync },
+  'google-calendar': GOOGLE_CALENDAR_SYNCS,
   slack: SLACK_SYNCS,
   todoist: TODOIST_SYNCS,
 };
