@@ -56,14 +56,17 @@ export const googleCalendarManifest = defineManifest({
         'Events of one calendar ({"calendarId": "…"}, default "primary"), recurring ones as single instances, through sync tokens.',
       defaultFrequency: '10m',
       cursor: 'sync_token',
-      deletes: 'reported',
+      // Cancelled events are applied as deletes as they come (the engine takes a page's deletes
+      // whatever this says); full_scan adds what they cannot: Google drops cancelled events after
+      // a while, which is when a token expires (410), so only a full listing then shows what went.
+      deletes: 'full_scan',
       scopes: ['events.read'],
       // A channel message says only that something on the calendar changed: the sync finds what.
       webhookEvents: ['exists'],
       notes: [
         'https://developers.google.com/calendar/api/guides/sync',
-        'Deleted events come back as status "cancelled" (showDeleted=true; incremental answers always include them).',
-        'A sync token Google no longer honours answers 410 Gone: the engine lists everything again in the same run and marks what is no longer there as deleted.',
+        'Deleted events come back as status "cancelled" (incremental answers always include them; full listings ask with showDeleted=true) and are deleted as they come.',
+        'A sync token Google no longer honours answers 410 Gone: the engine lists everything again in the same run, and what that complete listing lacks is marked deleted (cancelled events are not kept forever).',
       ],
     },
   ],
