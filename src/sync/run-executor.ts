@@ -99,6 +99,7 @@ export async function executeRun(
     let listedEverything = false;
     // The provider forgot our cursor and this worker listed everything again from the first page.
     let relistedFromScratch = false;
+    let relistingFindsDeletes = false;
     // Unchanged pages since the last append: their checkpoint is written with the next change, or on its own once a minute.
     const quiet: { unchanged: number; since: number | null } = { unchanged: 0, since: null };
     const flush = async (page: PageChanges) => {
@@ -169,6 +170,7 @@ export async function executeRun(
           'sync cursor expired at the provider; listing everything again',
         );
         relistedFromScratch = true;
+        relistingFindsDeletes = error.absentMeansDeleted;
         full = true;
         checkpoint = null;
         seen = new Set();
@@ -177,10 +179,11 @@ export async function executeRun(
 
     // Absence means deleted only after a complete listing that this worker saw from its first page:
     // every full scan, and for syncs whose provider reports deletes, a relisting after the provider
-    // forgot the cursor (what was deleted meanwhile was never reported).
+    // forgot the cursor when the connector says that relisting holds every live record (what was
+    // deleted meanwhile would never be reported).
     const listedFromFirstPage = listedEverything && ((full && !resumed) || relistedFromScratch);
     const absenceIsDeletion =
-      declaration.deletes === 'full_scan' || (declaration.deletes === 'reported' && relistedFromScratch);
+      declaration.deletes === 'full_scan' || (declaration.deletes === 'reported' && relistingFindsDeletes);
     const deletes =
       listedFromFirstPage && absenceIsDeletion ? [...known.keys()].filter((id) => !seen.has(id)) : [];
     for (const id of deletes) known.delete(id);

@@ -66,6 +66,8 @@ function failure(status: number, body: unknown, request: string): Error {
   if (status === 410 || (code && RESYNC_CODES.has(code))) {
     return new FullResyncRequired(
       `Graph no longer knows the saved delta state (${status} ${code ?? ''})`.trim(),
+      // A delta round from nothing lists every live user or event of the window.
+      { absentMeansDeleted: true },
     );
   }
   return new ProviderCallError('terminal', `${request} answered ${status}${code ? `: ${code}` : ''}`, {
