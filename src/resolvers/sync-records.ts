@@ -116,6 +116,29 @@ async function* changesAfter(
   }
 }
 
+async function* liveChanges(
+  context: GraphQLContext,
+  sync: SyncKey,
+  changedAfter: RecordCursor | undefined,
+  includeRaw: boolean,
+): AsyncGenerator<RecordView> {
+  // Listen before reading where the feed ends, so a change committed in between is not lost.
+  const subscription = context.platform.pubsub.subscribe(recordChangesTopic(sync.tenantId));
+  try {
+    const from = { cursor: changedAfter ?? (await recordFeedHead(context.prisma, sync)) };
+    if (changedAfter) yield* changesAfter(context, sync, from, includeRaw);
+    for await (const message of subscription) {
+      const notice = message as RecordChangesNotice;
+      if (notice.connectionId !== sync.connectionId || notice.resource !== sync.resource) continue;
+      // The notice only says where to look: the feed itself is read from this subscriber's own
+      // cursor, so a dropped or repeated notice neither loses nor repeats a change.
+      yield* changesAfter(context, sync, from, includeRaw);
+    }
+  } finally {
+    await subscription.close();
+  }
+}
+
 builder.subscriptionFields((t) => ({
   recordChanges: t.field({
     type: RecordRef,
@@ -127,25 +150,11 @@ builder.subscriptionFields((t) => ({
       changedAfter: t.arg.string({ required: false }),
       includeRaw: t.arg.boolean({ required: false, defaultValue: false }),
     },
-    subscribe: async function* (_root, args, context) {
+    // Checked before the stream starts: a sync the caller cannot name is a subscribe-time error.
+    subscribe: async (_root, args, context) => {
       const sync = await syncArgs(context, args.filter);
       const changedAfter = decodeRecordCursor(args.changedAfter, 'changedAfter');
-      // Listen before reading where the feed ends, so a change committed in between is not lost.
-      const subscription = context.platform.pubsub.subscribe(recordChangesTopic(sync.tenantId));
-      try {
-        const from = { cursor: changedAfter ?? (await recordFeedHead(context.prisma, sync)) };
-        const includeRaw = args.includeRaw ?? false;
-        if (changedAfter) yield* changesAfter(context, sync, from, includeRaw);
-        for await (const message of subscription) {
-          const notice = message as RecordChangesNotice;
-          if (notice.connectionId !== sync.connectionId || notice.resource !== sync.resource) continue;
-          // The notice only says where to look: the feed itself is read from this subscriber's
-          // own cursor, so a dropped or repeated notice neither loses nor repeats a change.
-          yield* changesAfter(context, sync, from, includeRaw);
-        }
-      } finally {
-        await subscription.close();
-      }
+      return liveChanges(context, sync, changedAfter, args.includeRaw ?? false);
     },
     resolve: (record) => record,
   }),

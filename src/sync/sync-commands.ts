@@ -39,7 +39,7 @@ export interface ConfigureSyncInput {
 }
 
 /**
- * Sets up (or changes) the sync of one resource of a live connection: the resource must be one the
+ * Sets up (or changes: omitted fields keep their values) the sync of one resource of a live connection: the resource must be one the
  * provider declares, the config must fit the connector's schema and the frequency must parse, so a
  * bad value is refused here and never fails a run later.
  */
@@ -51,7 +51,12 @@ export async function configureSync(
 ) {
   const target = { tenantId, connectionId: input.connectionId, resource: input.resource };
   const { provider, declaration, resourceSync } = await requireSyncTarget(deps, target);
-  const config = input.config ?? {};
+  // A change names what changes: what it leaves out keeps its current value.
+  const current = await deps.prisma.syncCursor.findUnique({
+    where: { tenantId_connectionId_resource: target },
+    select: { config: true, frequency: true },
+  });
+  const config = input.config ?? (current?.config as Record<string, unknown> | undefined) ?? {};
   const parsed = resourceSync.config.safeParse(config);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -62,7 +67,7 @@ export async function configureSync(
       { field },
     );
   }
-  const frequency = input.frequency ?? declaration.defaultFrequency;
+  const frequency = input.frequency ?? current?.frequency ?? declaration.defaultFrequency;
   try {
     parseSchedule(frequency);
   } catch (error) {
