@@ -15,13 +15,21 @@ const RECORDS = 50_000;
 const KILLS = 20;
 const LEASE_TTL_SECONDS = 2;
 const root = path.resolve(import.meta.dirname, '../..');
+const workerLog: string[] = [];
 
 function startWorker(env: Record<string, string>): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/sync-worker-process.ts'], {
     cwd: root,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // What the workers logged, for the report when the test fails.
+  const remember = (chunk: Buffer) => {
+    workerLog.push(`[${child.pid}] ${chunk.toString().trimEnd()}`);
+    if (workerLog.length > 200) workerLog.splice(0, workerLog.length - 200);
+  };
+  child.stdout?.on('data', remember);
+  child.stderr?.on('data', remember);
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`worker exited (${code}) before it was ready`)));
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -67,7 +75,7 @@ describeWithPostgres('a sync survives kill -9 (PostgreSQL, separate processes)',
       SWITCHBOARD_MASTER_KEY: TEST_MASTER_KEY,
       SWITCHBOARD_SYNC_WORKERS: '1',
       SWITCHBOARD_SYNC_LEASE_TTL_SECONDS: String(LEASE_TTL_SECONDS),
-      LOG_LEVEL: 'silent',
+      LOG_LEVEL: 'warn',
     };
     const caller = systemCaller('test', randomUUID());
     await world.engine.configureSync(caller, world.tenantId, {
@@ -92,6 +100,18 @@ describeWithPostgres('a sync survives kill -9 (PostgreSQL, separate processes)',
         streamPrefixes: [`sync-${world.tenantId}.`],
       });
 
+    const report = async () => {
+      const runs = await prisma.syncRun.findMany({ where: { tenantId: world.tenantId } });
+      const cursors = await prisma.syncCursor.findMany({ where: { tenantId: world.tenantId } });
+      const json = (value: unknown) =>
+        JSON.stringify(value, (_key, item) => (typeof item === 'bigint' ? String(item) : item));
+      return [
+        `runs: ${json(runs)}`,
+        `cursors: ${json(cursors)}`,
+        'worker log:',
+        ...workerLog.slice(-40),
+      ].join('\n');
+    };
     const workers = [await spawnWorker(), await spawnWorker()];
     const resumeDelays: number[] = [];
     for (let kill = 0; kill < KILLS; kill++) {
@@ -99,7 +119,7 @@ describeWithPostgres('a sync survives kill -9 (PostgreSQL, separate processes)',
       const before = await recordEvents();
       const deadline = Date.now() + 60_000;
       while ((await recordEvents()) <= before) {
-        if (Date.now() > deadline) throw new Error(`no progress before kill ${kill + 1}`);
+        if (Date.now() > deadline) throw new Error(`no progress before kill ${kill + 1}\n${await report()}`);
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       const current = await run();
@@ -112,7 +132,8 @@ describeWithPostgres('a sync survives kill -9 (PostgreSQL, separate processes)',
       for (;;) {
         const now = await run();
         if (now.status === 'SUCCEEDED' || now.attempt > current.attempt) break;
-        if (Date.now() - killedAt > 60_000) throw new Error(`not resumed after kill ${kill + 1}`);
+        if (Date.now() - killedAt > 60_000)
+          throw new Error(`not resumed after kill ${kill + 1}\n${await report()}`);
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       resumeDelays.push(Date.now() - killedAt);
@@ -120,7 +141,7 @@ describeWithPostgres('a sync survives kill -9 (PostgreSQL, separate processes)',
     }
     const deadline = Date.now() + 300_000;
     while ((await run()).status !== 'SUCCEEDED') {
-      if (Date.now() > deadline) throw new Error('the sync did not finish');
+      if (Date.now() > deadline) throw new Error(`the sync did not finish\n${await report()}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     await world.hub.runtime.projections.waitFor(await world.hub.runtime.eventStore.headPosition(), {
