@@ -148,13 +148,14 @@ async function main(): Promise<void> {
     const opened = fake.createIssue(first as string, { title: 'Document the sync engine' });
     info(`edited ${first}#1, opened ${first}#${opened.number}`);
     const calls = fake.calls.total;
+    const notModified = fake.calls.notModified;
     for (const resource of RESOURCES) {
       await runtime.syncs.startSync(caller, tenantId, { connectionId: connection.id, resource });
     }
     await settle(runtime, tenantId);
     await printRuns(runtime, tenantId, 2);
     info(
-      `${fake.calls.total - calls} requests to the fake, ${fake.calls.notModified} answered 304 Not Modified so far`,
+      `${fake.calls.total - calls} requests to the fake, ${fake.calls.notModified - notModified} of them answered 304 Not Modified (page 1 unchanged)`,
     );
 
     step('Three issues changed silently (no webhook, updated_at untouched): only a drift check can see it');
@@ -256,20 +257,21 @@ async function printRecords(
     deletedAt: null,
     ...(ids ? { recordId: { in: ids } } : {}),
   };
-  const total = await runtime.readModels.prisma.syncRecord.count({ where });
-  const rows = await runtime.readModels.prisma.syncRecord.findMany({
-    where,
-    orderBy: { position: 'desc' },
-    take: TABLE_ROWS,
-  });
+  const rows = (await runtime.readModels.prisma.syncRecord.findMany({ where })).map((row) => ({
+    id: row.recordId,
+    ...(row.data as { state: string; title: string; updatedAt: string; project: string | null }),
+  }));
+  rows.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || a.id.localeCompare(b.id));
+  const shown = rows.slice(0, TABLE_ROWS);
   console.log(
-    `\n    ${resource}: ${total} records${total > rows.length ? `, the ${rows.length} last changed` : ''}`,
+    ids
+      ? `\n    ${resource} after the repair:`
+      : `\n    ${resource}: ${rows.length} records${rows.length > shown.length ? `, the ${shown.length} updated last` : ''}`,
   );
-  info(`${'id'.padEnd(10)} ${'state'.padEnd(7)} ${'updatedAt'.padEnd(20)} title`);
-  for (const row of rows) {
-    const ticket = row.data as { state?: string; title?: string; updatedAt?: string };
+  info(`${'id'.padEnd(6)} ${'state'.padEnd(7)} ${'updatedAt'.padEnd(20)} ${'repository'.padEnd(21)} title`);
+  for (const row of shown) {
     info(
-      `${row.recordId.padEnd(10)} ${String(ticket.state).padEnd(7)} ${String(ticket.updatedAt).padEnd(20)} ${ticket.title}`,
+      `${row.id.padEnd(6)} ${row.state.padEnd(7)} ${row.updatedAt.padEnd(20)} ${String(row.project).padEnd(21)} ${row.title}`,
     );
   }
 }
