@@ -1,9 +1,7 @@
-import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { connectionNotFound } from '../domain/connection.js';
 import { findSyncRun, listSyncDeadLetters, type SyncDeadLetter } from '../readmodels/queries/syncs.js';
-import { decodeTimeCursor, encodeTimeCursor } from '../readmodels/time-cursor.js';
 import { ConflictError } from '../shared/errors.js';
-import { connectionIdArg, resolvePage, uuidArg } from './args.js';
+import { connectionIdArg, resolveTimePage, uuidArg } from './args.js';
 import { builder } from './builder.js';
 import { callerOf } from './context.js';
 import { SyncRunRef } from './syncs.js';
@@ -37,25 +35,12 @@ builder.queryFields((t) => ({
       const connectionId = connectionIdArg(args.connectionId, 'connectionId');
       const owned = await context.prisma.connection.count({ where: { id: connectionId, tenantId } });
       if (owned === 0) throw connectionNotFound(connectionId);
-      return resolvePage(
-        {
-          args,
-          toCursor: (letter: SyncDeadLetter) => encodeTimeCursor(letter.createdAt, letter.id),
-          defaultSize: 50,
-          maxSize: 100,
-        },
-        ({ after, before, limit, inverted }: ResolveCursorConnectionArgs) =>
-          listSyncDeadLetters(
-            context.prisma,
-            tenantId,
-            { connectionId, resource: args.resource },
-            {
-              after: decodeTimeCursor(after, 'after'),
-              before: decodeTimeCursor(before, 'before'),
-              limit,
-              inverted,
-            },
-          ),
+      return resolveTimePage(
+        args,
+        (letter: SyncDeadLetter) => [letter.createdAt, letter.id],
+        (page) =>
+          listSyncDeadLetters(context.prisma, tenantId, { connectionId, resource: args.resource }, page),
+        { defaultSize: 50, maxSize: 100 },
       );
     },
   }),

@@ -1,8 +1,6 @@
-import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { findDriftCheck, listDriftChecks, type SyncDriftCheck } from '../readmodels/queries/syncs.js';
-import { decodeTimeCursor, encodeTimeCursor } from '../readmodels/time-cursor.js';
 import { ConflictError } from '../shared/errors.js';
-import { resolvePage } from './args.js';
+import { resolveTimePage } from './args.js';
 import { builder } from './builder.js';
 import { callerOf } from './context.js';
 import { syncArgs } from './syncs.js';
@@ -56,20 +54,10 @@ builder.queryFields((t) => ({
     args: { connectionId: t.arg.id({ required: true }), resource: t.arg.string({ required: true }) },
     resolve: async (_root, args, context) => {
       const sync = await syncArgs(context, args);
-      return resolvePage(
-        {
-          args,
-          toCursor: (check: SyncDriftCheck) => encodeTimeCursor(check.startedAt, check.checkId),
-          defaultSize: 20,
-          maxSize: 100,
-        },
-        ({ after, before, limit, inverted }: ResolveCursorConnectionArgs) =>
-          listDriftChecks(context.prisma, sync, {
-            after: decodeTimeCursor(after, 'after'),
-            before: decodeTimeCursor(before, 'before'),
-            limit,
-            inverted,
-          }),
+      return resolveTimePage(
+        args,
+        (check: SyncDriftCheck) => [check.startedAt, check.checkId],
+        (page) => listDriftChecks(context.prisma, sync, page),
       );
     },
   }),

@@ -1,4 +1,3 @@
-import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import type { SyncDeclaration } from '../connectors/sdk/schema/syncs.js';
 import { connectionNotFound } from '../domain/connection.js';
 import {
@@ -9,9 +8,8 @@ import {
   type SyncRun,
   type SyncView,
 } from '../readmodels/queries/syncs.js';
-import { decodeTimeCursor, encodeTimeCursor } from '../readmodels/time-cursor.js';
 import { BadUserInputError, ConflictError } from '../shared/errors.js';
-import { connectionIdArg, resolvePage } from './args.js';
+import { connectionIdArg, resolveTimePage } from './args.js';
 import { builder } from './builder.js';
 import { callerOf, type GraphQLContext } from './context.js';
 import { Provider } from './providers.js';
@@ -189,20 +187,10 @@ builder.queryFields((t) => ({
     args: { connectionId: t.arg.id({ required: true }), resource: t.arg.string({ required: true }) },
     resolve: async (_root, args, context) => {
       const sync = await syncArgs(context, args);
-      return resolvePage(
-        {
-          args,
-          toCursor: (run: SyncRun) => encodeTimeCursor(run.scheduledAt, run.runId),
-          defaultSize: 20,
-          maxSize: 100,
-        },
-        ({ after, before, limit, inverted }: ResolveCursorConnectionArgs) =>
-          listSyncRuns(context.prisma, sync, {
-            after: decodeTimeCursor(after, 'after'),
-            before: decodeTimeCursor(before, 'before'),
-            limit,
-            inverted,
-          }),
+      return resolveTimePage(
+        args,
+        (run: SyncRun) => [run.scheduledAt, run.runId],
+        (page) => listSyncRuns(context.prisma, sync, page),
       );
     },
   }),

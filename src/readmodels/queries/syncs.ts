@@ -6,22 +6,13 @@ import type {
   SyncDriftCheck,
   SyncRun,
 } from '../../generated/prisma/client.js';
-import type { TimeCursor } from '../time-cursor.js';
+import type { TimeCursor, TimePage } from '../time-cursor.js';
 import type { SyncKey } from './sync-records.js';
 
 export type { SyncCursor, SyncDeadLetter, SyncDriftCheck, SyncRun };
 
 /** A sync as the API serves it: its cursor row and how many live records it holds. */
 export type SyncView = SyncCursor & { recordCount: number };
-
-/** A newest-first page by (time, uuid). */
-export interface TimePage {
-  after?: TimeCursor;
-  before?: TimeCursor;
-  limit: number;
-  /** Read oldest first from `before` (Relay `last`); the caller reverses. */
-  inverted: boolean;
-}
 
 /** The syncs of one connection, by resource, with their live record counts (one grouped count). */
 export async function listSyncs(
