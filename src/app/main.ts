@@ -1,84 +1,21 @@
-import { ConfigError, loadConfig } from '../config/config.js';
-import { createLogger } from '../platform/logger.js';
-import { StartupError } from '../platform/startup.js';
-import { createApp } from './create-app.js';
+/**
+ * The hub's entry point (`npm start`). It checks the Node.js version before anything else is
+ * loaded: dependencies such as undici fail at import time on an older Node, with an error that
+ * does not say what to do, so the rest of the hub is imported only once the version is known good.
+ */
+import { EXIT_CONFIG } from './exit-codes.js';
 import { unsupportedNode } from './node-version.js';
-import { createRuntime } from './runtime.js';
 
-/** Exit codes: 78 (EX_CONFIG) for configuration, 69 (EX_UNAVAILABLE) for an unreachable dependency. */
-const EXIT_CONFIG = 78;
-const EXIT_UNAVAILABLE = 69;
-/** Startup problems an operator fixes in the configuration, not by waiting for a dependency. */
-const CONFIGURATION_VARIABLES = new Set(['DATA_DIR', 'SWITCHBOARD_MASTER_KEY', 'SWITCHBOARD_PROVIDERS_FILE']);
-
-async function main(): Promise<void> {
-  const oldNode = unsupportedNode();
-  if (oldNode) {
-    process.stderr.write(`${oldNode}\n`);
-    process.exit(EXIT_CONFIG);
-  }
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(EXIT_CONFIG);
-  }
-  const logger = createLogger({ level: config.logLevel });
-  let runtime: Awaited<ReturnType<typeof createRuntime>>;
-  try {
-    runtime = await createRuntime(config, logger);
-  } catch (error) {
-    if (!(error instanceof StartupError)) throw error;
-    process.stderr.write(`Switchboard cannot start:\n  - ${error.variable}: ${error.message}\n`);
-    process.exit(CONFIGURATION_VARIABLES.has(error.variable) ? EXIT_CONFIG : EXIT_UNAVAILABLE);
-  }
-  const server = await createApp(runtime);
-  await server.listen({ port: config.port, host: config.host });
-  const address = server.server.address();
-  const boundPort = typeof address === 'object' && address ? address.port : config.port;
-  const origin = (host: string, port: number) => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  const url = origin(config.host, boundPort);
-  const { metrics } = config;
-  const metricsUrl = metrics.listener ? origin(metrics.listener.host, metrics.listener.port) : url;
-  const metricsReader = metrics.token
-    ? 'SWITCHBOARD_METRICS_TOKEN'
-    : metrics.listener
-      ? 'open'
-      : 'operator token';
-  process.stdout.write(
-    [
-      `Switchboard listening on ${url}`,
-      ...runtime.describe().map((line) => `  ${line}`),
-      `  graphql: ${url}/graphql (websocket: ${url.replace('http', 'ws')}/graphql)`,
-      `  health:  ${url}/healthz  ${url}/readyz`,
-      `  metrics: ${metricsUrl}/metrics (${metricsReader})`,
-      '',
-    ].join('\n'),
-  );
-  if (config.profile === 'embedded' && config.operatorTokens.length === 0) {
-    logger.warn('no SWITCHBOARD_OPERATOR_TOKENS set: operator-only operations are unavailable');
-  }
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) {
-      logger.warn({ signal }, 'second signal: exiting without waiting');
-      process.exit(1);
-    }
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    await server.close();
-    await runtime.close();
-    logger.info('stopped');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+const oldNode = unsupportedNode();
+if (oldNode) {
+  process.stderr.write(`${oldNode}\n`);
+  process.exit(EXIT_CONFIG);
 }
 
-main().catch((error: unknown) => {
+try {
+  const { serve } = await import('./serve.js');
+  await serve();
+} catch (error) {
   process.stderr.write(`Switchboard failed to start: ${(error as Error)?.stack ?? String(error)}\n`);
   process.exit(1);
-});
+}

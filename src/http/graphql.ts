@@ -71,6 +71,9 @@ interface ServerContext {
   ws?: { principal: Principal | null; tenantId: string | undefined; connectionId: string };
 }
 
+/** How often an open socket's send queue is looked at for a reader that stopped reading. */
+const SLOW_CONSUMER_CHECK_MS = 250;
+
 const header = (request: Request, name: string) => request.headers.get(name) ?? undefined;
 
 /**
@@ -196,6 +199,23 @@ export async function registerGraphQL(
     }
   };
 
+  const slowConsumer = (ctx: WsContext) => {
+    const socket = ctx.extra.socket;
+    if (socket.readyState !== socket.OPEN || !isSlowConsumer(socket, wsLimits.maxBufferedBytes)) return;
+    // A client that does not read would hold the close (and its operations) until ws's close timeout.
+    closeAndStop(ctx, WsCloseCode.SlowConsumer, 'Slow consumer');
+  };
+  /**
+   * graphql-ws waits for each frame to be written before it asks for the next, so once a reader
+   * stops and the kernel's buffers are full every operation waits on its send and no onNext comes
+   * to see the pile: a timer looks at the socket's queue as well.
+   */
+  const watchForSlowConsumer = (ctx: WsContext) => {
+    const timer = setInterval(() => slowConsumer(ctx), SLOW_CONSUMER_CHECK_MS);
+    timer.unref();
+    ctx.extra.socket.once('close', () => clearInterval(timer));
+  };
+
   const wsHandler = makeHandler<Record<string, unknown>, Extra>({
     connectionInitWaitTimeout: wsLimits.connectionInitTimeoutMs,
     // Authentication at connection_init: 4401 without valid credentials, 4403 for a tenant the
@@ -231,6 +251,7 @@ export async function registerGraphQL(
         authenticator: options.authenticator,
         end: (reason) => closeAndStop(ctx, CloseCode.Unauthorized, reason),
       });
+      watchForSlowConsumer(ctx);
       return true;
     },
     onSubscribe: async (ctx, _id, payload) => {
@@ -270,12 +291,7 @@ export async function registerGraphQL(
       };
       return args;
     },
-    onNext: (ctx) => {
-      const socket = ctx.extra.socket;
-      if (socket.readyState !== socket.OPEN || !isSlowConsumer(socket, wsLimits.maxBufferedBytes)) return;
-      // A client that does not read would hold the close (and its operations) until ws's close timeout.
-      closeAndStop(ctx, WsCloseCode.SlowConsumer, 'Slow consumer');
-    },
+    onNext: (ctx) => slowConsumer(ctx),
     execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
     subscribe: (args) =>
       (args.rootValue as { subscribe: (a: ExecutionArgs) => unknown }).subscribe(args) as never,
