@@ -69,8 +69,10 @@ describe('client credentials against oidc-provider', () => {
 
   it('reports an OIDC issuer that cannot be discovered as transient', async () => {
     forgetDiscoveredMetadata();
+    // A manifest of its own: `implementation` is derived from the id, so the copy leaves it out.
+    const { implementation: _derived, ...declared } = manifest;
     const unreachable = defineManifest({
-      ...manifest,
+      ...declared,
       id: 'machine-oidc',
       auth: { ...manifest.auth, oidcIssuer: `http://127.0.0.1:${await closedPort()}/issuer` },
     });
