@@ -51,3 +51,17 @@ export class IssuerMismatchError extends SwitchboardError {
     super('BAD_USER_INPUT', message, { status: 400, detail: { reason: 'issuer_mismatch' } });
   }
 }
+
+/** The manifest's account discovery failed or found no account: the grant reaches nothing the hub can call. */
+export class AccountDiscoveryError extends SwitchboardError {
+  constructor(provider: string, detail: string) {
+    super(
+      'PROVIDER_AUTH_ERROR',
+      `${provider} did not say which account the authorization is for: ${detail}`,
+      {
+        status: 422,
+        detail: { provider, reason: 'account_discovery_failed' },
+      },
+    );
+  }
+}

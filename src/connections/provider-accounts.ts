@@ -31,7 +31,7 @@ export interface AccountClaim {
 
 /**
  * After an OAuth install: binds the connection's provider account when the provider vouched for
- * it (the token response, a validated ID token, or the manifest's account verification answering
+ * it (the token response, a validated ID token, the manifest's account discovery, or its account verification answering
  * for an id that came through the browser), and records an unverified claim otherwise. The
  * account's decider refuses a proven claim on an account another tenant holds.
  */
@@ -45,7 +45,8 @@ export async function claimProviderAccount(
   const base = { provider: manifest.id, accountId: account.id, tenantId, connectionId };
   let command: ProviderAccountCommand;
   if (account.idSource !== 'callback') {
-    command = { type: 'ClaimProviderAccount', ...base, proof: 'token_response', goneHolder: null };
+    const proof = account.idSource === 'account_discovery' ? 'account_discovery' : 'token_response';
+    command = { type: 'ClaimProviderAccount', ...base, proof, goneHolder: null };
   } else if (!manifest.auth.accountVerification) {
     command = {
       type: 'RecordUnverifiedClaim',

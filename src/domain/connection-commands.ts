@@ -45,6 +45,8 @@ export interface InstallConnection {
   authMode: Exclude<ConnectionAuthMode, 'webhook'>;
   integration: IntegrationScope | null;
   account: { id: string | null; name: string | null };
+  /** URL values of the connection (`cloudId`, `realmId`); none when left out (API keys). */
+  values?: Readonly<Record<string, string>>;
   scopes: string[];
   credentials: IssuedCredentials;
 }

@@ -95,6 +95,7 @@ function install(command: InstallConnection, state: ConnectionState, context: Co
     authMode: command.authMode,
     integration: command.integration,
     account: command.account,
+    values: { ...command.values },
     scopes: command.scopes,
     installedAt: at(context),
   };

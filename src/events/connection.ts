@@ -51,6 +51,8 @@ export const CONNECTION_FAILURES = [
   'verification_failed',
   /** The callback's `iss` (RFC 9207) is not the provider's issuer, or is missing where it must come. */
   'issuer_mismatch',
+  /** The manifest's account discovery failed or listed no account (a Jira grant for no site). */
+  'account_discovery_failed',
 ] as const;
 export type ConnectionFailure = (typeof CONNECTION_FAILURES)[number];
 
@@ -95,7 +97,12 @@ export const TokenIssued = defineEvent('TokenIssued', {
   }),
 });
 
+/**
+ * v2 added `values`; v1 installs knew none beyond the account id, so they upcast with none (the
+ * account id still fills `{accountId}`).
+ */
 export const ConnectionInstalled = defineEvent('ConnectionInstalled', {
+  version: 2,
   schema: z.object({
     connectionId: z.string(),
     tenantId: z.string(),
@@ -104,9 +111,17 @@ export const ConnectionInstalled = defineEvent('ConnectionInstalled', {
     /** Null for modes without an OAuth app (api_key, basic). */
     integration: integrationScope.nullable(),
     account,
+    /**
+     * What the connection's API URLs need (`{cloudId}`, `{realmId}`, a site URL): the manifest's
+     * callbackParams, token response accountFields and account discovery fields. Never secrets.
+     */
+    values: z.record(z.string(), z.string()),
     scopes,
     installedAt: instant,
   }),
+  upcasters: {
+    1: (data) => ({ ...(data as object), values: {} }),
+  },
 });
 
 /** A refresh replaced the token set (the old refresh token is kept inside when none came back). */

@@ -29,9 +29,15 @@ const claim = {
 
 /**
  * What vouched for the account: a value of the token response (Slack's team.id, an ID token), an
- * authenticated call the manifest declares (Intuit's company info for the realm), or an operator.
+ * authenticated call the manifest declares (Intuit's company info for the realm), the manifest's
+ * account discovery with the new token (Atlassian's accessible-resources), or an operator.
  */
-export const ACCOUNT_PROOFS = ['token_response', 'account_verification', 'operator'] as const;
+export const ACCOUNT_PROOFS = [
+  'token_response',
+  'account_verification',
+  'account_discovery',
+  'operator',
+] as const;
 
 /** App-level webhooks for the account now go to this connection (and to no other). */
 export const ProviderAccountBound = defineEvent('ProviderAccountBound', {

@@ -33,12 +33,13 @@ export interface ProviderAccount {
   id: string | null;
   /**
    * Where `id` came from. `callback`: a query parameter of the redirect, which the user's browser
-   * carries and can change, so only an authenticated call can confirm it; `token_response` and
-   * `id_token` (validated): the provider said so to us directly.
+   * carries and can change, so only an authenticated call can confirm it; `token_response`,
+   * `id_token` (validated) and `account_discovery` (the manifest's call with the new token): the
+   * provider said so to us directly.
    */
-  idSource: 'callback' | 'token_response' | 'id_token' | null;
+  idSource: 'callback' | 'token_response' | 'id_token' | 'account_discovery' | null;
   name: string | null;
-  /** Every value of the manifest's `accountFields` and `callbackParams` that was present. */
+  /** Every value of the manifest's `accountFields`, `callbackParams` and account discovery that was present. */
   fields: Record<string, string>;
 }
 

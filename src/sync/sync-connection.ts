@@ -4,7 +4,8 @@ import type { SyncDeps, SyncTarget } from './sync-deps.js';
 
 /**
  * What a connector may know of the connection it syncs: ids and URL values, never credentials. The
- * provider account id doubles as `{accountId}` for URL templates (a Jira cloud id, a QuickBooks realm).
+ * values are those the install kept (QuickBooks' `{realmId}`, Jira's `{cloudId}` and `siteUrl`),
+ * and the provider account id doubles as `{accountId}`.
  */
 export async function connectionForSync(
   deps: Pick<SyncDeps, 'prisma'>,
@@ -12,8 +13,11 @@ export async function connectionForSync(
 ): Promise<SyncConnection> {
   const row = await deps.prisma.connection.findFirst({
     where: { id: target.connectionId, tenantId: target.tenantId },
-    select: { id: true, accountId: true },
+    select: { id: true, accountId: true, values: true },
   });
   if (!row) throw connectionNotFound(target.connectionId);
-  return { id: row.id, accountId: row.accountId, values: row.accountId ? { accountId: row.accountId } : {} };
+  // The projection writes only ConnectionInstalled's string record here.
+  const values: Record<string, string> = { ...(row.values as Record<string, string>) };
+  if (row.accountId) values['accountId'] = row.accountId;
+  return { id: row.id, accountId: row.accountId, values };
 }

@@ -126,6 +126,8 @@ export interface LoopbackWorldOptions {
   env?: Record<string, string>;
   /** Koa middleware for the OAuth server (see startOidcProvider). */
   idpMiddleware?: StartOidcProviderOptions['middleware'];
+  /** More scopes the OAuth server grants (an extra provider's own, such as read:jira-work). */
+  scopes?: string[];
 }
 
 export async function startLoopbackWorld(options: LoopbackWorldOptions): Promise<LoopbackWorld> {
@@ -173,7 +175,7 @@ export async function startLoopbackWorld(options: LoopbackWorldOptions): Promise
   const client = { clientId: 'switchboard-hub', clientSecret: randomBytes(24).toString('base64url') };
   const idp = await startOidcProvider({
     port: idpPort,
-    scopes: ['files.read', 'files.write'],
+    scopes: ['files.read', 'files.write', ...(options.scopes ?? [])],
     accessTokenTtlSeconds: options.accessTokenTtlSeconds,
     clients: [
       {
@@ -264,6 +266,8 @@ export async function authorize(
     redirectUri?: string | null;
     login?: string;
     provider?: string;
+    /** Internal or provider scopes; the integration's defaults when left out. */
+    scopes?: string[];
   } = {},
 ) {
   const started = await world.hub.request(
@@ -272,6 +276,7 @@ export async function authorize(
       input: {
         provider: options.provider ?? IDP,
         redirectUri: options.redirectUri === undefined ? APP_REDIRECT : options.redirectUri,
+        ...(options.scopes ? { scopes: options.scopes } : {}),
       },
     },
     asOperator(tenantId),

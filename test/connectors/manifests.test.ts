@@ -32,10 +32,13 @@ function byId(id: string): ProviderManifest {
   return manifest;
 }
 
-/** Every string under a key named url, *Url or *Urls, with its path. */
+/**
+ * Every string under a key named url, *Url or *Urls, with its path; not in maps from value names
+ * to JSON paths (account discovery's `siteUrl: 'url'` names a value, it is not one).
+ */
 function urlsOf(value: unknown, path = ''): Array<[string, string]> {
   if (Array.isArray(value)) return value.flatMap((item, index) => urlsOf(item, `${path}[${index}]`));
-  if (value === null || typeof value !== 'object') return [];
+  if (value === null || typeof value !== 'object' || /(^|\.)(fields|accountFields)$/.test(path)) return [];
   return Object.entries(value).flatMap(([key, child]) => {
     const childPath = path ? `${path}.${key}` : key;
     if (typeof child === 'string' && /(^url$|Url$)/.test(key))

@@ -40,6 +40,7 @@ const installed: Fact = {
     authMode: 'oauth2',
     integration: 'global',
     account: { id: '42', name: 'octocat' },
+    values: {},
     scopes: ['read:user'],
     installedAt: NOW,
   },
@@ -77,6 +78,7 @@ const install: ConnectionCommand = {
   authMode: 'oauth2',
   integration: 'global',
   account: { id: '42', name: 'octocat' },
+  values: {},
   scopes: ['read:user'],
   credentials: {
     secret: sealed(1),

@@ -221,6 +221,7 @@ describeWithPostgres('webhook responses, replays and tenancy (PostgreSQL)', () =
         authMode: 'oauth2',
         integration: 'global',
         account: { id: String(payload.installation.id), name: 'octo-org' },
+        values: {},
         scopes: [],
         installedAt: new Date().toISOString(),
       },

@@ -81,6 +81,7 @@ describeWithPostgres('deliveries replayed under a fresh, unsigned delivery id (P
             authMode: 'oauth2',
             integration: 'global',
             account: { id: userId, name: 'Alice' },
+            values: {},
             scopes: [],
             installedAt: new Date().toISOString(),
           },

@@ -21,6 +21,28 @@ describe('event catalog', () => {
     expect(decoded.metadata.schemaVersion).toBe(2);
   });
 
+  it('upcasts a v1 ConnectionInstalled (no values) to one with none', () => {
+    const data = {
+      connectionId: 'c1',
+      tenantId: 'acme',
+      provider: 'quickbooks',
+      authMode: 'oauth2',
+      integration: 'global',
+      account: { id: '9130357992204316', name: null },
+      scopes: ['com.intuit.quickbooks.accounting'],
+      installedAt: '2026-01-01T00:00:00.000Z',
+    };
+    const v1 = recorded({
+      id: 'e2',
+      type: 'ConnectionInstalled',
+      data,
+      metadata: { ...testContext().metadata, schemaVersion: 1 },
+    });
+    const decoded = eventCatalog.decode(v1);
+    expect(decoded.data).toEqual({ ...data, values: {} });
+    expect(decoded.metadata.schemaVersion).toBe(2);
+  });
+
   it('writes at the current version and refuses data that does not fit', () => {
     const event = eventCatalog.create(
       TenantRegistered,

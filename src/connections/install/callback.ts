@@ -1,6 +1,6 @@
 import type { Caller, ConnectionDeps } from '../../commands/deps.js';
 import { OAuthProviderError, readCallback } from '../../oauth/index.js';
-import { IssuerMismatchError } from '../errors.js';
+import { AccountDiscoveryError, IssuerMismatchError } from '../errors.js';
 import { exchangeAndInstall } from './complete.js';
 import { failAttempt, failureMessage } from './fail-attempt.js';
 import { takeAuthorization } from './oauth-state.js';
@@ -11,7 +11,7 @@ export type CallbackOutcome =
   | { ok: true; connectionId: string; provider: string; redirectUri: string | null }
   | {
       ok: false;
-      /** For the redirect's `error` parameter: access_denied, invalid_state, issuer_mismatch, exchange_failed, server_error. */
+      /** For the redirect's `error` parameter: access_denied, invalid_state, issuer_mismatch, exchange_failed, account_discovery_failed, server_error. */
       error: string;
       message: string;
       connectionId: string | null;
@@ -74,8 +74,9 @@ export async function handleCallback(
     const connectionId = await exchangeAndInstall(deps, caller, pending, callback);
     return { ok: true, connectionId, provider: manifest.id, redirectUri: pending.redirectUri };
   } catch (error) {
-    // exchangeAndInstall recorded ConnectionFailed for a wrong issuer and for a provider failure.
+    // exchangeAndInstall recorded ConnectionFailed for a wrong issuer, a provider failure and a failed discovery.
     if (error instanceof IssuerMismatchError) return failed('issuer_mismatch', error.message);
+    if (error instanceof AccountDiscoveryError) return failed('account_discovery_failed', error.message);
     if (error instanceof OAuthProviderError) return failed('exchange_failed', error.message);
     deps.logger.error({ err: error, connectionId: pending.connectionId }, 'OAuth callback failed');
     return failed('server_error', 'The connection could not be completed');

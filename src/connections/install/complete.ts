@@ -4,9 +4,10 @@ import { connectionStream } from '../../events/connection.js';
 import { checkResponseIssuer, exchangeCode, type TokenSet } from '../../oauth/index.js';
 import { READ_MODEL } from '../../projections/names.js';
 import { fromTokenSet, sealCredentials } from '../credentials/credentials-codec.js';
-import { InvalidOAuthStateError, IssuerMismatchError } from '../errors.js';
+import { AccountDiscoveryError, InvalidOAuthStateError, IssuerMismatchError } from '../errors.js';
 import { integrationFor, oauthClient } from '../integrations.js';
 import { claimProviderAccount } from '../provider-accounts.js';
+import { discoverAccount } from './account-discovery.js';
 import { failAttempt, failureMessage } from './fail-attempt.js';
 import { type PendingAuthorization, returnAuthorization, takeAuthorization } from './oauth-state.js';
 import { recordUnknownState } from './unknown-state.js';
@@ -42,10 +43,11 @@ export async function completeConnection(
 
 /**
  * The second half of the flow once the state was taken: check the response's issuer (RFC 9207),
- * exchange the code (never retried: codes are single use), seal the token set, record
- * TokenIssued + ConnectionInstalled, then claim the provider account for app-level webhooks. A
- * wrong issuer or a failed exchange is recorded as ConnectionFailed and thrown
- * (IssuerMismatchError, or the provider's classified error).
+ * exchange the code (never retried: codes are single use), find the account when the manifest
+ * declares a discovery, seal the token set, record ConnectionInstalled (with the account's URL
+ * values) + TokenIssued, then claim the provider account for app-level webhooks. A wrong issuer, a
+ * failed exchange or a failed discovery is recorded as ConnectionFailed and thrown
+ * (IssuerMismatchError, the provider's classified error, AccountDiscoveryError).
  */
 export async function exchangeAndInstall(
   deps: ConnectionDeps,
@@ -82,6 +84,14 @@ export async function exchangeAndInstall(
     await failAttempt(deps, caller, pending, 'exchange_failed', failureMessage(error));
     throw error;
   }
+  // Before anything is stored: a grant that reaches no account (a Jira grant for no site) is no connection.
+  const discovered = await discoverAccount(manifest, tokens, deps.providerTimeoutMs);
+  if (!discovered.ok) {
+    const error = new AccountDiscoveryError(manifest.displayName, discovered.detail);
+    await failAttempt(deps, caller, pending, 'account_discovery_failed', error.message);
+    throw error;
+  }
+  const account = discovered.account;
   const secret = await sealCredentials(deps.vault, tenantId, connectionId, fromTokenSet('oauth2', tokens));
   await execute(
     deps,
@@ -95,7 +105,8 @@ export async function exchangeAndInstall(
       provider: manifest.id,
       authMode: 'oauth2',
       integration: pending.integration,
-      account: { id: tokens.account.id, name: tokens.account.name },
+      account: { id: account.id, name: account.name },
+      values: account.fields,
       scopes: tokens.scopes,
       credentials: {
         secret,
@@ -111,7 +122,7 @@ export async function exchangeAndInstall(
       tenantId,
       connectionId,
       manifest,
-      account: tokens.account,
+      account,
       accessToken: tokens.accessToken,
     });
   } catch (error) {

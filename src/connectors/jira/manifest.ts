@@ -28,9 +28,22 @@ export const jiraManifest = defineManifest({
     tokenResponse: {
       // Every refresh returns a new refresh token and invalidates the one used: store it first.
       refreshTokenRotation: 'rotating',
+      notes: ['Refresh tokens expire after 90 days without use and 365 days after the first one was issued.'],
+    },
+    // The token is bound to no site: the sites it reaches, each with its cloudId (`id`) and URL,
+    // come from accessible-resources. The site the user picked holds our Jira scopes; a Confluence
+    // site authorized earlier by the same user may be listed too.
+    accountDiscovery: {
+      url: 'https://api.atlassian.com/oauth/token/accessible-resources',
+      headers: { Accept: 'application/json' },
+      accountsPath: '[]',
+      scopesPath: 'scopes',
+      fields: { cloudId: 'id', siteUrl: 'url', siteName: 'name' },
+      idField: 'cloudId',
+      nameField: 'siteName',
+      docsUrl: 'https://developer.atlassian.com/cloud/oauth/getting-started/making-calls-to-api/',
       notes: [
-        'Refresh tokens expire after 90 days without use and 365 days after the first one was issued.',
-        'The token is not bound to a site: list sites with GET https://api.atlassian.com/oauth/token/accessible-resources and keep the cloudId.',
+        'Atlassian does not say which listed site the user picked on the consent screen; when several hold the granted scopes, the first is kept.',
       ],
     },
     revocation: {
@@ -127,7 +140,7 @@ export const jiraManifest = defineManifest({
         'https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-search/#api-rest-api-3-search-jql-get',
         "JQL dates have minute precision in the searching user's time zone: each run reads the cursor's minute again, and the engine's hashes drop what did not change.",
         'Deletions are not reported (jira:issue_deleted only pulls the next run forward): a full sync or a drift check marks deleted issues.',
-        "Ticket.url needs the site URL: the connection's siteUrl value, or the origin of the issue's self link when calls go to the site itself; through the 3LO gateway without a siteUrl it is null.",
+        "Ticket.url needs the site URL: the connection's siteUrl value (found by auth.accountDiscovery), or the origin of the issue's self link when calls go to the site itself; without either it is null.",
         'In the hour after a daylight-saving clock change the cursor minute can be ambiguous; Jira may read it an hour late.',
       ],
     },

@@ -17,6 +17,7 @@ export function checkManifest(manifest: ManifestObject, ctx: Context): void {
   checkSyncs(manifest, ctx);
   checkCapabilities(manifest, ctx);
   checkAccountVerification(manifest, ctx);
+  checkAccountDiscovery(manifest, ctx);
 }
 
 function report(ctx: Context, path: PropertyKey[], message: string): void {
@@ -139,5 +140,16 @@ function checkAccountVerification({ auth, api }: ManifestObject, ctx: Context): 
         `{${name}} is neither a callbackParam nor an accountField`,
       );
     }
+  }
+}
+
+function checkAccountDiscovery({ auth }: ManifestObject, ctx: Context): void {
+  // Only the authorization code install makes the call; other modes would never learn the values.
+  if (auth.accountDiscovery && auth.mode !== 'oauth2') {
+    report(
+      ctx,
+      ['auth', 'accountDiscovery'],
+      'runs after an authorization code install: auth.mode must be oauth2',
+    );
   }
 }

@@ -3,6 +3,7 @@ import { CONNECTION_EVENTS, type ConnectionEvent } from '../../events/connection
 import type { Connection } from '../../generated/prisma/client.js';
 import { ProjectionEventError } from '../errors.js';
 import { READ_MODEL } from '../names.js';
+import { pgJson } from './pg-text.js';
 import { defineRowProjection } from './row-projection.js';
 import { upsertRows } from './sql-rows.js';
 
@@ -61,6 +62,7 @@ export function evolveConnection(row: ConnectionRow | null, event: ConnectionEve
         integration: event.data.integration,
         accountId: event.data.account.id,
         accountName: event.data.account.name,
+        values: event.data.values,
         scopes: event.data.scopes,
         failureReason: null,
         failureMessage: null,
@@ -137,6 +139,7 @@ function blankRow(id: string, tenantId: string, provider: string) {
     integration: null,
     accountId: null,
     accountName: null,
+    values: {},
     displayName: null,
     scopes: [],
     expiresAt: null,
@@ -179,6 +182,7 @@ export const connectionsProjection = defineRowProjection<ConnectionRow, Connecti
           integration: (c) => c.integration,
           account_id: (c) => c.accountId,
           account_name: (c) => c.accountName,
+          connection_values: (c) => pgJson(c.values),
           display_name: (c) => c.displayName,
           scopes: (c) => c.scopes,
           expires_at: (c) => c.expiresAt,

@@ -101,6 +101,7 @@ for (const { kind, describe: describeOn, label } of BACKENDS)
             authMode: 'oauth2',
             integration: 'global',
             account: { id: '1', name: 'octo' },
+            values: {},
             scopes: ['repo'],
             installedAt: T0,
           },

@@ -63,6 +63,7 @@ for (const { kind, describe: describeOn, label } of BACKENDS)
             authMode: 'oauth2',
             integration: 'global',
             account: { id: REALM, name: null },
+            values: {},
             scopes: [],
             installedAt: T0,
           },

@@ -13,6 +13,12 @@
  *   strict form the fake's test holds these to.
  * - JQL dates are wall times in the searching user's time zone (GET /myself `timeZone`).
  *
+ * - With `gateway`, the 3LO API gateway of api.atlassian.com: the API under `/ex/jira/{cloudId}`
+ *   (another cloud id is not found) and `GET /oauth/token/accessible-resources`, the sites a token
+ *   reaches as `[{id, url, name, scopes, avatarUrl}]`
+ *   (https://developer.atlassian.com/cloud/oauth/getting-started/making-calls-to-api/, typed by
+ *   jira.js 6.2.0's AccessibleResource). Its 401 body is the fake's own.
+ *
  * Fake's own choices (not checked against the live API): the JQL subset of jira-jql.ts; a search
  * is a snapshot taken at its first page, and a nextPageToken is valid only with the same JQL; at
  * most 100 issues a page whatever `maxResults` says when fields are asked for; a deleted issue is
@@ -20,6 +26,7 @@
  * errorMessages body; the fake's clock only moves when a test moves it.
  */
 
+import type { AccessibleResource } from 'jira.js';
 import { JqlError, parseJql } from './jira-jql.js';
 import {
   bearerOf,
@@ -52,8 +59,25 @@ export interface JiraSearchLog {
   status: number;
 }
 
+export interface JiraGatewayOptions {
+  /** The site this fake is: its API is served under `/ex/jira/{cloudId}`. */
+  cloudId: string;
+  /** What accessible-resources lists (this site and any other). */
+  resources: AccessibleResource[];
+}
+
+export interface JiraApiFakeOptions {
+  token?: string;
+  timeZone?: string;
+  gateway?: JiraGatewayOptions;
+  /** Decides whether a bearer token is good (a token a real OAuth server issued); default: equals `token`. */
+  acceptToken?: (token: string) => boolean | Promise<boolean>;
+}
+
 export interface JiraApiFake {
   origin: string;
+  /** Where the REST API is: the origin, or `{origin}/ex/jira/{cloudId}` behind the gateway. */
+  apiBase: string;
   token: string;
   searches: JiraSearchLog[];
   /** The searching user's time zone, which JQL dates are read in. */
@@ -89,16 +113,16 @@ const errorReply = (status: number, message: string): FakeReply => ({
   body: { errorMessages: [message], errors: {} },
 });
 
-export async function startJiraApiFake(
-  options: { token?: string; timeZone?: string } = {},
-): Promise<JiraApiFake> {
+export async function startJiraApiFake(options: JiraApiFakeOptions = {}): Promise<JiraApiFake> {
   const token = options.token ?? 'eyJraWQiOiJmYWtlLWppcmEtM2xvIiwiYWxnIjoiUlMyNTYifQ.fake';
   const stored = new Map<string, JiraFakeIssue>();
   const pages = new Map<string, { jql: string; ids: string[]; offset: number }>();
   const searches: JiraSearchLog[] = [];
   let invalidAuth = false;
   let issueCount = 0;
+  // Self links name the API as it was called (behind the gateway: `/ex/jira/{cloudId}`).
   let origin = '';
+  const prefix = options.gateway ? `/ex/jira/${options.gateway.cloudId}` : '';
 
   const me = () => ({
     self: `${origin}/rest/api/3/user?accountId=5b10a2844c20165700ede21g`,
@@ -216,8 +240,23 @@ export async function startJiraApiFake(
     return { status: 200, body };
   };
 
-  const handle = (request: FakeRequest): FakeReply => {
-    const authorized = bearerOf(request) === token && !invalidAuth;
+  const isAccepted = async (request: FakeRequest) => {
+    const bearer = bearerOf(request);
+    if (bearer === null || invalidAuth) return false;
+    return options.acceptToken ? options.acceptToken(bearer) : bearer === token;
+  };
+
+  const handle = async (incoming: FakeRequest): Promise<FakeReply> => {
+    const authorized = await isAccepted(incoming);
+    if (options.gateway && incoming.pathname === '/oauth/token/accessible-resources') {
+      if (incoming.method !== 'GET')
+        return { status: 405, body: { code: 405, message: 'Method Not Allowed' } };
+      return authorized
+        ? { status: 200, body: options.gateway.resources }
+        : { status: 401, body: { code: 401, message: 'Unauthorized' } };
+    }
+    if (prefix && !incoming.pathname.startsWith(`${prefix}/`)) return errorReply(404, 'Not found');
+    const request = { ...incoming, pathname: incoming.pathname.slice(prefix.length) };
     if (request.pathname === '/rest/api/3/myself' && request.method === 'GET') {
       return authorized
         ? { status: 200, body: me() }
@@ -261,7 +300,7 @@ export async function startJiraApiFake(
   };
 
   const server = await startLoopbackServer(handle);
-  origin = server.origin;
+  origin = server.origin + prefix;
   const issueOf = (id: string) => {
     const issue = stored.get(id);
     if (!issue) throw new Error(`no issue ${id} in the Jira fake`);
@@ -269,7 +308,8 @@ export async function startJiraApiFake(
   };
 
   const fake: JiraApiFake = {
-    origin,
+    origin: server.origin,
+    apiBase: origin,
     token,
     searches,
     timeZone: options.timeZone ?? 'America/Los_Angeles',

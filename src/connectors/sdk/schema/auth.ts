@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { accountDiscoverySchema } from './account-discovery.js';
 import { clientAuthMethod, headerName, note, url } from './primitives.js';
 import { revocationSchema } from './revocation.js';
 import { tokenResponseSchema } from './token-response.js';
@@ -90,6 +91,8 @@ export const authSchema = z.strictObject({
   callbackParams: z.array(z.string().min(1)).default([]),
   /** How an account id taken from the callback is confirmed before webhooks are routed by it. */
   accountVerification: accountVerificationSchema.optional(),
+  /** A call with the new access token that finds the account and its URL values (Atlassian's cloudId). */
+  accountDiscovery: accountDiscoverySchema.optional(),
   revocation: revocationSchema.optional(),
   apiKey: apiKeyPlacement.optional(),
   testRequest: testRequestSchema.optional(),

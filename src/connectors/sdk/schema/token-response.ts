@@ -51,7 +51,10 @@ export const tokenResponseSchema = z.strictObject({
    * the old one when none does. `static`: the refresh token never changes.
    */
   refreshTokenRotation: z.enum(['rotating', 'may_rotate', 'static']).default('may_rotate'),
-  /** Extra facts worth keeping from the response, by name → path (account ids, workspace names). */
+  /**
+   * Extra facts worth keeping from the response, by name → path (account ids, workspace names).
+   * They are kept on the connection in the clear as URL values: never name a secret here.
+   */
   accountFields: z.record(z.string().min(1), jsonPath).default({}),
   notes: z.array(note).default([]),
 });

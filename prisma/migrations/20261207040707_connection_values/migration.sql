@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "connections" ADD COLUMN     "connection_values" JSONB NOT NULL DEFAULT '{}';
