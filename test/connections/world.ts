@@ -6,7 +6,7 @@ import {
   StartConnectionDocument,
 } from '../../src/generated/graphql.js';
 import { asOperator, startTestHub, type TestHub } from '../support/hub.js';
-import { freePort, writeProvidersFile } from '../support/loopback-providers.js';
+import { reservePort, writeProvidersFile } from '../support/loopback-providers.js';
 import {
   type OidcProviderHarness,
   type StartOidcProviderOptions,
@@ -131,7 +131,8 @@ export interface LoopbackWorldOptions {
 }
 
 export async function startLoopbackWorld(options: LoopbackWorldOptions): Promise<LoopbackWorld> {
-  const [idpPort, hubPort] = [await freePort(), await freePort()];
+  const [idpReservation, hubReservation] = [await reservePort(), await reservePort()];
+  const [idpPort, hubPort] = [idpReservation.port, hubReservation.port];
   const issuer = `http://127.0.0.1:${idpPort}`;
   const fixture = await startProviderFixture();
   const tokenReplies: number[] = [];
@@ -160,6 +161,7 @@ export async function startLoopbackWorld(options: LoopbackWorldOptions): Promise
     machineManifest(fixture.origin),
     ...extraProviders,
   ]);
+  await hubReservation.release();
   const hub = await startTestHub({
     port: hubPort,
     env: {
@@ -173,6 +175,7 @@ export async function startLoopbackWorld(options: LoopbackWorldOptions): Promise
   // Tests drive the proactive refresher themselves (scanOnce), so its timing is theirs.
   await hub.runtime.connections.proactiveRefresher.stop();
   const client = { clientId: 'switchboard-hub', clientSecret: randomBytes(24).toString('base64url') };
+  await idpReservation.release();
   const idp = await startOidcProvider({
     port: idpPort,
     scopes: ['files.read', 'files.write', ...(options.scopes ?? [])],

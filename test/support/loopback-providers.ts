@@ -6,6 +6,19 @@ import pg from 'pg';
 import type { EventStore } from '../../src/eventstore/port.js';
 
 /** A port free right now (the OAuth server's issuer must be known before the hub starts). */
+/**
+ * A port held by a placeholder server until `release()`, for a server that must be named (in
+ * another server's configuration) long before it can listen: released just before its listen, the
+ * port cannot be taken meanwhile by another test's ephemeral socket.
+ */
+export async function reservePort(): Promise<{ port: number; release(): Promise<void> }> {
+  // Whoever connects early is cut at once, as close to "nothing listens" as a held port gets.
+  const server = net.createServer((socket) => socket.destroy());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return { port, release: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
 export async function freePort(): Promise<number> {
   const server = net.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
