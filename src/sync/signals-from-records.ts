@@ -8,7 +8,7 @@ import { changeSignalEventId, SignalRecorded, signalsStream } from '../events/si
 import { parseStreamName } from '../events/streams.js';
 import { type RecordsBatchEvent, RecordsBatchRecorded } from '../events/sync.js';
 import type { Event } from '../eventstore/envelope.js';
-import { DuplicateEventIdError } from '../eventstore/errors.js';
+import { DuplicateEventIdError, StreamDeletedError } from '../eventstore/errors.js';
 import type { EventStore } from '../eventstore/port.js';
 import type { Projection } from '../projections/projection.js';
 import { makeSignal, signalSchema } from '../signals/signal.js';
@@ -130,15 +130,21 @@ async function signalEventsOf(
 /**
  * One append per page when none of its signals is known yet. The store takes an append whose ids
  * are all there as a retry, but refuses one where only some are (a webhook already brought one of
- * them): then each goes on its own, and those already there are retries.
+ * them): then each goes on its own, and those already there are retries. A tombstoned stream is a
+ * deleted tenant's: it gets no more signals.
  */
 async function appendSignals(dependencies: SyncSignalsDependencies, appends: SignalAppend[]): Promise<void> {
+  const append = (stream: string, events: Event[]) => dependencies.eventStore.append(stream, events, 'any');
   for (const { stream, events } of appends) {
     try {
-      await dependencies.eventStore.append(stream, events, 'any');
+      try {
+        await append(stream, events);
+      } catch (error) {
+        if (!(error instanceof DuplicateEventIdError) || events.length === 1) throw error;
+        for (const event of events) await append(stream, [event]);
+      }
     } catch (error) {
-      if (!(error instanceof DuplicateEventIdError) || events.length === 1) throw error;
-      for (const event of events) await dependencies.eventStore.append(stream, [event], 'any');
+      if (!(error instanceof StreamDeletedError)) throw error;
     }
   }
 }

@@ -122,6 +122,8 @@ describeWithPostgres(
 
     it("(a) an issue seen by webhook, then by the sync: one issue_created, the webhook's", async () => {
       const item = fake.createIssue(REPO, { title: 'Seen by webhook first' });
+      // On the same page of the next sync, an issue whose webhook never came.
+      const unheard = fake.createIssue(REPO, { title: 'Not delivered' });
       const accepted = await deliver('issues', issueOpened(item));
       expect(accepted.status).toBe('accepted');
       await sync('issues');
@@ -129,10 +131,13 @@ describeWithPostgres(
       expect(found).toHaveLength(1);
       expect(found[0]).toMatchObject({ id: accepted.signals[0], kind: 'issue_created', eventType: 'issues' });
       expect(found[0]?.deliveryId).not.toBeNull();
-      // The sync's append was a retry of the webhook's event: the log holds the change once.
-      expect((await logged()).filter((event) => event.data.signal.id === accepted.signals[0])).toHaveLength(
-        1,
-      );
+      // The sync's append of it was a retry of the webhook's event: the log holds the change once,
+      // and the other issue of the page was recorded all the same.
+      const events = await logged();
+      expect(events.filter((event) => event.data.signal.id === accepted.signals[0])).toHaveLength(1);
+      expect(await rows({ subjectId: String(unheard.id) })).toEqual([
+        expect.objectContaining({ kind: 'issue_created', eventType: 'sync:issues' }),
+      ]);
     });
 
     it('(b) an issue seen by the sync, then by webhook: one issue_created, and the delivery is a duplicate', async () => {

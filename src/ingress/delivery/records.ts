@@ -27,7 +27,9 @@ const metadataOf = (target: RecordTarget, requestId: string): CallerMetadata => 
 
 /**
  * One SignalRecorded per signal, ids from the delivery's identity (see delivery-key.ts) or, for a
- * signal that names its change, from the change (a sync that finds it writes the same id), what each
+ * signal that names its change, from the change (a sync that finds it writes the same id: the
+ * store then answers this append as a retry). Only connectors whose deliveries make one signal
+ * name changes (GitHub): an append where some ids are known and others not would be refused. What each
  * says and carries sealed with the tenant's data key. `bodyBase64` is the delivery's bytes when they
  * were not UTF-8 (the payload holds U+FFFD where they were bad): kept, sealed, with each signal.
  */
