@@ -12,12 +12,12 @@ export const signalsStream = (tenantId: string, connectionId: string): string =>
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
 
 /**
- * The webhook delivery a signal came from (for a signal a sync found: `id` null, `eventType`
- * `sync:<resource>`, `receivedAt` when the page was recorded, `bodySha256` of the record's JSON;
- * the `sync` part of the event says which record of which run). The delivery itself is recorded through its signals (one
+ * The webhook delivery a signal came from. The delivery itself is recorded through its signals (one
  * append per delivery, atomic): "a webhook was received" and "a signal was normalized" are the same
  * write, so acknowledging after it means nothing accepted is lost. Routing metadata only: what the
- * delivery said is in the signal's sealed parts.
+ * delivery said is in the signal's sealed parts. A signal a sync found has no delivery: `id` null,
+ * `eventType` `sync:<resource>`, `receivedAt` when its page was recorded, `bodySha256` of the
+ * record's JSON, and the event's `sync` part names the run and the record.
  */
 export const deliverySchema = z.object({
   /** The provider's delivery id (X-GitHub-Delivery, Slack event_id, webhook-id), when it sends one. */
