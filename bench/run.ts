@@ -9,6 +9,7 @@ import { benchGraphQL, graphqlTable } from './graphql.js';
 import { benchRebuild } from './projections.js';
 import { benchSealing, sealingTable } from './sealing.js';
 import { fmt, machineDescription, scratchDatabase } from './support.js';
+import { benchSync, syncTable } from './sync.js';
 import { benchTokenCheckout, vaultTable } from './vault.js';
 import { benchWebhooks, webhooksTable } from './webhooks.js';
 
@@ -82,6 +83,8 @@ log('Sealing webhook content');
 const sealingFigures = await benchSealing(log);
 log('Webhook gateway (PostgreSQL)');
 const webhookFigures = await benchWebhooks(log);
+log('Syncs (GitHub issues against the fake)');
+const syncFigures = { PGlite: await benchSync('pglite', log), PostgreSQL: await benchSync('postgres', log) };
 const report = [
   '# Benchmark results',
   '',
@@ -107,6 +110,9 @@ const report = [
   '',
   '## Webhook gateway (signed GitHub deliveries, PostgreSQL)',
   webhooksTable(webhookFigures),
+  '',
+  '## Syncs (GitHub issues through the sync engine, against the GitHub fake)',
+  syncTable(syncFigures),
   '',
 ].join('\n');
 process.stdout.write(`${report}\n`);

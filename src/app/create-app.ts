@@ -58,6 +58,7 @@ export async function createApp(runtime: Runtime, options: AppOptions = {}): Pro
       platform: runtime.platform,
       catalog: runtime.catalog,
       connections: runtime.connections,
+      syncs: runtime.syncs,
       tenants: new TenantDirectory(runtime.readModels.prisma),
       logger: runtime.logger,
       readYourWritesTimeoutMs: 5000,

@@ -22,3 +22,12 @@ export function decodeTimeCursor(cursor: string | undefined, name: string): Time
   }
   return { at, id: id.toLowerCase() };
 }
+
+/** A newest-first page by (time, id), as the read-model queries take it. */
+export interface TimePage {
+  after?: TimeCursor;
+  before?: TimeCursor;
+  limit: number;
+  /** Read oldest first from `before` (Relay `last`); the caller reverses. */
+  inverted: boolean;
+}

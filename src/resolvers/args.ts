@@ -1,5 +1,6 @@
-import { resolveCursorConnection } from '@pothos/plugin-relay';
+import { type DefaultConnectionArguments, resolveCursorConnection } from '@pothos/plugin-relay';
 import { isEntityId } from '../events/streams.js';
+import { decodeTimeCursor, encodeTimeCursor, type TimePage } from '../readmodels/time-cursor.js';
 import { BadUserInputError } from '../shared/errors.js';
 import { isUuid } from '../shared/uuid.js';
 
@@ -28,6 +29,26 @@ export function resolvePage<U extends Loaded>(
 ) {
   assertPageSize(options.args, options.maxSize);
   return resolveCursorConnection(options, load);
+}
+
+/** resolvePage for rows ordered by (time, id): the cursor is the row's time and id. */
+export function resolveTimePage<Row>(
+  args: DefaultConnectionArguments,
+  cursorOf: (row: Row) => [at: Date | string, id: string],
+  load: (page: TimePage) => Promise<Row[]>,
+  sizes: { defaultSize: number; maxSize: number } = { defaultSize: 20, maxSize: 100 },
+) {
+  assertPageSize(args, sizes.maxSize);
+  return resolveCursorConnection<Promise<Row[]>>(
+    { args, toCursor: (row) => encodeTimeCursor(...cursorOf(row)), ...sizes },
+    ({ after, before, limit, inverted }) =>
+      load({
+        after: decodeTimeCursor(after, 'after'),
+        before: decodeTimeCursor(before, 'before'),
+        limit,
+        inverted,
+      }),
+  );
 }
 
 /** Connection ids are what can name a connection's stream (`conn_<hex>`). */

@@ -12,6 +12,7 @@ import type { Platform } from '../platform/index.js';
 import type { Logger } from '../platform/logger.js';
 import type { ProjectionRunner } from '../projections/index.js';
 import type { ReadModelName } from '../projections/names.js';
+import type { SyncEngine } from '../sync/sync-engine.js';
 import type { TenantDirectory } from '../tenants/tenant-directory.js';
 import type { ContentVault } from '../vault/sealed-content.js';
 
@@ -25,6 +26,11 @@ export interface ApiServices {
   platform: Platform;
   catalog: ProviderCatalog;
   connections: ConnectionServices;
+  /** The sync engine's commands (configure, start, pause, drift checks, replays). */
+  syncs: Pick<
+    SyncEngine,
+    'configureSync' | 'startSync' | 'checkDrift' | 'approveSyncReplay' | 'requireTarget'
+  >;
   tenants: TenantDirectory;
   logger: Logger;
   /** How long a mutation waits for its projection before answering (read-your-writes). */

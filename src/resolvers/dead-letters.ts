@@ -1,4 +1,3 @@
-import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import {
   type DeadLetterDelivery,
   deadLetterDelivery,
@@ -6,8 +5,7 @@ import {
   listDeadLetters,
   type WebhookDeadLetter,
 } from '../readmodels/queries/dead-letters.js';
-import { decodeTimeCursor, encodeTimeCursor } from '../readmodels/time-cursor.js';
-import { connectionIdArg, resolvePage, uuidArg } from './args.js';
+import { connectionIdArg, resolveTimePage, uuidArg } from './args.js';
 import { builder } from './builder.js';
 
 const DeadLetterDeliveryRef = builder.objectRef<DeadLetterDelivery>('WebhookDeadLetterDelivery').implement({
@@ -55,25 +53,11 @@ builder.queryFields((t) => ({
       const tenantId = await context.tenantId();
       const connectionId =
         args.connectionId == null ? null : connectionIdArg(args.connectionId, 'connectionId');
-      return resolvePage(
-        {
-          args,
-          toCursor: (letter: WebhookDeadLetter) => encodeTimeCursor(letter.receivedAt, letter.id),
-          defaultSize: 50,
-          maxSize: 100,
-        },
-        ({ after, before, limit, inverted }: ResolveCursorConnectionArgs) =>
-          listDeadLetters(
-            context.prisma,
-            tenantId,
-            { connectionId },
-            {
-              after: decodeTimeCursor(after, 'after'),
-              before: decodeTimeCursor(before, 'before'),
-              limit,
-              inverted,
-            },
-          ),
+      return resolveTimePage(
+        args,
+        (letter: WebhookDeadLetter) => [letter.receivedAt, letter.id],
+        (page) => listDeadLetters(context.prisma, tenantId, { connectionId }, page),
+        { defaultSize: 50, maxSize: 100 },
       );
     },
   }),

@@ -9,6 +9,10 @@ import './revocation.js';
 import './signals.js';
 import './webhooks.js';
 import './dead-letters.js';
+import './syncs.js';
+import './sync-records.js';
+import './sync-drift.js';
+import './sync-dead-letters.js';
 
 /** Importing the domain files registers their types and fields; this builds the schema once. */
 export const schema = builder.toSchema({ sortSchema: true });

@@ -35,8 +35,13 @@ export class SwitchboardError extends Error {
 }
 
 export class BadUserInputError extends SwitchboardError {
-  constructor(message: string, detail?: Record<string, unknown>) {
-    super('BAD_USER_INPUT', message, { status: 400, detail });
+  /** `field` names the argument or input field at fault for clients (`extensions.field`). */
+  constructor(message: string, detail?: Record<string, unknown>, options: { field?: string } = {}) {
+    super('BAD_USER_INPUT', message, {
+      status: 400,
+      detail,
+      extensions: options.field === undefined ? undefined : { field: options.field },
+    });
   }
 }
 

@@ -34,10 +34,16 @@ export function firstIdAt(document: unknown, path: string): string | null {
 
 /**
  * The single value at a path without `[]` segments (`authed_user.access_token`), as token
- * responses use them; undefined when it is absent or the path spreads over arrays.
+ * responses use them; undefined when it is absent or the path spreads over arrays. A top-level key
+ * spelled exactly as the path wins over reading it segment by segment: OData annotations
+ * (Microsoft Graph's `@odata.nextLink`) are single keys with dots in their names.
  */
 export function readPath(document: unknown, path: string): unknown {
   if (path.includes('[]')) return undefined;
+  if (path.includes('.')) {
+    const whole = propertyOf(document, path);
+    if (whole !== undefined) return whole;
+  }
   return valuesAt(document, path)[0];
 }
 

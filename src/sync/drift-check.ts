@@ -91,17 +91,21 @@ export async function runDriftCheck(
         if (!differing.has(bucketOf(id))) continue;
         const hash = known.get(id);
         if (hash === record.hash) continue;
-        const fresh = resourceSync.fetchOne ? await resourceSync.fetchOne(ctx, id) : record;
+        const fresh = resourceSync.fetchOne
+          ? await resourceSync.fetchOne(ctx, id, { ...record, data: model.parse(record.data) })
+          : record;
         if (!fresh) continue;
         const confirmed = { ...fresh, hash: hashOf(fresh) };
         if (confirmed.hash === hash) continue;
         (hash === undefined ? findings.missing : findings.changed).push(id);
         repairs.set(id, confirmed);
       }
-      for (const id of known.keys()) {
-        if (listed.has(id) || !differing.has(bucketOf(id))) continue;
-        if (resourceSync.fetchOne && (await resourceSync.fetchOne(ctx, id))) continue;
-        findings.extra.push(id);
+      const absent = [...known.keys()].filter((id) => !listed.has(id) && differing.has(bucketOf(id)));
+      for (const stored of await storedRecords(deps, target, absent)) {
+        // Listed nowhere, but a listing can miss a record (moved between pages): ask for it by id.
+        const lastStored = { ...stored, data: model.parse(stored.data) };
+        if (resourceSync.fetchOne && (await resourceSync.fetchOne(ctx, stored.id, lastStored))) continue;
+        findings.extra.push(stored.id);
       }
     }
 
@@ -120,6 +124,7 @@ export async function runDriftCheck(
         },
         [],
       );
+      const missing = new Set(findings.missing);
       const metadata = commandContext(deps, caller, target.tenantId).metadata;
       const { stream } = await RunStream.open(
         deps,
@@ -129,7 +134,7 @@ export async function runDriftCheck(
       await stream.append({
         records: [...repairs.entries()].map(([id, record]) => ({
           id,
-          op: findings.missing.includes(id) ? 'created' : 'updated',
+          op: missing.has(id) ? 'created' : 'updated',
           hash: record.hash,
           data: model.parse(record.data),
           raw: record.raw,
@@ -159,4 +164,27 @@ export async function runDriftCheck(
     }).catch(() => {});
     throw error;
   }
+}
+
+/** The stored records of `ids` (data and raw as last recorded), for connectors that fetch by location. */
+async function storedRecords(
+  deps: Pick<SyncDeps, 'prisma'>,
+  target: SyncTarget,
+  ids: string[],
+): Promise<SyncedRecord<unknown>[]> {
+  const rows = [];
+  for (let start = 0; start < ids.length; start += 1_000) {
+    rows.push(
+      ...(await deps.prisma.syncRecord.findMany({
+        where: {
+          tenantId: target.tenantId,
+          connectionId: target.connectionId,
+          resource: target.resource,
+          recordId: { in: ids.slice(start, start + 1_000) },
+        },
+        select: { recordId: true, data: true, raw: true },
+      })),
+    );
+  }
+  return rows.map((row) => ({ id: row.recordId, data: row.data, raw: row.raw }));
 }

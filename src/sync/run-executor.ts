@@ -97,6 +97,9 @@ export async function executeRun(
 
     let seen = new Set<string>();
     let listedEverything = false;
+    // The provider forgot our cursor and this worker listed everything again from the first page.
+    let relistedFromScratch = false;
+    let relistingFindsDeletes = false;
     // Unchanged pages since the last append: their checkpoint is written with the next change, or on its own once a minute.
     const quiet: { unchanged: number; since: number | null } = { unchanged: 0, since: null };
     const flush = async (page: PageChanges) => {
@@ -105,7 +108,7 @@ export async function executeRun(
       quiet.since = null;
     };
 
-    for (let restarted = false; ; ) {
+    for (;;) {
       try {
         const ctx = { checkpoint, config, full, http, connection, signal, now: deps.now };
         for await (const page of resourceSync.sync(ctx)) {
@@ -160,24 +163,29 @@ export async function executeRun(
         listedEverything = true;
         break;
       } catch (error) {
-        if (!(error instanceof FullResyncRequired) || restarted) throw error;
+        if (!(error instanceof FullResyncRequired) || relistedFromScratch) throw error;
         // The provider no longer knows our cursor: list everything again, in this same run.
         deps.logger.warn(
           { ...target, reason: error.message },
           'sync cursor expired at the provider; listing everything again',
         );
-        restarted = true;
+        relistedFromScratch = true;
+        relistingFindsDeletes = error.absentMeansDeleted;
         full = true;
         checkpoint = null;
         seen = new Set();
       }
     }
 
-    // Absence means deleted only after a complete listing that this worker saw from its first page.
+    // Absence means deleted only after a complete listing that this worker saw from its first page:
+    // every full scan, and for syncs whose provider reports deletes, a relisting after the provider
+    // forgot the cursor when the connector says that relisting holds every live record (what was
+    // deleted meanwhile would never be reported).
+    const listedFromFirstPage = listedEverything && ((full && !resumed) || relistedFromScratch);
+    const absenceIsDeletion =
+      declaration.deletes === 'full_scan' || (declaration.deletes === 'reported' && relistingFindsDeletes);
     const deletes =
-      listedEverything && full && !resumed && declaration.deletes === 'full_scan'
-        ? [...known.keys()].filter((id) => !seen.has(id))
-        : [];
+      listedFromFirstPage && absenceIsDeletion ? [...known.keys()].filter((id) => !seen.has(id)) : [];
     for (const id of deletes) known.delete(id);
     stats.deleted += deletes.length;
     if (deletes.length > 0) {
@@ -189,7 +197,7 @@ export async function executeRun(
       runId: target.runId,
       checkpoint: finalCheckpoint,
       stats,
-      fullScan: full && !resumed,
+      fullScan: (full && !resumed) || relistedFromScratch,
     });
     return completed.events.length > 0 ? 'succeeded' : 'superseded';
   } catch (error) {

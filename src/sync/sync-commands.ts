@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { type Caller, execute } from '../commands/deps.js';
-import { connectionNotFound } from '../domain/connection.js';
 import { type SyncCommand, syncDecider } from '../domain/sync.js';
 import { parseSchedule } from '../domain/sync-schedule.js';
 import { syncStream } from '../events/sync.js';
 import type { ReadModelName } from '../projections/names.js';
 import { READ_MODEL } from '../projections/names.js';
-import { BadUserInputError, ConflictError } from '../shared/errors.js';
-import { resolveResourceSync } from './resource-syncs.js';
+import { BadUserInputError, ConflictError, NotFoundError } from '../shared/errors.js';
 import type { SyncDeps, SyncTarget } from './sync-deps.js';
+import { requireSyncTarget } from './sync-target.js';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 export type SyncCommandBody = DistributiveOmit<SyncCommand, 'connectionId' | 'resource'>;
@@ -40,7 +39,7 @@ export interface ConfigureSyncInput {
 }
 
 /**
- * Sets up (or changes) the sync of one resource of a live connection: the resource must be one the
+ * Sets up (or changes: omitted fields keep their values) the sync of one resource of a live connection: the resource must be one the
  * provider declares, the config must fit the connector's schema and the frequency must parse, so a
  * bad value is refused here and never fails a run later.
  */
@@ -50,35 +49,48 @@ export async function configureSync(
   tenantId: string,
   input: ConfigureSyncInput,
 ) {
-  const connection = await deps.prisma.connection.findFirst({
-    where: { id: input.connectionId, tenantId },
-    select: { provider: true, status: true },
+  const target = { tenantId, connectionId: input.connectionId, resource: input.resource };
+  const { provider, declaration, resourceSync } = await requireSyncTarget(deps, target);
+  // A change names what changes: what it leaves out keeps its current value.
+  const current = await deps.prisma.syncCursor.findUnique({
+    where: { tenantId_connectionId_resource: target },
+    select: { config: true, frequency: true },
   });
-  if (!connection) throw connectionNotFound(input.connectionId);
-  const { declaration, resourceSync } = resolveResourceSync(
-    deps.catalog,
-    connection.provider,
-    input.resource,
-  );
-  const config = input.config ?? {};
+  const config = input.config ?? (current?.config as Record<string, unknown> | undefined) ?? {};
   const parsed = resourceSync.config.safeParse(config);
   if (!parsed.success) {
-    throw new BadUserInputError(`config does not fit the ${input.resource} sync: ${parsed.error.message}`, {
-      path: 'config',
-    });
+    const issue = parsed.error.issues[0];
+    const field = ['config', ...(issue?.path ?? []).map(String)].join('.');
+    throw new BadUserInputError(
+      `config does not fit the ${input.resource} sync: ${field}: ${issue?.message ?? 'invalid'}`,
+      { path: field },
+      { field },
+    );
   }
-  const frequency = input.frequency ?? declaration.defaultFrequency;
-  parseSchedule(frequency);
-  const target = { tenantId, connectionId: input.connectionId, resource: input.resource };
-  return syncCommand(deps, caller, target, {
+  const frequency = input.frequency ?? current?.frequency ?? declaration.defaultFrequency;
+  try {
+    parseSchedule(frequency);
+  } catch (error) {
+    if (!(error instanceof BadUserInputError)) throw error;
+    throw new BadUserInputError(`frequency: ${error.message}`, { frequency }, { field: 'frequency' });
+  }
+  const configured = await syncCommand(deps, caller, target, {
     type: 'ConfigureSync',
-    provider: connection.provider,
+    provider,
     model: declaration.model,
     config,
     frequency,
     enabled: input.enabled ?? true,
   });
+  // `enabled` is also the switch an operator pauses and resumes with; a sync paused because the
+  // connection needs re-authorizing stays paused until that is fixed (or resumed on purpose).
+  if (input.enabled === false) return syncCommand(deps, caller, target, pauseByOperator);
+  if (input.enabled === true && configured.state.paused === 'operator')
+    return syncCommand(deps, caller, target, { type: 'ResumeSync' });
+  return configured;
 }
+
+const pauseByOperator: SyncCommandBody = { type: 'PauseSync', reason: 'operator', message: '' };
 
 /** Queues a run now (or returns the one already queued or running: one at a time per sync). */
 export async function startSync(
@@ -88,6 +100,7 @@ export async function startSync(
   input: { connectionId: string; resource: string; full?: boolean | null },
 ): Promise<{ runId: string }> {
   const target = { tenantId, connectionId: input.connectionId, resource: input.resource };
+  await requireSyncTarget(deps, target);
   const runId = randomUUID();
   const result = await syncCommand(deps, caller, target, {
     type: 'ScheduleSyncRun',
@@ -98,5 +111,35 @@ export async function startSync(
   });
   const current = result.state.run?.runId;
   if (!current) throw new ConflictError('The sync could not be queued');
+  return { runId: current };
+}
+
+/**
+ * Approves the replay of a parked run: SyncReplayApproved, and a run with reason `replay` queued
+ * at once (unless one is already queued or running, which then picks the work up).
+ */
+export async function approveSyncReplay(
+  deps: SyncDeps,
+  caller: Caller,
+  tenantId: string,
+  deadLetterId: string,
+): Promise<{ runId: string }> {
+  const letter = await deps.prisma.syncDeadLetter.findUnique({
+    where: { tenantId_id: { tenantId, id: deadLetterId } },
+    select: { connectionId: true, resource: true },
+  });
+  if (!letter) {
+    throw new NotFoundError('SYNC_DEAD_LETTER_NOT_FOUND', `No sync dead letter ${deadLetterId}`, {
+      deadLetterId,
+    });
+  }
+  const target = { tenantId, ...letter };
+  const result = await syncCommand(deps, caller, target, {
+    type: 'ApproveSyncReplay',
+    deadLetterId,
+    runId: randomUUID(),
+  });
+  const current = result.state.run?.runId;
+  if (!current) throw new ConflictError('The replay could not be queued');
   return { runId: current };
 }

@@ -3,8 +3,15 @@ import type { Caller } from '../commands/deps.js';
 import { withLease } from '../platform/with-lease.js';
 import { runDriftCheck } from './drift-check.js';
 import { SyncScheduler } from './scheduler.js';
-import { type ConfigureSyncInput, configureSync, startSync, syncCommand } from './sync-commands.js';
+import {
+  approveSyncReplay,
+  type ConfigureSyncInput,
+  configureSync,
+  startSync,
+  syncCommand,
+} from './sync-commands.js';
 import type { SyncDeps, SyncTarget } from './sync-deps.js';
+import { requireSyncTarget } from './sync-target.js';
 import { WebhookNudge } from './webhook-nudge.js';
 import { SyncWorker, syncLeaseName } from './worker.js';
 
@@ -57,6 +64,16 @@ export class SyncEngine {
     return startSync(this.deps, caller, tenantId, input);
   }
 
+  /** Checks a caller's sync: their own connection, a resource its provider declares (else NOT_FOUND codes). */
+  requireTarget(target: SyncTarget) {
+    return requireSyncTarget(this.deps, target);
+  }
+
+  /** Approves the replay of a parked run of the tenant's and queues it (reason `replay`). */
+  approveSyncReplay(caller: Caller, tenantId: string, deadLetterId: string) {
+    return approveSyncReplay(this.deps, caller, tenantId, deadLetterId);
+  }
+
   setPaused(caller: Caller, target: SyncTarget, paused: boolean) {
     return syncCommand(
       this.deps,
@@ -76,6 +93,7 @@ export class SyncEngine {
     input: { connectionId: string; resource: string },
   ): Promise<{ checkId: string }> {
     const target = { tenantId, ...input };
+    await requireSyncTarget(this.deps, target);
     const checkId = randomUUID();
     await syncCommand(this.deps, caller, target, { type: 'StartDriftCheck', checkId });
     const check = withLease(

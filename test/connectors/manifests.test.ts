@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BUILT_IN_MANIFESTS } from '../../src/connectors/catalog.js';
 import { authModesOf, manifestSchema, type ProviderManifest } from '../../src/connectors/sdk/manifest.js';
 import { resolveScopes } from '../../src/connectors/sdk/scopes.js';
+import { RESOURCE_SYNCS } from '../../src/connectors/syncs.js';
 
 /** The one test that loads every built-in manifest through the schema (STYLE.md, Nango habit). */
 
@@ -184,6 +185,23 @@ describe('built-in provider manifests', () => {
       path: '/companyinfo/{realmId}',
       expectedStatus: 200,
     });
+  });
+
+  it('declare every resource sync that has code, with code of the same model for every declared one', () => {
+    for (const manifest of BUILT_IN_MANIFESTS) {
+      const code = RESOURCE_SYNCS[manifest.id] ?? {};
+      expect(manifest.syncs.map((sync) => sync.resource).sort(), manifest.id).toEqual(
+        Object.keys(code).sort(),
+      );
+      for (const declaration of manifest.syncs) {
+        expect(code[declaration.resource]?.model, `${manifest.id} ${declaration.resource}`).toBe(
+          declaration.model,
+        );
+      }
+    }
+    expect(
+      Object.keys(RESOURCE_SYNCS).filter((id) => !BUILT_IN_MANIFESTS.some((each) => each.id === id)),
+    ).toEqual([]);
   });
 
   it('list every auth mode a provider accepts', () => {

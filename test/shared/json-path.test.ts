@@ -66,6 +66,17 @@ describe('readPath', () => {
     expect(readPath({ a: [{ b: 'x' }] }, 'a[].b')).toBeUndefined();
     expect(readPath([{ b: 'x' }], '[].b')).toBeUndefined();
   });
+
+  it("reads a key with dots in its name, as Graph's OData annotations are, before the nested path", () => {
+    const page = {
+      '@odata.nextLink': 'https://graph.microsoft.com/v1.0/users/delta?$skiptoken=abc',
+      '@odata': { nextLink: 'nested' },
+      value: [],
+    };
+    expect(readPath(page, '@odata.nextLink')).toBe(page['@odata.nextLink']);
+    expect(readPath({ '@odata': { nextLink: 'nested' } }, '@odata.nextLink')).toBe('nested');
+    expect(readPath({ value: [] }, '@odata.deltaLink')).toBeUndefined();
+  });
 });
 
 describe('readString', () => {

@@ -17,6 +17,8 @@ export interface SyncRunOptions {
   checkpoint?: Checkpoint | null;
   full?: boolean;
   accountId?: string | null;
+  /** The connection's URL values (SyncConnection.values). */
+  values?: Readonly<Record<string, string>>;
 }
 
 export interface SyncRunResult {
@@ -33,7 +35,11 @@ export async function runResourceSync(
   sync: AnyResourceSync,
   options: SyncRunOptions,
 ): Promise<SyncRunResult> {
-  const connection = { id: 'connection-1', accountId: options.accountId ?? 'T12345678', values: {} };
+  const connection = {
+    id: 'connection-1',
+    accountId: options.accountId ?? 'T12345678',
+    values: options.values ?? {},
+  };
   const http = createProviderHttp({
     manifest: { ...options.manifest, api: { ...options.manifest.api, baseUrl: options.baseUrl } },
     connection,

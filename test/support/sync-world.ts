@@ -34,6 +34,8 @@ export interface SyncWorldOptions {
   /** Extra manifest fields for the extension (budgets, headers). */
   overrides?: Record<string, unknown>;
   env?: Record<string, string>;
+  /** The embedded profile (PGlite) in this directory instead of a scratch PostgreSQL database. */
+  dataDir?: string;
 }
 
 export async function startSyncWorld(options: SyncWorldOptions): Promise<SyncWorld> {
@@ -53,6 +55,7 @@ export async function startSyncWorld(options: SyncWorldOptions): Promise<SyncWor
     },
   ]);
   const hub = await startTestHub({
+    dataDir: options.dataDir,
     env: { SWITCHBOARD_PROVIDERS_FILE: file.path, SWITCHBOARD_SYNC_LEASE_TTL_SECONDS: '2', ...options.env },
   });
   const tenantId = `t${randomUUID().slice(0, 8)}`;

@@ -6,6 +6,7 @@ const CALENDAR = 'https://www.googleapis.com/auth/calendar';
 /**
  * Google Calendar. Sources:
  * - Scopes: https://developers.google.com/workspace/calendar/api/auth
+ * - Quotas: https://developers.google.com/workspace/calendar/api/guides/quota
  * - Push notifications (channels, X-Goog-* headers, the initial "sync" message):
  *   https://developers.google.com/calendar/api/guides/push
  */
@@ -35,7 +36,40 @@ export const googleCalendarManifest = defineManifest({
       },
     },
   },
-  api: { baseUrl: 'https://www.googleapis.com/calendar/v3', ...googleApi },
+  api: {
+    baseUrl: 'https://www.googleapis.com/calendar/v3',
+    ...googleApi,
+    rateLimit: {
+      ...googleApi.rateLimit,
+      budgets: [
+        { per: 'connection', requests: 600, perSeconds: 60, notes: ['Per minute per user per project.'] },
+        { per: 'app', requests: 10_000, perSeconds: 60, notes: ['Per minute per project.'] },
+      ],
+      docsUrl: 'https://developers.google.com/workspace/calendar/api/guides/quota',
+    },
+  },
+  syncs: [
+    {
+      resource: 'events',
+      model: 'CalendarEvent',
+      description:
+        'Events of one calendar ({"calendarId": "…"}, default "primary"), recurring ones as single instances, through sync tokens.',
+      defaultFrequency: '10m',
+      cursor: 'sync_token',
+      // Cancelled events are applied as deletes as they come (the engine takes a page's deletes
+      // whatever this says); full_scan adds what they cannot: Google drops cancelled events after
+      // a while, which is when a token expires (410), so only a full listing then shows what went.
+      deletes: 'full_scan',
+      scopes: ['events.read'],
+      // A channel message says only that something on the calendar changed: the sync finds what.
+      webhookEvents: ['exists'],
+      notes: [
+        'https://developers.google.com/calendar/api/guides/sync',
+        'Deleted events come back as status "cancelled" (incremental answers always include them; full listings ask with showDeleted=true) and are deleted as they come.',
+        'A sync token Google no longer honours answers 410 Gone: the engine lists everything again in the same run, and what that complete listing lacks is marked deleted (cancelled events are not kept forever).',
+      ],
+    },
+  ],
   webhooks: {
     scheme: 'google_channel_token',
     // The token given at events.watch comes back on every message; the channel id finds the connection.

@@ -84,11 +84,54 @@ export const jiraManifest = defineManifest({
       resetHeader: 'X-RateLimit-Reset',
       resetUnit: 'iso8601',
       retryAfterHeader: 'Retry-After',
+      budgets: [
+        {
+          per: 'connection',
+          requests: 10,
+          perSeconds: 1,
+          notes: [
+            'OAuth 2.0 (3LO) calls count against an "App + user" budget per site; Atlassian publishes no fixed number and uses 10 calls a second in its own example.',
+          ],
+        },
+      ],
       docsUrl: 'https://developer.atlassian.com/cloud/jira/platform/rate-limiting/',
+      notes: [
+        'Since March 2026, 3LO apps also draw on an hourly points quota per app and site (1 point a call plus 1 per object returned), which a request count cannot express: its 429s and Retry-After govern it.',
+      ],
     },
-    pagination: { style: 'offset', offsetParam: 'startAt', limitParam: 'maxResults', totalPath: 'total' },
-    notes: ['The newer JQL search endpoint pages with nextPageToken instead of startAt.'],
+    // The enhanced JQL search (/rest/api/3/search/jql), which the sync uses, pages with nextPageToken.
+    pagination: {
+      style: 'page_token',
+      tokenParam: 'nextPageToken',
+      nextTokenPath: 'nextPageToken',
+      limitParam: 'maxResults',
+    },
+    notes: [
+      'Older list endpoints (project search, comments, worklogs) page with startAt/maxResults instead.',
+    ],
   },
+  syncs: [
+    {
+      resource: 'issues',
+      model: 'Ticket',
+      description:
+        'Issues of the site, or of the configured projects or JQL ({"projects": ["ENG"]}, {"jql": "…"}), oldest change first from the last updated time seen.',
+      defaultFrequency: '5m',
+      cursor: 'updated_since',
+      // The search never lists a deleted issue: only absence from a full listing tells.
+      deletes: 'full_scan',
+      // GET /myself gives the time zone JQL dates are read in.
+      scopes: ['issues.read', 'users.read'],
+      webhookEvents: ['jira:issue_created', 'jira:issue_updated', 'jira:issue_deleted'],
+      notes: [
+        'https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-search/#api-rest-api-3-search-jql-get',
+        "JQL dates have minute precision in the searching user's time zone: each run reads the cursor's minute again, and the engine's hashes drop what did not change.",
+        'Deletions are not reported (jira:issue_deleted only pulls the next run forward): a full sync or a drift check marks deleted issues.',
+        "Ticket.url needs the site URL: the connection's siteUrl value, or the origin of the issue's self link when calls go to the site itself; through the 3LO gateway without a siteUrl it is null.",
+        'In the hour after a daylight-saving clock change the cursor minute can be ambiguous; Jira may read it an hour late.',
+      ],
+    },
+  ],
   webhooks: {
     scheme: 'atlassian',
     // Webhooks registered with a secret: sha256=hex(HMAC-SHA256(secret, raw body)).

@@ -6,7 +6,9 @@ import { defineManifest } from '../sdk/manifest.js';
  * - Refresh tokens (replaced on use, old ones not revoked): https://learn.microsoft.com/en-us/entra/identity-platform/refresh-tokens
  * - No per-grant revocation; revokeSignInSessions is per user: https://learn.microsoft.com/graph/api/user-revokesigninsessions
  * - Change notifications (validationToken, clientState): https://learn.microsoft.com/en-us/graph/change-notifications-delivery-webhooks
- * - Throttling (Retry-After): https://learn.microsoft.com/en-us/graph/throttling
+ * - Throttling (Retry-After): https://learn.microsoft.com/en-us/graph/throttling and the limits per
+ *   service: https://learn.microsoft.com/en-us/graph/throttling-limits
+ * - Delta queries (the syncs): https://learn.microsoft.com/graph/delta-query-overview
  */
 export const microsoft365Manifest = defineManifest({
   id: 'microsoft-365',
@@ -77,10 +79,68 @@ export const microsoft365Manifest = defineManifest({
     baseUrl: 'https://graph.microsoft.com/v1.0',
     rateLimit: {
       retryAfterHeader: 'Retry-After',
-      docsUrl: 'https://learn.microsoft.com/en-us/graph/throttling',
+      budgets: [
+        {
+          per: 'app',
+          requests: 130_000,
+          perSeconds: 10,
+          notes: ['Global limit of every app, across all tenants.'],
+        },
+        {
+          per: 'connection',
+          requests: 3_500,
+          perSeconds: 10,
+          paths: ['/users'],
+          notes: [
+            'Identity and access: resource units per app and Entra tenant, 3,500 per 10 s for the smallest tenants (under 50 users); a delta request with $select costs 1. Connections of one Entra tenant share it at Microsoft.',
+          ],
+        },
+        {
+          per: 'connection',
+          requests: 10_000,
+          perSeconds: 600,
+          paths: ['/me/'],
+          notes: ['Outlook: 10,000 requests per 10 minutes per app and mailbox (also at most 4 concurrent).'],
+        },
+      ],
+      docsUrl: 'https://learn.microsoft.com/en-us/graph/throttling-limits',
+      notes: [
+        'Graph answers 429 with Retry-After in seconds; limits differ per service and are subject to change.',
+      ],
     },
     pagination: { style: 'next_url', nextUrlPath: '@odata.nextLink' },
   },
+  syncs: [
+    {
+      resource: 'users',
+      model: 'DirectoryUser',
+      description:
+        'Users of the Entra ID directory by delta query: every user, then what changed (added, updated, deleted) since the last deltaLink.',
+      defaultFrequency: '1h',
+      cursor: 'delta_link',
+      deletes: 'reported',
+      scopes: ['directory.users.read'],
+      notes: [
+        'https://learn.microsoft.com/graph/api/user-delta',
+        'Delta links for directory objects expire after seven days; an expired one starts a full listing.',
+        'Config `{ "properties": "extended" }` adds jobTitle, department and accountEnabled, which need User.Read.All (admin consent).',
+      ],
+    },
+    {
+      resource: 'events',
+      model: 'CalendarEvent',
+      description:
+        "Events of the user's primary calendar in a window around today (calendarView delta): every event, then what changed since the last deltaLink.",
+      defaultFrequency: '15m',
+      cursor: 'delta_link',
+      deletes: 'reported',
+      scopes: ['calendar.read'],
+      notes: [
+        'https://learn.microsoft.com/graph/api/event-delta',
+        'Config `{ "pastDays": 30, "futureDays": 180 }` sets the window (these are the defaults); a window half used up is listed anew around today.',
+      ],
+    },
+  ],
   webhooks: {
     scheme: 'microsoft_graph',
     // Subscription creation POSTs ?validationToken=...; echo it as text/plain within 10 seconds.

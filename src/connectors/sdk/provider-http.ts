@@ -92,8 +92,16 @@ export class ProviderCallError extends Error {
  * as a full scan, in the same run.
  */
 export class FullResyncRequired extends Error {
-  constructor(reason: string) {
+  /**
+   * True when the relisting holds every live record, so what it lacks was deleted while the cursor
+   * was dead (Graph's delta relisting). False when a full listing leaves live records out (Todoist
+   * lists no completed task): the engine then marks nothing deleted by absence.
+   */
+  readonly absentMeansDeleted: boolean;
+
+  constructor(reason: string, options: { absentMeansDeleted?: boolean } = {}) {
     super(reason);
     this.name = 'FullResyncRequired';
+    this.absentMeansDeleted = options.absentMeansDeleted ?? false;
   }
 }

@@ -2,6 +2,7 @@ import { eventCatalog } from '../../events/catalog.js';
 import { PROJECTION_EVENTS } from '../../events/projection.js';
 import { SignalRecorded } from '../../events/signal.js';
 import { parseStreamName } from '../../events/streams.js';
+import { RecordsBatchRecorded } from '../../events/sync.js';
 import type { RecordedEvent } from '../../eventstore/envelope.js';
 import type { PubSub } from '../../platform/pubsub.js';
 import type { Projection } from '../projection.js';
@@ -17,11 +18,14 @@ const LIVE_WINDOW_MS = 5 * 60_000;
  * Signals have their own live feed (the signals projection publishes each committed row, and
  * Subscription.signals serves it). Publishing their events here as well would read and encode every
  * delivery's payload a second time for subscribers who asked for configuration and audit events:
- * at webhook rates that was the hub's largest avoidable cost.
+ * at webhook rates that was the hub's largest avoidable cost. Synced records likewise have theirs
+ * (Subscription.recordChanges): a first sync appends pages of up to 500 sealed records each, which
+ * this feed would push whole through the bus to every audit subscriber of the tenant.
  */
 export const LIVE_FEED_EVENT_TYPES = eventCatalog.types.filter(
   // Decisions about projections belong to no tenant: operators read them (npm run projections).
-  (type) => type !== SignalRecorded.type && !PROJECTION_EVENT_TYPES.has(type),
+  (type) =>
+    type !== SignalRecorded.type && type !== RecordsBatchRecorded.type && !PROJECTION_EVENT_TYPES.has(type),
 );
 
 /**

@@ -1,13 +1,17 @@
 import type { ProviderAccountEvent } from '../../events/provider-account.js';
+import type { RecordsBatchEvent } from '../../events/sync.js';
 import type { PubSub } from '../../platform/pubsub.js';
+import { type RecordChangesNotice, recordChangesTopic } from '../../readmodels/queries/sync-records.js';
 import {
   WEBHOOK_TARGETS_CHANGED_TOPIC,
   type WebhookTargetsChanged,
 } from '../../readmodels/queries/webhook-targets.js';
 import type { ContentVault } from '../../vault/sealed-content.js';
+import { READ_MODEL } from '../names.js';
 import type { Projection } from '../projection.js';
 import { claimChanges, providerAccountClaimsProjection } from './provider-account-claims.js';
 import { createSignalsProjection, SIGNALS_PROJECTION } from './signals.js';
+import { createSyncRecordsProjection, syncTenant } from './sync-records.js';
 import { webhookEndpointsProjection } from './webhook-endpoints.js';
 
 /**
@@ -45,8 +49,36 @@ export function announcingAccountBindingChanges(pubsub: PubSub): Projection {
 }
 
 /**
+ * The records projection, telling each tenant's subscribers which of its syncs changed after each
+ * commit: one small notice per sync and batch, never the records (subscribers read the feed from
+ * their own cursor, tenant-scoped, so nothing sealed or large crosses the bus).
+ */
+export function announcingRecordChanges(pubsub: PubSub, vault: ContentVault): Projection {
+  return {
+    ...createSyncRecordsProjection(vault),
+    async afterCommit(events) {
+      const latest = new Map<string, { tenantId: string; notice: RecordChangesNotice }>();
+      for (const event of events as readonly RecordsBatchEvent[]) {
+        if (event.type !== 'RecordsBatchRecorded') continue;
+        const tenantId = syncTenant(event);
+        const { connectionId, resource } = event.data;
+        latest.set(`${tenantId}\u0000${connectionId}\u0000${resource}`, {
+          tenantId,
+          notice: { connectionId, resource, position: String(event.position) },
+        });
+      }
+      await Promise.all(
+        [...latest.values()].map(({ tenantId, notice }) =>
+          pubsub.publish(recordChangesTopic(tenantId), notice),
+        ),
+      );
+    },
+  };
+}
+
+/**
  * The hub's projections with their live side effects (runtime.ts): committed signals published to
- * subscribers, webhook target and account binding changes announced to gateways. Rebuilds and verify run the plain ones.
+ * subscribers, record changes announced to theirs, webhook target and account binding changes announced to gateways. Rebuilds and verify run the plain ones.
  */
 export function withLivePublishing(
   projections: readonly Projection[],
@@ -56,6 +88,7 @@ export function withLivePublishing(
   return projections.map((projection) => {
     if (projection.name === SIGNALS_PROJECTION) return createSignalsProjection({ pubsub, vault });
     if (projection.name === webhookEndpointsProjection.name) return announcingWebhookTargetChanges(pubsub);
+    if (projection.name === READ_MODEL.syncRecords) return announcingRecordChanges(pubsub, vault);
     if (projection.name === providerAccountClaimsProjection.name)
       return announcingAccountBindingChanges(pubsub);
     return projection;

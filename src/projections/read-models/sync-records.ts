@@ -18,6 +18,9 @@ import {
   upsertRecordRows,
 } from './sync-record-rows.js';
 
+/** The tenant a records event belongs to, from its stream name. */
+export const syncTenant = (event: RecordedEvent): string => tenantOf(event);
+
 function tenantOf(event: RecordedEvent): string {
   const tenantId = parseStreamName(event.stream)?.tenantId;
   if (!tenantId) throw new ProjectionEventError(event, `${event.type} in a stream without a tenant`);

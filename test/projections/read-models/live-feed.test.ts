@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ProjectionEventParked } from '../../../src/events/projection.js';
 import { SignalRecorded } from '../../../src/events/signal.js';
+import { RecordsBatchRecorded } from '../../../src/events/sync.js';
 import { TenantRenamed } from '../../../src/events/tenant.js';
 import { WebhookRejected } from '../../../src/events/webhook.js';
 import type { RecordedEvent } from '../../../src/eventstore/envelope.js';
@@ -26,6 +27,7 @@ const event = (type: string, position: bigint, recordedAt = new Date()): Recorde
 describe('live feed (Subscription.tenantEvents)', () => {
   it('follows every event type but SignalRecorded, which Subscription.signals carries, and decisions about projections, which belong to no tenant', () => {
     expect(LIVE_FEED_EVENT_TYPES).not.toContain(SignalRecorded.type);
+    expect(LIVE_FEED_EVENT_TYPES).not.toContain(RecordsBatchRecorded.type);
     expect(LIVE_FEED_EVENT_TYPES).not.toContain(ProjectionEventParked.type);
     expect(LIVE_FEED_EVENT_TYPES).toEqual(expect.arrayContaining([TenantRenamed.type, WebhookRejected.type]));
     expect(

@@ -85,6 +85,8 @@ export interface TodoistApiFake {
   tasks(): TodoistItem[];
   /** Answer every call with 401 (a revoked token) until switched off. */
   setInvalidAuth(invalid: boolean): void;
+  /** Answer every call with 403 (a token without the scope) until switched off: a terminal failure. */
+  setForbidden(forbidden: boolean): void;
   /** Tokens issued so far get a full sync next time (the server asking the client to start over). */
   expireSyncTokens(): void;
   close(): Promise<void>;
@@ -122,6 +124,7 @@ export async function startTodoistApiFake(options: { token?: string } = {}): Pro
   let sequence = 0;
   let taskCount = 0;
   let invalidAuth = false;
+  let forbidden = false;
 
   const issueToken = () => {
     const syncToken = Buffer.from(`fake-sync:${sequence}:${issued.size}`).toString('base64url');
@@ -162,7 +165,12 @@ export async function startTodoistApiFake(options: { token?: string } = {}): Pro
     }
     calls.sync += 1;
     const params = paramsOf(request);
-    const reply = bearerOf(request) === token && !invalidAuth ? sync(params) : { status: 401 };
+    const reply =
+      bearerOf(request) !== token || invalidAuth
+        ? { status: 401 }
+        : forbidden
+          ? { status: 403 }
+          : sync(params);
     requests.push({
       syncToken: params.get('sync_token') ?? null,
       resourceTypes: params.get('resource_types') ?? null,
@@ -231,6 +239,9 @@ export async function startTodoistApiFake(options: { token?: string } = {}): Pro
     tasks: () => [...items.values()].map(({ item }) => item).sort((a, b) => a.child_order - b.child_order),
     setInvalidAuth(invalid) {
       invalidAuth = invalid;
+    },
+    setForbidden(value) {
+      forbidden = value;
     },
     expireSyncTokens() {
       issued.clear();
