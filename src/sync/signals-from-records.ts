@@ -14,7 +14,7 @@ import type { Projection } from '../projections/projection.js';
 import { makeSignal, signalSchema } from '../signals/signal.js';
 import { TenantKeyDestroyedError } from '../vault/errors.js';
 import type { ContentVault } from '../vault/sealed-content.js';
-import { syncBaseline } from './sync-baseline.js';
+import { syncWatches } from './sync-watch.js';
 
 export const SYNC_SIGNALS = 'sync-signals';
 
@@ -35,19 +35,19 @@ export interface SyncSignalsDependencies {
  * one. It has no tables and is not one of the read-model projections: a replay rebuilds signals
  * from the SignalRecorded events it wrote, and never runs it (replay and verify write no events).
  *
- * A sync's first listing is its baseline, not news: what a repository already held when the sync
- * began is recorded as data, and only changes found after the sync's first completed run become
- * signals (sync-baseline.ts).
+ * Only changes that happened since the sync began watching become signals (sync-watch.ts): its
+ * first listing, or a repository added to its configuration later, records what was already there
+ * as data, not as a flood of old news.
  */
 export function syncSignalsReactor(dependencies: SyncSignalsDependencies): Projection {
-  const baseline = syncBaseline(dependencies.eventStore);
+  const watchOf = syncWatches(dependencies.eventStore);
   return {
     name: SYNC_SIGNALS,
     eventTypes: [RecordsBatchRecorded.type],
     tables: [],
     async apply(events) {
       for (const event of events as readonly RecordsBatchEvent[]) {
-        const signals = await signalEventsOf(dependencies, baseline, event);
+        const signals = await signalEventsOf(dependencies, watchOf, event);
         if (signals.length > 0) await appendSignals(dependencies, signals);
       }
     },
@@ -61,14 +61,14 @@ interface SignalAppend {
 
 async function signalEventsOf(
   dependencies: SyncSignalsDependencies,
-  baseline: ReturnType<typeof syncBaseline>,
+  watchOf: ReturnType<typeof syncWatches>,
   batch: RecordsBatchEvent,
 ): Promise<SignalAppend[]> {
   const { connectionId, resource, runId, records } = batch.data;
   const tenantId = parseStreamName(batch.stream)?.tenantId;
   if (!tenantId || records.length === 0) return [];
-  const sync = await baseline.of(tenantId, connectionId, resource);
-  if (!sync || sync.isBaseline(batch.position)) return [];
+  const sync = await watchOf(tenantId, connectionId, resource);
+  if (!sync) return [];
   const implementation = dependencies.catalog.get(sync.provider)?.implementation;
   const mapper = implementation === undefined ? undefined : recordSignalsOf(implementation);
   if (!mapper) return [];
@@ -88,6 +88,7 @@ async function signalEventsOf(
       if (!content) continue;
       const { raw, data } = content;
       for (const found of mapper({ resource, op: record.op, id: record.id, data, raw })) {
+        if (found.occurredAt < sync.since) continue;
         const signal = signalSchema.parse(
           makeSignal({ ...found, provider: sync.provider, connectionId, payload: raw }),
         );

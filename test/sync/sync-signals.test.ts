@@ -13,6 +13,8 @@ import { type SyncWorld, startSyncWorld } from '../support/sync-world.js';
 
 const caller = systemCaller('test', randomUUID());
 const REPO = 'octo-org/hello';
+/** A repository the sync's configuration takes in later. */
+const LATER = 'octo-org/later';
 const SECRET = 'a-webhook-secret-of-enough-length-0123';
 
 /** A recorded delivery of @octokit/webhooks-examples (api.github.com), fresh to edit. */
@@ -34,12 +36,14 @@ describeWithPostgres(
     let world: SyncWorld;
 
     beforeAll(async () => {
-      fake = await startGithubApiFake();
+      // What the repositories held a day before the sync began: history.
+      fake = await startGithubApiFake({ startAt: new Date(Date.now() - 24 * 3600_000) });
       fake.addRepository(REPO);
       fake.seedIssues(REPO, 5);
       fake.seedPullRequests(REPO, 2);
-      // Already closed before the sync began: part of the baseline, not news.
       fake.updateIssue(REPO, 1, { state: 'closed' });
+      fake.addRepository(LATER);
+      fake.seedIssues(LATER, 3);
       world = await startSyncWorld({ base: 'github', baseUrl: fake.origin, token: fake.token });
       await world.hub.runtime.connections.configureWebhookSecret(caller, world.tenantId, {
         connectionId: world.connectionId,
@@ -53,6 +57,8 @@ describeWithPostgres(
         });
       }
       await settle();
+      // From here on, changes happen now, while the hub watches.
+      fake.advanceClock(new Date());
     }, 120_000);
     afterAll(async () => {
       await world?.close();
@@ -97,7 +103,7 @@ describeWithPostgres(
       issue: fake.issueJson(item),
     });
 
-    const rows = (where: { subjectId?: string; kind?: string } = {}) =>
+    const rows = (where: { subjectId?: string | { in: string[] }; kind?: string } = {}) =>
       world.hub.runtime.readModels.prisma.signal.findMany({
         where: { tenantId: world.tenantId, ...where },
         orderBy: { position: 'asc' },
@@ -113,7 +119,7 @@ describeWithPostgres(
       return events;
     }
 
-    it('records the first listing as data, not news: no signal for what was already there', async () => {
+    it('records the first listing as data, not news: no signal for what happened before the sync began', async () => {
       expect(
         await world.hub.runtime.readModels.prisma.syncRecord.count({ where: { tenantId: world.tenantId } }),
       ).toBe(7);
@@ -238,6 +244,26 @@ describeWithPostgres(
       await world.hub.runtime.projections.rebuild('sync-signals', { timeoutMs: 60_000 });
       await settle();
       expect(await logged()).toEqual(before);
+    });
+
+    it('a repository added to the configuration later: its old issues are history, its new ones news', async () => {
+      await world.engine.configureSync(caller, world.tenantId, {
+        connectionId: world.connectionId,
+        resource: 'issues',
+        config: { repositories: [REPO, LATER] },
+      });
+      await sync('issues');
+      const old = fake.items(LATER).map((item) => String(item.id));
+      const recorded = await world.hub.runtime.readModels.prisma.syncRecord.count({
+        where: { tenantId: world.tenantId, recordId: { in: old } },
+      });
+      expect(recorded).toBe(3);
+      expect(await rows({ subjectId: { in: old } })).toEqual([]);
+      const item = fake.createIssue(LATER, { title: 'New in the later repository' });
+      await sync('issues');
+      expect(await rows({ subjectId: String(item.id) })).toEqual([
+        expect.objectContaining({ kind: 'issue_created', eventType: 'sync:issues' }),
+      ]);
     });
 
     it('replay --verify rebuilds the same signals from the log', async () => {
