@@ -3,11 +3,13 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { systemCaller } from '../../src/commands/deps.js';
 import { eventCatalog } from '../../src/events/catalog.js';
 import { type SignalEvent, signalsStream } from '../../src/events/signal.js';
+import { SignalDocument } from '../../src/generated/graphql.js';
 import { allProjections } from '../../src/projections/index.js';
 import { verifyReadModels } from '../../src/projections/verify/verify.js';
 import { githubExamples } from '../connectors/github/examples.js';
 import { githubHeaders } from '../ingress/sign.js';
 import { type FakeIssue, type GithubApiFake, startGithubApiFake } from '../support/fakes/github-api.js';
+import { asOperator } from '../support/hub.js';
 import { describeWithPostgres } from '../support/services.js';
 import { type SyncWorld, startSyncWorld } from '../support/sync-world.js';
 
@@ -179,6 +181,18 @@ describeWithPostgres(
         resource: 'issues',
         runId: expect.any(String),
         recordId: String(item.id),
+      });
+      // Served like any signal, its payload the issue as the sync listed it.
+      const served = await world.hub.request(
+        SignalDocument,
+        { id: found[0]!.id },
+        asOperator(world.tenantId),
+      );
+      expect(served.data?.signal).toMatchObject({
+        kind: 'issue_created',
+        deliveryId: null,
+        eventType: 'sync:issues',
+        payload: json,
       });
     });
 
