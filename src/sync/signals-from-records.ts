@@ -46,32 +46,27 @@ export function syncSignalsReactor(dependencies: SyncSignalsDependencies): Proje
     eventTypes: [RecordsBatchRecorded.type],
     tables: [],
     async apply(events) {
-      for (const event of events as readonly RecordsBatchEvent[]) {
-        const signals = await signalEventsOf(dependencies, watchOf, event);
-        if (signals.length > 0) await appendSignals(dependencies, signals);
+      for (const batch of events as readonly RecordsBatchEvent[]) {
+        const signals = await signalEventsOf(dependencies, watchOf, batch);
+        if (signals) await appendSignals(dependencies, signals.stream, signals.events);
       }
     },
   };
-}
-
-interface SignalAppend {
-  stream: string;
-  events: Event[];
 }
 
 async function signalEventsOf(
   dependencies: SyncSignalsDependencies,
   watchOf: ReturnType<typeof syncWatches>,
   batch: RecordsBatchEvent,
-): Promise<SignalAppend[]> {
+): Promise<{ stream: string; events: Event[] } | null> {
   const { connectionId, resource, runId, records } = batch.data;
   const tenantId = parseStreamName(batch.stream)?.tenantId;
-  if (!tenantId || records.length === 0) return [];
+  if (!tenantId || records.length === 0) return null;
   const sync = await watchOf(tenantId, connectionId, resource);
-  if (!sync) return [];
+  if (!sync) return null;
   const implementation = dependencies.catalog.get(sync.provider)?.implementation;
   const mapper = implementation === undefined ? undefined : recordSignalsOf(implementation);
-  if (!mapper) return [];
+  if (!mapper) return null;
   const contents = await openRecords(
     dependencies.vault,
     tenantId,
@@ -79,7 +74,7 @@ async function signalEventsOf(
     batch.data.content,
   );
   // The tenant was deleted: its records cannot be read, and it has no signals any more.
-  if (contents === null) return [];
+  if (contents === null) return null;
 
   const events: Event[] = [];
   try {
@@ -122,10 +117,10 @@ async function signalEventsOf(
     }
   } catch (error) {
     // Deleted while we worked: nothing of it may be written any more.
-    if (error instanceof TenantKeyDestroyedError) return [];
+    if (error instanceof TenantKeyDestroyedError) return null;
     throw error;
   }
-  return events.length === 0 ? [] : [{ stream: signalsStream(tenantId, connectionId), events }];
+  return events.length === 0 ? null : { stream: signalsStream(tenantId, connectionId), events };
 }
 
 /**
@@ -134,18 +129,20 @@ async function signalEventsOf(
  * them): then each goes on its own, and those already there are retries. A tombstoned stream is a
  * deleted tenant's: it gets no more signals.
  */
-async function appendSignals(dependencies: SyncSignalsDependencies, appends: SignalAppend[]): Promise<void> {
-  const append = (stream: string, events: Event[]) => dependencies.eventStore.append(stream, events, 'any');
-  for (const { stream, events } of appends) {
+async function appendSignals(
+  dependencies: SyncSignalsDependencies,
+  stream: string,
+  events: Event[],
+): Promise<void> {
+  const append = (some: Event[]) => dependencies.eventStore.append(stream, some, 'any');
+  try {
     try {
-      try {
-        await append(stream, events);
-      } catch (error) {
-        if (!(error instanceof DuplicateEventIdError) || events.length === 1) throw error;
-        for (const event of events) await append(stream, [event]);
-      }
+      await append(events);
     } catch (error) {
-      if (!(error instanceof StreamDeletedError)) throw error;
+      if (!(error instanceof DuplicateEventIdError) || events.length === 1) throw error;
+      for (const event of events) await append([event]);
     }
+  } catch (error) {
+    if (!(error instanceof StreamDeletedError)) throw error;
   }
 }
