@@ -20,6 +20,7 @@ import { openReadModels, type ReadModels } from '../readmodels/database.js';
 import { DataDirLockedError, MigrationFailedError } from '../readmodels/errors.js';
 import { BadUserInputError } from '../shared/errors.js';
 import { createProviderRateGate, vaultCredentials } from '../sync/provider-client/index.js';
+import { syncSignalsReactor } from '../sync/signals-from-records.js';
 import { SyncEngine } from '../sync/sync-engine.js';
 import { loadLocalKms, PrismaTenantKeyStore, TokenVault } from '../vault/index.js';
 import { announceKeyChanges, followKeyNotices, KEY_NOTICES_TOPIC } from '../vault/key-notices.js';
@@ -184,7 +185,12 @@ export async function createRuntime(
       readModels,
       logger,
       vault,
-      projections: [...withLivePublishing(allProjections({ vault }), livePubSub, vault), liveFeed],
+      projections: [
+        ...withLivePublishing(allProjections({ vault }), livePubSub, vault),
+        liveFeed,
+        // Appends signals (not a read model): the live runner only, never replay or verify.
+        syncSignalsReactor({ eventStore, vault, catalog }),
+      ],
     });
     runner = projections;
     if (options.runProjections !== false) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { signalSchema } from '../signals/signal.js';
+import { type Signal, signalSchema } from '../signals/signal.js';
+import { uuidV5 } from '../signals/uuid-v5.js';
 import { SealedSchema } from '../vault/sealed.js';
 import { defineEvent, type RecordedEventOf } from './define.js';
 import { streamName } from './streams.js';
@@ -14,7 +15,9 @@ const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
  * The webhook delivery a signal came from. The delivery itself is recorded through its signals (one
  * append per delivery, atomic): "a webhook was received" and "a signal was normalized" are the same
  * write, so acknowledging after it means nothing accepted is lost. Routing metadata only: what the
- * delivery said is in the signal's sealed parts.
+ * delivery said is in the signal's sealed parts. A signal a sync found has no delivery: `id` null,
+ * `eventType` `sync:<resource>`, `receivedAt` when its page was recorded, `bodySha256` of the
+ * record's JSON, and the event's `sync` part names the run and the record.
  */
 export const deliverySchema = z.object({
   /** The provider's delivery id (X-GitHub-Delivery, Slack event_id, webhook-id), when it sends one. */
@@ -35,6 +38,7 @@ export const signalHeadSchema = signalSchema.pick({
   provider: true,
   connectionId: true,
   occurredAt: true,
+  changeKey: true,
 });
 
 /** What a signal says (the read model's words), sealed with the tenant's data key. */
@@ -49,6 +53,15 @@ export const signalBodySchema = z.object({
    */
   bodyBase64: z.base64().optional(),
 });
+
+/** The record change a sync turned into the signal: where an auditor finds what the sync saw. */
+export const signalSyncOriginSchema = z.object({
+  resource: z.string().min(1),
+  runId: z.uuid(),
+  recordId: z.string().min(1),
+});
+
+export type SignalSyncOrigin = z.infer<typeof signalSyncOriginSchema>;
 
 export type SignalHead = z.infer<typeof signalHeadSchema>;
 export type SignalContent = z.infer<typeof signalContentSchema>;
@@ -75,6 +88,8 @@ export const SignalRecorded = defineEvent('SignalRecorded', {
     delivery: deliverySchema,
     content: sealedOrPlain(signalContentSchema),
     body: sealedOrPlain(signalBodySchema),
+    /** Set when a sync found the change (sync/signals-from-records.ts) rather than a webhook. */
+    sync: signalSyncOriginSchema.optional(),
   }),
   upcasters: {
     1: (data) => {
@@ -93,6 +108,24 @@ export const SignalRecorded = defineEvent('SignalRecorded', {
     },
   },
 });
+
+/** Namespace of the ids of SignalRecorded events for changes that name themselves: fixed, random. */
+const CHANGE_EVENT_NAMESPACE = '7f1c2a4e-93d5-4b8e-b6a0-2d4f1e8c5b37';
+
+/**
+ * The SignalRecorded event id of a signal that names its change (`changeKey`), the same whether a
+ * webhook or a sync recorded it: in the same stream (the connection's signals), the event store's
+ * idempotent append takes the second arrival as a retry and writes nothing. Null for the others,
+ * whose event ids derive from their delivery (ingress/delivery/delivery-key.ts). The tenant is
+ * part of the name, as in every event id derived from outside facts.
+ */
+export function changeSignalEventId(
+  tenantId: string,
+  signal: Pick<Signal, 'id' | 'changeKey'>,
+): string | null {
+  if (signal.changeKey === undefined) return null;
+  return uuidV5(CHANGE_EVENT_NAMESPACE, `${tenantId}\u0000${signal.id}`);
+}
 
 export const SIGNAL_EVENTS = [SignalRecorded] as const;
 

@@ -30,6 +30,13 @@ export const signalSchema = z.object({
     .nullable(),
   summary: z.string().min(1),
   payload: z.unknown(),
+  /**
+   * What changed, named the same whichever way the hub learned of it (`issue:<id>:created`), for
+   * changes a webhook and a sync can both see: the id derives from it instead of from the delivery,
+   * so the change is one signal however often and by whichever path it arrives. Absent for the
+   * rest (edits, comments, pushes ...), whose ids derive from their delivery.
+   */
+  changeKey: z.string().min(1).optional(),
 });
 
 export type Signal = z.infer<typeof signalSchema>;
@@ -50,14 +57,31 @@ export function signalId(provider: string, connectionId: string, deliveryId: str
   return uuidV5(SIGNAL_ID_NAMESPACE, `${provider}\u0000${connectionId}\u0000${deliveryId}\u0000${index}`);
 }
 
-/** Assembles a signal, deriving its id from the delivery (the only way signals are built). */
-export function makeSignal(
-  fields: Omit<Signal, 'id' | 'occurredAt'> & { deliveryId: string; index: number; occurredAt: Date },
-): Signal {
-  const { deliveryId, index, occurredAt, ...signal } = fields;
-  return {
-    id: signalId(fields.provider, fields.connectionId, deliveryId, index),
-    ...signal,
-    occurredAt: occurredAt.toISOString(),
-  };
+/**
+ * The id of a signal that names its change (`changeKey`): UUIDv5 of provider, connection and the
+ * change, so a webhook delivery and a sync that see the same change make the same signal. The
+ * 'change' part keeps these names apart from delivery-based ones (whose last part is a number).
+ */
+export function changeSignalId(provider: string, connectionId: string, changeKey: string): string {
+  return uuidV5(SIGNAL_ID_NAMESPACE, `${provider}\u0000${connectionId}\u0000change\u0000${changeKey}`);
+}
+
+type SignalFields = Omit<Signal, 'id' | 'occurredAt' | 'changeKey'> & { occurredAt: Date };
+
+/** Where a signal's id comes from: the change it names, or its delivery and its position in it. */
+export type SignalOrigin = { changeKey: string } | { deliveryId: string; index: number };
+
+/**
+ * Assembles a signal (the only way signals are built): its id from the change it names when it
+ * names one, else from the delivery.
+ */
+export function makeSignal(fields: SignalFields & SignalOrigin): Signal {
+  const { provider, connectionId, kind, actor, subject, summary, payload } = fields;
+  const signal = { provider, connectionId, kind, actor, subject, summary, payload };
+  const occurredAt = fields.occurredAt.toISOString();
+  if ('changeKey' in fields) {
+    const { changeKey } = fields;
+    return { id: changeSignalId(provider, connectionId, changeKey), ...signal, occurredAt, changeKey };
+  }
+  return { id: signalId(provider, connectionId, fields.deliveryId, fields.index), ...signal, occurredAt };
 }

@@ -16,9 +16,12 @@ import { post, settled, type WebhookConnection, webhookConnection } from './webh
 
 const NUL = '\u0000';
 const ISSUE_OPENED = githubIssueOpened();
+let nextIssueId = 9_000_001;
+/** The recorded issues.opened delivery for a new issue of its own (one issue's opening is one signal). */
 const issueTitled = (title: string) => {
-  const payload = structuredClone(ISSUE_OPENED) as { issue: { title: string } };
+  const payload = structuredClone(ISSUE_OPENED) as { issue: { id: number; title: string } };
   payload.issue.title = title;
+  payload.issue.id = nextIssueId++;
   return payload;
 };
 

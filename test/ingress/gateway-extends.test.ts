@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { githubManifest } from '../../src/connectors/github/manifest.js';
 import { parseProvidersFile } from '../../src/connectors/providers-file.js';
 import { declarationOf } from '../../src/connectors/sdk/manifest.js';
-import { signalId } from '../../src/signals/signal.js';
+import { changeSignalId } from '../../src/signals/signal.js';
 import { githubExamples } from '../connectors/github/examples.js';
 import { fakeSealed, gatewayHarness } from './gateway-harness.js';
 import { deliveryRequest } from './request.js';
@@ -39,6 +39,8 @@ const opened = githubExamples().find(
 );
 if (!opened) throw new Error('@octokit/webhooks-examples has no ghes-35 issues.opened example');
 const body = JSON.stringify(opened.payload);
+/** What the delivery reports: an issue's opening, which a sync can see too, so it names the change. */
+const openedKey = `issue:${(opened.payload['issue'] as { id: number }).id}:created`;
 const installationId = String((opened.payload['installation'] as { id: number }).id);
 
 function hub() {
@@ -96,7 +98,7 @@ describe('webhooks of a provider that extends a built-in (in memory)', () => {
     expect(github['kind']).toBe('issue_created');
     expect(ghe).toEqual({
       ...github,
-      id: signalId('ghe-acme', 'ghe1', deliveryId, 0),
+      id: changeSignalId('ghe-acme', 'ghe1', openedKey),
       provider: 'ghe-acme',
       connectionId: 'ghe1',
     });
@@ -114,7 +116,7 @@ describe('webhooks of a provider that extends a built-in (in memory)', () => {
     expect((await receive('ghe-acme', null, 'github-app-secret', 'd-app-1')).status).toBe(401);
     expect((await receive('ghe-acme', null, 'ghe-app-secret', 'd-app-2')).status).toBe(200);
     expect(await signalOf('ghe1')).toMatchObject({
-      id: signalId('ghe-acme', 'ghe1', 'd-app-2', 0),
+      id: changeSignalId('ghe-acme', 'ghe1', openedKey),
       provider: 'ghe-acme',
       kind: 'issue_created',
     });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { SIGNAL_KINDS, signalKindSchema, signalKinds } from '../../src/signals/kinds.js';
-import { makeSignal, SIGNAL_ID_NAMESPACE, signalId, signalSchema } from '../../src/signals/signal.js';
+import {
+  changeSignalId,
+  makeSignal,
+  SIGNAL_ID_NAMESPACE,
+  signalId,
+  signalSchema,
+} from '../../src/signals/signal.js';
 import { uuidV5 } from '../../src/signals/uuid-v5.js';
 
 const NAMESPACE_DNS = '6ba7b810-9dad-11d1-80b4-00c04fd430c8';
@@ -37,6 +43,41 @@ describe('signal ids', () => {
       signalId('github', 'c1', 'd1:0', 0),
     ]);
     expect(ids.size).toBe(8);
+  });
+});
+
+describe('ids of signals that name their change', () => {
+  const fields = {
+    provider: 'github',
+    connectionId: 'c1',
+    kind: 'issue_created' as const,
+    occurredAt: new Date('2019-05-15T15:20:18Z'),
+    actor: null,
+    subject: null,
+    summary: 'opened',
+    payload: {},
+  };
+
+  it('come from the change, not the delivery, and never meet a delivery-based id', () => {
+    const byChange = makeSignal({ ...fields, changeKey: 'issue:1:created' });
+    expect(byChange).toMatchObject({
+      id: changeSignalId('github', 'c1', 'issue:1:created'),
+      changeKey: 'issue:1:created',
+    });
+    expect(signalSchema.parse(byChange)).toEqual(byChange);
+    const byDelivery = makeSignal({ ...fields, deliveryId: 'd1', index: 0 });
+    expect(byDelivery).not.toHaveProperty('changeKey');
+    const ids = new Set([
+      byChange.id,
+      byDelivery.id,
+      changeSignalId('github', 'c2', 'issue:1:created'),
+      changeSignalId('ghe', 'c1', 'issue:1:created'),
+      changeSignalId('github', 'c1', 'issue:1:closed:2019-05-15T16:00:00.000Z'),
+      // A delivery whose id spells the change's name is still a delivery.
+      signalId('github', 'c1', 'change', 0),
+      signalId('github', 'c1', 'change\u0000issue:1:created', 0),
+    ]);
+    expect(ids.size).toBe(7);
   });
 });
 

@@ -1,4 +1,11 @@
 import type { Signal, SignalSubject } from '../../signals/signal.js';
+import {
+  issueClosedKey,
+  issueCreatedKey,
+  pullRequestClosedKey,
+  pullRequestMergedKey,
+  pullRequestOpenedKey,
+} from './change-keys.js';
 import { actorOf, firstTime, plural, quoted } from './describe.js';
 import {
   issueCommentEventSchema,
@@ -10,8 +17,14 @@ import {
   workflowRunEventSchema,
 } from './payloads.js';
 
-/** A signal minus what the delivery itself supplies (id, provider, connection, payload). */
-export type Normalized = Pick<Signal, 'kind' | 'actor' | 'subject' | 'summary'> & { occurredAt: Date | null };
+/**
+ * A signal minus what the delivery itself supplies (id, provider, connection, payload), with the
+ * name of its change when a sync can see the same change (change-keys.ts).
+ */
+export type Normalized = Pick<Signal, 'kind' | 'actor' | 'subject' | 'summary'> & {
+  occurredAt: Date | null;
+  changeKey?: string | null;
+};
 
 /** null: not a shape or action this event maps to a kind; the caller keeps it as provider_event. */
 type Normalizer = (payload: unknown) => Normalized | null;
@@ -43,6 +56,12 @@ const issues: Normalizer = (payload) => {
           ? issue.closed_at
           : issue.updated_at,
     ),
+    changeKey:
+      kind === 'issue_created'
+        ? issueCreatedKey(issue.id)
+        : kind === 'issue_closed'
+          ? issueClosedKey(issue.id, issue.closed_at)
+          : null,
   };
 };
 
@@ -80,6 +99,7 @@ const pullRequest: Normalizer = (payload) => {
         kind: 'pull_request_opened',
         summary: `${by} opened ${what} ${where}`,
         occurredAt: firstTime(pr.created_at),
+        changeKey: pullRequestOpenedKey(pr.id),
       };
     case 'reopened':
       return {
@@ -96,12 +116,14 @@ const pullRequest: Normalizer = (payload) => {
             kind: 'pull_request_merged',
             summary: `${by} merged ${what} into ${pr.base.ref} ${where}`,
             occurredAt: firstTime(pr.merged_at, pr.closed_at),
+            changeKey: pullRequestMergedKey(pr.id),
           }
         : {
             ...base,
             kind: 'pull_request_closed',
             summary: `${by} closed ${what} without merging ${where}`,
             occurredAt: firstTime(pr.closed_at),
+            changeKey: pullRequestClosedKey(pr.id, pr.closed_at),
           };
     case 'review_requested': {
       const reviewer =

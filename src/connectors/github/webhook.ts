@@ -29,8 +29,8 @@ export function normalizeGithubDelivery(delivery: GithubDelivery): Signal[] {
     makeSignal({
       provider,
       connectionId,
-      deliveryId,
-      index: 0,
+      // A change a sync can also see is named by the change, so both make one signal (change-keys.ts).
+      ...(normalized.changeKey ? { changeKey: normalized.changeKey } : { deliveryId, index: 0 }),
       kind: normalized.kind,
       occurredAt: normalized.occurredAt ?? receivedAt,
       actor: normalized.actor,

@@ -2,7 +2,7 @@ import { eventCatalog } from '../../events/catalog.js';
 import type { CallerMetadata } from '../../events/define.js';
 import { sealDeadLetter } from '../../events/sealed-dead-letter.js';
 import { sealSignal } from '../../events/sealed-signal.js';
-import { type DeliveryInfo, SignalRecorded } from '../../events/signal.js';
+import { changeSignalEventId, type DeliveryInfo, SignalRecorded } from '../../events/signal.js';
 import { WebhookDeadLettered, WebhookRejected } from '../../events/webhook.js';
 import type { Event } from '../../eventstore/envelope.js';
 import type { Signal } from '../../signals/signal.js';
@@ -26,7 +26,10 @@ const metadataOf = (target: RecordTarget, requestId: string): CallerMetadata => 
 });
 
 /**
- * One SignalRecorded per signal, ids from the delivery's identity (see delivery-key.ts), what each
+ * One SignalRecorded per signal, ids from the delivery's identity (see delivery-key.ts) or, for a
+ * signal that names its change, from the change (a sync that finds it writes the same id: the
+ * store then answers this append as a retry). Only connectors whose deliveries make one signal
+ * name changes (GitHub): an append where some ids are known and others not would be refused. What each
  * says and carries sealed with the tenant's data key. `bodyBase64` is the delivery's bytes when they
  * were not UTF-8 (the payload holds U+FFFD where they were bad): kept, sealed, with each signal.
  */
@@ -47,7 +50,7 @@ export async function signalRecords(
           delivery: delivery.info,
         },
         metadataOf(target, requestId),
-        ingressEventId('signal', target, identity, index),
+        changeSignalEventId(target.tenantId, signal) ?? ingressEventId('signal', target, identity, index),
       ),
     ),
   );

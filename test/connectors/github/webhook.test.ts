@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { githubRoutingId, normalizeGithubDelivery } from '../../../src/connectors/github/webhook.js';
 import type { SignalKind } from '../../../src/signals/kinds.js';
-import { signalId, signalSchema } from '../../../src/signals/signal.js';
+import { changeSignalId, signalId, signalSchema } from '../../../src/signals/signal.js';
 import { type GithubExample, githubExamples } from './examples.js';
 
 const receivedAt = new Date('2026-01-01T00:00:00Z');
@@ -202,8 +202,60 @@ describe('GitHub signals in detail', () => {
     const example = first('release', 'published');
     const once = normalize(example, 'd-42');
     expect(once.id).toBe(signalId('github', 'conn_1', 'd-42', 0));
+    expect(once.changeKey).toBeUndefined();
     expect(normalize(example, 'd-42')).toEqual(once);
     expect(normalize(example, 'd-43').id).not.toBe(once.id);
+  });
+
+  it('names the changes a sync can also see, and derives their ids from the change, not the delivery', () => {
+    const opened = first('issues', 'opened');
+    const issue = opened.payload['issue'] as Record<string, unknown> & { id: number };
+    const created = normalize(opened, 'd-1');
+    expect(created.changeKey).toBe(`issue:${issue.id}:created`);
+    expect(created.id).toBe(changeSignalId('github', 'conn_1', `issue:${issue.id}:created`));
+    // Another delivery of the same change (a redelivery under a new id, or a second hook): same signal.
+    expect(normalize(opened, 'd-2').id).toBe(created.id);
+
+    const closeAt = (closedAt: string) =>
+      normalize({
+        eventName: 'issues',
+        payload: {
+          ...opened.payload,
+          action: 'closed',
+          issue: { ...issue, state: 'closed', closed_at: closedAt },
+        },
+      });
+    // The same instant however GitHub writes it; a second close (after a reopen) is a change of its own.
+    expect(closeAt('2019-05-15T16:00:00Z').changeKey).toBe(
+      `issue:${issue.id}:closed:2019-05-15T16:00:00.000Z`,
+    );
+    expect(closeAt('2019-05-15T16:00:00.000Z').id).toBe(closeAt('2019-05-15T16:00:00Z').id);
+    expect(closeAt('2019-05-16T09:00:00Z').id).not.toBe(closeAt('2019-05-15T16:00:00Z').id);
+
+    const closedPr = first('pull_request', 'closed').payload as {
+      pull_request: { id: number; closed_at: string };
+    };
+    const pr = closedPr.pull_request;
+    expect(normalize({ eventName: 'pull_request', payload: closedPr }).changeKey).toBe(
+      `pull_request:${pr.id}:closed:${new Date(pr.closed_at).toISOString()}`,
+    );
+    const merged = normalize({
+      eventName: 'pull_request',
+      payload: { ...closedPr, pull_request: { ...pr, merged: true, merged_at: '2019-05-15T15:21:00Z' } },
+    });
+    expect(merged.changeKey).toBe(`pull_request:${pr.id}:merged`);
+    // Edits, reopens, labels and comments leave nothing a listing could name: delivery ids.
+    for (const [eventName, action] of [
+      ['issues', 'edited'],
+      ['issues', 'reopened'],
+      ['issues', 'labeled'],
+      ['issue_comment', 'created'],
+      ['pull_request', 'reopened'],
+    ] as const) {
+      expect(normalize(first(eventName, action), 'd-9'), `${eventName}.${action}`).toMatchObject({
+        id: signalId('github', 'conn_1', 'd-9', 0),
+      });
+    }
   });
 });
 
@@ -261,9 +313,11 @@ describe('a real delivery end to end', () => {
       connectionId: 'conn_1',
       receivedAt,
     });
+    const pullRequest = example.payload['pull_request'] as { id: number };
     expect(signal).toMatchObject({
       kind: 'pull_request_opened',
-      id: signalId('github', 'conn_1', '9d3f2a40-0b5c-11ee-8c99-0242ac120002', 0),
+      changeKey: `pull_request:${pullRequest.id}:opened`,
+      id: changeSignalId('github', 'conn_1', `pull_request:${pullRequest.id}:opened`),
     });
   });
 });

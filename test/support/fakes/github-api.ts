@@ -124,6 +124,10 @@ export class GithubApiFake {
   createPullRequest(repository: string, change?: IssueChange): FakeIssue {
     return this.store.create(repository, 'pull_request', change);
   }
+  /** Moves the fake's clock on to `at`: what changes next happened then (GitHub's time passed). */
+  advanceClock(at: Date): void {
+    this.store.advanceTo(at.getTime());
+  }
   /** Changes an issue or pull request and moves its updated_at to the next second. */
   updateIssue(repository: string, number: number, change?: IssueChange): FakeIssue {
     const current = this.store.find(repository, number);

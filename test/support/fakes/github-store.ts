@@ -83,6 +83,11 @@ export class GithubStore {
     this.clock = Math.floor(startAt / 1000) * 1000;
   }
 
+  /** Time passes: the next change carries `at` (never earlier than the clock already is). */
+  advanceTo(at: number): void {
+    this.clock = Math.max(this.clock, Math.floor(at / 1000) * 1000);
+  }
+
   /** The time the next change will carry, then one second later. */
   private tick(): number {
     const now = this.clock;
