@@ -10,6 +10,7 @@ const LAYERS = [
   ['http'], // Fastify, GraphQL over HTTP and websockets, REST routes
   ['resolvers', 'ingress'], // the GraphQL schema; the webhook gateway
   ['auth'], // callers: operator tokens, JWTs, scopes, tenancy
+  ['proxy'], // pass-through provider calls, declared actions and their audit records
   ['sync'], // the sync engine: scheduler, runs, provider client, rate governor, drift
   ['connections'], // application services: install flow, tokens, credentials, revocation
   ['tenants'], // tenant deletion, key rotation, the tenant directory
