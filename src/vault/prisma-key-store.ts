@@ -55,7 +55,7 @@ export class PrismaTenantKeyStore implements TenantKeyStore {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.prisma.$transaction(async (tx) => {
-          await lockLatest(tx, key.tenantId);
+          await lockTenantKeys(tx, key.tenantId);
           // Read again after the lock: a rotation we waited for has committed a higher generation.
           const latest = await tx.tenantDataKey.findFirst({
             where: { tenantId: key.tenantId },
@@ -88,7 +88,7 @@ export class PrismaTenantKeyStore implements TenantKeyStore {
   async destroy(tenantId: string, now: Date): Promise<number> {
     for (let attempt = 1; ; attempt++) {
       const destroyed = await this.prisma.$transaction(async (tx) => {
-        if (!(await lockLatest(tx, tenantId))) {
+        if (!(await lockTenantKeys(tx, tenantId))) {
           // A tombstone, so that no key can be created for this tenant afterwards either.
           const { count } = await tx.tenantDataKey.createMany({
             data: [
@@ -157,14 +157,19 @@ export class PrismaTenantKeyStore implements TenantKeyStore {
   }
 }
 
+/** The advisory lock space of tenant key changes; the second key is a hash of the tenant id. */
+const TENANT_KEYS_LOCK = 0x5b_e5_00_03;
+
 /**
- * SELECT ... FOR UPDATE of the tenant's highest generation: the per-tenant lock. False when the
- * tenant has no key yet (nothing to lock: inserts of generation 1 collide on the unique key instead).
- * What it returns after waiting is the row as it was, so callers read the latest state again.
+ * The per-tenant lock of key changes (rotate, destroy): a transaction-scoped advisory lock on the
+ * tenant, so every change waits for the one before it and none deadlocks. Row locks could: a
+ * rotation that waited on the old latest generation keeps that row while a later change locks the
+ * new one, and each then updates the other's row. False when the tenant has no key yet (inserts of
+ * generation 1 collide on the unique key instead); callers read the latest state after it.
  */
-async function lockLatest(tx: Tx, tenantId: string): Promise<boolean> {
-  const rows = await tx.$queryRaw<Array<{ locked: number }>>`
-    SELECT 1 AS locked FROM tenant_data_keys
-    WHERE tenant_id = ${tenantId} ORDER BY generation DESC LIMIT 1 FOR UPDATE`;
+async function lockTenantKeys(tx: Tx, tenantId: string): Promise<boolean> {
+  await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(${TENANT_KEYS_LOCK}::int4, hashtext(${tenantId}))`;
+  const rows = await tx.$queryRaw<Array<{ present: number }>>`
+    SELECT 1 AS present FROM tenant_data_keys WHERE tenant_id = ${tenantId} LIMIT 1`;
   return rows.length > 0;
 }
