@@ -43,6 +43,7 @@ async function proxyHandler(
   reply: FastifyReply,
   options: { proxy: ProxyService; authenticator: Authenticator },
 ) {
+  const receivedAt = performance.now();
   const principal = await options.authenticator.authenticate(header(request, 'authorization'));
   requirePermission(principal, 'proxy:invoke');
   const tenantId = resolveTenant(principal, header(request, 'x-tenant-id'));
@@ -69,6 +70,7 @@ async function proxyHandler(
       body: request.method === 'GET' || request.method === 'HEAD' ? null : request.raw,
       bodyLength: length === undefined ? null : Number(length),
       signal: caller.signal,
+      receivedAt,
     });
     return reply.code(answer.status).headers(answer.headers).send(answer.body);
   } catch (error) {

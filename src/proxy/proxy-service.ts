@@ -48,6 +48,8 @@ export interface ProxyCall {
   bodyLength: number | null;
   /** Aborted when the caller goes away. */
   signal?: AbortSignal;
+  /** performance.now() when the request reached the hub (the route's start), so Server-Timing counts auth too. */
+  receivedAt?: number;
 }
 
 /** The provider's answer, streaming. */
@@ -119,7 +121,7 @@ export function createProxyService(options: ProxyServiceOptions): ProxyService {
   const random = options.random ?? Math.random;
 
   async function call(request: ProxyCall): Promise<ProxyAnswer> {
-    const started = performance.now();
+    const started = request.receivedAt ?? performance.now();
     const startedAt = now();
     const path = safeProxyPath(request.rawPath);
     const target = await options.connections.find(request.tenantId, request.connectionId);
