@@ -7,6 +7,7 @@ import { benchCheckout, checkoutTable } from './checkout.js';
 import { benchEventStore, type EventStoreFigures } from './eventstore.js';
 import { benchGraphQL, graphqlTable } from './graphql.js';
 import { benchRebuild } from './projections.js';
+import { benchProxy, proxyTable } from './proxy.js';
 import { benchSealing, sealingTable } from './sealing.js';
 import { fmt, machineDescription, scratchDatabase } from './support.js';
 import { benchSync, syncTable } from './sync.js';
@@ -85,6 +86,8 @@ log('Webhook gateway (PostgreSQL)');
 const webhookFigures = await benchWebhooks(log);
 log('Syncs (GitHub issues against the fake)');
 const syncFigures = { PGlite: await benchSync('pglite', log), PostgreSQL: await benchSync('postgres', log) };
+log('Proxy (/proxy against a 20 ms loopback provider)');
+const proxyFigures = await benchProxy(log);
 const report = [
   '# Benchmark results',
   '',
@@ -113,6 +116,9 @@ const report = [
   '',
   '## Syncs (GitHub issues through the sync engine, against the GitHub fake)',
   syncTable(syncFigures),
+  '',
+  '## Proxy (/proxy pass-through vs the same client calling the provider directly)',
+  proxyTable(proxyFigures),
   '',
 ].join('\n');
 process.stdout.write(`${report}\n`);

@@ -5,6 +5,7 @@ import { createMetricsRegistry, registerMetricsRoute } from '../http/metrics.js'
 import { metricsAccessFor, metricsGuard } from '../http/metrics-access.js';
 import { attachMetricsListener } from '../http/metrics-listener.js';
 import { registerOAuthCallback } from '../http/oauth-callback.js';
+import { registerProxyRoute } from '../http/proxy.js';
 import { rateBudgets, registerRateLimits } from '../http/rate-limits.js';
 import { createServer } from '../http/server.js';
 import { registerWebhookRoutes } from '../http/webhooks.js';
@@ -43,6 +44,7 @@ export async function createApp(runtime: Runtime, options: AppOptions = {}): Pro
     gateway: createWebhookGateway(runtime),
     publicUrl: runtime.config.publicUrl,
   });
+  await registerProxyRoute(app, { proxy: runtime.proxy, authenticator: runtime.authenticator });
   const registry = createMetricsRegistry();
   const { metrics } = runtime.config;
   const guard = metricsGuard(metricsAccessFor(metrics, runtime.authenticator, metrics.listener !== null));

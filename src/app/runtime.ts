@@ -15,9 +15,17 @@ import { connectWithRetry, StartupError } from '../platform/startup.js';
 import { allProjections, createProjectionRunner, type ProjectionRunner } from '../projections/index.js';
 import { liveFeedProjection } from '../projections/read-models/live-feed.js';
 import { withLivePublishing } from '../projections/read-models/live-publishing.js';
+import {
+  ConnectionTargets,
+  CredentialCache,
+  createProxyService,
+  followCredentialNotices,
+  type ProxyService,
+} from '../proxy/index.js';
 import { type DataDirLock, lockDataDir } from '../readmodels/data-dir-lock.js';
 import { openReadModels, type ReadModels } from '../readmodels/database.js';
 import { DataDirLockedError, MigrationFailedError } from '../readmodels/errors.js';
+import { CREDENTIALS_CHANGED_TOPIC } from '../readmodels/queries/credential-changes.js';
 import { BadUserInputError } from '../shared/errors.js';
 import { createProviderRateGate, vaultCredentials } from '../sync/provider-client/index.js';
 import { syncSignalsReactor } from '../sync/signals-from-records.js';
@@ -43,6 +51,8 @@ export interface Runtime {
   connections: ConnectionServices;
   /** Sync engine: commands, and (with workers) the scheduler and run loops (src/sync). */
   syncs: SyncEngine;
+  /** The /proxy pass-through: provider calls with a connection's credentials (src/proxy). */
+  proxy: ProxyService;
   readiness: ReadinessCheck[];
   /** A one-paragraph description of the adapters chosen, printed at startup. */
   describe(): string[];
@@ -222,6 +232,12 @@ export async function createRuntime(
       opened.push({ close: () => connections.proactiveRefresher.stop() });
     }
 
+    // One rate gate for syncs and the proxy: both spend the same provider budgets.
+    const rateGate = createProviderRateGate({
+      rateGovernor: (budgets) => platform.rateGovernor(budgets),
+      kv: platform.kv,
+      onFallback: (error) => logger.warn({ err: error }, 'provider rate limits decided in this process only'),
+    });
     const syncs = new SyncEngine(
       {
         eventStore,
@@ -233,12 +249,7 @@ export async function createRuntime(
         logger: logger.child({ component: 'sync' }),
         now: () => new Date(),
         credentials: (target, manifest) => vaultCredentials({ checkout: connections, manifest, ...target }),
-        rateGate: createProviderRateGate({
-          rateGovernor: (budgets) => platform.rateGovernor(budgets),
-          kv: platform.kv,
-          onFallback: (error) =>
-            logger.warn({ err: error }, 'provider rate limits decided in this process only'),
-        }),
+        rateGate,
         workerId: `${hostname()}:${process.pid}`,
         leaseTtlMs: config.sync.leaseTtlMs,
         readYourWritesTimeoutMs: 5_000,
@@ -249,6 +260,24 @@ export async function createRuntime(
       syncs.start();
       opened.push({ close: () => syncs.close() });
     }
+
+    const proxyCredentials = new CredentialCache({ checkout: connections });
+    const proxyConnections = new ConnectionTargets(readModels.prisma);
+    // Ends when the platform closes its pubsub, with the runtime.
+    void followCredentialNotices(
+      () => platform.pubsub.subscribe(CREDENTIALS_CHANGED_TOPIC),
+      [proxyCredentials, proxyConnections],
+      (error) =>
+        logger.warn({ err: error }, 'credential notices interrupted; proxy caches live out their TTL'),
+    );
+    const proxy = createProxyService({
+      connections: proxyConnections,
+      catalog,
+      checkout: proxyCredentials,
+      rateGate,
+      logger: logger.child({ component: 'proxy' }),
+    });
+    opened.push(proxy);
 
     const readiness: ReadinessCheck[] = [
       { name: 'eventStore', check: () => pinged(eventStore, { kind: eventStore.kind }) },
@@ -270,6 +299,7 @@ export async function createRuntime(
       vault,
       connections,
       syncs,
+      proxy,
       readiness,
       describe: () => describeRuntime(config),
       async close() {

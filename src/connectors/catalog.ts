@@ -19,6 +19,11 @@ export class ProviderCatalog {
     builtIns: readonly ProviderManifest[] = BUILT_IN_MANIFESTS,
   ) {
     this.#builtInIds = new Set(builtIns.map((manifest) => manifest.id));
+    for (const manifest of builtIns) {
+      // A private network is the operator's to open (providers file), never a built-in's.
+      if (manifest.api.allowPrivateNetwork)
+        throw new Error(`Built-in provider "${manifest.id}" may not set api.allowPrivateNetwork`);
+    }
     for (const manifest of [...builtIns, ...custom]) {
       // loadProvidersFile already refuses collisions; this guards catalogs assembled by hand.
       if (this.#byId.has(manifest.id)) throw new Error(`Provider id "${manifest.id}" is declared twice`);

@@ -1,6 +1,10 @@
 import type { ProviderAccountEvent } from '../../events/provider-account.js';
 import type { RecordsBatchEvent } from '../../events/sync.js';
 import type { PubSub } from '../../platform/pubsub.js';
+import {
+  CREDENTIALS_CHANGED_TOPIC,
+  type CredentialsChanged,
+} from '../../readmodels/queries/credential-changes.js';
 import { type RecordChangesNotice, recordChangesTopic } from '../../readmodels/queries/sync-records.js';
 import {
   WEBHOOK_TARGETS_CHANGED_TOPIC,
@@ -9,6 +13,7 @@ import {
 import type { ContentVault } from '../../vault/sealed-content.js';
 import { READ_MODEL } from '../names.js';
 import type { Projection } from '../projection.js';
+import { credentialsProjection } from './credentials.js';
 import { claimChanges, providerAccountClaimsProjection } from './provider-account-claims.js';
 import { createSignalsProjection, SIGNALS_PROJECTION } from './signals.js';
 import { createSyncRecordsProjection, syncTenant } from './sync-records.js';
@@ -27,6 +32,23 @@ export function announcingWebhookTargetChanges(pubsub: PubSub): Projection {
       ];
       const notice: WebhookTargetsChanged = { connectionIds };
       await pubsub.publish(WEBHOOK_TARGETS_CHANGED_TOPIC, notice);
+    },
+  };
+}
+
+/**
+ * The credentials projection, announcing whose credentials changed (TokenRotated, ConnectionRevoked
+ * ...) so every instance's proxy drops its cached copy at once.
+ */
+export function announcingCredentialChanges(pubsub: PubSub): Projection {
+  return {
+    ...credentialsProjection,
+    async afterCommit(events) {
+      const connectionIds = [
+        ...new Set(events.map((event) => (event.data as { connectionId: string }).connectionId)),
+      ];
+      const notice: CredentialsChanged = { connectionIds };
+      await pubsub.publish(CREDENTIALS_CHANGED_TOPIC, notice);
     },
   };
 }
@@ -78,7 +100,7 @@ export function announcingRecordChanges(pubsub: PubSub, vault: ContentVault): Pr
 
 /**
  * The hub's projections with their live side effects (runtime.ts): committed signals published to
- * subscribers, record changes announced to theirs, webhook target and account binding changes announced to gateways. Rebuilds and verify run the plain ones.
+ * subscribers, record changes announced to theirs, webhook target and account binding changes announced to gateways, credential changes to proxies. Rebuilds and verify run the plain ones.
  */
 export function withLivePublishing(
   projections: readonly Projection[],
@@ -91,6 +113,7 @@ export function withLivePublishing(
     if (projection.name === READ_MODEL.syncRecords) return announcingRecordChanges(pubsub, vault);
     if (projection.name === providerAccountClaimsProjection.name)
       return announcingAccountBindingChanges(pubsub);
+    if (projection.name === credentialsProjection.name) return announcingCredentialChanges(pubsub);
     return projection;
   });
 }

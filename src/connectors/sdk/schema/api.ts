@@ -73,6 +73,13 @@ export const apiSchema = z.strictObject({
   headers: z.record(headerName, z.string()).default({}),
   rateLimit: rateLimitSchema.optional(),
   pagination: paginationSchema.prefault({ style: 'none' }),
+  /** Request headers the /proxy pass-through forwards beyond its own allowlist (a provider's API version header). */
+  proxyHeaders: z.array(headerName).default([]),
+  /**
+   * Lets /proxy reach loopback, private and link-local addresses (a self-hosted server, a test
+   * fake). Only a provider an operator declares in SWITCHBOARD_PROVIDERS_FILE may say so.
+   */
+  allowPrivateNetwork: z.boolean().default(false),
   docsUrl: url.optional(),
   notes: z.array(note).default([]),
 });

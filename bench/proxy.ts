@@ -1,0 +1,241 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Pool } from 'undici';
+import { createApp } from '../src/app/create-app.js';
+import { createRuntime } from '../src/app/runtime.js';
+import { loadConfig } from '../src/config/config.js';
+import { createLogger } from '../src/platform/logger.js';
+import { fmt, scratchDatabase } from './support.js';
+
+/**
+ * The /proxy pass-through against a loopback provider that answers after 20 ms: the same undici
+ * client calls the provider directly (the reference, measured in the same run) and through the hub.
+ * The hub's own overhead comes from its Server-Timing `hub` entry.
+ */
+const OPERATOR = 'bench-operator-token-0123456789';
+const SECONDS = Number(process.env.BENCH_PROXY_SECONDS ?? 8);
+const PROVIDER_MS = 20;
+const STREAM_BYTES = 50 * 1024 * 1024;
+
+interface Run {
+  rate: number;
+  p50: number;
+  p99: number;
+  hubP50: number | null;
+  hubP99: number | null;
+}
+
+export interface ProxyFigures {
+  closedDirect: Run;
+  closedProxy: Run;
+  pacedDirect: Run;
+  pacedProxy: Run;
+  streamRssGrowthMb: number;
+}
+
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+
+function summary(latencies: number[], hub: number[], seconds: number): Run {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const hubSorted = [...hub].sort((a, b) => a - b);
+  return {
+    rate: latencies.length / seconds,
+    p50: quantile(sorted, 0.5),
+    p99: quantile(sorted, 0.99),
+    hubP50: hubSorted.length ? quantile(hubSorted, 0.5) : null,
+    hubP99: hubSorted.length ? quantile(hubSorted, 0.99) : null,
+  };
+}
+
+async function once(
+  pool: Pool,
+  path: string,
+  headers: Record<string, string>,
+  latencies: number[],
+  hub: number[],
+) {
+  const started = performance.now();
+  const response = await pool.request({ path, method: 'GET', headers });
+  await response.body.dump();
+  latencies.push(performance.now() - started);
+  const timing = response.headers['server-timing'];
+  const match = typeof timing === 'string' ? /hub;dur=([\d.]+)/.exec(timing) : null;
+  if (match) hub.push(Number(match[1]));
+}
+
+async function closedLoop(
+  pool: Pool,
+  path: string,
+  headers: Record<string, string>,
+  concurrency: number,
+): Promise<Run> {
+  const latencies: number[] = [];
+  const hub: number[] = [];
+  const end = performance.now() + SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) await once(pool, path, headers, latencies, hub);
+    }),
+  );
+  return summary(latencies, hub, SECONDS);
+}
+
+/** Open loop: a request every 2 ms whatever the answers, so slow answers cannot slow the load. */
+async function paced(
+  pool: Pool,
+  path: string,
+  headers: Record<string, string>,
+  perSecond: number,
+): Promise<Run> {
+  const latencies: number[] = [];
+  const hub: number[] = [];
+  const inFlight: Promise<void>[] = [];
+  const started = performance.now();
+  for (let sent = 0; sent < perSecond * SECONDS; sent++) {
+    const due = started + (sent * 1000) / perSecond;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    inFlight.push(once(pool, path, headers, latencies, hub));
+  }
+  await Promise.all(inFlight);
+  return summary(latencies, hub, SECONDS);
+}
+
+export async function benchProxy(log: (line: string) => void): Promise<ProxyFigures> {
+  const chunk = Buffer.alloc(64 * 1024, 'x');
+  const provider = http.createServer({ keepAlive: true }, (request, response) => {
+    if (request.url?.includes('/bytes')) {
+      let left = STREAM_BYTES;
+      response.writeHead(200, { 'content-length': String(left) });
+      const write = () => {
+        while (left > 0) {
+          left -= chunk.length;
+          if (!response.write(chunk)) return void response.once('drain', write);
+        }
+        response.end();
+      };
+      return write();
+    }
+    setTimeout(() => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end('{"ok":true,"items":[1,2,3]}');
+    }, PROVIDER_MS);
+  });
+  await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', resolve));
+  const providerOrigin = `http://127.0.0.1:${(provider.address() as AddressInfo).port}`;
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'sb-bench-proxy-'));
+  const providersFile = path.join(dir, 'providers.json');
+  await writeFile(
+    providersFile,
+    JSON.stringify({
+      providers: [
+        {
+          id: 'bench-api',
+          displayName: 'Bench API',
+          categories: ['testing'],
+          auth: { mode: 'api_key', apiKey: { in: 'header', name: 'X-Api-Key' } },
+          scopes: [],
+          api: { baseUrl: `${providerOrigin}/v1`, allowPrivateNetwork: true },
+        },
+      ],
+    }),
+  );
+  const database = await scratchDatabase();
+  const config = loadConfig({
+    EVENTSTORE_URL: database.url,
+    SWITCHBOARD_OPERATOR_TOKENS: OPERATOR,
+    SWITCHBOARD_MASTER_KEY: Buffer.alloc(32, 9).toString('base64'),
+    SWITCHBOARD_PROVIDERS_FILE: providersFile,
+    LOG_LEVEL: 'silent',
+  });
+  const runtime = await createRuntime(config, createLogger({ level: 'silent' }), { runSyncEngine: false });
+  const app = await createApp(runtime);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const hubUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  try {
+    const graphql = async (query: string, tenantId?: string) => {
+      const response = await fetch(`${hubUrl}/graphql`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${OPERATOR}`,
+          ...(tenantId ? { 'x-tenant-id': tenantId } : {}),
+        },
+        body: JSON.stringify({ query }),
+      });
+      return (await response.json()) as { data?: Record<string, { id: string }>; errors?: unknown };
+    };
+    await graphql('mutation { registerTenant(input: {id: "bench", name: "bench"}) { id } }');
+    let connectionId = '';
+    for (let tries = 0; !connectionId && tries < 50; tries++) {
+      const result = await graphql(
+        'mutation { connectWithCredentials(input: {provider: "bench-api", credentials: {apiKey: "bench-key"}}) { id } }',
+        'bench',
+      );
+      connectionId = result.data?.['connectWithCredentials']?.id ?? '';
+      if (!connectionId) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    if (!connectionId) throw new Error('the bench connection was not created');
+
+    const direct = new Pool(providerOrigin, { connections: 128 });
+    const viaHub = new Pool(hubUrl, { connections: 128 });
+    const proxyHeaders = { authorization: `Bearer ${OPERATOR}`, 'x-tenant-id': 'bench' };
+    const proxyPath = `/proxy/${connectionId}/items`;
+    log('  warm-up');
+    await closedLoop(viaHub, proxyPath, proxyHeaders, 50).catch(() => null);
+    log('  closed loop, 50 concurrent: direct, then through /proxy');
+    const closedDirect = await closedLoop(direct, '/v1/items', {}, 50);
+    const closedProxy = await closedLoop(viaHub, proxyPath, proxyHeaders, 50);
+    log('  paced, 500 req/s: direct, then through /proxy');
+    const pacedDirect = await paced(direct, '/v1/items', {}, 500);
+    const pacedProxy = await paced(viaHub, proxyPath, proxyHeaders, 500);
+
+    log('  streaming 50 MB through /proxy');
+    global.gc?.();
+    const rssBefore = process.memoryUsage().rss;
+    let peak = rssBefore;
+    const streamed = await viaHub.request({
+      path: `/proxy/${connectionId}/bytes`,
+      method: 'GET',
+      headers: proxyHeaders,
+    });
+    for await (const _ of streamed.body) peak = Math.max(peak, process.memoryUsage().rss);
+    await Promise.all([direct.close(), viaHub.close()]);
+    return {
+      closedDirect,
+      closedProxy,
+      pacedDirect,
+      pacedProxy,
+      streamRssGrowthMb: (peak - rssBefore) / (1024 * 1024),
+    };
+  } finally {
+    await app.close();
+    await runtime.close();
+    await database.drop();
+    provider.closeAllConnections();
+    await new Promise<void>((resolve) => provider.close(() => resolve()));
+  }
+}
+
+const ms = (value: number | null) => (value === null ? '' : value.toFixed(2));
+
+export function proxyTable(figures: ProxyFigures): string {
+  const row = (label: string, run: Run, reference: Run, aim: string) =>
+    `| ${label} | ${fmt(run.rate)} | ${(run.rate / reference.rate).toFixed(2)} | ${ms(run.p50)} | ${ms(run.p99)} | ${ms(run.hubP50)} | ${ms(run.hubP99)} | ${aim} |`;
+  return [
+    `Provider answers after ${PROVIDER_MS} ms; ratio = through /proxy ÷ direct, same client, same run (${SECONDS} s each).`,
+    '',
+    '| run | req/s | ratio | p50 ms | p99 ms | hub p50 ms | hub p99 ms | aim |',
+    '|---|---:|---:|---:|---:|---:|---:|---|',
+    row('closed loop, 50 concurrent, direct', figures.closedDirect, figures.closedDirect, ''),
+    row('closed loop, 50 concurrent, /proxy', figures.closedProxy, figures.closedDirect, '≥ 1,500 req/s'),
+    row('paced 500 req/s, direct', figures.pacedDirect, figures.pacedDirect, ''),
+    row('paced 500 req/s, /proxy', figures.pacedProxy, figures.pacedDirect, 'hub p50 < 1 ms, p99 < 5 ms'),
+    '',
+    `RSS growth while streaming 50 MB through /proxy (hub, provider and client in one process): ${figures.streamRssGrowthMb.toFixed(1)} MB (aim < 64 MB).`,
+  ].join('\n');
+}

@@ -1,0 +1,82 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Authenticator } from '../auth/authenticate.js';
+import { requirePermission, resolveTenant } from '../auth/tenancy.js';
+import {
+  ProviderUnavailableError,
+  ProxyPathRefusedError,
+  ProxyRateLimitedError,
+  type ProxyService,
+} from '../proxy/index.js';
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+const header = (request: FastifyRequest, name: string) => {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+/**
+ * `ANY /proxy/:connectionId/*`: a provider call made with the connection's credentials, for a
+ * caller holding `proxy:invoke` on the tenant it names (X-Tenant-Id). The path is taken from the
+ * raw URL (never Fastify's decoded copy) and judged by the proxy service; the body streams through
+ * untouched (no parser reads it); errors of the hub itself are problem+json.
+ */
+export async function registerProxyRoute(
+  app: FastifyInstance,
+  options: { proxy: ProxyService; authenticator: Authenticator },
+): Promise<void> {
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    // Leaves the body unread: the service streams request.raw on to the provider.
+    scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
+    scope.route({
+      method: [...METHODS],
+      url: '/proxy/:connectionId/*',
+      handler: (request: FastifyRequest<{ Params: { connectionId: string } }>, reply) =>
+        proxyHandler(request, reply, options),
+    });
+  });
+}
+
+async function proxyHandler(
+  request: FastifyRequest<{ Params: { connectionId: string } }>,
+  reply: FastifyReply,
+  options: { proxy: ProxyService; authenticator: Authenticator },
+) {
+  const receivedAt = performance.now();
+  const principal = await options.authenticator.authenticate(header(request, 'authorization'));
+  requirePermission(principal, 'proxy:invoke');
+  const tenantId = resolveTenant(principal, header(request, 'x-tenant-id'));
+  const { connectionId } = request.params;
+  const raw = request.raw.url ?? '';
+  const queryAt = raw.indexOf('?');
+  const rawTarget = queryAt === -1 ? raw : raw.slice(0, queryAt);
+  const prefix = `/proxy/${encodeURIComponent(connectionId)}`;
+  if (!rawTarget.startsWith(`${prefix}/`)) throw new ProxyPathRefusedError('the connection id is not plain');
+  const rawPath = rawTarget.slice(prefix.length);
+  const caller = new AbortController();
+  reply.raw.on('close', () => {
+    if (!reply.raw.writableFinished) caller.abort();
+  });
+  const length = header(request, 'content-length');
+  try {
+    const answer = await options.proxy.call({
+      tenantId,
+      connectionId,
+      method: request.method,
+      rawPath,
+      rawQuery: queryAt === -1 ? '' : raw.slice(queryAt + 1),
+      headers: request.headers,
+      body: request.method === 'GET' || request.method === 'HEAD' ? null : request.raw,
+      bodyLength: length === undefined ? null : Number(length),
+      signal: caller.signal,
+      receivedAt,
+    });
+    return reply.code(answer.status).headers(answer.headers).send(answer.body);
+  } catch (error) {
+    if (error instanceof ProxyRateLimitedError) reply.header('retry-after', String(error.retryAfterSeconds));
+    if (error instanceof ProviderUnavailableError && error.retryAfterSeconds !== null)
+      reply.header('retry-after', String(error.retryAfterSeconds));
+    throw error;
+  }
+}
