@@ -15,6 +15,7 @@ import { connectWithRetry, StartupError } from '../platform/startup.js';
 import { allProjections, createProjectionRunner, type ProjectionRunner } from '../projections/index.js';
 import { liveFeedProjection } from '../projections/read-models/live-feed.js';
 import { withLivePublishing } from '../projections/read-models/live-publishing.js';
+import { CallRecorder } from '../proxy/call-recorder.js';
 import { type DataDirLock, lockDataDir } from '../readmodels/data-dir-lock.js';
 import { openReadModels, type ReadModels } from '../readmodels/database.js';
 import { DataDirLockedError, MigrationFailedError } from '../readmodels/errors.js';
@@ -43,6 +44,8 @@ export interface Runtime {
   connections: ConnectionServices;
   /** Sync engine: commands, and (with workers) the scheduler and run loops (src/sync). */
   syncs: SyncEngine;
+  /** The audit record of every proxy call and action (src/proxy/call-recorder.ts). */
+  callRecorder: CallRecorder;
   readiness: ReadinessCheck[];
   /** A one-paragraph description of the adapters chosen, printed at startup. */
   describe(): string[];
@@ -250,6 +253,14 @@ export async function createRuntime(
       opened.push({ close: () => syncs.close() });
     }
 
+    const callRecorder = new CallRecorder({
+      eventStore,
+      vault,
+      logger: logger.child({ component: 'call-audit' }),
+    });
+    // Closed before the event store (resources close in reverse): its queued records go first.
+    opened.push(callRecorder);
+
     const readiness: ReadinessCheck[] = [
       { name: 'eventStore', check: () => pinged(eventStore, { kind: eventStore.kind }) },
       { name: 'readModels', check: () => pinged(readModels, { kind: readModels.kind }) },
@@ -270,6 +281,7 @@ export async function createRuntime(
       vault,
       connections,
       syncs,
+      callRecorder,
       readiness,
       describe: () => describeRuntime(config),
       async close() {
