@@ -96,7 +96,8 @@ export class CallBatcher {
     const queue = this.queues.get(stream);
     if (queue) queue.push(event);
     else this.queues.set(stream, [event]);
-    if (this.queued >= this.maxBatch) void this.flush();
+    // A call that began before close() still gets its record appended, without waiting for a timer.
+    if (this.queued >= this.maxBatch || this.closed) void this.flush();
     else this.schedule(this.flushIntervalMs);
   }
 
