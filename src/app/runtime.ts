@@ -15,6 +15,7 @@ import { connectWithRetry, StartupError } from '../platform/startup.js';
 import { allProjections, createProjectionRunner, type ProjectionRunner } from '../projections/index.js';
 import { liveFeedProjection } from '../projections/read-models/live-feed.js';
 import { withLivePublishing } from '../projections/read-models/live-publishing.js';
+import { CallRecorder } from '../proxy/call-recorder.js';
 import {
   ConnectionTargets,
   CredentialCache,
@@ -53,6 +54,8 @@ export interface Runtime {
   syncs: SyncEngine;
   /** The /proxy pass-through: provider calls with a connection's credentials (src/proxy). */
   proxy: ProxyService;
+  /** The audit record of every proxy call and action (src/proxy/call-recorder.ts). */
+  callRecorder: CallRecorder;
   readiness: ReadinessCheck[];
   /** A one-paragraph description of the adapters chosen, printed at startup. */
   describe(): string[];
@@ -261,6 +264,13 @@ export async function createRuntime(
       opened.push({ close: () => syncs.close() });
     }
 
+    const callRecorder = new CallRecorder({
+      eventStore,
+      vault,
+      logger: logger.child({ component: 'call-audit' }),
+    });
+    // Closed before the event store (resources close in reverse): its queued records go first.
+    opened.push(callRecorder);
     const proxyCredentials = new CredentialCache({ checkout: connections });
     const proxyConnections = new ConnectionTargets(readModels.prisma);
     // Ends when the platform closes its pubsub, with the runtime.
@@ -300,6 +310,7 @@ export async function createRuntime(
       connections,
       syncs,
       proxy,
+      callRecorder,
       readiness,
       describe: () => describeRuntime(config),
       async close() {

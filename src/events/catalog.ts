@@ -6,6 +6,7 @@ import type { CallerMetadata, EventDefinition } from './define.js';
 import { INTEGRATION_EVENTS } from './integration.js';
 import { PROJECTION_EVENTS } from './projection.js';
 import { PROVIDER_ACCOUNT_EVENTS } from './provider-account.js';
+import { PROVIDER_CALL_EVENTS } from './provider-call.js';
 import { SIGNAL_EVENTS } from './signal.js';
 import { SYNC_EVENTS } from './sync.js';
 import { TENANT_EVENTS } from './tenant.js';
@@ -94,4 +95,5 @@ export const eventCatalog = new EventCatalog([
   ...PROJECTION_EVENTS,
   ...PROVIDER_ACCOUNT_EVENTS,
   ...SYNC_EVENTS,
+  ...PROVIDER_CALL_EVENTS,
 ]);

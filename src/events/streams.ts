@@ -15,6 +15,8 @@ export const STREAM_CATEGORIES = [
   'signals',
   'webhooks',
   'deadletters',
+  // Provider calls made for the tenant through the proxy and actions (events/provider-call.ts).
+  'calls',
   // Provider accounts (events/provider-account.ts) live only in the reserved global scope.
   'account',
 ] as const;

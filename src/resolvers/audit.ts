@@ -134,7 +134,7 @@ builder.subscriptionFields((t) => ({
   tenantEvents: t.field({
     type: AuditEvent,
     description:
-      "The current tenant's events, live, each delivered after the read models have applied it (audit:read). Signals and synced records are not repeated here: Subscription.signals and Subscription.recordChanges carry them; auditLog and streamEvents keep every event.",
+      "The current tenant's events, live, each delivered after the read models have applied it (audit:read). Signals, synced records and provider calls are not repeated here: Subscription.signals and Subscription.recordChanges carry the first two, and provider calls (ProviderCallRecorded, at proxy rates) are read through auditLog and streamEvents, which keep every event.",
     authScopes: { permission: 'audit:read' },
     args: { types: t.arg.stringList({ required: false }) },
     subscribe: async function* (_root, args, context) {

@@ -1,4 +1,4 @@
-import { createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
+import { createSecretKey, hkdfSync, type KeyObject, randomBytes } from 'node:crypto';
 import { associatedData, KEY_BYTES, open, seal } from './aead.js';
 import { DecryptionFailedError, TenantKeyDestroyedError } from './errors.js';
 import { LruTtlCache } from './key-cache.js';
@@ -10,6 +10,7 @@ import { fromSealed, type Sealed, toSealed } from './sealed.js';
 const SECRET_AAD = 'switchboard/vault/secret/v1';
 const DATA_KEY_AAD = 'switchboard/vault/data-key/v1';
 const CONTENT_AAD = 'switchboard/vault/content/v1';
+const DERIVED_KEY_INFO = 'switchboard/vault/derived-key/v1';
 
 const secretAad = (tenantId: string, connectionId: string) =>
   associatedData(SECRET_AAD, tenantId, connectionId);
@@ -131,6 +132,39 @@ export class TokenVault {
     const plaintext = open(key, parts, contentAad(tenantId, binding));
     if (!plaintext) throw new DecryptionFailedError('AUTHENTICATION_FAILED', { ...ids, keyId: sealed.keyId });
     return plaintext;
+  }
+
+  /**
+   * A key for one purpose (a MAC, never encryption of secrets), derived from one of the tenant's
+   * data keys with HKDF-SHA256; the purpose and tenant are the HKDF info, so no two purposes or
+   * tenants share a derived key, and the data key itself never leaves the vault. Without `keyId`
+   * it derives from the active data key; with one, from that key (retired keys still derive, so
+   * what was made before a rotation still verifies). Throws TenantKeyDestroyedError after
+   * crypto-shredding: nothing derived from the tenant's keys can be recomputed then.
+   */
+  async deriveKey(
+    tenantId: string,
+    purpose: string,
+    keyId?: string,
+  ): Promise<{ keyId: string; key: KeyObject }> {
+    const source =
+      keyId === undefined
+        ? await this.activeKey(tenantId)
+        : { keyId, key: await this.keyFor(tenantId, purpose, keyId) };
+    const derived = Buffer.from(
+      hkdfSync(
+        'sha256',
+        source.key,
+        Buffer.alloc(0),
+        associatedData(DERIVED_KEY_INFO, tenantId, purpose),
+        KEY_BYTES,
+      ),
+    );
+    try {
+      return { keyId: source.keyId, key: createSecretKey(derived) };
+    } finally {
+      derived.fill(0);
+    }
   }
 
   /**

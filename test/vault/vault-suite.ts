@@ -253,6 +253,36 @@ export function vaultSuite(openDatabase: () => Promise<VaultDatabase>): void {
     await expect(newVault().encrypt(t, 'c', 'y')).rejects.toBeInstanceOf(TenantKeyDestroyedError);
   });
 
+  it('derives one key per tenant, purpose and data key, the same in every process, and none after shredding', async () => {
+    const t = tenant();
+    const other = tenant();
+    const material = async (derived: Promise<{ keyId: string; key: { export(): Buffer } }>) => {
+      const { keyId, key } = await derived;
+      return { keyId, hex: key.export().toString('hex') };
+    };
+    const mac = await material(newVault().deriveKey(t, 'mac/v1'));
+    expect(mac.hex).toMatch(/^[0-9a-f]{64}$/);
+    // Another process (a fresh vault) derives the same key from the same data key.
+    expect(await material(newVault().deriveKey(t, 'mac/v1', mac.keyId))).toEqual(mac);
+    expect(await material(newVault().deriveKey(t, 'mac/v1'))).toEqual(mac);
+    expect((await material(newVault().deriveKey(t, 'other/v1'))).hex).not.toBe(mac.hex);
+    expect((await material(newVault().deriveKey(other, 'mac/v1'))).hex).not.toBe(mac.hex);
+    await expect(newVault().deriveKey(other, 'mac/v1', mac.keyId)).rejects.toBeInstanceOf(
+      DecryptionFailedError,
+    );
+
+    const vault = newVault();
+    await vault.rotateTenantKey(t);
+    const rotated = await material(vault.deriveKey(t, 'mac/v1'));
+    expect(rotated.keyId).not.toBe(mac.keyId);
+    expect(rotated.hex).not.toBe(mac.hex);
+    expect(await material(vault.deriveKey(t, 'mac/v1', mac.keyId))).toEqual(mac);
+
+    await vault.destroyTenantKeys(t);
+    for (const keyId of [undefined, mac.keyId, rotated.keyId])
+      await expect(newVault().deriveKey(t, 'mac/v1', keyId)).rejects.toBeInstanceOf(TenantKeyDestroyedError);
+  });
+
   it('shreds a tenant that never had a key, so none can be created for it later', async () => {
     const vault = newVault();
     const t = tenant();

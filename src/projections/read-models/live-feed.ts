@@ -1,5 +1,6 @@
 import { eventCatalog } from '../../events/catalog.js';
 import { PROJECTION_EVENTS } from '../../events/projection.js';
+import { ProviderCallRecorded } from '../../events/provider-call.js';
 import { SignalRecorded } from '../../events/signal.js';
 import { parseStreamName } from '../../events/streams.js';
 import { RecordsBatchRecorded } from '../../events/sync.js';
@@ -20,12 +21,17 @@ const LIVE_WINDOW_MS = 5 * 60_000;
  * delivery's payload a second time for subscribers who asked for configuration and audit events:
  * at webhook rates that was the hub's largest avoidable cost. Synced records likewise have theirs
  * (Subscription.recordChanges): a first sync appends pages of up to 500 sealed records each, which
- * this feed would push whole through the bus to every audit subscriber of the tenant.
+ * this feed would push whole through the bus to every audit subscriber of the tenant. Provider calls
+ * come at proxy rates (hundreds a second per tenant) and are read back through auditLog and
+ * streamEvents, not watched live.
  */
 export const LIVE_FEED_EVENT_TYPES = eventCatalog.types.filter(
   // Decisions about projections belong to no tenant: operators read them (npm run projections).
   (type) =>
-    type !== SignalRecorded.type && type !== RecordsBatchRecorded.type && !PROJECTION_EVENT_TYPES.has(type),
+    type !== SignalRecorded.type &&
+    type !== RecordsBatchRecorded.type &&
+    type !== ProviderCallRecorded.type &&
+    !PROJECTION_EVENT_TYPES.has(type),
 );
 
 /**

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ProjectionEventParked } from '../../../src/events/projection.js';
+import { ProviderCallRecorded } from '../../../src/events/provider-call.js';
 import { SignalRecorded } from '../../../src/events/signal.js';
 import { RecordsBatchRecorded } from '../../../src/events/sync.js';
 import { TenantRenamed } from '../../../src/events/tenant.js';
@@ -25,10 +26,11 @@ const event = (type: string, position: bigint, recordedAt = new Date()): Recorde
 });
 
 describe('live feed (Subscription.tenantEvents)', () => {
-  it('follows every event type but SignalRecorded, which Subscription.signals carries, and decisions about projections, which belong to no tenant', () => {
+  it('follows every event type but SignalRecorded, which Subscription.signals carries, synced records and provider calls, read through auditLog, and decisions about projections, which belong to no tenant', () => {
     expect(LIVE_FEED_EVENT_TYPES).not.toContain(SignalRecorded.type);
     expect(LIVE_FEED_EVENT_TYPES).not.toContain(RecordsBatchRecorded.type);
     expect(LIVE_FEED_EVENT_TYPES).not.toContain(ProjectionEventParked.type);
+    expect(LIVE_FEED_EVENT_TYPES).not.toContain(ProviderCallRecorded.type);
     expect(LIVE_FEED_EVENT_TYPES).toEqual(expect.arrayContaining([TenantRenamed.type, WebhookRejected.type]));
     expect(
       liveFeedProjection({ pubsub: createMemoryPlatform().pubsub, waitFor: async () => {} }).eventTypes,
