@@ -59,6 +59,7 @@ export async function createApp(runtime: Runtime, options: AppOptions = {}): Pro
       catalog: runtime.catalog,
       connections: runtime.connections,
       syncs: runtime.syncs,
+      actions: runtime.actions,
       tenants: new TenantDirectory(runtime.readModels.prisma),
       logger: runtime.logger,
       readYourWritesTimeoutMs: 5000,

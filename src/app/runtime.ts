@@ -3,6 +3,7 @@ import { type Authenticator, createAuthenticator } from '../auth/authenticate.js
 import type { Config } from '../config/config.js';
 import { type ConnectionServices, createConnectionServices } from '../connections/index.js';
 import { ProviderCatalog } from '../connectors/catalog.js';
+import type { ProviderManifest } from '../connectors/sdk/manifest.js';
 import type { EventStore } from '../eventstore/port.js';
 import { createPgliteEventStore, createPostgresEventStore } from '../eventstore/sql/index.js';
 import type { ReadinessCheck } from '../http/health.js';
@@ -15,6 +16,7 @@ import { connectWithRetry, StartupError } from '../platform/startup.js';
 import { allProjections, createProjectionRunner, type ProjectionRunner } from '../projections/index.js';
 import { liveFeedProjection } from '../projections/read-models/live-feed.js';
 import { withLivePublishing } from '../projections/read-models/live-publishing.js';
+import type { ActionDeps } from '../proxy/actions/index.js';
 import { type DataDirLock, lockDataDir } from '../readmodels/data-dir-lock.js';
 import { openReadModels, type ReadModels } from '../readmodels/database.js';
 import { DataDirLockedError, MigrationFailedError } from '../readmodels/errors.js';
@@ -43,6 +45,8 @@ export interface Runtime {
   connections: ConnectionServices;
   /** Sync engine: commands, and (with workers) the scheduler and run loops (src/sync). */
   syncs: SyncEngine;
+  /** What declared provider actions run with (src/proxy/actions): GraphQL and MCP invoke them. */
+  actions: ActionDeps;
   readiness: ReadinessCheck[];
   /** A one-paragraph description of the adapters chosen, printed at startup. */
   describe(): string[];
@@ -222,6 +226,15 @@ export async function createRuntime(
       opened.push({ close: () => connections.proactiveRefresher.stop() });
     }
 
+    // One gate for syncs and actions: a connection's provider budget is one budget, whoever spends it.
+    const providerRateGate = createProviderRateGate({
+      rateGovernor: (budgets) => platform.rateGovernor(budgets),
+      kv: platform.kv,
+      onFallback: (error) => logger.warn({ err: error }, 'provider rate limits decided in this process only'),
+    });
+    const credentials = (target: { tenantId: string; connectionId: string }, manifest: ProviderManifest) =>
+      vaultCredentials({ checkout: connections, manifest, ...target });
+
     const syncs = new SyncEngine(
       {
         eventStore,
@@ -232,13 +245,8 @@ export async function createRuntime(
         projections,
         logger: logger.child({ component: 'sync' }),
         now: () => new Date(),
-        credentials: (target, manifest) => vaultCredentials({ checkout: connections, manifest, ...target }),
-        rateGate: createProviderRateGate({
-          rateGovernor: (budgets) => platform.rateGovernor(budgets),
-          kv: platform.kv,
-          onFallback: (error) =>
-            logger.warn({ err: error }, 'provider rate limits decided in this process only'),
-        }),
+        credentials,
+        rateGate: providerRateGate,
         workerId: `${hostname()}:${process.pid}`,
         leaseTtlMs: config.sync.leaseTtlMs,
         readYourWritesTimeoutMs: 5_000,
@@ -249,6 +257,14 @@ export async function createRuntime(
       syncs.start();
       opened.push({ close: () => syncs.close() });
     }
+
+    const actions: ActionDeps = {
+      catalog,
+      prisma: readModels.prisma,
+      credentials,
+      rateGate: providerRateGate,
+      kv: platform.kv,
+    };
 
     const readiness: ReadinessCheck[] = [
       { name: 'eventStore', check: () => pinged(eventStore, { kind: eventStore.kind }) },
@@ -270,6 +286,7 @@ export async function createRuntime(
       vault,
       connections,
       syncs,
+      actions,
       readiness,
       describe: () => describeRuntime(config),
       async close() {

@@ -11,11 +11,6 @@ export interface ActionContext {
   connection: ActionConnection;
   /** Aborted when the caller goes away or the hub shuts down. */
   signal: AbortSignal;
-  /**
-   * The caller's idempotency key, for an action whose provider takes one (`idempotency` below);
-   * null when the caller gave none.
-   */
-  idempotencyKey: string | null;
 }
 
 /** What an agent or a compiler may assume about an action before calling it (MCP's tool annotations). */
@@ -40,6 +35,24 @@ export interface DeclaredActionError {
   providerError?: string;
 }
 
+/**
+ * Thrown by an action for a documented failure it recognized itself (a QuickBooks Fault code in a
+ * 400 body, a Jira transition the issue does not offer): the caller gets ACTION_FAILED with
+ * `reason: code`. `code` should be one of the action's declared errors.
+ */
+export class ActionError extends Error {
+  readonly code: string;
+  /** The provider's HTTP status, when the failure came from an answer. */
+  readonly providerStatus: number | null;
+
+  constructor(code: string, message: string, options: { providerStatus?: number | null } = {}) {
+    super(message);
+    this.name = 'ActionError';
+    this.code = code;
+    this.providerStatus = options.providerStatus ?? null;
+  }
+}
+
 /** Where the provider takes an idempotency key, when it does. */
 export type ActionIdempotency = { header: string } | { query: string };
 
@@ -56,7 +69,10 @@ export interface ActionDefinition<Input, Output> {
   scopes: readonly string[];
   hints: ActionHints;
   errors: readonly DeclaredActionError[];
-  /** Set when the provider dedupes retries by a caller-chosen key; the hub forwards the caller's there. */
+  /**
+   * Set when the provider dedupes retries by a caller-chosen key: the hub puts the caller's
+   * idempotency key there on every write request (not GET) the action makes.
+   */
   idempotency?: ActionIdempotency;
   /** The provider's error code in a failure (Slack's `error` field), for matching `errors`. */
   providerErrorOf?: (error: ProviderCallError) => string | undefined;

@@ -1,4 +1,4 @@
-import type { AnyAction } from '../../connectors/sdk/action.js';
+import type { ActionError, AnyAction } from '../../connectors/sdk/action.js';
 import { ProviderCallError } from '../../connectors/sdk/provider-http.js';
 import { NotFoundError, SwitchboardError } from '../../shared/errors.js';
 
@@ -85,6 +85,19 @@ export function providerFailure(action: AnyAction, error: ProviderCallError): Sw
     }
   }
 }
+
+/** A documented failure the action recognized itself (ActionError). */
+export const declaredFailure = (action: AnyAction, error: ActionError) =>
+  new SwitchboardError('ACTION_FAILED', `${action.id}: ${error.message}`, {
+    status: 422,
+    cause: error,
+    extensions: {
+      action: action.id,
+      providerStatus: error.providerStatus,
+      reason: error.code,
+      providerError: null,
+    },
+  });
 
 /** The provider answered a success whose body is not what the action's output schema says. */
 export const outputInvalid = (action: AnyAction, issues: unknown) =>

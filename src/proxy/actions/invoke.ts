@@ -1,7 +1,7 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Caller } from '../../commands/deps.js';
 import { actionOf } from '../../connectors/actions.js';
-import { type AnyAction, providerScopesFor } from '../../connectors/sdk/action.js';
+import { ActionError, type AnyAction, providerScopesFor } from '../../connectors/sdk/action.js';
 import type { ProviderManifest } from '../../connectors/sdk/manifest.js';
 import { ProviderCallError } from '../../connectors/sdk/provider-http.js';
 import { connectionNotFound } from '../../domain/connection.js';
@@ -10,11 +10,13 @@ import { createProviderHttp } from '../../sync/provider-client/create-provider-h
 import {
   actionNotFound,
   ConnectionNotActiveError,
+  declaredFailure,
   MissingScopesError,
   outputInvalid,
   providerFailure,
 } from './errors.js';
 import { checkIdempotencyKey, claimIdempotencyKey } from './idempotency.js';
+import { withIdempotencyKey } from './provider-idempotency.js';
 import { rateLimitSnapshot } from './rate-limit-snapshot.js';
 import { callRecorder } from './recorded-http.js';
 import type { ActionConnectionRow, ActionDeps, ActionInvocation, ActionResult } from './types.js';
@@ -124,15 +126,17 @@ async function run(
   try {
     raw = await action.run(
       {
-        http: recorder.wrap(http),
+        http: withIdempotencyKey(recorder.wrap(http), action.idempotency, invocation.idempotencyKey),
         connection: actionConnection,
         signal,
-        idempotencyKey: invocation.idempotencyKey ?? null,
       },
       input,
     );
   } catch (error) {
     if (error instanceof ProviderCallError) throw providerFailure(action, error);
+    if (error instanceof ActionError) throw declaredFailure(action, error);
+    // The action read the provider's answer with its own schema, and the answer did not fit.
+    if (error instanceof z.ZodError) throw outputInvalid(action, error.issues);
     throw error;
   }
   const output = action.output.safeParse(raw);
