@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { registerCatalogRoute } from '../http/catalog.js';
 import { registerCors } from '../http/cors.js';
 import { type GraphQLLimits, registerGraphQL } from '../http/graphql.js';
 import { createMetricsRegistry, registerMetricsRoute } from '../http/metrics.js';
@@ -39,6 +40,7 @@ export async function createApp(runtime: Runtime, options: AppOptions = {}): Pro
     authenticator: runtime.authenticator,
   });
   registerOAuthCallback(app, runtime.connections);
+  registerCatalogRoute(app, runtime.catalog);
   await registerWebhookRoutes(app, {
     gateway: createWebhookGateway(runtime),
     publicUrl: runtime.config.publicUrl,

@@ -13,8 +13,10 @@ import { registerTenant } from './register-tenant.js';
  * A hub over a scratch PostgreSQL database whose providers extend built-ins (`github-local` …)
  * with their API pointed at loopback fakes, two tenants, and in the first an api_key connection to
  * each provider holding that fake's token: what action tests need. `installOAuth` adds a
- * connection as the OAuth flow leaves one (authMode oauth2, the granted scopes recorded), through
- * the same InstallConnection command, for scope checks.
+ * connection as a client credentials grant leaves one (authMode oauth2_cc, the granted scopes
+ * recorded, a token that does not expire), through the same InstallConnection command
+ * connectWithCredentials issues, for scope checks. (An authorization-code connection would need a
+ * whole OAuth flow first; the scope rule is the same for both.)
  */
 export interface ActionWorldProvider {
   base: string;
@@ -40,7 +42,10 @@ export interface ActionWorld {
   close(): Promise<void>;
 }
 
-export async function startActionWorld(providers: readonly ActionWorldProvider[]): Promise<ActionWorld> {
+export async function startActionWorld(
+  providers: readonly ActionWorldProvider[],
+  options: { env?: Record<string, string> } = {},
+): Promise<ActionWorld> {
   const file = await writeProvidersFile(
     providers.map((provider) => ({
       id: `${provider.base}-local`,
@@ -54,7 +59,7 @@ export async function startActionWorld(providers: readonly ActionWorldProvider[]
       },
     })),
   );
-  const hub = await startTestHub({ env: { SWITCHBOARD_PROVIDERS_FILE: file.path } });
+  const hub = await startTestHub({ env: { SWITCHBOARD_PROVIDERS_FILE: file.path, ...options.env } });
   const tenantId = `t${randomUUID().slice(0, 8)}`;
   const otherTenantId = `t${randomUUID().slice(0, 8)}`;
   await registerTenant(hub, tenantId);
@@ -81,7 +86,7 @@ export async function startActionWorld(providers: readonly ActionWorldProvider[]
     async installOAuth({ base, tenantId: tenant = tenantId, accessToken, scopes, values }) {
       const connectionId = newConnectionId();
       const secret = await sealCredentials(runtime.vault, tenant, connectionId, {
-        kind: 'oauth2',
+        kind: 'oauth2_cc',
         accessToken,
         refreshToken: null,
         tokenType: 'bearer',
@@ -101,7 +106,7 @@ export async function startActionWorld(providers: readonly ActionWorldProvider[]
           connectionId,
           tenantId: tenant,
           provider: `${base}-local`,
-          authMode: 'oauth2',
+          authMode: 'oauth2_cc',
           integration: null,
           account: { id: null, name: null },
           values,

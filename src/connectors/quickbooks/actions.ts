@@ -86,7 +86,8 @@ export const quickbooksCreateInvoice = defineAction({
     { code: 'DUPLICATE_DOCUMENT_NUMBER', description: 'The invoice number is already used (Fault 6140).' },
     { code: 'VALIDATION_FAULT', description: 'QuickBooks refused the invoice (the message says why).' },
   ],
-  idempotency: { query: 'requestid' },
+  // At most 50 characters (Intuit's RequestID rule).
+  idempotency: { query: 'requestid', maxLength: 50 },
   async run(ctx, input) {
     const response = await ctx.http.request({
       method: 'POST',

@@ -53,8 +53,11 @@ export class ActionError extends Error {
   }
 }
 
-/** Where the provider takes an idempotency key, when it does. */
-export type ActionIdempotency = { header: string } | { query: string };
+/**
+ * Where the provider takes an idempotency key, when it does; `maxLength` when it takes shorter keys
+ * than the hub's 255 characters (a longer one is sent as its SHA-256 digest, base64url).
+ */
+export type ActionIdempotency = ({ header: string } | { query: string }) & { maxLength?: number };
 
 export interface ActionDefinition<Input, Output> {
   /** `<implementation>.<verb_object>`: `github.create_issue`. Stable: callers and agents name it. */

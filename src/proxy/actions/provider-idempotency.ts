@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ActionIdempotency } from '../../connectors/sdk/action.js';
 import type { ProviderHttp, ProviderRequest } from '../../connectors/sdk/provider-http.js';
 
@@ -13,14 +14,21 @@ export function withIdempotencyKey(
   key: string | null | undefined,
 ): ProviderHttp {
   if (!idempotency || key == null) return http;
+  const sent = providerKey(key, idempotency.maxLength);
   const keyed = (request: ProviderRequest): ProviderRequest => {
     if ((request.method ?? 'GET') === 'GET') return request;
     return 'header' in idempotency
-      ? { ...request, headers: { ...request.headers, [idempotency.header]: key } }
-      : { ...request, query: { ...request.query, [idempotency.query]: key } };
+      ? { ...request, headers: { ...request.headers, [idempotency.header]: sent } }
+      : { ...request, query: { ...request.query, [idempotency.query]: sent } };
   };
   return {
     request: (request) => http.request(keyed(request)),
     paginate: (request, options) => http.paginate(keyed(request), options),
   };
+}
+
+/** The key as the provider takes it: as given when short enough, else its digest (43 characters, cut to fit). */
+export function providerKey(key: string, maxLength: number | undefined): string {
+  if (maxLength === undefined || key.length <= maxLength) return key;
+  return createHash('sha256').update(key).digest('base64url').slice(0, maxLength);
 }
