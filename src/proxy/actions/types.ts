@@ -48,7 +48,7 @@ export interface ProviderCallRecord {
   actor: string;
   correlationId: string;
   method: string;
-  /** The URL path requested (under the API base URL), without query. */
+  /** The URL path requested (the base URL's own path included: `/gmail/v1/users/me/messages/send`), without query. */
   path: string;
   /** The last status the provider answered; null when no answer came (network failure, refused by the rate gate). */
   status: number | null;
