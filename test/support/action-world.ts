@@ -5,7 +5,7 @@ import { newConnectionId } from '../../src/connections/ids.js';
 import { connectionDecider } from '../../src/domain/connection.js';
 import { connectionStream } from '../../src/events/connection.js';
 import { READ_MODEL } from '../../src/projections/names.js';
-import { startTestHub, type TestHub } from './hub.js';
+import { startTestHub, type TestHub, type TestHubOptions } from './hub.js';
 import { writeProvidersFile } from './loopback-providers.js';
 import { registerTenant } from './register-tenant.js';
 
@@ -44,7 +44,7 @@ export interface ActionWorld {
 
 export async function startActionWorld(
   providers: readonly ActionWorldProvider[],
-  options: { env?: Record<string, string> } = {},
+  options: { env?: Record<string, string>; logDestination?: TestHubOptions['logDestination'] } = {},
 ): Promise<ActionWorld> {
   const file = await writeProvidersFile(
     providers.map((provider) => ({
@@ -59,7 +59,10 @@ export async function startActionWorld(
       },
     })),
   );
-  const hub = await startTestHub({ env: { SWITCHBOARD_PROVIDERS_FILE: file.path, ...options.env } });
+  const hub = await startTestHub({
+    env: { SWITCHBOARD_PROVIDERS_FILE: file.path, ...options.env },
+    logDestination: options.logDestination,
+  });
   const tenantId = `t${randomUUID().slice(0, 8)}`;
   const otherTenantId = `t${randomUUID().slice(0, 8)}`;
   await registerTenant(hub, tenantId);

@@ -17,11 +17,16 @@ let world: ActionWorld;
 let github: GithubApiFake;
 const caller = systemCaller('test', randomUUID());
 const REPO = 'octo-org/rules';
+/** Everything the hub logged, at debug level. */
+const logs: string[] = [];
 
 beforeAll(async () => {
   github = await startGithubApiFake();
   github.addRepository(REPO);
-  world = await startActionWorld([{ base: 'github', baseUrl: github.origin, token: github.token }]);
+  world = await startActionWorld([{ base: 'github', baseUrl: github.origin, token: github.token }], {
+    env: { LOG_LEVEL: 'debug' },
+    logDestination: { write: (line: string) => void logs.push(line) },
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -132,12 +137,19 @@ describe('invokeAction', () => {
     expect(retried.providerStatus).toBe(201);
   });
 
-  it('leaves no token in results, errors, read models or the event log', async () => {
+  it('leaves no token in results, errors, read models, the event log or the logs', async () => {
     const result = await invoke({ input: { repository: REPO, title: 'Secret check' } });
     const error = await failure(invoke({ input: { repository: 'octo-org/missing', title: 'x' } }));
     expect(error.extensions).toMatchObject({ reason: 'REPOSITORY_NOT_FOUND' });
     const dump = await dumpEverything(world.hub.databaseUrl, world.hub.runtime.eventStore);
-    for (const text of [JSON.stringify(result), JSON.stringify(error), error.message, dump]) {
+    expect(logs.length).toBeGreaterThan(0);
+    for (const text of [
+      JSON.stringify(result),
+      JSON.stringify(error),
+      error.message,
+      dump,
+      logs.join('\n'),
+    ]) {
       expect(text).not.toContain(github.token);
     }
   });
