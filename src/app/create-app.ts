@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { registerCatalogRoute } from '../http/catalog.js';
 import { registerCors } from '../http/cors.js';
 import { type GraphQLLimits, registerGraphQL } from '../http/graphql.js';
 import { createMetricsRegistry, registerMetricsRoute } from '../http/metrics.js';
@@ -40,6 +41,7 @@ export async function createApp(runtime: Runtime, options: AppOptions = {}): Pro
     authenticator: runtime.authenticator,
   });
   registerOAuthCallback(app, runtime.connections);
+  registerCatalogRoute(app, runtime.catalog);
   await registerWebhookRoutes(app, {
     gateway: createWebhookGateway(runtime),
     publicUrl: runtime.config.publicUrl,
@@ -61,6 +63,7 @@ export async function createApp(runtime: Runtime, options: AppOptions = {}): Pro
       catalog: runtime.catalog,
       connections: runtime.connections,
       syncs: runtime.syncs,
+      actions: runtime.actions,
       tenants: new TenantDirectory(runtime.readModels.prisma),
       logger: runtime.logger,
       readYourWritesTimeoutMs: 5000,

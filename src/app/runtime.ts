@@ -3,6 +3,7 @@ import { type Authenticator, createAuthenticator } from '../auth/authenticate.js
 import type { Config } from '../config/config.js';
 import { type ConnectionServices, createConnectionServices } from '../connections/index.js';
 import { ProviderCatalog } from '../connectors/catalog.js';
+import type { ProviderManifest } from '../connectors/sdk/manifest.js';
 import type { EventStore } from '../eventstore/port.js';
 import { createPgliteEventStore, createPostgresEventStore } from '../eventstore/sql/index.js';
 import type { ReadinessCheck } from '../http/health.js';
@@ -15,6 +16,7 @@ import { connectWithRetry, StartupError } from '../platform/startup.js';
 import { allProjections, createProjectionRunner, type ProjectionRunner } from '../projections/index.js';
 import { liveFeedProjection } from '../projections/read-models/live-feed.js';
 import { withLivePublishing } from '../projections/read-models/live-publishing.js';
+import type { ActionDeps } from '../proxy/actions/index.js';
 import { CallRecorder } from '../proxy/call-recorder.js';
 import {
   ConnectionTargets,
@@ -56,6 +58,8 @@ export interface Runtime {
   proxy: ProxyService;
   /** The audit record of every proxy call and action (src/proxy/call-recorder.ts). */
   callRecorder: CallRecorder;
+  /** What declared provider actions run with (src/proxy/actions): GraphQL and MCP invoke them. */
+  actions: ActionDeps;
   readiness: ReadinessCheck[];
   /** A one-paragraph description of the adapters chosen, printed at startup. */
   describe(): string[];
@@ -235,12 +239,15 @@ export async function createRuntime(
       opened.push({ close: () => connections.proactiveRefresher.stop() });
     }
 
-    // One rate gate for syncs and the proxy: both spend the same provider budgets.
+    // One rate gate for syncs, the proxy and actions: a connection's provider budget is one budget.
     const rateGate = createProviderRateGate({
       rateGovernor: (budgets) => platform.rateGovernor(budgets),
       kv: platform.kv,
       onFallback: (error) => logger.warn({ err: error }, 'provider rate limits decided in this process only'),
     });
+    const credentials = (target: { tenantId: string; connectionId: string }, manifest: ProviderManifest) =>
+      vaultCredentials({ checkout: connections, manifest, ...target });
+
     const syncs = new SyncEngine(
       {
         eventStore,
@@ -251,7 +258,7 @@ export async function createRuntime(
         projections,
         logger: logger.child({ component: 'sync' }),
         now: () => new Date(),
-        credentials: (target, manifest) => vaultCredentials({ checkout: connections, manifest, ...target }),
+        credentials,
         rateGate,
         workerId: `${hostname()}:${process.pid}`,
         leaseTtlMs: config.sync.leaseTtlMs,
@@ -288,6 +295,13 @@ export async function createRuntime(
       logger: logger.child({ component: 'proxy' }),
     });
     opened.push(proxy);
+    const actions: ActionDeps = {
+      catalog,
+      prisma: readModels.prisma,
+      credentials,
+      rateGate,
+      kv: platform.kv,
+    };
 
     const readiness: ReadinessCheck[] = [
       { name: 'eventStore', check: () => pinged(eventStore, { kind: eventStore.kind }) },
@@ -311,6 +325,7 @@ export async function createRuntime(
       syncs,
       proxy,
       callRecorder,
+      actions,
       readiness,
       describe: () => describeRuntime(config),
       async close() {

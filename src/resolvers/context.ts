@@ -12,6 +12,7 @@ import type { Platform } from '../platform/index.js';
 import type { Logger } from '../platform/logger.js';
 import type { ProjectionRunner } from '../projections/index.js';
 import type { ReadModelName } from '../projections/names.js';
+import type { ActionDeps } from '../proxy/actions/index.js';
 import type { SyncEngine } from '../sync/sync-engine.js';
 import type { TenantDirectory } from '../tenants/tenant-directory.js';
 import type { ContentVault } from '../vault/sealed-content.js';
@@ -31,6 +32,8 @@ export interface ApiServices {
     SyncEngine,
     'configureSync' | 'startSync' | 'checkDrift' | 'approveSyncReplay' | 'requireTarget'
   >;
+  /** Declared provider actions: the catalog and invokeAction's dependencies (src/proxy/actions). */
+  actions: ActionDeps;
   tenants: TenantDirectory;
   logger: Logger;
   /** How long a mutation waits for its projection before answering (read-your-writes). */

@@ -10,6 +10,7 @@ import './signals.js';
 import './webhooks.js';
 import './dead-letters.js';
 import './syncs.js';
+import './actions.js';
 import './sync-records.js';
 import './sync-drift.js';
 import './sync-dead-letters.js';

@@ -2,6 +2,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PERMISSIONS, type Permission } from '../../src/auth/principal.js';
 import {
+  ActionsDocument,
   AuditLogDocument,
   ConfigureIntegrationDocument,
   ConfigureRedirectAllowlistDocument,
@@ -53,6 +54,7 @@ const OPERATIONS: Operation[] = [
     document: ProviderDocument,
     variables: () => ({ id: 'github' }),
   },
+  { name: 'actions', rule: { public: true }, document: ActionsDocument, variables: () => ({}) },
   {
     name: 'tenant',
     rule: { tenantScoped: true, permission: null },

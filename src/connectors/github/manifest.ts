@@ -11,6 +11,8 @@ export const githubManifest = defineManifest({
   id: 'github',
   displayName: 'GitHub',
   categories: ['developer-tools', 'ticketing'],
+  // Declared in actions.ts (the registry test checks the two agree).
+  capabilities: { actions: true },
   docsUrl: 'https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps',
   auth: {
     mode: 'oauth2',

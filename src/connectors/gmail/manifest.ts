@@ -13,6 +13,8 @@ export const gmailManifest = defineManifest({
   id: 'gmail',
   displayName: 'Gmail',
   categories: ['email', 'communication'],
+  // Declared in actions.ts (the registry test checks the two agree).
+  capabilities: { actions: true },
   docsUrl: 'https://developers.google.com/workspace/gmail/api/guides',
   auth: googleAuth,
   scopes: [

@@ -14,6 +14,8 @@ export const jiraManifest = defineManifest({
   id: 'jira',
   displayName: 'Jira',
   categories: ['ticketing', 'project-management'],
+  // Declared in actions.ts (the registry test checks the two agree).
+  capabilities: { actions: true },
   docsUrl: 'https://developer.atlassian.com/cloud/jira/platform/oauth-2-3lo-apps/',
   auth: {
     mode: 'oauth2',

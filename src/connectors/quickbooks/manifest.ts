@@ -12,6 +12,8 @@ export const quickbooksManifest = defineManifest({
   id: 'quickbooks',
   displayName: 'QuickBooks Online',
   categories: ['accounting'],
+  // Declared in actions.ts (the registry test checks the two agree).
+  capabilities: { actions: true },
   docsUrl:
     'https://developer.intuit.com/app/developer/qbo/docs/develop/authentication-and-authorization/oauth-2.0',
   auth: {

@@ -12,6 +12,8 @@ export const slackManifest = defineManifest({
   id: 'slack',
   displayName: 'Slack',
   categories: ['communication'],
+  // Declared in actions.ts (the registry test checks the two agree).
+  capabilities: { actions: true },
   docsUrl: 'https://docs.slack.dev/authentication/installing-with-oauth',
   auth: {
     mode: 'oauth2',

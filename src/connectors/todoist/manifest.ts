@@ -13,6 +13,8 @@ export const todoistManifest = defineManifest({
   id: 'todoist',
   displayName: 'Todoist',
   categories: ['productivity', 'project-management'],
+  // Declared in actions.ts (the registry test checks the two agree).
+  capabilities: { actions: true },
   docsUrl: 'https://developer.todoist.com/api/v1/',
   auth: {
     mode: 'oauth2',

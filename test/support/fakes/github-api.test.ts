@@ -241,4 +241,36 @@ describe('GitHub API fake, read by Octokit', () => {
     expect(performance.now() - started).toBeLessThan(500);
     expect(data.map((issue) => issue.number)).toEqual(Array.from({ length: 100 }, (_, index) => 100 - index));
   });
+
+  it('creates issues and comments through Octokit as GitHub answers them', async () => {
+    fake.liftRateLimits();
+    // Plain Octokit: the throttling plugin spaces writes a second or more apart, as GitHub asks.
+    const api = new Octokit({ baseUrl: fake.origin, auth: fake.token });
+    const created = await api.request('POST /repos/{owner}/{repo}/issues', {
+      owner: 'octo-org',
+      repo: 'hello',
+      title: 'From Octokit',
+      labels: ['bug'],
+    });
+    expect(created.status).toBe(201);
+    expect(created.data).toMatchObject({ title: 'From Octokit', state: 'open', labels: [{ name: 'bug' }] });
+    expect(Object.keys(created.data).sort()).toEqual(Object.keys(ISSUE).sort());
+    const comment = await api.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+      owner: 'octo-org',
+      repo: 'hello',
+      issue_number: created.data.number,
+      body: 'First!',
+    });
+    expect(comment.status).toBe(201);
+    expect(comment.data).toMatchObject({ body: 'First!', issue_url: created.data.url });
+
+    const refused = await api
+      .request('POST /repos/{owner}/{repo}/issues', { owner: 'octo-org', repo: 'quiet', title: 'x' })
+      .catch((error: { status: number }) => error.status);
+    expect(refused).toBe(410);
+    const invalid = await api
+      .request('POST /repos/{owner}/{repo}/issues', { owner: 'octo-org', repo: 'hello', title: '' })
+      .catch((error: { status: number }) => error.status);
+    expect(invalid).toBe(422);
+  });
 });

@@ -5,6 +5,7 @@ import { findEndpoint } from './github-endpoints.js';
 import { MESSAGES, RESPONSE_HEADERS } from './github-recordings.js';
 import { GithubRenderer } from './github-render.js';
 import { type FakeIssue, type FakeRepository, GithubStore, type IssueChange } from './github-store.js';
+import { GithubWrites } from './github-writes.js';
 
 /**
  * GitHub's REST API for issues, pull requests and the user's repositories, on 127.0.0.1.
@@ -20,7 +21,10 @@ import { type FakeIssue, type FakeRepository, GithubStore, type IssueChange } fr
  * `retry-after` (https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api);
  * switches for a revoked or rotated token (401), server errors and latency; a log of every call.
  *
- * Not modelled: labels, milestones and comments as resources, search, GraphQL, unauthenticated
+ * Writes (github-writes.ts): creating an issue and an issue comment, answered with the shapes of
+ * @octokit/fixtures' `add-labels-to-issue` recording and @octokit/webhooks-examples' comment.
+ *
+ * Not modelled: labels, milestones and comments as listable resources, search, GraphQL, unauthenticated
  * access to public repositories (every call needs the token), and GitHub's 1-second timestamp
  * ties (the fake's clock moves one second per change).
  */
@@ -62,6 +66,8 @@ const DEFAULT_TOKEN = 'gho_16C7e42F292c6912E7710c838347Ae178B4a';
 
 export class GithubApiFake {
   readonly store: GithubStore;
+  /** Issues and comments created through the API (POST), with what was sent. */
+  readonly writes = new GithubWrites();
   readonly calls: FakeCalls = { total: 0, notModified: 0, refused: 0, early: 0, byRoute: {}, log: [] };
   private renderer: GithubRenderer;
   private server: http.Server | null = null;
@@ -200,10 +206,31 @@ export class GithubApiFake {
   // HTTP --------------------------------------------------------------------------------------------
 
   private handle(request: http.IncomingMessage, response: http.ServerResponse): void {
+    const method = request.method ?? 'GET';
+    if (method === 'GET' || method === 'HEAD') {
+      this.respond(request, response, undefined);
+      return;
+    }
+    // Writes carry a JSON body: read it all first.
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      let body: unknown = null;
+      try {
+        body = text === '' ? null : JSON.parse(text);
+      } catch {
+        body = Symbol.for('unparsable');
+      }
+      this.respond(request, response, body);
+    });
+  }
+
+  private respond(request: http.IncomingMessage, response: http.ServerResponse, body: unknown): void {
     const url = new URL(request.url ?? '/', this.origin);
     const method = request.method ?? 'GET';
     const ifNoneMatch = header(request, 'if-none-match');
-    const { route, answer } = this.answer(method, url, request);
+    const { route, answer } = this.answer(method, url, request, body);
     this.calls.total++;
     this.calls.byRoute[route] = (this.calls.byRoute[route] ?? 0) + 1;
     this.calls.log.push({
@@ -222,7 +249,12 @@ export class GithubApiFake {
     else send();
   }
 
-  private answer(method: string, url: URL, request: http.IncomingMessage): { route: string; answer: Answer } {
+  private answer(
+    method: string,
+    url: URL,
+    request: http.IncomingMessage,
+    body: unknown,
+  ): { route: string; answer: Answer } {
     const found = findEndpoint(method, url.pathname);
     const route = found ? `${method} ${found.name}` : `${method} ${url.pathname}`;
     const now = Date.now();
@@ -233,8 +265,9 @@ export class GithubApiFake {
     }
     if (!found) return { route, answer: this.json(404, MESSAGES.notFound, now) };
     const result = found.handle(
-      { store: this.store, renderer: this.renderer, origin: this.origin },
+      { store: this.store, renderer: this.renderer, origin: this.origin, writes: this.writes },
       url.searchParams,
+      body,
     );
     if (result.status === 200) {
       const body = result.json ?? JSON.stringify(result.body);

@@ -1,6 +1,7 @@
 import { MESSAGES } from './github-recordings.js';
 import type { GithubRenderer } from './github-render.js';
 import type { GithubStore, ListQuery } from './github-store.js';
+import { type GithubWrites, WRITE_ENDPOINTS } from './github-writes.js';
 
 /**
  * The REST endpoints the GitHub fake serves, after GitHub's docs for their parameters and defaults:
@@ -14,6 +15,7 @@ export interface EndpointContext {
   store: GithubStore;
   renderer: GithubRenderer;
   origin: string;
+  writes: GithubWrites;
 }
 
 export interface EndpointResult {
@@ -24,21 +26,21 @@ export interface EndpointResult {
   link?: string | undefined;
 }
 
-type Params = Record<string, string | undefined>;
+export type Params = Record<string, string | undefined>;
 
-interface Endpoint {
+export interface Endpoint {
   method: string;
   name: string;
   pattern: RegExp;
-  handle(context: EndpointContext, params: Params, search: URLSearchParams): EndpointResult;
+  handle(context: EndpointContext, params: Params, search: URLSearchParams, body: unknown): EndpointResult;
 }
 
 const ok = (body: unknown): EndpointResult => ({ status: 200, body });
 const notFound = (): EndpointResult => ({ status: 404, body: MESSAGES.notFound });
 
 /** `/repos/{owner}/{repo}` or `/repositories/{id}` (where GitHub's Link headers point). */
-const REPO = '(?:/repos/(?<owner>[^/]+)/(?<repo>[^/]+)|/repositories/(?<id>\\d+))';
-const repoRef = (params: Params): string | number =>
+export const REPO = '(?:/repos/(?<owner>[^/]+)/(?<repo>[^/]+)|/repositories/(?<id>\\d+))';
+export const repoRef = (params: Params): string | number =>
   params['id'] !== undefined ? Number(params['id']) : `${params['owner']}/${params['repo']}`;
 
 /** One page of `all` and the Link header GitHub would send with it (rel prev, next, last, first). */
@@ -113,6 +115,7 @@ function getItem(
 }
 
 const ENDPOINTS: Endpoint[] = [
+  ...WRITE_ENDPOINTS,
   {
     method: 'GET',
     name: '/user/repos',
@@ -164,13 +167,19 @@ const ENDPOINTS: Endpoint[] = [
 export function findEndpoint(
   method: string,
   pathname: string,
-): { name: string; handle(context: EndpointContext, search: URLSearchParams): EndpointResult } | null {
+): {
+  name: string;
+  handle(context: EndpointContext, search: URLSearchParams, body: unknown): EndpointResult;
+} | null {
   for (const endpoint of ENDPOINTS) {
     if (endpoint.method !== method) continue;
     const match = endpoint.pattern.exec(pathname);
     if (match) {
       const params = match.groups ?? {};
-      return { name: endpoint.name, handle: (context, search) => endpoint.handle(context, params, search) };
+      return {
+        name: endpoint.name,
+        handle: (context, search, body) => endpoint.handle(context, params, search, body),
+      };
     }
   }
   return null;

@@ -16,6 +16,8 @@ export type PullRequestSimple = components['schemas']['pull-request-simple'];
 export type PullRequest = components['schemas']['pull-request'];
 export type Repository = components['schemas']['repository'];
 export type SimpleUser = components['schemas']['simple-user'];
+export type Label = components['schemas']['label'];
+export type IssueComment = components['schemas']['issue-comment'];
 
 interface RecordedExchange {
   method: string;

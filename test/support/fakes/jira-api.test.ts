@@ -105,4 +105,24 @@ describe('the Jira fake, through jira.js', () => {
       status: 401,
     });
   });
+
+  it('offers transitions jira.js reads with its Transitions model, and performs one', async () => {
+    const issue = fake.addIssue();
+    const api = client();
+    const listed = await api.issues.getTransitions({ issueIdOrKey: issue.key });
+    expect(
+      models.TransitionsSchema.parse(listed).transitions?.map((each) => [each.id, each.to?.name]),
+    ).toEqual([
+      ['21', 'In Progress'],
+      ['31', 'Done'],
+    ]);
+    await api.issues.doTransition({ issueIdOrKey: issue.key, transition: { id: '21' } });
+    expect(fake.issues().find((each) => each.id === issue.id)?.status.name).toBe('In Progress');
+    const refused = await api.issues.doTransition({ issueIdOrKey: issue.key, transition: { id: '21' } }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(refused).not.toBeNull();
+    expect(fake.transitions.map((each) => each.transitionId)).toEqual(['21', '21']);
+  });
 });

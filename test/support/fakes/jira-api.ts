@@ -1,6 +1,9 @@
 /**
- * Jira Cloud REST API v3 on loopback for sync tests: the enhanced JQL search
- * (`GET`/`POST /rest/api/3/search/jql`), `GET /rest/api/3/issue/{idOrKey}` and `GET /rest/api/3/myself`.
+ * Jira Cloud REST API v3 on loopback for sync and action tests: the enhanced JQL search
+ * (`GET`/`POST /rest/api/3/search/jql`), `GET /rest/api/3/issue/{idOrKey}`, `GET /rest/api/3/myself`,
+ * and an issue's transitions (`GET`/`POST /rest/api/3/issue/{idOrKey}/transitions`: the list as
+ * the Get transitions reference shows it, typed by jira.js 6.2.0's Transitions; the POST answers
+ * 204, or 400 "Transition id '…' is not valid for this issue." for one the issue does not offer).
  *
  * Built from:
  * - https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-search/#api-rest-api-3-search-jql-get
@@ -80,6 +83,8 @@ export interface JiraApiFake {
   apiBase: string;
   token: string;
   searches: JiraSearchLog[];
+  /** Every POST of a transition, as asked for. */
+  transitions: { issue: string; transitionId: string | null }[];
   /** The searching user's time zone, which JQL dates are read in. */
   timeZone: string;
   /** The fake's clock (epoch ms); every change is stamped with it. */
@@ -104,6 +109,8 @@ export const STATUSES = {
   inProgress: { id: '3', name: 'In Progress', category: 'indeterminate' },
   done: { id: '10001', name: 'Done', category: 'done' },
 } as const;
+/** The transition into each status in Jira Cloud's simplified workflow (To Do 11, In Progress 21, Done 31). */
+const TRANSITION_IDS: Readonly<Record<string, string>> = { '10000': '11', '3': '21', '10001': '31' };
 const ISSUE_TYPES = { Task: '10001', Bug: '10004', Story: '10002' } as const;
 
 /** Jira's own format: milliseconds and an offset without a colon. */
@@ -118,6 +125,7 @@ export async function startJiraApiFake(options: JiraApiFakeOptions = {}): Promis
   const stored = new Map<string, JiraFakeIssue>();
   const pages = new Map<string, { jql: string; ids: string[]; offset: number }>();
   const searches: JiraSearchLog[] = [];
+  const transitions: { issue: string; transitionId: string | null }[] = [];
   let invalidAuth = false;
   let issueCount = 0;
   // Self links name the API as it was called (behind the gateway: `/ex/jira/{cloudId}`).
@@ -240,6 +248,37 @@ export async function startJiraApiFake(options: JiraApiFakeOptions = {}): Promis
     return { status: 200, body };
   };
 
+  /** Every other status, through the global transitions of Jira's simplified workflow. */
+  const offered = (issue: JiraFakeIssue) =>
+    Object.values(STATUSES)
+      .filter((status) => status.id !== issue.status.id)
+      .map((status) => ({
+        id: TRANSITION_IDS[status.id]!,
+        name: status.name,
+        to: fieldsOf({ ...issue, status }).status as Record<string, unknown>,
+        hasScreen: false,
+        isGlobal: true,
+        isInitial: false,
+        isAvailable: true,
+        isConditional: false,
+        isLooped: false,
+        target: status,
+      }));
+
+  const listTransitions = (issue: JiraFakeIssue): FakeReply => ({
+    status: 200,
+    body: { expand: 'transitions', transitions: offered(issue).map(({ target: _, ...shown }) => shown) },
+  });
+
+  const doTransition = (issue: JiraFakeIssue, request: FakeRequest): FakeReply => {
+    const id = (JSON.parse(request.body || '{}') as { transition?: { id?: unknown } }).transition?.id;
+    transitions.push({ issue: issue.key, transitionId: typeof id === 'string' ? id : null });
+    const chosen = offered(issue).find((transition) => transition.id === id);
+    if (!chosen) return errorReply(400, `Transition id '${String(id)}' is not valid for this issue.`);
+    fake.updateIssue(issue.id, { status: chosen.target });
+    return { status: 204 };
+  };
+
   const isAccepted = async (request: FakeRequest) => {
     const bearer = bearerOf(request);
     if (bearer === null || invalidAuth) return false;
@@ -261,6 +300,19 @@ export async function startJiraApiFake(options: JiraApiFakeOptions = {}): Promis
       return authorized
         ? { status: 200, body: me() }
         : errorReply(401, 'You are not authenticated. Authentication required to perform this operation.');
+    }
+    const transitionsOf = /^\/rest\/api\/3\/issue\/([^/]+)\/transitions$/.exec(request.pathname);
+    if (transitionsOf && (request.method === 'GET' || request.method === 'POST')) {
+      if (!authorized)
+        return errorReply(
+          401,
+          'You are not authenticated. Authentication required to perform this operation.',
+        );
+      const issue = [...stored.values()].find(
+        (each) => each.id === transitionsOf[1] || each.key === transitionsOf[1],
+      );
+      if (!issue) return errorReply(404, 'Issue does not exist or you do not have permission to see it.');
+      return request.method === 'GET' ? listTransitions(issue) : doTransition(issue, request);
     }
     const single = /^\/rest\/api\/3\/issue\/([^/]+)$/.exec(request.pathname);
     if (single && request.method === 'GET') {
@@ -312,6 +364,7 @@ export async function startJiraApiFake(options: JiraApiFakeOptions = {}): Promis
     apiBase: origin,
     token,
     searches,
+    transitions,
     timeZone: options.timeZone ?? 'America/Los_Angeles',
     now: Date.parse('2030-01-15T09:00:00.000Z'),
     advance(ms) {

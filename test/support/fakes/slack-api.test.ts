@@ -120,4 +120,34 @@ describe('the Slack Web API fake, through @slack/web-api', () => {
     fake.deleteChannel(joined!.id!);
     expect(await codeOf(client.conversations.list({}))).toBe('ok');
   });
+
+  it('posts with chat.postMessage as WebClient calls it, and refuses as the method documents', async () => {
+    const [channel] = fake.seedChannels(1);
+    const client = clientOf(fake.token);
+    const posted = await client.chat.postMessage({
+      channel: channel!.id!,
+      text: 'Hello',
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*Hello*' } }],
+    });
+    expect(posted).toMatchObject({
+      ok: true,
+      channel: channel!.id,
+      message: { text: 'Hello', bot_id: 'B123ABC456' },
+    });
+    expect(fake.messages(channel!.id!)[0]?.ts).toBe(posted.ts);
+
+    const codeOf = (promise: Promise<unknown>) =>
+      promise.then(
+        () => 'ok',
+        (error: { data?: { error?: string } }) => error.data?.error,
+      );
+    const archived = fake.addChannel({ is_archived: true });
+    expect(await codeOf(client.chat.postMessage({ channel: archived.id!, text: 'x' }))).toBe('is_archived');
+    expect(await codeOf(client.chat.postMessage({ channel: 'C0NOSUCH1', text: 'x' }))).toBe(
+      'channel_not_found',
+    );
+    expect(
+      await codeOf(client.chat.postMessage({ channel: channel!.id!, text: 'x', blocks: [{} as never] })),
+    ).toBe('invalid_blocks');
+  });
 });

@@ -1,5 +1,6 @@
 /**
- * A Slack Web API on loopback for sync tests: conversations.list and conversations.history.
+ * A Slack Web API on loopback for sync and action tests: conversations.list,
+ * conversations.history and chat.postMessage.
  *
  * Built from:
  * - Payload types: @slack/web-api 8.2, node_modules/@slack/web-api/dist/types/response/
@@ -20,7 +21,11 @@
  * Not modelled: conversations.replies, DMs and group DMs, Enterprise Grid, the tiers of other methods.
  * Time is the fake's own clock (`advanceClock`), so a test can pass the one-minute window at once.
  */
-import type { ConversationsHistoryResponse, ConversationsListResponse } from '@slack/web-api';
+import type {
+  ChatPostMessageResponse,
+  ConversationsHistoryResponse,
+  ConversationsListResponse,
+} from '@slack/web-api';
 import {
   bearerOf,
   type FakeReply,
@@ -230,9 +235,53 @@ export async function startSlackApiFake(options: SlackApiFakeOptions = {}): Prom
     };
   };
 
+  /**
+   * chat.postMessage (https://docs.slack.dev/reference/methods/chat.postMessage): the documented
+   * answer `{ok, channel, ts, message}` with the example's bot identity (B123ABC456), typed by
+   * ChatPostMessageResponse; errors from the method's list: channel_not_found, not_in_channel,
+   * is_archived, no_text, msg_too_long (over 40,000 characters), invalid_blocks (a block without
+   * a type, or more than 50).
+   */
+  const chatPostMessage = (params: Map<string, string>): FakeReply => {
+    const channel = channels.get(params.get('channel') ?? '');
+    if (!channel || (channel.is_private && !channel.is_member)) return slackError('channel_not_found');
+    if (channel.is_archived) return slackError('is_archived');
+    if (!channel.is_member) return slackError('not_in_channel');
+    const text = params.get('text') ?? '';
+    let blocks: unknown[] | undefined;
+    if (params.has('blocks')) {
+      const parsed: unknown = JSON.parse(params.get('blocks')!);
+      const valid =
+        Array.isArray(parsed) &&
+        parsed.length <= 50 &&
+        parsed.every((block) => typeof (block as { type?: unknown })?.type === 'string');
+      if (!valid) return slackError('invalid_blocks');
+      blocks = parsed;
+    }
+    if (text === '' && !blocks) return slackError('no_text');
+    if (text.length > 40_000) return slackError('msg_too_long');
+    const message = fake.postMessage(channel.id!, {
+      user: undefined,
+      text,
+      bot_id: 'B123ABC456',
+      app_id: 'A123ABC456',
+      ...(blocks ? { blocks: blocks as SlackMessage['blocks'] } : {}),
+    });
+    return {
+      status: 200,
+      body: {
+        ok: true,
+        channel: channel.id!,
+        ts: message.ts!,
+        message: { ...message, type: 'message' },
+      } satisfies ChatPostMessageResponse,
+    };
+  };
+
   const methods: Record<string, (params: Map<string, string>) => FakeReply> = {
     'conversations.list': list,
     'conversations.history': conversationHistory,
+    'chat.postMessage': chatPostMessage,
   };
 
   const handle = (request: FakeRequest): FakeReply => {

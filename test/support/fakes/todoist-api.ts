@@ -1,5 +1,6 @@
 /**
- * Todoist's Sync endpoint (API v1, `POST /api/v1/sync`) on loopback for sync tests.
+ * Todoist's Sync endpoint (API v1, `POST /api/v1/sync`) on loopback for sync tests, and closing a
+ * task (`POST /api/v1/tasks/{id}/close`) for the close_task action.
  *
  * Built from:
  * - The endpoint and its protocol: https://developer.todoist.com/api/v1/#tag/Sync (form or JSON
@@ -70,12 +71,19 @@ export interface TodoistRequestLog {
   fullSync: boolean | null;
 }
 
+export interface TodoistCloseLog {
+  taskId: string;
+  requestId: string | null;
+}
+
 export interface TodoistApiFake {
   /** The API base, `http://127.0.0.1:<port>/api/v1`. */
   url: string;
   token: string;
   calls: { sync: number; full: number; incremental: number };
   requests: TodoistRequestLog[];
+  /** Every `POST /tasks/{id}/close`, with its X-Request-Id. */
+  closes: TodoistCloseLog[];
   seedTasks(count: number, fields?: Partial<TodoistItem>): TodoistItem[];
   addTask(fields?: Partial<TodoistItem>): TodoistItem;
   updateTask(id: string, fields: Partial<TodoistItem>): TodoistItem;
@@ -112,6 +120,11 @@ const EXAMPLE = {
   duration: { amount: 60, unit: 'minute' as const },
 };
 
+function header(request: FakeRequest, name: string): string | null {
+  const value = request.headers[name];
+  return (Array.isArray(value) ? value[0] : value) ?? null;
+}
+
 /** Todoist writes microseconds: "2016-01-02T21:00:30.000000Z". */
 const todoistTime = (date: Date) => `${date.toISOString().slice(0, 23)}000Z`;
 
@@ -121,6 +134,7 @@ export async function startTodoistApiFake(options: { token?: string } = {}): Pro
   const issued = new Map<string, number>(); // sync token → the change sequence it covers
   const calls = { sync: 0, full: 0, incremental: 0 };
   const requests: TodoistRequestLog[] = [];
+  const closes: TodoistCloseLog[] = [];
   let sequence = 0;
   let taskCount = 0;
   let invalidAuth = false;
@@ -159,7 +173,41 @@ export async function startTodoistApiFake(options: { token?: string } = {}): Pro
     return { status: 200, body };
   };
 
+  /**
+   * `POST /api/v1/tasks/{id}/close` (https://developer.todoist.com/api/v1/#tag/Tasks): 204; a
+   * recurring task moves to its next date instead (the fake: one day later) and stays open. A
+   * repeated X-Request-Id gets the first answer without acting again, as Todoist's REST API
+   * documents for that header. Fake's own choices: the 404 body, and "next date" as one day.
+   */
+  const seenRequestIds = new Map<string, FakeReply>();
+  const close = (request: FakeRequest, id: string): FakeReply => {
+    const requestId = header(request, 'x-request-id');
+    closes.push({ taskId: id, requestId });
+    const earlier = requestId === null ? undefined : seenRequestIds.get(requestId);
+    if (earlier) return earlier;
+    const entry = items.get(id);
+    let reply: FakeReply;
+    if (!entry || entry.item.is_deleted) {
+      reply = { status: 404, body: { error: 'Task not found', error_tag: 'NOT_FOUND', http_code: 404 } };
+    } else if (entry.item.due?.is_recurring) {
+      const next = new Date(Date.parse(entry.item.due.date) + 86_400_000).toISOString().slice(0, 10);
+      fake.updateTask(id, { due: { ...entry.item.due, date: next } });
+      reply = { status: 204 };
+    } else {
+      if (!entry.item.checked) fake.completeTask(id);
+      reply = { status: 204 };
+    }
+    if (requestId !== null) seenRequestIds.set(requestId, reply);
+    return reply;
+  };
+
   const handle = (request: FakeRequest): FakeReply => {
+    const closing = /^\/api\/v1\/tasks\/([^/]+)\/close$/.exec(request.pathname);
+    if (closing && request.method === 'POST') {
+      if (bearerOf(request) !== token || invalidAuth) return { status: 401 };
+      if (forbidden) return { status: 403 };
+      return close(request, decodeURIComponent(closing[1]!));
+    }
     if (request.pathname !== '/api/v1/sync' || request.method !== 'POST') {
       return { status: 404, body: { error: 'Not found' } };
     }
@@ -193,6 +241,7 @@ export async function startTodoistApiFake(options: { token?: string } = {}): Pro
     token,
     calls,
     requests,
+    closes,
     seedTasks(count, fields) {
       return Array.from({ length: count }, () => fake.addTask(fields));
     },
