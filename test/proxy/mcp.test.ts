@@ -180,6 +180,28 @@ describe('/mcp/:connectionId (PostgreSQL, loopback GitHub and Todoist, oidc-prov
     expect(github.calls.total).toBe(before);
   });
 
+  it("answers a grant without the action's scopes as a tool error with MISSING_SCOPES, and calls nobody", async () => {
+    const connectionId = await world.installOAuth({
+      base: 'github',
+      accessToken: github.token,
+      scopes: ['read:user'],
+    });
+    const client = await connect(connectionId, asOperator(world.tenantId));
+    const before = github.calls.total;
+    const result = await client.callTool({
+      name: 'github_create_issue',
+      arguments: { repository: REPO, title: 'Scoped' },
+    });
+    expect(result.isError).toBe(true);
+    expect((result.content as { text: string }[])[0]!.text).toMatch(/^MISSING_SCOPES: .*public_repo/);
+    expect(result._meta?.['switchboard/error']).toMatchObject({
+      code: 'MISSING_SCOPES',
+      missingScopes: ['public_repo'],
+      internalScopes: ['issues.write'],
+    });
+    expect(github.calls.total).toBe(before);
+  });
+
   it("answers a provider's refusal as a tool error with ACTION_FAILED and the declared reason", async () => {
     const client = await connect(world.connections['github']!, asOperator(world.tenantId));
     const result = await client.callTool({
@@ -193,6 +215,22 @@ describe('/mcp/:connectionId (PostgreSQL, loopback GitHub and Todoist, oidc-prov
       reason: 'REPOSITORY_NOT_FOUND',
       providerStatus: 404,
     });
+  });
+
+  it('answers tools/list in one POST without initialize (stateless), as the README shows with curl', async () => {
+    const response = await recordingFetch(endpoint(world.connections['todoist']!), {
+      method: 'POST',
+      headers: {
+        ...asOperator(world.tenantId),
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('mcp-session-id')).toBeNull();
+    const body = (await response.json()) as { result: { tools: { name: string }[] } };
+    expect(body.result.tools.map((tool) => tool.name)).toEqual(['todoist_close_task']);
   });
 
   it('answers an unknown tool as a JSON-RPC error', async () => {
