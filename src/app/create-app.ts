@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { registerCatalogRoute } from '../http/catalog.js';
 import { registerCors } from '../http/cors.js';
 import { type GraphQLLimits, registerGraphQL } from '../http/graphql.js';
+import { registerMcpRoute } from '../http/mcp.js';
 import { createMetricsRegistry, registerMetricsRoute } from '../http/metrics.js';
 import { metricsAccessFor, metricsGuard } from '../http/metrics-access.js';
 import { attachMetricsListener } from '../http/metrics-listener.js';
@@ -25,7 +26,7 @@ export interface AppOptions {
   idleTimeoutMs?: number;
 }
 
-/** The whole HTTP surface over a runtime: health, metrics, GraphQL over HTTP and websockets. */
+/** The whole HTTP surface over a runtime: health, metrics, REST routes (catalog, MCP, webhooks, OAuth), GraphQL over HTTP and websockets. */
 export async function createApp(runtime: Runtime, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = await createServer({
     logger: runtime.logger,
@@ -42,6 +43,13 @@ export async function createApp(runtime: Runtime, options: AppOptions = {}): Pro
   });
   registerOAuthCallback(app, runtime.connections);
   registerCatalogRoute(app, runtime.catalog);
+  const tenants = new TenantDirectory(runtime.readModels.prisma);
+  registerMcpRoute(app, {
+    actions: runtime.actions,
+    authenticator: runtime.authenticator,
+    tenants,
+    logger: runtime.logger,
+  });
   await registerWebhookRoutes(app, {
     gateway: createWebhookGateway(runtime),
     publicUrl: runtime.config.publicUrl,
@@ -64,7 +72,7 @@ export async function createApp(runtime: Runtime, options: AppOptions = {}): Pro
       connections: runtime.connections,
       syncs: runtime.syncs,
       actions: runtime.actions,
-      tenants: new TenantDirectory(runtime.readModels.prisma),
+      tenants,
       logger: runtime.logger,
       readYourWritesTimeoutMs: 5000,
     },
