@@ -38,7 +38,8 @@ export const gmailSendMessage = defineAction({
     threadId: z.string().describe('The thread it belongs to.'),
   }),
   scopes: ['messages.send'],
-  hints: { readOnly: false, destructive: false, idempotent: false },
+  // A sent email cannot be taken back.
+  hints: { readOnly: false, destructive: true, idempotent: false },
   errors: [
     {
       code: 'INVALID_MESSAGE',
