@@ -30,6 +30,12 @@ export function quotaResetAt(headers: Headers, rateLimit: RateLimitHeaders, now:
   return resetTime(headers.get(rateLimit.resetHeader), rateLimit.resetUnit, now);
 }
 
+/** When the provider's rate-limit window resets, as its reset header says; null when it does not say. */
+export function rateLimitResetAt(headers: Headers, rateLimit: RateLimitHeaders, now: number): Date | null {
+  if (!rateLimit?.resetHeader) return null;
+  return resetTime(headers.get(rateLimit.resetHeader), rateLimit.resetUnit, now);
+}
+
 function resetTime(
   value: string | null,
   unit: NonNullable<RateLimitHeaders>['resetUnit'],

@@ -1,3 +1,4 @@
+export { rateLimitResetAt } from './classify-response.js';
 export { type Clock, systemClock } from './clock.js';
 export { createProviderHttp, type ProviderHttpOptions } from './create-provider-http.js';
 export { type Authentication, type CredentialSource, staticCredentials } from './credential-source.js';
