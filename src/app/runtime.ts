@@ -286,6 +286,7 @@ export async function createRuntime(
       checkout: proxyCredentials,
       rateGate,
       logger: logger.child({ component: 'proxy' }),
+      audit: callRecorder,
     });
     opened.push(proxy);
 
