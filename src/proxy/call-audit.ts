@@ -87,7 +87,12 @@ export class ProxyCallAudit {
 
   /** The response's MAC writer, its key derived once (start it early: it runs beside the provider call). */
   responseMac(): Promise<BodyMacWriter> {
-    this.responseWriter ??= this.recorder.bodyMac(this.call.tenantId);
+    if (!this.responseWriter) {
+      this.responseWriter = this.recorder.bodyMac(this.call.tenantId);
+      // Awaited only once the provider answered: a failure before then (a deleted tenant's key) is
+      // not an unhandled rejection meanwhile, and still reaches whoever awaits it.
+      this.responseWriter.catch(() => {});
+    }
     return this.responseWriter;
   }
 

@@ -195,7 +195,10 @@ export function createProxyService(options: ProxyServiceOptions): ProxyService {
       const responseMacReady = audit.responseMac();
       const body = await audit.forwarded(await outgoingBody(request.body, request.bodyLength));
       const answer = await exchange(request, manifest, url, path, allowPrivate, body, record, startedAt);
-      responseMac = await responseMacReady;
+      responseMac = await responseMacReady.catch((error: unknown) => {
+        answer.body.destroy();
+        throw error;
+      });
       const hubMs = performance.now() - started - record.providerMs - record.waitedMs;
       answer.headers['server-timing'] = serverTiming(hubMs, record);
       if (!audit.recordsBeforeAnswer) {
