@@ -17,6 +17,7 @@ import { allProjections, createProjectionRunner, type ProjectionRunner } from '.
 import { liveFeedProjection } from '../projections/read-models/live-feed.js';
 import { withLivePublishing } from '../projections/read-models/live-publishing.js';
 import type { ActionDeps } from '../proxy/actions/index.js';
+import { recordActionCall } from '../proxy/audit/action-call.js';
 import { CallRecorder } from '../proxy/call-recorder.js';
 import {
   ConnectionTargets,
@@ -293,6 +294,7 @@ export async function createRuntime(
       checkout: proxyCredentials,
       rateGate,
       logger: logger.child({ component: 'proxy' }),
+      audit: callRecorder,
     });
     opened.push(proxy);
     const actions: ActionDeps = {
@@ -301,6 +303,8 @@ export async function createRuntime(
       credentials,
       rateGate,
       kv: platform.kv,
+      // Every provider call of an action is in the calls stream before the action answers.
+      onCallFinished: (record) => recordActionCall(callRecorder, record),
     };
 
     const readiness: ReadinessCheck[] = [

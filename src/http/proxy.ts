@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Authenticator } from '../auth/authenticate.js';
+import type { Principal } from '../auth/principal.js';
 import { requirePermission, resolveTenant } from '../auth/tenancy.js';
+import type { CallActor } from '../proxy/call-recorder.js';
 import {
   ProviderUnavailableError,
   ProxyPathRefusedError,
@@ -38,6 +40,18 @@ export async function registerProxyRoute(
   });
 }
 
+/**
+ * Who the audit record names: an operator token's fingerprint or a JWT's subject, never a token.
+ * The route requires a principal, so `none` is only a guard.
+ */
+export function callActorOf(principal: Principal | null): CallActor {
+  if (principal === null) return { kind: 'system', id: 'anonymous' };
+  return principal.kind === 'operator'
+    ? { kind: 'operator', id: principal.id }
+    : // The record keeps 256 characters of an id; a subject longer than that is not a name anyone reads whole.
+      { kind: 'jwt', id: principal.subject.slice(0, 256) };
+}
+
 async function proxyHandler(
   request: FastifyRequest<{ Params: { connectionId: string } }>,
   reply: FastifyReply,
@@ -71,6 +85,8 @@ async function proxyHandler(
       bodyLength: length === undefined ? null : Number(length),
       signal: caller.signal,
       receivedAt,
+      actor: callActorOf(principal),
+      requestId: request.id,
     });
     return reply.code(answer.status).headers(answer.headers).send(answer.body);
   } catch (error) {

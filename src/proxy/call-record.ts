@@ -1,10 +1,13 @@
 import type { ProviderManifest } from '../connectors/sdk/manifest.js';
+import { resetTime } from '../sync/provider-client/classify-response.js';
 
 /** What the provider said of its rate limit on the last answer (manifest's api.rateLimit headers). */
 export interface RateLimitSnapshot {
   limit: number | null;
   remaining: number | null;
   reset: string | null;
+  /** `reset` read in the manifest's unit. */
+  resetAt: Date | null;
 }
 
 /**
@@ -16,6 +19,7 @@ export interface ProxyCallRecord {
   connectionId: string;
   provider: string;
   method: string;
+  /** The path under the API's base URL, ids blanked (audit/path-template.ts). */
   pathTemplate: string;
   /** The provider's last status; null when none answered (refused, unreachable, timed out). */
   status: number | null;
@@ -37,6 +41,7 @@ export interface ProxyCallRecord {
 export function rateLimitSnapshot(
   headers: Record<string, string | string[] | undefined>,
   rateLimit: ProviderManifest['api']['rateLimit'],
+  now: number,
 ): RateLimitSnapshot | null {
   if (!rateLimit) return null;
   const read = (name: string | undefined) => {
@@ -46,10 +51,12 @@ export function rateLimitSnapshot(
   };
   const number = (value: string | null) =>
     value === null || Number.isNaN(Number(value)) ? null : Number(value);
+  const reset = read(rateLimit.resetHeader);
   const snapshot = {
     limit: number(read(rateLimit.limitHeader)),
     remaining: number(read(rateLimit.remainingHeader)),
-    reset: read(rateLimit.resetHeader),
+    reset,
+    resetAt: resetTime(reset, rateLimit.resetUnit, now),
   };
   return snapshot.limit === null && snapshot.remaining === null && snapshot.reset === null ? null : snapshot;
 }

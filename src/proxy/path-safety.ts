@@ -38,14 +38,3 @@ export function proxiedUrl(base: URL, path: string, rawQuery: string): URL {
   }
   return url;
 }
-
-/**
- * The path with its ids blanked (`/repos/{}/{}/issues/{}`): what the audit record keeps, so a
- * record says which endpoint was called without repeating names a path may carry.
- */
-export function pathTemplate(path: string): string {
-  return path
-    .split('/')
-    .map((segment, index) => (index === 0 || /^[a-z_.-]+$/.test(segment) ? segment : '{}'))
-    .join('/');
-}

@@ -14,7 +14,10 @@ import type { Authentication } from '../sync/provider-client/credential-source.j
 import type { ProviderRateGate } from '../sync/provider-client/rate-gate.js';
 import { fillPlaceholders } from '../sync/provider-client/request-url.js';
 import { vaultCredentials } from '../sync/provider-client/vault-credentials.js';
+import { callRoute } from './audit/path-template.js';
+import { type CallAudit, ProxyCallAudit } from './call-audit.js';
 import { type ProxyCallRecord, rateLimitSnapshot } from './call-record.js';
+import type { BodyMacWriter, CallActor } from './call-recorder.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import type { ConnectionTargets } from './connection-targets.js';
 import type { TokenCheckout } from './credential-cache.js';
@@ -28,10 +31,11 @@ import {
 } from './errors.js';
 import { forwardedRequestHeaders, returnedResponseHeaders } from './header-policy.js';
 import { assertHostAllowed } from './network-policy.js';
-import { pathTemplate, proxiedUrl, safeProxyPath } from './path-safety.js';
+import { proxiedUrl, safeProxyPath } from './path-safety.js';
 import { type OutgoingBody, outgoingBody } from './request-body.js';
 import { isTransientStatus, mayRetry } from './retry-policy.js';
 import { ProviderTransport } from './transport.js';
+import { bufferWriteResponse, WRITE_RESPONSE_MEMORY_BYTES } from './write-response-buffer.js';
 
 /** One call as the route hands it over: nothing of Fastify's. */
 export interface ProxyCall {
@@ -50,6 +54,10 @@ export interface ProxyCall {
   signal?: AbortSignal;
   /** performance.now() when the request reached the hub (the route's start), so Server-Timing counts auth too. */
   receivedAt?: number;
+  /** Who asked, for the audit record: the route maps its principal (proxy/ knows nothing of auth). */
+  actor: CallActor;
+  /** The request's id: the audit record's correlation id. */
+  requestId: string;
 }
 
 /** The provider's answer, streaming. */
@@ -72,6 +80,8 @@ export interface ProxyLimits {
   maxResponseBytes: number;
   /** Retries of one call (default 2). */
   retries: number;
+  /** A write's response is held in memory up to this before it spills to a temp file (default 1 MiB). */
+  writeResponseMemoryBytes: number;
 }
 
 export interface ProxyServiceOptions {
@@ -86,7 +96,9 @@ export interface ProxyServiceOptions {
   random?: () => number;
   sleep?: Clock['sleep'];
   now?: () => number;
-  logger?: Pick<Logger, 'warn'>;
+  logger?: Pick<Logger, 'warn' | 'error'>;
+  /** Where every call is recorded (runtime.callRecorder): writes before the answer, reads batched. */
+  audit: CallAudit;
   /** Told of every call once its response has streamed back or it failed (the audit hooks here). */
   onCallFinished?: (record: ProxyCallRecord) => void;
 }
@@ -98,6 +110,7 @@ const DEFAULT_LIMITS: ProxyLimits = {
   responseTimeMs: 5 * 60_000,
   maxResponseBytes: 1024 * 1024 * 1024,
   retries: 2,
+  writeResponseMemoryBytes: WRITE_RESPONSE_MEMORY_BYTES,
 };
 
 export interface ProxyService {
@@ -131,14 +144,25 @@ export function createProxyService(options: ProxyServiceOptions): ProxyService {
     const base = new URL(fillPlaceholders(manifest.api.baseUrl, target.values, false));
     const url = proxiedUrl(base, path, request.rawQuery);
     const allowPrivate = manifest.api.allowPrivateNetwork;
-    if (!allowPrivate) assertHostAllowed(url.hostname);
+    const calledPath = request.rawQuery === '' ? path : `${path}?${request.rawQuery}`;
 
+    // From here on the call is on this tenant's connection, and recorded whatever its end. A read
+    // that cannot be recorded now is refused here (503 AUDIT_BACKLOG_FULL), before any provider request.
+    const audit = ProxyCallAudit.begin(options.audit, {
+      tenantId: request.tenantId,
+      connectionId: request.connectionId,
+      method: request.method,
+      path: calledPath,
+      actor: request.actor,
+      requestId: request.requestId,
+      startedAt: new Date(startedAt),
+    });
     const record: ProxyCallRecord = {
       tenantId: request.tenantId,
       connectionId: request.connectionId,
       provider: manifest.id,
       method: request.method,
-      pathTemplate: pathTemplate(path),
+      pathTemplate: callRoute(path).pathTemplate,
       status: null,
       errorCode: null,
       attempts: 0,
@@ -149,26 +173,63 @@ export function createProxyService(options: ProxyServiceOptions): ProxyService {
       waitedMs: 0,
       rateLimit: null,
     };
-    const finish = () => {
+    let responseMac: BodyMacWriter | null = null;
+    let settled: Promise<void> | null = null;
+    /** Once: the observer, then the audit record (appended for a write, queued for a read). */
+    const settle = () => {
+      if (settled) return settled;
       record.durationMs = performance.now() - started;
+      record.requestBytes = audit.requestBytes;
       try {
         options.onCallFinished?.(record);
       } catch (error) {
         options.logger?.warn({ err: error }, 'proxy call observer failed');
       }
+      settled = audit.record(record, responseMac);
+      return settled;
     };
 
     try {
-      const body = await outgoingBody(request.body, request.bodyLength);
-      record.requestBytes = body.kind === 'buffered' ? body.bytes.length : 0;
+      if (!allowPrivate) assertHostAllowed(url.hostname);
+      // The key is derived while the body is read and the provider answers: the MAC starts with the first byte.
+      const responseMacReady = audit.responseMac();
+      const body = await audit.forwarded(await outgoingBody(request.body, request.bodyLength));
       const answer = await exchange(request, manifest, url, path, allowPrivate, body, record, startedAt);
+      responseMac = await responseMacReady.catch((error: unknown) => {
+        answer.body.destroy();
+        throw error;
+      });
       const hubMs = performance.now() - started - record.providerMs - record.waitedMs;
       answer.headers['server-timing'] = serverTiming(hubMs, record);
-      answer.body = limitedBody(answer.body, record, limits, finish);
+      if (!audit.recordsBeforeAnswer) {
+        answer.body = limitedBody(answer.body, record, limits, responseMac, request.signal, () => {
+          settle().catch((error) =>
+            options.logger?.error({ err: error }, 'a proxied read could not be recorded'),
+          );
+        });
+        return answer;
+      }
+      // A write: read its answer whole, record it, then answer (never the other way round).
+      const whole = await bufferWriteResponse(
+        limitedBody(answer.body, record, limits, responseMac, request.signal, () => {}),
+        limits.writeResponseMemoryBytes,
+      );
+      try {
+        await settle();
+      } catch (error) {
+        whole.destroy();
+        throw error;
+      }
+      answer.body = whole;
       return answer;
     } catch (error) {
-      record.errorCode = error instanceof SwitchboardError ? error.code : 'INTERNAL_SERVER_ERROR';
-      finish();
+      // Failing to record a write's success fails the call: the caller never sees an unrecorded answer.
+      if (settled) throw error;
+      record.errorCode ??= errorCodeOf(error, request.signal);
+      // Every call that got this far ends in a record, which also gives a read's reserved place back.
+      await settle().catch((recordError) =>
+        options.logger?.error({ err: recordError }, 'a failed proxy call could not be recorded'),
+      );
       throw error;
     }
   }
@@ -259,7 +320,7 @@ export function createProxyService(options: ProxyServiceOptions): ProxyService {
       }
       record.providerMs += performance.now() - sentAt;
       record.status = response.statusCode;
-      record.rateLimit = rateLimitSnapshot(response.headers, manifest.api.rateLimit);
+      record.rateLimit = rateLimitSnapshot(response.headers, manifest.api.rateLimit, now());
       const headers = toHeaders(response.headers);
       const status = response.statusCode;
 
@@ -389,14 +450,23 @@ function serverTiming(hubMs: number, record: ProxyCallRecord): string {
   return parts.join(', ');
 }
 
+/** The code a failed call is recorded with: the hub's own, the caller's leaving, or an unexpected failure. */
+function errorCodeOf(error: unknown, signal: AbortSignal | undefined): string {
+  if (error instanceof SwitchboardError) return error.code;
+  return signal?.aborted ? 'CALLER_ABORTED' : 'INTERNAL_SERVER_ERROR';
+}
+
 /**
- * The provider's body as the caller gets it: counted, cut off past the size limit or the response
- * time limit (the caller sees a truncated, aborted response), and reported once it ends.
+ * The provider's body as the caller gets it: counted and MACed as it passes, cut off past the size
+ * limit or the response time limit (the caller sees a truncated, aborted response), and reported
+ * once it ends or breaks off (with the reason in the record).
  */
 function limitedBody(
   source: Readable,
   record: ProxyCallRecord,
   limits: ProxyLimits,
+  mac: BodyMacWriter,
+  signal: AbortSignal | undefined,
   finish: () => void,
 ): Readable {
   let finished = false;
@@ -414,6 +484,7 @@ function limitedBody(
         callback(new ProxyResponseTooLargeError(limits.maxResponseBytes));
         return;
       }
+      mac.update(chunk);
       callback(null, chunk);
     },
   });
@@ -425,8 +496,13 @@ function limitedBody(
   }, limits.responseTimeMs);
   timer.unref();
   source.on('error', (error) => counter.destroy(error));
+  counter.on('error', (error) => {
+    record.errorCode ??= errorCodeOf(error, signal);
+  });
   counter.on('close', () => {
     if (!source.destroyed) source.destroy();
+    // Closed before its end with no error: the caller stopped reading.
+    if (!counter.readableEnded) record.errorCode ??= 'CALLER_ABORTED';
     done();
   });
   counter.on('end', done);

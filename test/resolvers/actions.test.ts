@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callsStream } from '../../src/events/provider-call.js';
 import { ActionsDocument, InvokeActionDocument, ProviderDocument } from '../../src/generated/graphql.js';
 import { type ActionWorld, startActionWorld } from '../support/action-world.js';
 import { type GithubApiFake, startGithubApiFake } from '../support/fakes/github-api.js';
@@ -88,6 +89,22 @@ describe('actions over GraphQL', () => {
     expect(result.data!.invokeAction.rateLimit.remaining).toBeGreaterThan(0);
     expect(Date.parse(String(result.data!.invokeAction.rateLimit.resetAt))).toBeGreaterThan(Date.now());
     expect(JSON.stringify(result)).not.toContain(github.token);
+
+    // Its provider call was in the connection's calls stream before the answer: no flush awaited.
+    const records = [];
+    for await (const event of world.hub.runtime.eventStore.readStream(
+      callsStream(world.tenantId, world.connections['github']!),
+    ))
+      records.push(event.data as { kind: string; actionId: string | null; method: string; status: number });
+    expect(records).toContainEqual(
+      expect.objectContaining({
+        kind: 'action',
+        actionId: 'github.create_issue',
+        method: 'POST',
+        status: 201,
+      }),
+    );
+    expect(JSON.stringify(records)).not.toContain(github.token);
   });
 
   it('answers typed errors: BAD_USER_INPUT with the path, CONNECTION_NOT_FOUND across tenants, ACTION_FAILED with the reason', async () => {

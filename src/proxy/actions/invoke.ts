@@ -90,23 +90,30 @@ async function run(
   invocation: ActionInvocation,
 ): Promise<ActionResult> {
   const now = deps.now ?? Date.now;
+  // The audit records of this invocation's provider calls: all appended before it answers.
+  const audits: Promise<void>[] = [];
   const recorder = callRecorder(
     (headers) => rateLimitSnapshot(headers, manifest.api.rateLimit, now()),
     (call) => {
-      // The audit's hook must never fail the action it records.
-      Promise.resolve(
-        deps.onCallFinished?.({
-          ...call,
-          tenantId,
-          connectionId: connection.id,
-          provider: manifest.id,
-          action: action.id,
-          actor: caller.actor,
-          correlationId: caller.correlationId,
-        }),
-      ).catch(() => {});
+      audits.push(
+        Promise.resolve(
+          deps.onCallFinished?.({
+            ...call,
+            tenantId,
+            connectionId: connection.id,
+            provider: manifest.id,
+            action: action.id,
+            actor: caller.actor,
+            correlationId: caller.correlationId,
+          }),
+        ),
+      );
     },
   );
+  const recorded = async () => {
+    const failed = (await Promise.allSettled(audits)).find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
+  };
   const values: Record<string, string> = { ...(connection.values as Record<string, string>) };
   if (connection.accountId) values['accountId'] = connection.accountId;
   const actionConnection = { id: connection.id, accountId: connection.accountId, values };
@@ -133,12 +140,16 @@ async function run(
       input,
     );
   } catch (error) {
+    // A failed action is answered only once its calls are recorded too; the action's error wins.
+    await recorded().catch(() => {});
     if (error instanceof ProviderCallError) throw providerFailure(action, error);
     if (error instanceof ActionError) throw declaredFailure(action, error);
     // The action read the provider's answer with its own schema, and the answer did not fit.
     if (error instanceof z.ZodError) throw outputInvalid(action, error.issues);
     throw error;
   }
+  // The provider acted: without its audit record the caller gets the recorder's error, not the result.
+  await recorded();
   const output = action.output.safeParse(raw);
   if (!output.success) throw outputInvalid(action, output.error.issues);
   const last = recorder.last();

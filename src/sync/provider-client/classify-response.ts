@@ -36,7 +36,8 @@ export function rateLimitResetAt(headers: Headers, rateLimit: RateLimitHeaders, 
   return resetTime(headers.get(rateLimit.resetHeader), rateLimit.resetUnit, now);
 }
 
-function resetTime(
+/** A reset header's value (in the manifest's unit) as a time; null when absent or unreadable. */
+export function resetTime(
   value: string | null,
   unit: NonNullable<RateLimitHeaders>['resetUnit'],
   now: number,
