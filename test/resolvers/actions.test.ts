@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callsStream } from '../../src/events/provider-call.js';
+import type { EventStore } from '../../src/eventstore/port.js';
 import { ActionsDocument, InvokeActionDocument, ProviderDocument } from '../../src/generated/graphql.js';
 import { type ActionWorld, startActionWorld } from '../support/action-world.js';
 import { type GithubApiFake, startGithubApiFake } from '../support/fakes/github-api.js';
@@ -89,22 +90,62 @@ describe('actions over GraphQL', () => {
     expect(result.data!.invokeAction.rateLimit.remaining).toBeGreaterThan(0);
     expect(Date.parse(String(result.data!.invokeAction.rateLimit.resetAt))).toBeGreaterThan(Date.now());
     expect(JSON.stringify(result)).not.toContain(github.token);
+  });
 
-    // Its provider call was in the connection's calls stream before the answer: no flush awaited.
-    const records = [];
-    for await (const event of world.hub.runtime.eventStore.readStream(
-      callsStream(world.tenantId, world.connections['github']!),
-    ))
-      records.push(event.data as { kind: string; actionId: string | null; method: string; status: number });
-    expect(records).toContainEqual(
-      expect.objectContaining({
-        kind: 'action',
-        actionId: 'github.create_issue',
-        method: 'POST',
-        status: 201,
-      }),
-    );
-    expect(JSON.stringify(records)).not.toContain(github.token);
+  it('answers only once the provider call is on the log: a held calls-stream append holds the answer', async () => {
+    const store = world.hub.runtime.eventStore;
+    const append = store.append;
+    const held: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    store.append = (async (...args: Parameters<EventStore['append']>) => {
+      if (args[0].startsWith('calls-')) {
+        held.push(args[0]);
+        await gate;
+      }
+      return append.apply(store, args);
+    }) as EventStore['append'];
+    let answered = false;
+    try {
+      const pending = world.hub
+        .request(InvokeActionDocument, createIssue('Recorded first'), asOperator(world.tenantId))
+        .then((result) => {
+          answered = true;
+          return result;
+        });
+      const deadline = Date.now() + 5_000;
+      while (held.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      const stream = callsStream(world.tenantId, world.connections['github']!);
+      expect(held).toEqual([stream]);
+      // GitHub has the issue; the hub holds the answer until the record is appended.
+      expect(github.items('octo-org/graphql').some((item) => item.title === 'Recorded first')).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(answered).toBe(false);
+      release();
+      expect((await pending).errors).toBeUndefined();
+      // Appended before the answer; readable once no earlier append is in flight (the SQL store
+      // exposes positions below the oldest open transaction), hence the short wait.
+      let records: unknown[] = [];
+      for (const until = Date.now() + 5_000; records.length === 0 && Date.now() < until; ) {
+        records = [];
+        for await (const event of store.readStream(stream)) records.push(event.data);
+        if (records.length === 0) await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(records).toContainEqual(
+        expect.objectContaining({
+          kind: 'action',
+          actionId: 'github.create_issue',
+          method: 'POST',
+          status: 201,
+        }),
+      );
+      expect(JSON.stringify(records)).not.toContain(github.token);
+    } finally {
+      release();
+      store.append = append;
+    }
   });
 
   it('answers typed errors: BAD_USER_INPUT with the path, CONNECTION_NOT_FOUND across tenants, ACTION_FAILED with the reason', async () => {
