@@ -42,6 +42,9 @@ describeWithPostgres('live subscriptions over graphql-ws (PostgreSQL)', () => {
     });
     for (const id of ['live-a', 'live-b'])
       await hub.request(RegisterTenantDocument, { input: { id, name: id } }, asOperator());
+    // Every projection past the registrations (the live feed included), so a loaded machine cannot
+    // publish them after the test subscribes.
+    await hub.runtime.projections.waitFor(await hub.runtime.eventStore.headPosition(), { timeoutMs: 30_000 });
   });
   afterAll(async () => {
     await hub?.close();
