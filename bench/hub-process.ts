@@ -34,8 +34,12 @@ export async function startHubProcess(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout?.on('data', (chunk) => (output += chunk));
-  child.stderr?.on('data', (chunk) => (output += chunk));
+  // Only the tail is kept: at LOG_LEVEL=info the hub logs every request.
+  const collect = (chunk: Buffer) => {
+    output = (output + chunk).slice(-16_384);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const deadline = Date.now() + 60_000;
   let url: string | undefined;

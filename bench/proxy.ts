@@ -165,7 +165,8 @@ export async function benchProxy(log: (line: string) => void): Promise<ProxyFigu
       SWITCHBOARD_OPERATOR_TOKENS: OPERATOR,
       SWITCHBOARD_MASTER_KEY: Buffer.alloc(32, 9).toString('base64'),
       SWITCHBOARD_PROVIDERS_FILE: providersFile,
-      LOG_LEVEL: 'silent',
+      // Silent by default, as before; BENCH_PROXY_LOG_LEVEL=info shows the cost of Fastify's request lines.
+      LOG_LEVEL: process.env.BENCH_PROXY_LOG_LEVEL ?? 'silent',
     },
     profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
   );
