@@ -43,6 +43,8 @@ export interface ProxyFigures {
   pacedDirect: Run;
   pacedProxy: ProxyRun;
   streamRssGrowthMb: number;
+  /** The hub's CPU while no request arrives (projections, sync scheduler, timers) ÷ wall time. */
+  hubIdleCpuShare: number;
 }
 
 const quantile = (sorted: number[], q: number) =>
@@ -168,7 +170,11 @@ export async function benchProxy(log: (line: string) => void): Promise<ProxyFigu
       // Silent by default, as before; BENCH_PROXY_LOG_LEVEL=info shows the cost of Fastify's request lines.
       LOG_LEVEL: process.env.BENCH_PROXY_LOG_LEVEL ?? 'silent',
     },
-    profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    [
+      ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+      // Node flags for the hub alone (e.g. --max-semi-space-size=32), to try GC settings.
+      ...(process.env.BENCH_PROXY_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+    ],
   );
   const hubUrl = hub.url;
   try {
@@ -224,6 +230,12 @@ export async function benchProxy(log: (line: string) => void): Promise<ProxyFigu
     await closedLoop(viaHub, proxyPath, proxyHeaders, 50, 2).catch(() => null);
     await stream(1024 * 1024);
 
+    log('  the hub idle for 3 s (its background CPU)');
+    const idleCpuBefore = await hub.cpuMs();
+    const idleStarted = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const hubIdleCpuShare = ((await hub.cpuMs()) - idleCpuBefore) / (performance.now() - idleStarted);
+
     // Measured before the load runs, whose garbage would otherwise already have grown the heap.
     log('  streaming 50 MB through /proxy (RSS of the hub process)');
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -239,7 +251,7 @@ export async function benchProxy(log: (line: string) => void): Promise<ProxyFigu
     const pacedDirect = await paced(direct, '/v1/items', {}, 500);
     const pacedProxy = await measured(() => paced(viaHub, proxyPath, proxyHeaders, 500));
     await Promise.all([direct.close(), viaHub.close()]);
-    return { closedDirect, closedProxy, pacedDirect, pacedProxy, streamRssGrowthMb };
+    return { closedDirect, closedProxy, pacedDirect, pacedProxy, streamRssGrowthMb, hubIdleCpuShare };
   } finally {
     await hub.stop();
     await database.drop();
@@ -264,6 +276,8 @@ export function proxyTable(figures: ProxyFigures): string {
     row('closed loop, 50 concurrent, /proxy', figures.closedProxy, figures.closedDirect, '≥ 1,500 req/s'),
     row('paced 500 req/s, direct', figures.pacedDirect, figures.pacedDirect, ''),
     row('paced 500 req/s, /proxy', figures.pacedProxy, figures.pacedDirect, 'hub p50 < 1 ms, p99 < 5 ms'),
+    '',
+    `Hub CPU while idle (no requests; projections, sync scheduler, timers): ${(figures.hubIdleCpuShare * 100).toFixed(1)} % of a core, included in the per-request figures above.`,
     '',
     `End-to-end overhead (p50 through /proxy − p50 direct, paced 500 req/s): ${(figures.pacedProxy.p50 - figures.pacedDirect.p50).toFixed(2)} ms; p99: ${(figures.pacedProxy.p99 - figures.pacedDirect.p99).toFixed(2)} ms.`,
     '',
