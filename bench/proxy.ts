@@ -3,17 +3,18 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Pool } from 'undici';
-import { createApp } from '../src/app/create-app.js';
-import { createRuntime } from '../src/app/runtime.js';
-import { loadConfig } from '../src/config/config.js';
-import { createLogger } from '../src/platform/logger.js';
+import { startHubProcess } from './hub-process.js';
 import { fmt, scratchDatabase } from './support.js';
 
 /**
  * The /proxy pass-through against a loopback provider that answers after 20 ms: the same undici
  * client calls the provider directly (the reference, measured in the same run) and through the hub.
- * The hub's own overhead comes from its Server-Timing `hub` entry.
+ * The hub runs in a process of its own (`src/app/main.ts`); the fake provider and the load client
+ * share this one, so their CPU and garbage are not charged to the hub. The hub's own overhead comes
+ * from its Server-Timing `hub` entry and from the end-to-end difference; its CPU per request and
+ * its RSS from /proc. BENCH_PROXY_CPU_PROF=<dir> writes a CPU profile of the hub there.
  */
 const OPERATOR = 'bench-operator-token-0123456789';
 const SECONDS = Number(process.env.BENCH_PROXY_SECONDS ?? 8);
@@ -21,6 +22,7 @@ const PROVIDER_MS = 20;
 const STREAM_BYTES = 50 * 1024 * 1024;
 
 interface Run {
+  count: number;
   rate: number;
   p50: number;
   p99: number;
@@ -28,12 +30,21 @@ interface Run {
   hubP99: number | null;
 }
 
+interface ProxyRun extends Run {
+  /** The hub process's user + system CPU over the run ÷ requests answered, ms. */
+  hubCpuMsPerRequest: number;
+  /** The hub process's CPU over the run ÷ the run's wall time (1 = one core busy). */
+  hubCpuShare: number;
+}
+
 export interface ProxyFigures {
   closedDirect: Run;
-  closedProxy: Run;
+  closedProxy: ProxyRun;
   pacedDirect: Run;
-  pacedProxy: Run;
+  pacedProxy: ProxyRun;
   streamRssGrowthMb: number;
+  /** The hub's CPU while no request arrives (projections, sync scheduler, timers) ÷ wall time. */
+  hubIdleCpuShare: number;
 }
 
 const quantile = (sorted: number[], q: number) =>
@@ -43,6 +54,7 @@ function summary(latencies: number[], hub: number[], seconds: number): Run {
   const sorted = [...latencies].sort((a, b) => a - b);
   const hubSorted = [...hub].sort((a, b) => a - b);
   return {
+    count: latencies.length,
     rate: latencies.length / seconds,
     p50: quantile(sorted, 0.5),
     p99: quantile(sorted, 0.99),
@@ -72,16 +84,17 @@ async function closedLoop(
   path: string,
   headers: Record<string, string>,
   concurrency: number,
+  seconds = SECONDS,
 ): Promise<Run> {
   const latencies: number[] = [];
   const hub: number[] = [];
-  const end = performance.now() + SECONDS * 1000;
+  const end = performance.now() + seconds * 1000;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (performance.now() < end) await once(pool, path, headers, latencies, hub);
     }),
   );
-  return summary(latencies, hub, SECONDS);
+  return summary(latencies, hub, seconds);
 }
 
 /** Open loop: a request every 2 ms whatever the answers, so slow answers cannot slow the load. */
@@ -108,13 +121,15 @@ async function paced(
 export async function benchProxy(log: (line: string) => void): Promise<ProxyFigures> {
   const chunk = Buffer.alloc(64 * 1024, 'x');
   const provider = http.createServer({ keepAlive: true }, (request, response) => {
-    if (request.url?.includes('/bytes')) {
-      let left = STREAM_BYTES;
+    const bytes = /\/bytes\/(\d+)/.exec(request.url ?? '');
+    if (bytes) {
+      let left = Number(bytes[1]);
       response.writeHead(200, { 'content-length': String(left) });
       const write = () => {
         while (left > 0) {
-          left -= chunk.length;
-          if (!response.write(chunk)) return void response.once('drain', write);
+          const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
+          left -= piece.length;
+          if (!response.write(piece)) return void response.once('drain', write);
         }
         response.end();
       };
@@ -145,17 +160,23 @@ export async function benchProxy(log: (line: string) => void): Promise<ProxyFigu
     }),
   );
   const database = await scratchDatabase();
-  const config = loadConfig({
-    EVENTSTORE_URL: database.url,
-    SWITCHBOARD_OPERATOR_TOKENS: OPERATOR,
-    SWITCHBOARD_MASTER_KEY: Buffer.alloc(32, 9).toString('base64'),
-    SWITCHBOARD_PROVIDERS_FILE: providersFile,
-    LOG_LEVEL: 'silent',
-  });
-  const runtime = await createRuntime(config, createLogger({ level: 'silent' }), { runSyncEngine: false });
-  const app = await createApp(runtime);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const hubUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const profileDir = process.env.BENCH_PROXY_CPU_PROF;
+  const hub = await startHubProcess(
+    {
+      EVENTSTORE_URL: database.url,
+      SWITCHBOARD_OPERATOR_TOKENS: OPERATOR,
+      SWITCHBOARD_MASTER_KEY: Buffer.alloc(32, 9).toString('base64'),
+      SWITCHBOARD_PROVIDERS_FILE: providersFile,
+      // Silent by default, as before; BENCH_PROXY_LOG_LEVEL=info shows the cost of Fastify's request lines.
+      LOG_LEVEL: process.env.BENCH_PROXY_LOG_LEVEL ?? 'silent',
+    },
+    [
+      ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+      // Node flags for the hub alone (e.g. --max-semi-space-size=32), to try GC settings.
+      ...(process.env.BENCH_PROXY_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+    ],
+  );
+  const hubUrl = hub.url;
   try {
     const graphql = async (query: string, tenantId?: string) => {
       const response = await fetch(`${hubUrl}/graphql`, {
@@ -185,36 +206,54 @@ export async function benchProxy(log: (line: string) => void): Promise<ProxyFigu
     const viaHub = new Pool(hubUrl, { connections: 128 });
     const proxyHeaders = { authorization: `Bearer ${OPERATOR}`, 'x-tenant-id': 'bench' };
     const proxyPath = `/proxy/${connectionId}/items`;
-    log('  warm-up');
-    await closedLoop(viaHub, proxyPath, proxyHeaders, 50).catch(() => null);
+    const stream = async (bytes: number) => {
+      const response = await viaHub.request({
+        path: `/proxy/${connectionId}/bytes/${bytes}`,
+        method: 'GET',
+        headers: proxyHeaders,
+      });
+      let received = 0;
+      for await (const piece of response.body) received += (piece as Buffer).length;
+      if (received !== bytes) throw new Error(`streamed ${received} bytes of ${bytes}`);
+    };
+    /** A run through the hub, with the hub's CPU time over it. */
+    const measured = async (run: () => Promise<Run>): Promise<ProxyRun> => {
+      const cpuBefore = await hub.cpuMs();
+      const started = performance.now();
+      const result = await run();
+      const wallMs = performance.now() - started;
+      const cpuMs = (await hub.cpuMs()) - cpuBefore;
+      return { ...result, hubCpuMsPerRequest: cpuMs / result.count, hubCpuShare: cpuMs / wallMs };
+    };
+
+    log('  warm-up (and a 1 MB stream, so the streaming path is loaded before it is measured)');
+    await closedLoop(viaHub, proxyPath, proxyHeaders, 50, 2).catch(() => null);
+    await stream(1024 * 1024);
+
+    log('  the hub idle for 3 s (its background CPU)');
+    const idleCpuBefore = await hub.cpuMs();
+    const idleStarted = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const hubIdleCpuShare = ((await hub.cpuMs()) - idleCpuBefore) / (performance.now() - idleStarted);
+
+    // Measured before the load runs, whose garbage would otherwise already have grown the heap.
+    log('  streaming 50 MB through /proxy (RSS of the hub process)');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const rssBefore = await hub.rssBytes();
+    await hub.resetPeakRss();
+    await stream(STREAM_BYTES);
+    const streamRssGrowthMb = ((await hub.peakRssBytes()) - rssBefore) / (1024 * 1024);
+
     log('  closed loop, 50 concurrent: direct, then through /proxy');
     const closedDirect = await closedLoop(direct, '/v1/items', {}, 50);
-    const closedProxy = await closedLoop(viaHub, proxyPath, proxyHeaders, 50);
+    const closedProxy = await measured(() => closedLoop(viaHub, proxyPath, proxyHeaders, 50));
     log('  paced, 500 req/s: direct, then through /proxy');
     const pacedDirect = await paced(direct, '/v1/items', {}, 500);
-    const pacedProxy = await paced(viaHub, proxyPath, proxyHeaders, 500);
-
-    log('  streaming 50 MB through /proxy');
-    global.gc?.();
-    const rssBefore = process.memoryUsage().rss;
-    let peak = rssBefore;
-    const streamed = await viaHub.request({
-      path: `/proxy/${connectionId}/bytes`,
-      method: 'GET',
-      headers: proxyHeaders,
-    });
-    for await (const _ of streamed.body) peak = Math.max(peak, process.memoryUsage().rss);
+    const pacedProxy = await measured(() => paced(viaHub, proxyPath, proxyHeaders, 500));
     await Promise.all([direct.close(), viaHub.close()]);
-    return {
-      closedDirect,
-      closedProxy,
-      pacedDirect,
-      pacedProxy,
-      streamRssGrowthMb: (peak - rssBefore) / (1024 * 1024),
-    };
+    return { closedDirect, closedProxy, pacedDirect, pacedProxy, streamRssGrowthMb, hubIdleCpuShare };
   } finally {
-    await app.close();
-    await runtime.close();
+    await hub.stop();
     await database.drop();
     provider.closeAllConnections();
     await new Promise<void>((resolve) => provider.close(() => resolve()));
@@ -224,18 +263,29 @@ export async function benchProxy(log: (line: string) => void): Promise<ProxyFigu
 const ms = (value: number | null) => (value === null ? '' : value.toFixed(2));
 
 export function proxyTable(figures: ProxyFigures): string {
-  const row = (label: string, run: Run, reference: Run, aim: string) =>
-    `| ${label} | ${fmt(run.rate)} | ${(run.rate / reference.rate).toFixed(2)} | ${ms(run.p50)} | ${ms(run.p99)} | ${ms(run.hubP50)} | ${ms(run.hubP99)} | ${aim} |`;
+  const row = (label: string, run: Run | ProxyRun, reference: Run, aim: string) => {
+    const cpu = 'hubCpuMsPerRequest' in run;
+    return `| ${label} | ${fmt(run.rate)} | ${(run.rate / reference.rate).toFixed(2)} | ${ms(run.p50)} | ${ms(run.p99)} | ${ms(run.hubP50)} | ${ms(run.hubP99)} | ${cpu ? run.hubCpuMsPerRequest.toFixed(3) : ''} | ${cpu ? `${Math.round(run.hubCpuShare * 100)} %` : ''} | ${aim} |`;
+  };
   return [
-    `Provider answers after ${PROVIDER_MS} ms; ratio = through /proxy ÷ direct, same client, same run (${SECONDS} s each).`,
+    `Provider answers after ${PROVIDER_MS} ms; ratio = through /proxy ÷ direct, same client, same run (${SECONDS} s each). The hub runs in its own process (src/app/main.ts); the fake provider and the load client share the bench process. Hub CPU from /proc/<pid>/stat over the run (user + system).`,
     '',
-    '| run | req/s | ratio | p50 ms | p99 ms | hub p50 ms | hub p99 ms | aim |',
-    '|---|---:|---:|---:|---:|---:|---:|---|',
+    '| run | req/s | ratio | p50 ms | p99 ms | hub p50 ms | hub p99 ms | hub CPU ms/req | hub CPU | aim |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
     row('closed loop, 50 concurrent, direct', figures.closedDirect, figures.closedDirect, ''),
     row('closed loop, 50 concurrent, /proxy', figures.closedProxy, figures.closedDirect, '≥ 1,500 req/s'),
     row('paced 500 req/s, direct', figures.pacedDirect, figures.pacedDirect, ''),
     row('paced 500 req/s, /proxy', figures.pacedProxy, figures.pacedDirect, 'hub p50 < 1 ms, p99 < 5 ms'),
     '',
-    `RSS growth while streaming 50 MB through /proxy (hub, provider and client in one process): ${figures.streamRssGrowthMb.toFixed(1)} MB (aim < 64 MB).`,
+    `Hub CPU while idle (no requests; projections, sync scheduler, timers): ${(figures.hubIdleCpuShare * 100).toFixed(1)} % of a core, included in the per-request figures above.`,
+    '',
+    `End-to-end overhead (p50 through /proxy − p50 direct, paced 500 req/s): ${(figures.pacedProxy.p50 - figures.pacedDirect.p50).toFixed(2)} ms; p99: ${(figures.pacedProxy.p99 - figures.pacedDirect.p99).toFixed(2)} ms.`,
+    '',
+    `RSS growth of the hub process while streaming 50 MB through /proxy (peak VmHWM − RSS before, measured before the load runs): ${figures.streamRssGrowthMb.toFixed(1)} MB (aim < 64 MB).`,
   ].join('\n');
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const figures = await benchProxy((line) => console.log(line));
+  console.log(`\n${proxyTable(figures)}`);
 }

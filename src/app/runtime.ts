@@ -243,7 +243,9 @@ export async function createRuntime(
     // One rate gate for syncs, the proxy and actions: a connection's provider budget is one budget.
     const rateGate = createProviderRateGate({
       rateGovernor: (budgets) => platform.rateGovernor(budgets),
-      kv: platform.kv,
+      // Holds are shared through Redis. In memory (one process) this gate's own holds are all there
+      // is, so each call skips a lookup in the process's KV raced against a 200 ms timer.
+      kv: config.redisUrl ? platform.kv : undefined,
       onFallback: (error) => logger.warn({ err: error }, 'provider rate limits decided in this process only'),
     });
     const credentials = (target: { tenantId: string; connectionId: string }, manifest: ProviderManifest) =>

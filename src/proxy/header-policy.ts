@@ -40,6 +40,18 @@ const NEVER_RETURNED = new Set([
   'alt-svc',
 ]);
 
+/** The manifest's declared header names, lower-cased once per manifest (its array lives as long as it does). */
+const declaredSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+function declaredSet(declared: readonly string[]): ReadonlySet<string> {
+  let set = declaredSets.get(declared);
+  if (!set) {
+    set = new Set(declared.map((name) => name.toLowerCase()));
+    declaredSets.set(declared, set);
+  }
+  return set;
+}
+
 /**
  * The caller's headers the provider gets: the allowlist, `if-*` conditionals, and the manifest's
  * own (an API version header). The auth the hub injects is added after, so nothing here can
@@ -49,9 +61,12 @@ export function forwardedRequestHeaders(
   headers: IncomingHttpHeaders,
   declared: readonly string[],
 ): Record<string, string> {
-  const allowed = new Set(declared.map((name) => name.toLowerCase()));
+  const allowed = declaredSet(declared);
   const forwarded: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  // Node's parser gives lower-case names. Object.keys, not for..in: own names only, whatever a
+  // polluted prototype might add; and no [name, value] pair per header as Object.entries makes.
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
     if (value === undefined || NEVER_FORWARDED.has(name)) continue;
     if (FORWARDED.has(name) || name.startsWith('if-') || allowed.has(name)) {
       forwarded[name] = Array.isArray(value) ? value.join(', ') : value;
@@ -65,19 +80,24 @@ export function returnedResponseHeaders(
   headers: Record<string, string | string[] | undefined>,
 ): Record<string, string | string[]> {
   const returned: Record<string, string | string[]> = {};
-  // Headers named in `Connection` are hop-by-hop too (RFC 9110 7.6.1).
-  const connection = headers['connection'];
-  const named = new Set(
-    (Array.isArray(connection) ? connection.join(',') : (connection ?? ''))
-      .split(',')
-      .map((name) => name.trim().toLowerCase())
-      .filter(Boolean),
-  );
-  for (const [name, value] of Object.entries(headers)) {
+  // Headers named in `Connection` are hop-by-hop too (RFC 9110 7.6.1); usually it names none.
+  const named = namedInConnection(headers['connection']);
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
+    if (value === undefined) continue;
     const lower = name.toLowerCase();
-    if (value === undefined || NEVER_RETURNED.has(lower) || named.has(lower)) continue;
-    if (lower.startsWith('access-control-')) continue;
+    if (NEVER_RETURNED.has(lower) || named?.has(lower) || lower.startsWith('access-control-')) continue;
     returned[lower] = value;
   }
   return returned;
+}
+
+/** The header names a Connection header lists beyond keep-alive and close, or null when none. */
+function namedInConnection(connection: string | string[] | undefined): Set<string> | null {
+  if (connection === undefined) return null;
+  const names = (Array.isArray(connection) ? connection.join(',') : connection)
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter((name) => name && name !== 'keep-alive' && name !== 'close');
+  return names.length ? new Set(names) : null;
 }
