@@ -55,6 +55,17 @@ export class RedisPubSub implements PubSub {
     this.#bufferSize = options.bufferSize ?? DEFAULT_SUBSCRIPTION_BUFFER_SIZE;
     this.#subscriber = duplicateRedisClient(publisher, options.subscriber);
     this.#subscriber.on('message', (channel: string, text: string) => this.#dispatch(channel, text));
+    this.#subscriber.on('ready', () => this.#resubscribe());
+  }
+
+  /**
+   * After a reconnect, SUBSCRIBE again to every topic someone listens to (what ioredis's
+   * autoResubscribe would do, with its failure handled: the next reconnect tries again).
+   */
+  #resubscribe(): void {
+    const channels = [...this.#topics.keys()];
+    if (this.#closed || channels.length === 0) return;
+    callRedis(this.#subscriber, 'SUBSCRIBE', () => this.#subscriber.subscribe(...channels)).catch(() => {});
   }
 
   async publish(topic: string, payload: unknown): Promise<void> {

@@ -45,7 +45,17 @@ export function createRedisClient(url: string, options: RedisClientOptions): Red
  * was slow or partitioned. Its readiness is checked with a deadline of its own (pingRedis).
  */
 export function duplicateRedisClient(client: Redis, options: RedisClientOptions): Redis {
-  return watch(client.duplicate({ connectionName: options.name, commandTimeout: undefined }), options);
+  return watch(
+    client.duplicate({
+      connectionName: options.name,
+      commandTimeout: undefined,
+      // ioredis re-subscribes after a reconnect without handling the command's failure: closed in
+      // that moment, the client rejects it as an unhandled "Connection is closed". The subscriber's
+      // owner re-subscribes itself (pubsub-redis.ts).
+      autoResubscribe: false,
+    }),
+    options,
+  );
 }
 
 function watch(client: Redis, options: RedisClientOptions): Redis {
