@@ -1,33 +1,13 @@
+import type { ProviderCallRecord } from '../actions/types.js';
 import type { CallRecorder } from '../call-recorder.js';
 import type { CallActor, CallBody, ProviderCall } from './provider-call.js';
 
 /**
  * One provider request an action made, as the action executor's `onCallFinished` hook reports it
- * (proxy/actions/types.ts, ProviderCallRecord): declared here by its shape, so this adapter needs
- * nothing of the executor. No token, no query string; bodies only when the executor passes them.
+ * (no token, no query string), with the bytes sent and received when the executor has them (its
+ * bodies are buffered JSON): MACed, never kept.
  */
-export interface ActionCallRecord {
-  tenantId: string;
-  connectionId: string;
-  provider: string;
-  /** The action's id (`github.create_issue`). */
-  action: string;
-  /** The envelope's actor words: `operator:<fingerprint>`, `user:<subject>`, `system:<component>`. */
-  actor: string;
-  correlationId: string;
-  method: string;
-  /** The URL path requested, without query. */
-  path: string;
-  status: number | null;
-  attempts: number;
-  /** The whole request, retries and waits included: the executor does not time the provider apart. */
-  durationMs: number;
-  rateLimit: { remaining: number | null; resetAt: Date | null };
-  outcome: 'succeeded' | 'failed';
-  /** The bytes sent and received, when the executor has them (its bodies are buffered JSON): MACed, never kept. */
-  requestBody?: CallBody;
-  responseBody?: CallBody;
-}
+export type ActionCallRecord = ProviderCallRecord & { requestBody?: CallBody; responseBody?: CallBody };
 
 /** The code of a request that failed with no error of the hub's own to name it. */
 export const ACTION_CALL_FAILED = 'PROVIDER_CALL_FAILED';
