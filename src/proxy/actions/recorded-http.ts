@@ -6,18 +6,7 @@ import {
 } from '../../connectors/sdk/provider-http.js';
 import type { ProviderHttpOptions } from '../../sync/provider-client/create-provider-http.js';
 import { NO_SNAPSHOT } from './rate-limit-snapshot.js';
-import type { RateLimitSnapshot } from './types.js';
-
-/** One provider request as the audit sees it (ProviderCallRecord without who and for whom). */
-export interface FinishedCall {
-  method: string;
-  path: string;
-  status: number | null;
-  attempts: number;
-  durationMs: number;
-  rateLimit: RateLimitSnapshot;
-  outcome: 'succeeded' | 'failed';
-}
+import type { FinishedCall, RateLimitSnapshot } from './types.js';
 
 export interface CallRecorder {
   /** Give this to createProviderHttp: it counts the attempts that reached the provider. */

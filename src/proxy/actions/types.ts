@@ -36,17 +36,8 @@ export interface RateLimitSnapshot {
   resetAt: Date | null;
 }
 
-/**
- * One provider request an action made, for the audit (onCallFinished): no token, no body, no
- * query string.
- */
-export interface ProviderCallRecord {
-  tenantId: string;
-  connectionId: string;
-  provider: string;
-  action: string;
-  actor: string;
-  correlationId: string;
+/** One provider request as the audit sees it (ProviderCallRecord without who and for whom). */
+export interface FinishedCall {
   method: string;
   /** The URL path requested (the base URL's own path included: `/gmail/v1/users/me/messages/send`), without query. */
   path: string;
@@ -58,6 +49,19 @@ export interface ProviderCallRecord {
   rateLimit: RateLimitSnapshot;
   /** Whether the request ended in a success (after retries) or threw. */
   outcome: 'succeeded' | 'failed';
+}
+
+/**
+ * One provider request an action made, for the audit (onCallFinished): no token, no body, no
+ * query string.
+ */
+export interface ProviderCallRecord extends FinishedCall {
+  tenantId: string;
+  connectionId: string;
+  provider: string;
+  action: string;
+  actor: string;
+  correlationId: string;
 }
 
 export interface ActionConnectionRow {
