@@ -4,7 +4,6 @@ import { tokenFingerprint } from '../../src/auth/operator-tokens.js';
 import { githubManifest } from '../../src/connectors/github/manifest.js';
 import { eventCatalog } from '../../src/events/catalog.js';
 import { callsStream, type ProviderCallEvent } from '../../src/events/provider-call.js';
-import type { EventStore } from '../../src/eventstore/port.js';
 import {
   AuditLogDocument,
   ConnectWithCredentialsDocument,
@@ -17,6 +16,7 @@ import {
 } from '../../src/proxy/call-recorder.js';
 import { type EchoApi, startEchoApi } from '../support/fakes/echo-api.js';
 import { type GithubApiFake, startGithubApiFake } from '../support/fakes/github-api.js';
+import { holdAppends } from '../support/held-appends.js';
 import { asOperator, codes, OPERATOR_TOKEN, startTestHub, type TestHub } from '../support/hub.js';
 import { dumpEverything, writeProvidersFile } from '../support/loopback-providers.js';
 import { registerTenant } from '../support/register-tenant.js';
@@ -193,20 +193,7 @@ describeWithPostgres(
     });
 
     it("has a POST's record on the log before its response arrives: held appends hold the answer", async () => {
-      const store = hub.runtime.eventStore;
-      const append = store.append;
-      const held: string[] = [];
-      let release!: () => void;
-      const gate = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      store.append = (async (...args: Parameters<EventStore['append']>) => {
-        if (args[0].startsWith('calls-')) {
-          held.push(args[0]);
-          await gate;
-        }
-        return append.apply(store, args);
-      }) as EventStore['append'];
+      const { held, release, restore } = holdAppends(hub.runtime.eventStore, 'calls-');
       const body = JSON.stringify({ title: 'Found a bug', body: "I'm having a problem with this." });
       let answered = false;
       try {
@@ -241,8 +228,7 @@ describeWithPostgres(
           JSON.stringify(answer.recordedAtHeaders.map((event) => [event.data, event.metadata])),
         ).not.toContain(ECHO_KEY);
       } finally {
-        release();
-        store.append = append;
+        restore();
       }
     });
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callsStream } from '../../src/events/provider-call.js';
-import type { EventStore } from '../../src/eventstore/port.js';
 import { ActionsDocument, InvokeActionDocument, ProviderDocument } from '../../src/generated/graphql.js';
 import { type ActionWorld, startActionWorld } from '../support/action-world.js';
 import { type GithubApiFake, startGithubApiFake } from '../support/fakes/github-api.js';
 import { type SlackApiFake, startSlackApiFake } from '../support/fakes/slack-api.js';
+import { holdAppends } from '../support/held-appends.js';
 import { asOperator, bearer, codes } from '../support/hub.js';
 import { type OidcProviderHarness, startOidcProvider } from '../support/oidc-provider.js';
 
@@ -94,19 +94,7 @@ describe('actions over GraphQL', () => {
 
   it('answers only once the provider call is on the log: a held calls-stream append holds the answer', async () => {
     const store = world.hub.runtime.eventStore;
-    const append = store.append;
-    const held: string[] = [];
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    store.append = (async (...args: Parameters<EventStore['append']>) => {
-      if (args[0].startsWith('calls-')) {
-        held.push(args[0]);
-        await gate;
-      }
-      return append.apply(store, args);
-    }) as EventStore['append'];
+    const { held, release, restore } = holdAppends(store, 'calls-');
     let answered = false;
     try {
       const pending = world.hub
@@ -143,8 +131,7 @@ describe('actions over GraphQL', () => {
       );
       expect(JSON.stringify(records)).not.toContain(github.token);
     } finally {
-      release();
-      store.append = append;
+      restore();
     }
   });
 
