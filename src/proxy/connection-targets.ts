@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
+import { connectionUrlValues } from '../sync/sync-connection.js';
 
 /** What the proxy needs of a connection: its provider and the URL values its base URL is filled with. */
 export interface ConnectionTarget {
@@ -37,10 +38,7 @@ export class ConnectionTargets {
       select: { id: true, provider: true, accountId: true, values: true },
     });
     if (!row) return null;
-    // As connectionForSync: the projection writes a string record; the account id doubles as {accountId}.
-    const values: Record<string, string> = { ...(row.values as Record<string, string>) };
-    if (row.accountId) values['accountId'] = row.accountId;
-    const target = { connectionId: row.id, provider: row.provider, values };
+    const target = { connectionId: row.id, provider: row.provider, values: connectionUrlValues(row) };
     if (epoch === this.#epoch) {
       if (this.#entries.size >= 10_000) this.#entries.clear();
       this.#entries.set(key, { target, until: this.now() + this.ttlMs });

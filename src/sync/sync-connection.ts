@@ -16,8 +16,19 @@ export async function connectionForSync(
     select: { id: true, accountId: true, values: true },
   });
   if (!row) throw connectionNotFound(target.connectionId);
+  return { id: row.id, accountId: row.accountId, values: connectionUrlValues(row) };
+}
+
+/**
+ * A connection row's values for `{placeholders}` in API URLs (syncs, the proxy, actions): those the
+ * install kept, and the provider account id as `{accountId}`.
+ */
+export function connectionUrlValues(row: {
+  accountId: string | null;
+  values: unknown;
+}): Record<string, string> {
   // The projection writes only ConnectionInstalled's string record here.
   const values: Record<string, string> = { ...(row.values as Record<string, string>) };
   if (row.accountId) values['accountId'] = row.accountId;
-  return { id: row.id, accountId: row.accountId, values };
+  return values;
 }

@@ -7,6 +7,7 @@ import { ProviderCallError } from '../../connectors/sdk/provider-http.js';
 import { connectionNotFound } from '../../domain/connection.js';
 import { BadUserInputError } from '../../shared/errors.js';
 import { createProviderHttp } from '../../sync/provider-client/create-provider-http.js';
+import { connectionUrlValues } from '../../sync/sync-connection.js';
 import {
   actionNotFound,
   ConnectionNotActiveError,
@@ -114,9 +115,11 @@ async function run(
     const failed = (await Promise.allSettled(audits)).find((outcome) => outcome.status === 'rejected');
     if (failed) throw failed.reason;
   };
-  const values: Record<string, string> = { ...(connection.values as Record<string, string>) };
-  if (connection.accountId) values['accountId'] = connection.accountId;
-  const actionConnection = { id: connection.id, accountId: connection.accountId, values };
+  const actionConnection = {
+    id: connection.id,
+    accountId: connection.accountId,
+    values: connectionUrlValues(connection),
+  };
   const signal = invocation.signal ?? new AbortController().signal;
   const http = createProviderHttp({
     ...deps.http,
