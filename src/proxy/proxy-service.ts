@@ -12,6 +12,7 @@ import { advisedRetryAt, quotaResetAt } from '../sync/provider-client/classify-r
 import { type Clock, systemClock } from '../sync/provider-client/clock.js';
 import type { Authentication } from '../sync/provider-client/credential-source.js';
 import type { ProviderRateGate } from '../sync/provider-client/rate-gate.js';
+import { toHeaders } from '../sync/provider-client/raw-headers.js';
 import { fillPlaceholders } from '../sync/provider-client/request-url.js';
 import { vaultCredentials } from '../sync/provider-client/vault-credentials.js';
 import { callRoute } from './audit/path-template.js';
@@ -430,15 +431,6 @@ function isTimeout(error: unknown): boolean {
     error instanceof undiciErrors.ConnectTimeoutError ||
     error instanceof undiciErrors.BodyTimeoutError
   );
-}
-
-function toHeaders(raw: Record<string, string | string[] | undefined>): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(raw)) {
-    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
-    else if (value !== undefined) headers.set(name, value);
-  }
-  return headers;
 }
 
 const ms = (value: number) => Math.max(0, value).toFixed(2);

@@ -15,6 +15,7 @@ import { type Clock, systemClock } from './clock.js';
 import type { Authentication, CredentialSource } from './credential-source.js';
 import { nextPage, pageRequest } from './pagination.js';
 import type { ConnectionRateGate } from './rate-gate.js';
+import { toHeaders } from './raw-headers.js';
 import { apiPathOf, requestUrl } from './request-url.js';
 
 export interface ProviderHttpOptions {
@@ -200,15 +201,6 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
     },
   };
   return http;
-}
-
-function toHeaders(raw: Record<string, string | string[] | undefined>): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(raw)) {
-    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
-    else if (value !== undefined) headers.set(name, value);
-  }
-  return headers;
 }
 
 function parseBody(text: string): unknown {
