@@ -156,7 +156,11 @@ function runnerSuite(kind: BackendKind) {
     const { store } = backend;
     const runner = backend.runner();
     await runner.start();
-    await registerTenant(store, 'acme', 'Acme');
+    const registered = await registerTenant(store, 'acme', 'Acme');
+    await runner.waitFor(registered, { timeoutMs: 10_000 });
+    // Past the checkpoint-only write interval, so the advance over the unrelated event is stored
+    // at once (not deferred): the stopped runner reports what is stored.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
     const unrelated = await appendUnrelated(store, 'acme');
     await runner.waitFor(unrelated, { timeoutMs: 10_000 });
     expect((await runner.status()).projections[0]?.lag).toBe(0n);
