@@ -14,6 +14,7 @@ const LAYERS = [
   ['sync'], // the sync engine: scheduler, runs, provider client, rate governor, drift
   ['connections'], // application services: install flow, tokens, credentials, revocation
   ['tenants'], // tenant deletion, key rotation, the tenant directory
+  ['audit'], // signed seals over the log, their verification, proofs and exports
   ['commands'], // the one command executor (decide, append, wait for the read models)
   ['projections'], // the runner, the read-model projections, rebuild and verify
   ['readmodels'], // the read side: database plumbing and queries

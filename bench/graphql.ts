@@ -61,6 +61,7 @@ export async function benchGraphQL(log: (line: string) => void): Promise<GraphQL
     EVENTSTORE_URL: database.url,
     SWITCHBOARD_OPERATOR_TOKENS: OPERATOR,
     SWITCHBOARD_MASTER_KEY: Buffer.alloc(32, 9).toString('base64'),
+    SWITCHBOARD_AUDIT_SIGNING_KEY: Buffer.alloc(32, 10).toString('base64'),
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
   });

@@ -166,6 +166,7 @@ export async function benchProxy(log: (line: string) => void): Promise<ProxyFigu
       EVENTSTORE_URL: database.url,
       SWITCHBOARD_OPERATOR_TOKENS: OPERATOR,
       SWITCHBOARD_MASTER_KEY: Buffer.alloc(32, 9).toString('base64'),
+      SWITCHBOARD_AUDIT_SIGNING_KEY: Buffer.alloc(32, 10).toString('base64'),
       SWITCHBOARD_PROVIDERS_FILE: providersFile,
       // Silent by default, as before; BENCH_PROXY_LOG_LEVEL=info shows the cost of Fastify's request lines.
       LOG_LEVEL: process.env.BENCH_PROXY_LOG_LEVEL ?? 'silent',

@@ -41,6 +41,7 @@ async function startHub(dataDir: string, providersFile: string): Promise<Hub> {
     SWITCHBOARD_OPERATOR_TOKENS: OPERATOR_TOKEN,
     // A throwaway master key for a throwaway data directory (npm start would generate and warn).
     SWITCHBOARD_MASTER_KEY: randomBytes(32).toString('base64'),
+    SWITCHBOARD_AUDIT_SIGNING_KEY: randomBytes(32).toString('base64'),
     LOG_LEVEL: 'error',
   });
   const runtime = await createRuntime(config, createLogger({ level: config.logLevel }));

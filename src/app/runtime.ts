@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { type AuditServices, createAuditServices } from '../audit/index.js';
 import { type Authenticator, createAuthenticator } from '../auth/authenticate.js';
 import type { Config } from '../config/config.js';
 import { type ConnectionServices, createConnectionServices } from '../connections/index.js';
@@ -61,6 +62,8 @@ export interface Runtime {
   callRecorder: CallRecorder;
   /** What declared provider actions run with (src/proxy/actions): GraphQL and MCP invoke them. */
   actions: ActionDeps;
+  /** Signed seals over the log, their verification and inclusion proofs (src/audit). */
+  audit: AuditServices;
   readiness: ReadinessCheck[];
   /** A one-paragraph description of the adapters chosen, printed at startup. */
   describe(): string[];
@@ -309,6 +312,24 @@ export async function createRuntime(
       onCallFinished: (record) => recordActionCall(callRecorder, record),
     };
 
+    // Seals follow the log wherever projections run; a read-only process holds no signing key.
+    const sealing = options.runProjections !== false;
+    const audit = await createAuditServices(
+      {
+        eventStore,
+        prisma: readModels.prisma,
+        leases: platform.leases,
+        logger: logger.child({ component: 'audit' }),
+        config,
+      },
+      { seal: sealing },
+    );
+    if (audit.sealer) {
+      audit.sealer.start();
+      const sealer = audit.sealer;
+      opened.push({ close: () => sealer.close() });
+    }
+
     const readiness: ReadinessCheck[] = [
       { name: 'eventStore', check: () => pinged(eventStore, { kind: eventStore.kind }) },
       { name: 'readModels', check: () => pinged(readModels, { kind: readModels.kind }) },
@@ -332,6 +353,7 @@ export async function createRuntime(
       proxy,
       callRecorder,
       actions,
+      audit,
       readiness,
       describe: () => describeRuntime(config),
       async close() {

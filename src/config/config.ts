@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_TIMEOUTS, type DependencyTimeouts } from '../platform/timeouts.js';
 import { allowlistEntryProblem, normalizeAllowlistEntry } from '../shared/redirect-allowlist.js';
+import { parseAuditSigningKey } from './audit-signing-key.js';
 import { originProblem } from './origins.js';
 
 /**
@@ -72,6 +73,24 @@ export interface SyncSettings {
   workers: number;
   /** A run whose worker stops renewing its lease is resumed elsewhere after this long. */
   leaseTtlMs: number;
+}
+
+export interface AuditSettings {
+  /** SWITCHBOARD_AUDIT_SIGNING_KEY as given (validated); null: generated in DATA_DIR when embedded. */
+  signingKey: string | null;
+  /** A seal at least this often while events arrive ... */
+  sealEveryMs: number;
+  /** ... and as soon as this many events are unsealed. */
+  sealEveryEvents: number;
+}
+
+/** Names what is wrong with the key without ever repeating it. */
+function auditSigningKeyProblem(value: string, context: z.RefinementCtx) {
+  try {
+    parseAuditSigningKey(value);
+  } catch (error) {
+    context.addIssue({ code: 'custom', message: (error as Error).message });
+  }
 }
 
 export const DEFAULT_RATE_LIMITS = { graphqlPerMinute: 300_000, webhooksPerMinute: 120_000 };
@@ -255,6 +274,12 @@ const envSchema = z
         .default(4),
     ),
     SWITCHBOARD_SYNC_LEASE_TTL_SECONDS: positiveInteger(15),
+    SWITCHBOARD_AUDIT_SIGNING_KEY: z.preprocess(
+      blankAsUndefined,
+      z.string().superRefine(auditSigningKeyProblem).optional(),
+    ),
+    SWITCHBOARD_AUDIT_SEAL_EVERY_SECONDS: positiveInteger(60),
+    SWITCHBOARD_AUDIT_SEAL_EVERY_EVENTS: positiveInteger(10_000),
   })
   .superRefine((env, context) => {
     if (env.SWITCHBOARD_METRICS_HOST !== undefined && env.SWITCHBOARD_METRICS_PORT === undefined) {
@@ -328,6 +353,8 @@ export interface Config {
   /** graphql-ws limits: operations per socket, sockets per tenant (per instance), unsent bytes per socket. */
   webSocket: { maxSubscriptions: number; maxSocketsPerTenant: number; maxBufferedBytes: number };
   timeouts: DependencyTimeouts;
+  /** Audit seals over the log (src/audit). */
+  audit: AuditSettings;
   /** A connection that sends no request within this is closed (first request, or next on keep-alive). */
   httpIdleTimeoutMs: number;
   rateLimits: RateLimits;
@@ -426,6 +453,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       webhooksPerMinute: e.SWITCHBOARD_RATE_LIMIT_WEBHOOKS_PER_MINUTE || null,
     },
     sync: { workers: e.SWITCHBOARD_SYNC_WORKERS, leaseTtlMs: e.SWITCHBOARD_SYNC_LEASE_TTL_SECONDS * 1000 },
+    audit: {
+      signingKey: e.SWITCHBOARD_AUDIT_SIGNING_KEY ?? null,
+      sealEveryMs: e.SWITCHBOARD_AUDIT_SEAL_EVERY_SECONDS * 1000,
+      sealEveryEvents: e.SWITCHBOARD_AUDIT_SEAL_EVERY_EVENTS,
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Event, RecordedEvent } from '../eventstore/envelope.js';
 import { SwitchboardError } from '../shared/errors.js';
+import { AUDIT_EVENTS } from './audit.js';
 import { CONNECTION_EVENTS } from './connection.js';
 import type { CallerMetadata, EventDefinition } from './define.js';
 import { INTEGRATION_EVENTS } from './integration.js';
@@ -93,6 +94,7 @@ export const eventCatalog = new EventCatalog([
   ...SIGNAL_EVENTS,
   ...WEBHOOK_EVENTS,
   ...PROJECTION_EVENTS,
+  ...AUDIT_EVENTS,
   ...PROVIDER_ACCOUNT_EVENTS,
   ...SYNC_EVENTS,
   ...PROVIDER_CALL_EVENTS,

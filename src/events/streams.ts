@@ -23,7 +23,7 @@ export const STREAM_CATEGORIES = [
 export type StreamCategory = (typeof STREAM_CATEGORIES)[number];
 
 /** Categories of the hub's own facts, which live only in GLOBAL_SCOPE (`projection-_global.<name>`). */
-export const SYSTEM_STREAM_CATEGORIES = ['projection'] as const;
+export const SYSTEM_STREAM_CATEGORIES = ['projection', 'audit'] as const;
 export type SystemStreamCategory = (typeof SYSTEM_STREAM_CATEGORIES)[number];
 
 /** Lowercase letters, digits, `_` and `-`; no `.` (it separates tenant and entity). */

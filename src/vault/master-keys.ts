@@ -1,9 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config/config.js';
 import { StartupError } from '../platform/startup.js';
-import { KEY_BYTES } from './aead.js';
+import { readOrCreateKeyFile } from './key-file.js';
 import { LocalKms } from './local-kms.js';
 
 /** Where the embedded profile keeps its generated master key, inside DATA_DIR. */
@@ -35,7 +33,11 @@ export async function loadLocalKms(config: MasterKeyConfig, logger: MasterKeyLog
     );
   }
   const file = path.join(config.dataDir, MASTER_KEY_FILE);
-  const key = await readOrCreateKeyFile(file, logger);
+  const key = await readOrCreateKeyFile(file, {
+    what: 'the master key',
+    lossWarning: 'without it the stored tokens cannot be decrypted',
+    logger,
+  });
   try {
     if (!warnedFiles.has(file)) {
       warnedFiles.add(file);
@@ -51,44 +53,4 @@ export async function loadLocalKms(config: MasterKeyConfig, logger: MasterKeyLog
     // The ring holds its own copy (a KeyObject).
     key.fill(0);
   }
-}
-
-async function readOrCreateKeyFile(file: string, logger: MasterKeyLogger): Promise<Buffer> {
-  // DATA_DIR holds the databases too: created for its owner only (the runtime tightens an existing one).
-  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-  const key = randomBytes(KEY_BYTES);
-  try {
-    // `wx`: exclusive create, so two starts racing on a fresh data directory cannot both write one.
-    const handle = await open(file, 'wx', 0o600);
-    try {
-      await handle.writeFile(`${key.toString('base64')}\n`);
-      // The umask cannot widen 0600, but an odd one could narrow it to unusable; set it exactly.
-      await handle.chmod(0o600);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    return key;
-  } catch (error) {
-    key.fill(0);
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
-  const mode = (await stat(file)).mode & 0o777;
-  if (mode & 0o077) {
-    logger.warn(
-      { file, mode: `0${mode.toString(8)}` },
-      `${file} is readable by other users: chmod 600 it, it holds the master key`,
-    );
-  }
-  const text = await readFile(file, 'utf8');
-  const existing = Buffer.from(text.trim(), 'base64');
-  if (existing.length !== KEY_BYTES) {
-    existing.fill(0);
-    throw new StartupError(
-      'DATA_DIR',
-      `${file} does not hold a master key (32 bytes, base64). Restore it from a backup: without it the ` +
-        'stored tokens cannot be decrypted. Delete it only if that data may be lost.',
-    );
-  }
-  return existing;
 }

@@ -7,7 +7,13 @@ import { type ProjectionDecisionEvent, projectionStream } from '../../src/events
 import { TenantRegistered, tenantStream } from '../../src/events/tenant.js';
 import type { EventMetadata } from '../../src/eventstore/envelope.js';
 import { RegisterTenantDocument } from '../../src/generated/graphql.js';
-import { asOperator, startTestHub, TEST_MASTER_KEY, type TestHub } from '../support/hub.js';
+import {
+  asOperator,
+  startTestHub,
+  TEST_AUDIT_SIGNING_KEY,
+  TEST_MASTER_KEY,
+  type TestHub,
+} from '../support/hub.js';
 import { describeWithPostgres } from '../support/services.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -56,7 +62,11 @@ describeWithPostgres('npm run projections against a running hub (PostgreSQL)', (
 
   beforeAll(async () => {
     hub = await startTestHub();
-    env = { EVENTSTORE_URL: hub.databaseUrl, SWITCHBOARD_MASTER_KEY: TEST_MASTER_KEY };
+    env = {
+      EVENTSTORE_URL: hub.databaseUrl,
+      SWITCHBOARD_MASTER_KEY: TEST_MASTER_KEY,
+      SWITCHBOARD_AUDIT_SIGNING_KEY: TEST_AUDIT_SIGNING_KEY,
+    };
   });
   afterAll(async () => hub?.close());
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { eventCatalog } from '../../src/events/catalog.js';
 import { TenantRegistered, TenantRenamed, tenantStream } from '../../src/events/tenant.js';
 import { createPostgresEventStore } from '../../src/eventstore/sql/index.js';
-import { TEST_MASTER_KEY } from '../support/hub.js';
+import { TEST_AUDIT_SIGNING_KEY, TEST_MASTER_KEY } from '../support/hub.js';
 import { createScratchDatabase, describeWithPostgres } from '../support/services.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -56,7 +56,11 @@ describeWithPostgres('npm run replay (PostgreSQL)', () => {
   afterAll(async () => database?.drop());
 
   it('rebuilds a projection, verifies the read models, and reports a tampered row with a non-zero exit', async () => {
-    const env = { EVENTSTORE_URL: database.url, SWITCHBOARD_MASTER_KEY: TEST_MASTER_KEY };
+    const env = {
+      EVENTSTORE_URL: database.url,
+      SWITCHBOARD_MASTER_KEY: TEST_MASTER_KEY,
+      SWITCHBOARD_AUDIT_SIGNING_KEY: TEST_AUDIT_SIGNING_KEY,
+    };
     const rebuilt = await replay(['--projection', 'tenants'], env);
     expect(rebuilt.output).toMatch(/rebuilt tenants up to position 2/);
     expect(rebuilt.code).toBe(0);
@@ -80,6 +84,7 @@ describeWithPostgres('npm run replay (PostgreSQL)', () => {
     const unknown = await replay(['--projection', 'nope'], {
       EVENTSTORE_URL: database.url,
       SWITCHBOARD_MASTER_KEY: TEST_MASTER_KEY,
+      SWITCHBOARD_AUDIT_SIGNING_KEY: TEST_AUDIT_SIGNING_KEY,
     });
     expect(unknown.code).toBe(64);
     expect(unknown.output).toContain('Unknown projection: nope');

@@ -6,7 +6,7 @@ import { eventCatalog } from '../../src/events/catalog.js';
 import { TenantRegistered, tenantStream } from '../../src/events/tenant.js';
 import { createPgliteEventStore } from '../../src/eventstore/sql/index.js';
 import { openReadModels } from '../../src/readmodels/database.js';
-import { TEST_MASTER_KEY } from '../support/hub.js';
+import { TEST_AUDIT_SIGNING_KEY, TEST_MASTER_KEY } from '../support/hub.js';
 import { runHub, startHub } from './process.js';
 
 /** /readyz until it answers 200 or `timeoutMs` passes; the last answer either way. */
@@ -104,6 +104,7 @@ describe('startup refuses bad configuration with a report', () => {
     const hub = runHub({
       EVENTSTORE_URL: 'postgres://127.0.0.1:1/none',
       SWITCHBOARD_MASTER_KEY: TEST_MASTER_KEY,
+      SWITCHBOARD_AUDIT_SIGNING_KEY: TEST_AUDIT_SIGNING_KEY,
       SWITCHBOARD_STARTUP_TIMEOUT_SECONDS: '1.5',
     });
     expect(await hub.exited).toBe(69);

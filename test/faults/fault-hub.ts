@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { systemCaller } from '../../src/connections/index.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { githubHeaders } from '../ingress/sign.js';
-import { OPERATOR_TOKEN, TEST_MASTER_KEY } from '../support/hub.js';
+import { OPERATOR_TOKEN, TEST_AUDIT_SIGNING_KEY, TEST_MASTER_KEY } from '../support/hub.js';
 import { createScratchDatabase, POSTGRES_URL, REDIS_URL, uniqueRedisPrefix } from '../support/services.js';
 import { startTcpForwarder, type TcpForwarder } from '../support/tcp-forwarder.js';
 
@@ -37,6 +37,7 @@ export async function startFaultHub(env: Record<string, string> = {}): Promise<F
     SWITCHBOARD_REDIS_PREFIX: uniqueRedisPrefix(),
     SWITCHBOARD_OPERATOR_TOKENS: OPERATOR_TOKEN,
     SWITCHBOARD_MASTER_KEY: TEST_MASTER_KEY,
+    SWITCHBOARD_AUDIT_SIGNING_KEY: TEST_AUDIT_SIGNING_KEY,
     LOG_LEVEL: process.env.FAULTS_LOG_LEVEL ?? 'silent',
     SWITCHBOARD_STARTUP_TIMEOUT_SECONDS: '10',
     ...env,

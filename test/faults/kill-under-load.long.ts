@@ -8,7 +8,7 @@ import type { EventStore } from '../../src/eventstore/port.js';
 import { createPgliteEventStore, createPostgresEventStore } from '../../src/eventstore/sql/index.js';
 import { type StartedHub, startHub } from '../e2e/process.js';
 import { githubHeaders } from '../ingress/sign.js';
-import { OPERATOR_TOKEN, TEST_MASTER_KEY } from '../support/hub.js';
+import { OPERATOR_TOKEN, TEST_AUDIT_SIGNING_KEY, TEST_MASTER_KEY } from '../support/hub.js';
 import {
   createScratchDatabase,
   describeWithPostgres,
@@ -188,6 +188,7 @@ describeWithPostgres(
               SWITCHBOARD_REDIS_PREFIX: uniqueRedisPrefix(),
               SWITCHBOARD_OPERATOR_TOKENS: OPERATOR_TOKEN,
               SWITCHBOARD_MASTER_KEY: TEST_MASTER_KEY,
+              SWITCHBOARD_AUDIT_SIGNING_KEY: TEST_AUDIT_SIGNING_KEY,
             },
             openLog: () => createPostgresEventStore(database.url),
             cleanup: () => database.drop(),

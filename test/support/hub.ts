@@ -12,6 +12,8 @@ import { createScratchDatabase } from './services.js';
 export const OPERATOR_TOKEN = 'test-operator-token-0123456789';
 /** A fixed 32-byte master key for tests (never a real deployment's). */
 export const TEST_MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
+/** A fixed Ed25519 seed that signs test audit seals (never a real deployment's). */
+export const TEST_AUDIT_SIGNING_KEY = Buffer.alloc(32, 11).toString('base64');
 
 export interface TestHub {
   url: string;
@@ -53,6 +55,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     ...(options.dataDir ? { DATA_DIR: options.dataDir } : { EVENTSTORE_URL: database.url }),
     SWITCHBOARD_OPERATOR_TOKENS: OPERATOR_TOKEN,
     SWITCHBOARD_MASTER_KEY: TEST_MASTER_KEY,
+    SWITCHBOARD_AUDIT_SIGNING_KEY: TEST_AUDIT_SIGNING_KEY,
     LOG_LEVEL: 'silent',
     SWITCHBOARD_STARTUP_TIMEOUT_SECONDS: '5',
     ...options.env,

@@ -6,7 +6,7 @@ import { systemCaller } from '../../src/commands/deps.js';
 import { eventCatalog } from '../../src/events/catalog.js';
 import type { RecordsBatchEvent } from '../../src/events/sync.js';
 import { type GithubApiFake, startGithubApiFake } from '../support/fakes/github-api.js';
-import { TEST_MASTER_KEY } from '../support/hub.js';
+import { TEST_AUDIT_SIGNING_KEY, TEST_MASTER_KEY } from '../support/hub.js';
 import { describeWithPostgres } from '../support/services.js';
 import { type SyncWorld, startSyncWorld } from '../support/sync-world.js';
 
@@ -77,6 +77,7 @@ describeWithPostgres('a sync survives kill -9 (PostgreSQL, separate processes)',
       EVENTSTORE_URL: world.hub.databaseUrl,
       SWITCHBOARD_PROVIDERS_FILE: world.providersFile,
       SWITCHBOARD_MASTER_KEY: TEST_MASTER_KEY,
+      SWITCHBOARD_AUDIT_SIGNING_KEY: TEST_AUDIT_SIGNING_KEY,
       SWITCHBOARD_SYNC_WORKERS: '1',
       SWITCHBOARD_SYNC_LEASE_TTL_SECONDS: String(LEASE_TTL_SECONDS),
       LOG_LEVEL: 'warn',

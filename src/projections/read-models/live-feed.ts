@@ -1,3 +1,4 @@
+import { AUDIT_EVENTS } from '../../events/audit.js';
 import { eventCatalog } from '../../events/catalog.js';
 import { PROJECTION_EVENTS } from '../../events/projection.js';
 import { ProviderCallRecorded } from '../../events/provider-call.js';
@@ -8,7 +9,10 @@ import type { RecordedEvent } from '../../eventstore/envelope.js';
 import type { PubSub } from '../../platform/pubsub.js';
 import type { Projection } from '../projection.js';
 
-const PROJECTION_EVENT_TYPES = new Set<string>(PROJECTION_EVENTS.map((definition) => definition.type));
+// Decisions about projections and the log's audit seals belong to no tenant.
+const GLOBAL_EVENT_TYPES = new Set<string>(
+  [...PROJECTION_EVENTS, ...AUDIT_EVENTS].map((definition) => definition.type),
+);
 
 export const tenantEventsTopic = (tenantId: string) => `tenant-events:${tenantId}`;
 
@@ -26,12 +30,12 @@ const LIVE_WINDOW_MS = 5 * 60_000;
  * streamEvents, not watched live.
  */
 export const LIVE_FEED_EVENT_TYPES = eventCatalog.types.filter(
-  // Decisions about projections belong to no tenant: operators read them (npm run projections).
+  // Operators read those through npm run projections and npm run audit.
   (type) =>
     type !== SignalRecorded.type &&
     type !== RecordsBatchRecorded.type &&
     type !== ProviderCallRecorded.type &&
-    !PROJECTION_EVENT_TYPES.has(type),
+    !GLOBAL_EVENT_TYPES.has(type),
 );
 
 /**

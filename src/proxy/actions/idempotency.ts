@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { KeyValueStore } from '../../platform/kv.js';
+import { canonicalJson } from '../../shared/canonical-json.js';
 import { BadUserInputError, ConflictError } from '../../shared/errors.js';
 import type { ActionResult } from './types.js';
 
@@ -90,15 +91,3 @@ export async function claimIdempotencyKey(
 }
 
 const digest = (text: string) => createHash('sha256').update(text).digest('hex');
-
-/** JSON with object keys sorted, so `{a, b}` and `{b, a}` are the same input. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, item]) => item !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}

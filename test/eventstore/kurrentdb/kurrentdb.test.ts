@@ -15,6 +15,7 @@ import { createKurrentDbEventStore } from '../../../src/eventstore/kurrentdb/ind
 import { checkpointSettings } from '../../../src/eventstore/kurrentdb/subscription.js';
 import type { EventStore, SubscriptionMessage } from '../../../src/eventstore/port.js';
 import { BadUserInputError, DependencyError } from '../../../src/shared/errors.js';
+import { describeAuditSealContract } from '../../audit/seal-contract.js';
 import { type KurrentDbDouble, startKurrentDbDouble } from '../../support/kurrentdb-double/index.js';
 import { collect, describeEventStoreContract, event, take } from '../contract.js';
 
@@ -30,9 +31,25 @@ describeEventStoreContract('KurrentDB (protocol double)', async () => {
   };
 });
 
+describeAuditSealContract('KurrentDB (protocol double)', async () => {
+  const double = await startKurrentDbDouble();
+  const store = createKurrentDbEventStore(double.connectionString);
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      await double.close();
+    },
+  };
+});
+
 const realUrl = process.env.KURRENTDB_URL;
 describe.skipIf(!realUrl)('KurrentDB (real server at KURRENTDB_URL)', () => {
   describeEventStoreContract('KurrentDB (real server)', async () => {
+    const store = createKurrentDbEventStore(realUrl ?? '');
+    return { store, cleanup: () => store.close() };
+  });
+  describeAuditSealContract('KurrentDB (real server)', async () => {
     const store = createKurrentDbEventStore(realUrl ?? '');
     return { store, cleanup: () => store.close() };
   });

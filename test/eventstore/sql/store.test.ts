@@ -4,10 +4,16 @@ import { pgliteClient } from '../../../src/eventstore/sql/client.js';
 import { createPgliteEventStore, createPostgresEventStore } from '../../../src/eventstore/sql/index.js';
 import { ensureSchema } from '../../../src/eventstore/sql/schema.js';
 import { SqlEventStore } from '../../../src/eventstore/sql/store.js';
+import { describeAuditSealContract } from '../../audit/seal-contract.js';
 import { createScratchDatabase, describeWithPostgres } from '../../support/services.js';
 import { collect, describeEventStoreContract, event, take } from '../contract.js';
 
 describeEventStoreContract('PGlite (in memory)', async () => {
+  const store = await createPgliteEventStore();
+  return { store, cleanup: () => store.close() };
+});
+
+describeAuditSealContract('PGlite (in memory)', async () => {
   const store = await createPgliteEventStore();
   return { store, cleanup: () => store.close() };
 });
@@ -57,7 +63,7 @@ it('gives the log statistics on PGlite, which never analyzes on its own, as the 
 });
 
 describeWithPostgres('SQL event store on PostgreSQL', () => {
-  describeEventStoreContract('PostgreSQL', async () => {
+  const postgresStore = async () => {
     const database = await createScratchDatabase();
     const store = await createPostgresEventStore(database.url);
     return {
@@ -67,7 +73,9 @@ describeWithPostgres('SQL event store on PostgreSQL', () => {
         await database.drop();
       },
     };
-  });
+  };
+  describeEventStoreContract('PostgreSQL', postgresStore);
+  describeAuditSealContract('PostgreSQL', postgresStore);
 });
 
 describeWithPostgres('SQL event store schema on PostgreSQL', () => {

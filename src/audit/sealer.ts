@@ -1,0 +1,241 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  AUDIT_KEYS_STREAM,
+  AUDIT_SEALS_STREAM,
+  AuditSealed,
+  AuditSigningKeyAdopted,
+} from '../events/audit.js';
+import { eventCatalog } from '../events/catalog.js';
+import type { CallerMetadata } from '../events/define.js';
+import { GLOBAL_SCOPE } from '../events/streams.js';
+import type { RecordedEvent } from '../eventstore/envelope.js';
+import { WrongExpectedVersionError } from '../eventstore/errors.js';
+import type { EventStore, ExpectedRevision } from '../eventstore/port.js';
+import type { LeaseManager } from '../platform/lease.js';
+import type { Logger } from '../platform/logger.js';
+import { withLease } from '../platform/with-lease.js';
+import { uuidV5 } from '../signals/uuid-v5.js';
+import { eventLeafHash, LEAF_FORMAT } from './event-leaf.js';
+import type { IndexedLeaf, LeafIndex } from './leaf-index.js';
+import { MerkleTree } from './merkle.js';
+import { leavesFromLog } from './range-leaves.js';
+import { type ChainedSeal, SealLog } from './seal-log.js';
+import { sealStatementBytes } from './seal-statement.js';
+import type { AuditSigningKey } from './signing-key.js';
+
+export interface SealerOptions {
+  eventStore: EventStore;
+  leafIndex: LeafIndex;
+  key: AuditSigningKey;
+  leases: LeaseManager;
+  logger: Logger;
+  /** A seal at least this often while events arrive (SWITCHBOARD_AUDIT_SEAL_EVERY_SECONDS) ... */
+  everyMs: number;
+  /** ... and as soon as this many events wait (SWITCHBOARD_AUDIT_SEAL_EVERY_EVENTS). */
+  everyEvents: number;
+  now?: () => Date;
+  leaseTtlMs?: number;
+}
+
+const LEADER_LEASE = 'audit:sealer';
+/** Namespace of seal event ids: a retried append of the same seal is recognized, not doubled. */
+const SEAL_ID_NAMESPACE = '6f1c1f0e-3f8e-4c39-9d0e-4a2b5c7d8e91';
+
+const metadata = (): CallerMetadata => ({
+  tenantId: GLOBAL_SCOPE,
+  correlationId: `audit-sealer:${randomUUID()}`,
+  causationId: null,
+  actor: 'system:audit-sealer',
+});
+
+const isSealChainEvent = (event: RecordedEvent) =>
+  event.stream === AUDIT_SEALS_STREAM || event.stream === AUDIT_KEYS_STREAM;
+
+/**
+ * Seals the log as it grows: one instance at a time (a lease; the seals stream's expected revision
+ * keeps the chain linear even if two ever overlap) follows the log from the last seal's end, hashes
+ * each event into a leaf, and appends AuditSealed when `everyEvents` are waiting or `everyMs` has
+ * passed since the last seal. A range holding nothing but the chain's own events waits: sealing
+ * only seals would append a seal a minute on an idle hub for ever. Those events are sealed with the
+ * next real ones.
+ */
+export class AuditSealer {
+  readonly #seals: SealLog;
+  readonly #now: () => Date;
+  #stopping = new AbortController();
+  #loop: Promise<void> | null = null;
+  #flush: (() => Promise<void>) | null = null;
+
+  constructor(private readonly options: SealerOptions) {
+    this.#seals = new SealLog(options.eventStore);
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  start(): void {
+    this.#loop ??= this.#run();
+  }
+
+  /** Seals what is waiting now (tests and the CLI); resolves once the seal is in the log. */
+  async flush(): Promise<void> {
+    await this.#flush?.();
+  }
+
+  async close(): Promise<void> {
+    this.#stopping.abort();
+    await this.#loop;
+    this.#loop = null;
+  }
+
+  async #run(): Promise<void> {
+    const ttlMs = this.options.leaseTtlMs ?? 15_000;
+    const stop = this.#stopping.signal;
+    while (!stop.aborted) {
+      try {
+        const lead = await withLease(
+          this.options.leases,
+          LEADER_LEASE,
+          { ttlMs, waitMs: ttlMs, signal: stop },
+          (signal) => this.#sealWhileLeading(signal),
+        );
+        if (!lead.acquired) continue;
+      } catch (error) {
+        if (stop.aborted) return;
+        this.options.logger.warn(
+          { err: error },
+          'audit sealer interrupted; it starts again from the last seal',
+        );
+        await sleep(1_000, undefined, { signal: stop }).catch(() => {});
+      }
+    }
+  }
+
+  async #sealWhileLeading(signal: AbortSignal): Promise<void> {
+    await this.#adoptKey();
+    const last = await this.#seals.last();
+    if (last) await this.#indexLastSeal(last);
+    let expected: ExpectedRevision = last ? last.revision : 'no_stream';
+    let previousRoot = last?.seal.root ?? null;
+    let from = last ? BigInt(last.seal.toPosition) + 1n : 0n;
+    let pending: IndexedLeaf[] = [];
+    let substantive = false;
+    let lastSealAt = Date.now();
+    let work: Promise<void> = Promise.resolve();
+
+    const seal = async () => {
+      if (!substantive || pending.length === 0) return;
+      // Taken at once: the log keeps arriving while the append below is under way.
+      const leaves = pending;
+      const fromPosition = from;
+      const toPosition = leaves[leaves.length - 1]!.position;
+      pending = [];
+      substantive = false;
+      from = toPosition + 1n;
+      const root = new MerkleTree(leaves.map((leaf) => leaf.hash)).root().toString('hex');
+      const statement = {
+        fromPosition: String(fromPosition),
+        toPosition: String(toPosition),
+        count: leaves.length,
+        root,
+        previousRoot,
+        leafFormat: LEAF_FORMAT,
+        keyId: this.options.key.keyId,
+      };
+      const data = {
+        ...statement,
+        signature: this.options.key.sign(sealStatementBytes(statement)),
+        sealedAt: this.#now().toISOString(),
+      };
+      const id = uuidV5(SEAL_ID_NAMESPACE, `${statement.fromPosition}:${statement.toPosition}:${root}`);
+      // A failure here ends this leadership: the next one starts again from the last seal in the log.
+      const result = await this.options.eventStore.append(
+        AUDIT_SEALS_STREAM,
+        [eventCatalog.create(AuditSealed, data, metadata(), id)],
+        expected,
+      );
+      await this.options.leafIndex.save(leaves);
+      expected = result.revision;
+      previousRoot = root;
+      lastSealAt = Date.now();
+      this.options.logger.debug(
+        { from: statement.fromPosition, to: statement.toPosition, count: statement.count },
+        'audit seal appended',
+      );
+    };
+    // One seal at a time, whichever of the count, the clock or a flush asks for it.
+    const queueSeal = () => {
+      work = work.then(seal);
+      return work;
+    };
+
+    const subscription = this.options.eventStore.subscribeAll({ after: last ? from - 1n : undefined });
+    const timer = setInterval(
+      () => {
+        if (substantive && Date.now() - lastSealAt >= this.options.everyMs) void queueSeal().catch(() => {});
+      },
+      Math.min(this.options.everyMs, 1_000),
+    );
+    timer.unref();
+    const onAbort = () => void subscription.close();
+    signal.addEventListener('abort', onAbort, { once: true });
+    this.#flush = queueSeal;
+    try {
+      for await (const message of subscription) {
+        if (message.kind !== 'event') continue;
+        const event = message.event;
+        pending.push({ position: event.position, hash: eventLeafHash(event) });
+        if (!isSealChainEvent(event)) substantive = true;
+        if (pending.length >= this.options.everyEvents) await queueSeal();
+        // A failed seal (the clock's) ends leadership here rather than sealing over a gap.
+        await work;
+      }
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError) {
+        this.options.logger.warn({}, 'another instance extended the seal chain; following it');
+        return;
+      }
+      throw error;
+    } finally {
+      this.#flush = null;
+      clearInterval(timer);
+      signal.removeEventListener('abort', onAbort);
+      await subscription.close();
+      await work.catch(() => {});
+    }
+  }
+
+  /**
+   * A sealer that stopped between appending a seal and indexing its leaves left that range out of
+   * audit_leaves: it is read again from the log, and kept only if it still gives the signed root.
+   */
+  async #indexLastSeal(last: ChainedSeal): Promise<void> {
+    const from = BigInt(last.seal.fromPosition);
+    const to = BigInt(last.seal.toPosition);
+    if ((await this.options.leafIndex.count(from, to)) === last.seal.count) return;
+    const leaves = await leavesFromLog(this.options.eventStore, from, to);
+    const root = new MerkleTree(leaves.map((leaf) => leaf.hash)).root().toString('hex');
+    if (root === last.seal.root) await this.options.leafIndex.save(leaves);
+    else
+      this.options.logger.error(
+        { from: last.seal.fromPosition, to: last.seal.toPosition },
+        'the last sealed range no longer matches its seal: run npm run audit -- verify',
+      );
+  }
+
+  /** Publishes this instance's public key in the log before its first seal needs it. */
+  async #adoptKey(): Promise<void> {
+    const keys = await this.#seals.keys();
+    if (keys.has(this.options.key.keyId)) return;
+    const event = eventCatalog.create(
+      AuditSigningKeyAdopted,
+      {
+        keyId: this.options.key.keyId,
+        publicKey: this.options.key.publicJwk,
+        adoptedAt: this.#now().toISOString(),
+      },
+      metadata(),
+      uuidV5(SEAL_ID_NAMESPACE, `key:${this.options.key.keyId}`),
+    );
+    await this.options.eventStore.append(AUDIT_KEYS_STREAM, [event], 'any');
+  }
+}
