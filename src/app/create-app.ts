@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { registerAuditKeysRoute } from '../http/audit-keys.js';
 import { registerCatalogRoute } from '../http/catalog.js';
 import { registerCors } from '../http/cors.js';
 import { type GraphQLLimits, registerGraphQL } from '../http/graphql.js';
@@ -43,6 +44,7 @@ export async function createApp(runtime: Runtime, options: AppOptions = {}): Pro
   });
   registerOAuthCallback(app, runtime.connections);
   registerCatalogRoute(app, runtime.catalog);
+  registerAuditKeysRoute(app, runtime.audit);
   const tenants = new TenantDirectory(runtime.readModels.prisma);
   registerMcpRoute(app, {
     actions: runtime.actions,
@@ -73,6 +75,7 @@ export async function createApp(runtime: Runtime, options: AppOptions = {}): Pro
       syncs: runtime.syncs,
       actions: runtime.actions,
       tenants,
+      audit: runtime.audit,
       logger: runtime.logger,
       readYourWritesTimeoutMs: 5000,
     },

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AuditServices } from '../audit/index.js';
 import type { Principal } from '../auth/principal.js';
 import { resolveTenant } from '../auth/tenancy.js';
 import { type Caller, execute } from '../commands/deps.js';
@@ -35,6 +36,8 @@ export interface ApiServices {
   /** Declared provider actions: the catalog and invokeAction's dependencies (src/proxy/actions). */
   actions: ActionDeps;
   tenants: TenantDirectory;
+  /** Audit seals: the chain, its keys, verification and inclusion proofs (src/audit). */
+  audit: AuditServices;
   logger: Logger;
   /** How long a mutation waits for its projection before answering (read-your-writes). */
   readYourWritesTimeoutMs: number;

@@ -2,6 +2,7 @@ import { builder } from './builder.js';
 import './tenants.js';
 import './providers.js';
 import './audit.js';
+import './audit-seals.js';
 import './connections.js';
 import './provider-accounts.js';
 import './integrations.js';
