@@ -170,11 +170,15 @@ async function* replayedTenantEvents(
   types: readonly string[],
   after: bigint,
 ): AsyncGenerator<AuditEventShape> {
-  let applied = 0n;
+  // One wait covers the backlog as it stands; only events appended while it is replayed wait again.
+  const waitFor = (position: bigint) =>
+    context.projections.waitFor(position, { timeoutMs: REPLAY_WAIT_MS, skipStopped: true });
+  let applied = await context.eventStore.headPosition();
+  await waitFor(applied);
   for await (const event of tenantEventsAfter(context.eventStore, tenantId, types, after)) {
     if (event.position > applied) {
-      await context.projections.waitFor(event.position, { timeoutMs: REPLAY_WAIT_MS, skipStopped: true });
-      applied = event.position;
+      applied = await context.eventStore.headPosition();
+      await waitFor(applied);
     }
     yield event;
   }
