@@ -10,9 +10,13 @@ import {
   matchesFilter,
   type SignalFilter,
 } from '../readmodels/queries/signals.js';
+import { assertSignalCursorKept, signalsAfter } from '../readmodels/queries/signals-resume.js';
+import { decodeSignalCursor, encodeSignalCursor } from '../readmodels/resume-cursor.js';
 import { signalKinds } from '../signals/kinds.js';
 import { connectionIdArg, resolvePage, uuidArg } from './args.js';
 import { builder } from './builder.js';
+import type { GraphQLContext } from './context.js';
+import { assertOwnCursor, replayThenLive } from './resume.js';
 
 const SignalActor = builder.objectRef<SignalView>('SignalActor').implement({
   description: 'Who caused a signal, as the provider names them.',
@@ -40,6 +44,11 @@ export const Signal = builder.objectRef<SignalView>('Signal').implement({
   description: 'A provider event, verified and normalized into a provider-neutral shape.',
   fields: (t) => ({
     id: t.exposeID('id'),
+    cursor: t.string({
+      description:
+        "This signal's place in the tenant's log: pass it as `after` to Subscription.signals to receive what came after it.",
+      resolve: (signal) => encodeSignalCursor(signal),
+    }),
     kind: t.exposeString('kind', { description: 'snake_case, one of signalKinds.' }),
     provider: t.exposeID('provider'),
     connectionId: t.exposeID('connectionId'),
@@ -140,30 +149,62 @@ builder.queryFields((t) => ({
   }),
 }));
 
+/** The live feed as today: what is published from now on. */
+async function* liveSignals(context: GraphQLContext, tenantId: string, filter: SignalFilter | null) {
+  const subscription = context.platform.pubsub.subscribe(signalsTopic(tenantId));
+  try {
+    for await (const message of subscription) {
+      const signal = message as SignalView;
+      if (matchesFilter(signal, filter)) yield signal;
+    }
+  } finally {
+    await subscription.close();
+  }
+}
+
+async function* withPayloadsIf(
+  context: GraphQLContext,
+  signals: AsyncIterable<SignalView>,
+  include: boolean,
+) {
+  for await (const signal of signals) yield include ? (await withPayloads(context, [signal]))[0]! : signal;
+}
+
 builder.subscriptionFields((t) => ({
   signals: t.field({
     type: Signal,
     description:
-      "The current tenant's signals, live, each delivered once the signals read model has it (signals:read).",
+      "The current tenant's signals, live, each delivered once the signals read model has it (signals:read). With `after` (a Signal.cursor), the signals that came after it are replayed first, in log order, then the live ones follow with none missed or repeated.",
     authScopes: { permission: 'signals:read' },
     args: {
       filter: t.arg({ type: SignalFilterInput, required: false }),
       includePayload: t.arg.boolean({ required: false, defaultValue: false }),
+      after: t.arg.string({
+        required: false,
+        description:
+          "The cursor of the last signal received (Signal.cursor). CURSOR_EXPIRED when the hub no longer keeps that signal; FORBIDDEN for another tenant's cursor.",
+      }),
     },
-    subscribe: async function* (_root, args, context) {
+    // Checked before the stream starts: a bad cursor is a subscribe-time error, not a broken stream.
+    subscribe: async (_root, args, context) => {
       const tenantId = await context.tenantId();
       const filter = filterOf(args.filter) as SignalFilter | null;
       assertKnownKind(filter?.kind);
-      const subscription = context.platform.pubsub.subscribe(signalsTopic(tenantId));
-      try {
-        for await (const message of subscription) {
-          const signal = message as SignalView;
-          if (!matchesFilter(signal, filter)) continue;
-          yield args.includePayload ? (await withPayloads(context, [signal]))[0]! : signal;
-        }
-      } finally {
-        await subscription.close();
-      }
+      const after = assertOwnCursor(decodeSignalCursor(args.after, 'after'), tenantId, 'after');
+      if (after) await assertSignalCursorKept(context.prisma, after, 'after');
+      const signals = after
+        ? replayThenLive<SignalView>(
+            context.platform.pubsub,
+            {
+              topic: signalsTopic(tenantId),
+              positionOf: (signal) => BigInt(signal.position),
+              backlog: (position) => signalsAfter(context.prisma, tenantId, filter, position),
+              accepts: (signal) => matchesFilter(signal, filter),
+            },
+            after.position,
+          )
+        : liveSignals(context, tenantId, filter);
+      return withPayloadsIf(context, signals, args.includePayload ?? false);
     },
     resolve: (signal) => signal,
   }),

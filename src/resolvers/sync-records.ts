@@ -1,4 +1,5 @@
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
+import { assertRecordCursorOfSync } from '../readmodels/queries/sync-record-cursor.js';
 import {
   decodeRecordCursor,
   encodeRecordCursor,
@@ -11,6 +12,7 @@ import {
   type SyncKey,
   type SyncRecord,
 } from '../readmodels/queries/sync-records.js';
+import { BadUserInputError } from '../shared/errors.js';
 import { resolvePage } from './args.js';
 import { builder } from './builder.js';
 import type { GraphQLContext } from './context.js';
@@ -43,7 +45,8 @@ export const RecordRef = builder.objectRef<RecordView>('Record').implement({
     lastModifiedAt: t.expose('lastModifiedAt', { type: 'DateTime' }),
     deletedAt: t.expose('deletedAt', { type: 'DateTime', nullable: true }),
     cursor: t.string({
-      description: "This change's place in the feed: pass it as changedAfter to read the changes after it.",
+      description:
+        "This change's place in the feed: pass it as changedAfter (records) or after (recordChanges) to read the changes after it.",
       resolve: (record) => encodeRecordCursor(record),
     }),
   }),
@@ -139,22 +142,39 @@ async function* liveChanges(
   }
 }
 
+/** `after` is the uniform name of every resumable subscription; `changedAfter` stays as its alias. */
+function resumeCursorArg(args: { after?: string | null; changedAfter?: string | null }) {
+  if (args.after != null && args.changedAfter != null && args.after !== args.changedAfter) {
+    throw new BadUserInputError('Give after or changedAfter (its deprecated alias), not both', undefined, {
+      field: 'after',
+    });
+  }
+  const field = args.after != null ? 'after' : 'changedAfter';
+  return { field, cursor: decodeRecordCursor(args.after ?? args.changedAfter, field) };
+}
+
 builder.subscriptionFields((t) => ({
   recordChanges: t.field({
     type: RecordRef,
     description:
-      "One sync's changed records, live, each once the records read model has it; deletions come with deletedAt set. With changedAfter, the changes since that cursor come first (connections:read).",
+      "One sync's changed records, live, each once the records read model has it; deletions come with deletedAt set. With after (a Record.cursor), the changes since that cursor come first, then the live ones, with none missed or repeated (connections:read).",
     authScopes: { permission: 'connections:read' },
     args: {
       filter: t.arg({ type: RecordChangesFilter, required: true }),
-      changedAfter: t.arg.string({ required: false }),
+      after: t.arg.string({
+        required: false,
+        description:
+          "The cursor of the last change received (Record.cursor). BAD_USER_INPUT when it is not from this sync's feed.",
+      }),
+      changedAfter: t.arg.string({ required: false, deprecationReason: 'Use after.' }),
       includeRaw: t.arg.boolean({ required: false, defaultValue: false }),
     },
     // Checked before the stream starts: a sync the caller cannot name is a subscribe-time error.
     subscribe: async (_root, args, context) => {
       const sync = await syncArgs(context, args.filter);
-      const changedAfter = decodeRecordCursor(args.changedAfter, 'changedAfter');
-      return liveChanges(context, sync, changedAfter, args.includeRaw ?? false);
+      const { field, cursor } = resumeCursorArg(args);
+      await assertRecordCursorOfSync(context.prisma, sync, cursor, field);
+      return liveChanges(context, sync, cursor, args.includeRaw ?? false);
     },
     resolve: (record) => record,
   }),
