@@ -137,6 +137,8 @@ export interface RuntimeOptions {
   tokenRefreshIntervalMs?: number;
   /** Run the sync scheduler and workers (default: when projections run). */
   runSyncEngine?: boolean;
+  /** Seal the log (default: when projections run). A one-off command (replay) appends no seals. */
+  runAuditSealer?: boolean;
 }
 
 export async function createRuntime(
@@ -313,7 +315,7 @@ export async function createRuntime(
     };
 
     // Seals follow the log wherever projections run; a read-only process holds no signing key.
-    const sealing = options.runProjections !== false;
+    const sealing = options.runAuditSealer ?? options.runProjections !== false;
     const audit = await createAuditServices(
       {
         eventStore,

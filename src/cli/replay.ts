@@ -45,7 +45,11 @@ async function main(): Promise<number> {
     level: config.logLevel === 'info' ? 'warn' : config.logLevel,
     name: 'replay',
   });
-  const runtime = await createRuntime(config, logger, { runProjections: names.length > 0 });
+  // Projections run only to rebuild the named ones; nothing else a serving hub does runs here.
+  const runtime = await createRuntime(config, logger, {
+    runProjections: names.length > 0,
+    runAuditSealer: false,
+  });
   try {
     for (const name of names) {
       say(`rebuilding ${name} …`);
