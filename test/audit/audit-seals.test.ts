@@ -9,6 +9,7 @@ import {
   AuditProofDocument,
   AuditSealsDocument,
   AuditVerifyDocument,
+  DeleteTenantDocument,
 } from '../../src/generated/graphql.js';
 import { collect, event } from '../eventstore/contract.js';
 import { asOperator, bearer, codes, startTestHub, type TestHub } from '../support/hub.js';
@@ -191,6 +192,19 @@ describeWithPostgres('audit seals over a hub on PostgreSQL', () => {
     );
 
     // Every row put back as it was: the log verifies again.
+    expect(await verifyAll()).toMatchObject({ ok: true, problems: [] });
+  });
+
+  it('still verifies after a tenant is deleted: its keys are gone, its sealed ciphertext is not', async () => {
+    const deleted = await hub.request(DeleteTenantDocument, { id: 'seal-b' }, asOperator());
+    expect(deleted.errors).toBeUndefined();
+    const head = await hub.runtime.eventStore.headPosition();
+    const deadline = Date.now() + 15_000;
+    while (BigInt((await hub.runtime.audit.seals.last())!.seal.toPosition) < head) {
+      if (Date.now() > deadline) throw new Error('the deletion was not sealed');
+      await hub.runtime.audit.sealer!.flush();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     expect(await verifyAll()).toMatchObject({ ok: true, problems: [] });
   });
 });
