@@ -1,7 +1,7 @@
-import type { Prisma, PrismaClient } from '../../generated/prisma/client.js';
+import type { PrismaClient } from '../../generated/prisma/client.js';
 import { CursorExpiredError, type SignalResumeCursor } from '../resume-cursor.js';
 import type { SignalView } from './signal-view.js';
-import { assertKnownKind, type SignalFilter } from './signals.js';
+import { type SignalFilter, signalWhere } from './signals.js';
 
 const PAGE_SIZE = 500;
 
@@ -33,17 +33,7 @@ export async function* signalsAfter(
   filter: SignalFilter | null | undefined,
   after: bigint,
 ): AsyncGenerator<SignalView> {
-  assertKnownKind(filter?.kind);
-  const occurredAt: Prisma.DateTimeFilter = {};
-  if (filter?.occurredAfter) occurredAt.gt = filter.occurredAfter;
-  if (filter?.occurredBefore) occurredAt.lt = filter.occurredBefore;
-  const where: Prisma.SignalWhereInput = {
-    tenantId,
-    ...(filter?.provider != null ? { provider: filter.provider } : {}),
-    ...(filter?.connectionId != null ? { connectionId: filter.connectionId } : {}),
-    ...(filter?.kind != null ? { kind: filter.kind } : {}),
-    ...(occurredAt.gt || occurredAt.lt ? { occurredAt } : {}),
-  };
+  const where = signalWhere(tenantId, filter);
   let from = after;
   for (;;) {
     const page = await prisma.signal.findMany({

@@ -54,22 +54,32 @@ export function matchesFilter(signal: SignalView, filter: SignalFilter | null | 
  * an index that starts (tenant_id[, filter column]) and ends (occurred_at DESC, id DESC), so the
  * page is one index range scan stopping after `limit` rows, however many signals the tenant has.
  */
+/** The tenant's signals that pass the filter, as a Prisma condition (an unknown kind is refused). */
+export function signalWhere(
+  tenantId: string,
+  filter: SignalFilter | null | undefined,
+): Prisma.SignalWhereInput {
+  assertKnownKind(filter?.kind);
+  const occurredAt: Prisma.DateTimeFilter = {};
+  if (filter?.occurredAfter) occurredAt.gt = filter.occurredAfter;
+  if (filter?.occurredBefore) occurredAt.lt = filter.occurredBefore;
+  return {
+    tenantId,
+    ...(filter?.provider != null ? { provider: filter.provider } : {}),
+    ...(filter?.connectionId != null ? { connectionId: filter.connectionId } : {}),
+    ...(filter?.kind != null ? { kind: filter.kind } : {}),
+    ...(occurredAt.gt || occurredAt.lt ? { occurredAt } : {}),
+  };
+}
+
 export async function listSignals(
   prisma: PrismaClient,
   tenantId: string,
   filter: SignalFilter | null | undefined,
   page: SignalPage,
 ): Promise<SignalView[]> {
-  assertKnownKind(filter?.kind);
-  const occurredAt: Prisma.DateTimeFilter = {};
-  if (filter?.occurredAfter) occurredAt.gt = filter.occurredAfter;
-  if (filter?.occurredBefore) occurredAt.lt = filter.occurredBefore;
   const where: Prisma.SignalWhereInput = {
-    tenantId,
-    ...(filter?.provider != null ? { provider: filter.provider } : {}),
-    ...(filter?.connectionId != null ? { connectionId: filter.connectionId } : {}),
-    ...(filter?.kind != null ? { kind: filter.kind } : {}),
-    ...(occurredAt.gt || occurredAt.lt ? { occurredAt } : {}),
+    ...signalWhere(tenantId, filter),
     AND: [page.after && olderThan(page.after), page.before && newerThan(page.before)].filter(
       (clause): clause is Prisma.SignalWhereInput => clause !== undefined,
     ),
