@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { registerAuditExportRoute } from '../http/audit-export.js';
 import { registerAuditKeysRoute } from '../http/audit-keys.js';
 import { registerCatalogRoute } from '../http/catalog.js';
 import { registerCors } from '../http/cors.js';
@@ -27,7 +28,7 @@ export interface AppOptions {
   idleTimeoutMs?: number;
 }
 
-/** The whole HTTP surface over a runtime: health, metrics, REST routes (catalog, MCP, webhooks, OAuth), GraphQL over HTTP and websockets. */
+/** The whole HTTP surface over a runtime: health, metrics, REST routes (catalog, MCP, webhooks, OAuth, proxy, audit export), GraphQL over HTTP and websockets. */
 export async function createApp(runtime: Runtime, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = await createServer({
     logger: runtime.logger,
@@ -57,6 +58,11 @@ export async function createApp(runtime: Runtime, options: AppOptions = {}): Pro
     publicUrl: runtime.config.publicUrl,
   });
   await registerProxyRoute(app, { proxy: runtime.proxy, authenticator: runtime.authenticator });
+  registerAuditExportRoute(app, {
+    audit: { eventStore: runtime.eventStore, leafIndex: runtime.audit.leafIndex },
+    authenticator: runtime.authenticator,
+    tenants,
+  });
   const registry = createMetricsRegistry();
   const { metrics } = runtime.config;
   const guard = metricsGuard(metricsAccessFor(metrics, runtime.authenticator, metrics.listener !== null));
