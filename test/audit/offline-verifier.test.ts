@@ -98,6 +98,9 @@ describeWithPostgres('offline verification of an audit export (PostgreSQL)', () 
     const keyFile = path.join(dir, 'hub-key.json');
     await writeFile(keyFile, JSON.stringify({ keys: [key.publicJwk] }));
     expect((await verifyOffline(file, '--key', keyFile)).code).toBe(0);
+    // The hub's own JWK Set, saved as an auditor would, is a key file as it is.
+    await writeFile(keyFile, await (await fetch(`${hub.url}/.well-known/switchboard-audit-keys`)).text());
+    expect((await verifyOffline(file, '--key', keyFile)).code).toBe(0);
     const stranger = new AuditSigningKey(parseAuditSigningKey(Buffer.alloc(32, 99).toString('base64')));
     await writeFile(keyFile, JSON.stringify(stranger.publicJwk));
     const wrongKey = await verifyOffline(file, '--key', keyFile);
