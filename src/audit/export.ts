@@ -4,13 +4,7 @@ import type { RecordedEvent } from '../eventstore/envelope.js';
 import type { EventStore } from '../eventstore/port.js';
 import { LEAF_FORMAT } from './event-leaf.js';
 import type { LeafIndex } from './leaf-index.js';
-import {
-  type AuditProof,
-  EventNotInLogError,
-  loadSealedRange,
-  type SealedRange,
-  SealedRangeChangedError,
-} from './proof.js';
+import { loadSealedRange, type SealedRange, SealedRangeChangedError } from './proof.js';
 import { afterPositionOf } from './range-leaves.js';
 import { type ChainedSeal, type PublishedKey, SealLog } from './seal-log.js';
 
@@ -212,11 +206,7 @@ async function proven(deps: ExportDeps, open: OpenRange, event: RecordedEvent): 
   });
   // A range that no longer gives its signed root proves nothing: the event goes out marked, not dropped.
   if (open.loaded instanceof SealedRangeChangedError) return eventLine(event, null, open.loaded.message);
-  let proof: AuditProof;
-  try {
-    proof = open.loaded.proof(event.position);
-  } catch (error) {
-    if (!(error instanceof EventNotInLogError)) throw error;
+  if (!open.loaded.has(event.position)) {
     const { fromPosition, toPosition } = open.chained.seal;
     return eventLine(
       event,
@@ -224,6 +214,7 @@ async function proven(deps: ExportDeps, open: OpenRange, event: RecordedEvent): 
       `the seal over ${fromPosition}..${toPosition} holds no event at ${event.position}: it was added after sealing`,
     );
   }
+  const proof = open.loaded.proof(event.position);
   return eventLine(event, {
     sealRevision: String(open.chained.revision),
     leafIndex: proof.leafIndex,

@@ -72,6 +72,11 @@ export class SealedRange {
     );
   }
 
+  /** Whether an event was sealed at `position` (false for one added to the range since). */
+  has(position: bigint): boolean {
+    return this.indexByPosition.has(position);
+  }
+
   proof(position: bigint): AuditProof {
     const index = this.indexByPosition.get(position);
     if (index === undefined) throw new EventNotInLogError(position);

@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '../eventstore/envelope.js';
 import type { EventStore } from '../eventstore/port.js';
-import { eventLeafHash, LEAF_FORMAT } from './event-leaf.js';
+import { eventLeafHash, LEAF_FORMAT, leafHashAtAnyPosition } from './event-leaf.js';
 import type { IndexedLeaf, LeafIndex } from './leaf-index.js';
 import { merkleRoot } from './merkle.js';
 import { afterPositionOf } from './range-leaves.js';
@@ -50,6 +50,9 @@ export interface VerifyOptions {
   maxProblems?: number;
   onProgress?: (progress: { sealsChecked: number; eventsChecked: number; position: bigint }) => void;
 }
+
+/** How far from its place a moved event is looked for (leaf hashes only: cheap). */
+const MOVE_WINDOW = 10_000n;
 
 /** Reads the log forwards once, handing out each seal's range in turn. */
 class LogCursor {
@@ -254,19 +257,21 @@ async function diagnose(
     };
   }
   // A position is part of each leaf, so an event moved to another position hashes differently there:
-  // ask whether the event now at `first` would have given the sealed leaf of another changed position.
+  // ask which sealed position (nearby, in this range or a neighbouring one) it would have matched.
   const event = await eventAt(store, first);
-  const movedFrom =
-    event &&
-    differing.find(
-      (position) => position !== first && then.get(position)?.equals(eventLeafHash({ ...event, position })),
+  if (event && index) {
+    const hashAt = leafHashAtAnyPosition(event);
+    const nearby = await index.range(first > MOVE_WINDOW ? first - MOVE_WINDOW : 0n, first + MOVE_WINDOW);
+    const movedFrom = nearby.find(
+      (leaf) => leaf.position !== first && hashAt(leaf.position).equals(leaf.hash),
     );
-  if (movedFrom !== undefined && movedFrom !== null) {
-    return {
-      kind: 'EVENTS_REORDERED',
-      position: first,
-      message: `position ${first} now holds the event sealed at position ${movedFrom}`,
-    };
+    if (movedFrom) {
+      return {
+        kind: 'EVENTS_REORDERED',
+        position: first,
+        message: `position ${first} now holds the event sealed at position ${movedFrom.position}`,
+      };
+    }
   }
   return {
     kind: 'EVENT_CHANGED',
