@@ -24,6 +24,7 @@ import {
   lastSealable,
   sealedThrough,
 } from './audit-workload.js';
+import { startCpuMeter } from './cpu-meter.js';
 import { fmt, scratchDatabase, throughput } from './support.js';
 
 /**
@@ -36,8 +37,8 @@ import { fmt, scratchDatabase, throughput } from './support.js';
 const CATCH_UP_EVENTS = Number(process.env.BENCH_AUDIT_CATCH_UP_EVENTS ?? 100_000);
 const VERIFY_EVENTS = Number(process.env.BENCH_AUDIT_VERIFY_EVENTS ?? 1_000_000);
 const WRITERS = Number(process.env.BENCH_AUDIT_WRITERS ?? 50);
-const ROUND_MS = Number(process.env.BENCH_AUDIT_ROUND_MS ?? 10_000);
-const ROUNDS = Number(process.env.BENCH_AUDIT_ROUNDS ?? 4);
+const ROUND_MS = Number(process.env.BENCH_AUDIT_ROUND_MS ?? 4_000);
+const ROUNDS = Number(process.env.BENCH_AUDIT_ROUNDS ?? 10);
 /** Which parts run: any of catchup, verify, appends (comma-separated). */
 const PARTS = new Set((process.env.BENCH_AUDIT_PARTS ?? 'catchup,verify,appends').split(','));
 /** The hub's defaults: SWITCHBOARD_AUDIT_SEAL_EVERY_EVENTS and _SECONDS. */
@@ -97,6 +98,10 @@ export interface AppendRound {
   mode: AppendMode;
   rate: number;
   cpuMsPer1000: number;
+  /** CPU of the PostgreSQL backends serving the bench's database, per 1,000 appends. */
+  postgresMsPer1000: number;
+  /** Share of the machine's CPU that other processes used during the window. */
+  othersShare: number;
   /** Seals appended during the window. */
   seals: number;
   /** After the window: ms until the chain covered the last append (with one flush). */
@@ -315,6 +320,13 @@ export async function benchAuditVerify(log: Log): Promise<VerifyFigures> {
   });
 }
 
+async function backendPids(readModels: ReadModels): Promise<number[]> {
+  const rows = await readModels.prisma.$queryRawUnsafe<Array<{ pid: number }>>(
+    'SELECT pid FROM pg_stat_activity WHERE datname = current_database()',
+  );
+  return rows.map((row) => Number(row.pid));
+}
+
 /**
  * One window of single-event appends by WRITERS concurrent writers (each its own stream, like
  * webhook ingestion over many connections). With a sealer, it has caught up with the log before the
@@ -340,14 +352,14 @@ async function appendRound(
       await sealedThrough(store, sealer, await lastSealable(store), everyEvents);
     }
     const sealsBefore = (await seals.last())?.revision ?? -1n;
-    const cpu = process.cpuUsage();
+    const meter = await startCpuMeter(() => backendPids(readModels));
     let appended = 0;
     const rate = await throughput(WRITERS, ROUND_MS, async (worker) => {
       await store.append(`webhooks-bench.r${round}w${worker}`, [mix.next()], 'any');
       appended++;
       return 1;
     });
-    const cpuUsed = cpuMs(cpu);
+    const cpu = await meter();
     const sealsDuring = Number(((await seals.last())?.revision ?? -1n) - sealsBefore);
     let lagMs = 0;
     if (sealer) {
@@ -356,7 +368,16 @@ async function appendRound(
       await sealedThrough(store, sealer, last, Number.MAX_SAFE_INTEGER);
       lagMs = performance.now() - started;
     }
-    return { round, mode, rate, cpuMsPer1000: (cpuUsed * 1000) / appended, seals: sealsDuring, lagMs };
+    return {
+      round,
+      mode,
+      rate,
+      cpuMsPer1000: (cpu.nodeMs * 1000) / appended,
+      postgresMsPer1000: (cpu.postgresMs * 1000) / appended,
+      othersShare: cpu.othersMs / cpu.availableMs,
+      seals: sealsDuring,
+      lagMs,
+    };
   } finally {
     await sealer?.close();
   }
@@ -379,7 +400,7 @@ export async function benchAuditAppends(log: Log): Promise<AppendFigures> {
         const result = await appendRound(store, readModels, mix, mode, round);
         rounds.push(result);
         log(
-          `  (c) round ${round}, sealer ${mode}: ${fmt(result.rate)} appends/s, ${result.cpuMsPer1000.toFixed(1)} ms CPU per 1,000` +
+          `  (c) round ${round}, sealer ${mode}: ${fmt(result.rate)} appends/s, CPU per 1,000: Node ${result.cpuMsPer1000.toFixed(1)} ms, PostgreSQL ${result.postgresMsPer1000.toFixed(1)} ms; others ${pct(result.othersShare)} of the machine` +
             (mode === 'off'
               ? ''
               : `, ${result.seals} seals, covered ${fmt(result.lagMs)} ms after the window`),
@@ -405,6 +426,7 @@ const median = (values: readonly number[]) => {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
 const us = (n: number) => n.toFixed(1);
+const pct = (share: number) => `${Math.round(share * 100)} %`;
 const bytes = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
 
 function catchUpTable(f: CatchUpFigures): string {
@@ -444,25 +466,39 @@ function verifyTable(f: VerifyFigures): string {
   ].join('\n');
 }
 
+/** A round counts as quiet when other processes used less than this share of the machine in both windows compared. */
+const QUIET_SHARE = 0.15;
+
 function appendsTable(f: AppendFigures): string {
   const modes = [...new Set(f.rounds.map((r) => r.mode))];
   const off = f.rounds.filter((r) => r.mode === 'off');
   const offRate = mean(off.map((r) => r.rate));
+  const offCpu = mean(off.map((r) => r.cpuMsPer1000 + r.postgresMsPer1000));
   const lines = [
-    `(c) Single-event appends, ${f.writers} concurrent writers (own stream each; the same mix as (a): ${bytes(f.averageBytes)} per event), ${f.roundMs / 1000} s windows, ${off.length} rounds with the modes rotated each round; a sealer catches up before its window opens:`,
+    `(c) Single-event appends, ${f.writers} concurrent writers (own stream each; the same mix as (a): ${bytes(f.averageBytes)} per event), ${f.roundMs / 1000} s windows, ${off.length} rounds with the modes rotated each round; a sealer catches up before its window opens. CPU per 1,000 appends: this Node process and the PostgreSQL backends serving the bench's database (/proc); "others": what the rest of the machine used meanwhile.`,
     '',
-    `| sealer | appends/s per round | mean | × off (mean) | × off (median of rounds) | Node CPU ms per 1,000 appends | seals per window | covered after the window (ms, max) |`,
-    '|---|---|---:|---:|---:|---:|---:|---:|',
+    '| sealer | appends/s per round | mean | × off (mean) | × off (median of rounds) | × off, quiet rounds (median, n) | CPU ms per 1,000: Node / PostgreSQL | Node + PostgreSQL × off | others, mean share | seals per window | covered after the window (ms, max) |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const mode of modes) {
     const rounds = f.rounds.filter((r) => r.mode === mode);
     const rate = mean(rounds.map((r) => r.rate));
-    const ratios = rounds.map((r) => r.rate / off.find((o) => o.round === r.round)!.rate);
+    const paired = rounds.map((r) => ({ r, o: off.find((o) => o.round === r.round)! }));
+    const ratios = paired.map(({ r, o }) => r.rate / o.rate);
+    const quiet = paired
+      .filter(({ r, o }) => r.othersShare < QUIET_SHARE && o.othersShare < QUIET_SHARE)
+      .map(({ r, o }) => r.rate / o.rate);
+    const node = mean(rounds.map((r) => r.cpuMsPer1000));
+    const postgres = mean(rounds.map((r) => r.postgresMsPer1000));
+    const sealing = mode !== 'off';
     lines.push(
-      `| ${mode === 'off' ? 'off' : `seal ${mode} events or 60 s`} | ${rounds.map((r) => fmt(r.rate)).join(', ')} | ${fmt(rate)} | ${(rate / offRate).toFixed(3)} | ${median(ratios).toFixed(3)} | ${mean(rounds.map((r) => r.cpuMsPer1000)).toFixed(1)} | ${mode === 'off' ? '' : mean(rounds.map((r) => r.seals)).toFixed(1)} | ${mode === 'off' ? '' : fmt(Math.max(...rounds.map((r) => r.lagMs)))} |`,
+      `| ${sealing ? `seal ${mode} events or 60 s` : 'off'} | ${rounds.map((r) => fmt(r.rate)).join(', ')} | ${fmt(rate)} | ${(rate / offRate).toFixed(3)} | ${median(ratios).toFixed(3)} | ${quiet.length ? `${median(quiet).toFixed(3)}, ${quiet.length}` : `–, 0`} | ${node.toFixed(1)} / ${postgres.toFixed(1)} | ${((node + postgres) / offCpu).toFixed(2)} | ${pct(mean(rounds.map((r) => r.othersShare)))} | ${sealing ? mean(rounds.map((r) => r.seals)).toFixed(1) : ''} | ${sealing ? fmt(Math.max(...rounds.map((r) => r.lagMs))) : ''} |`,
     );
   }
-  lines.push('', 'Aim: sealing slows appends by less than 5 % (× off ≥ 0.95).');
+  lines.push(
+    '',
+    `Aim: sealing slows appends by less than 5 % (× off ≥ 0.95). Quiet: other processes used under ${pct(QUIET_SHARE)} of the machine in both windows of the pair.`,
+  );
   return lines.join('\n');
 }
 
