@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createPgliteEventStore, createPostgresEventStore } from '../src/eventstore/sql/index.js';
 import { openReadModels } from '../src/readmodels/database.js';
+import { auditTable, benchAudit } from './audit.js';
 import { benchCheckout, checkoutTable } from './checkout.js';
 import { benchEventStore, type EventStoreFigures } from './eventstore.js';
 import { benchGraphQL, graphqlTable } from './graphql.js';
@@ -17,8 +18,23 @@ import { benchWebhooks, webhooksTable } from './webhooks.js';
 /**
  * `npm run bench`: every figure from one run on this machine, printed as one table and written to
  * bench/RESULTS.md. BENCH_DURATION_MS and BENCH_CATCH_UP_EVENTS shorten it for a smoke run.
+ * `npm run bench -- audit` runs one bench alone and prints its table, leaving RESULTS.md as it is.
  */
 const log = (line: string) => process.stderr.write(`${line}\n`);
+
+const alone: Record<string, () => Promise<string>> = {
+  audit: async () => auditTable(await benchAudit(log)),
+};
+const only = process.argv[2];
+if (only !== undefined) {
+  const run = alone[only];
+  if (!run) {
+    log(`unknown bench "${only}"; alone: ${Object.keys(alone).join(', ')}`);
+    process.exit(2);
+  }
+  process.stdout.write(`${await run()}\n`);
+  process.exit(0);
+}
 
 type Figures = EventStoreFigures & { rebuild: number };
 
@@ -88,6 +104,8 @@ log('Syncs (GitHub issues against the fake)');
 const syncFigures = { PGlite: await benchSync('pglite', log), PostgreSQL: await benchSync('postgres', log) };
 log('Proxy (/proxy against a 20 ms loopback provider)');
 const proxyFigures = await benchProxy(log);
+log('Audit seals (PostgreSQL)');
+const auditFigures = await benchAudit(log);
 const report = [
   '# Benchmark results',
   '',
@@ -119,6 +137,9 @@ const report = [
   '',
   '## Proxy (/proxy pass-through vs the same client calling the provider directly)',
   proxyTable(proxyFigures),
+  '',
+  '## Audit seals (sealing, verification over 1,000,000 events, appends with the sealer off and on; PostgreSQL)',
+  auditTable(auditFigures),
   '',
 ].join('\n');
 process.stdout.write(`${report}\n`);

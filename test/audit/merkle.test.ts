@@ -49,6 +49,14 @@ describe('RFC 6962 Merkle tree', () => {
     );
   });
 
+  it('hashes a string leaf as its UTF-8 bytes, lone surrogates replaced as Buffer.from does', () => {
+    for (const text of ['', 'plain', 'é\u0000😀\u2028', 'broken \ud800 pair', 'x'.repeat(20_000)]) {
+      expect(leafHash(text).toString('hex')).toBe(leafHash(Buffer.from(text, 'utf8')).toString('hex'));
+    }
+    // The RFC 6962 leaf of the two bytes "10", whichever way it is given.
+    expect(leafHash('\u0010').equals(LEAVES[2]!)).toBe(true);
+  });
+
   it('agrees with the recursive definition and proves every leaf of trees up to 70 leaves', () => {
     const leaves = Array.from({ length: 70 }, (_, i) => leafHash(`event ${i}`));
     for (let size = 1; size <= leaves.length; size++) {
