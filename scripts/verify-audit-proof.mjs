@@ -42,17 +42,19 @@ const sha256 = (...parts) => {
 const leafHash = (text) => sha256(Buffer.from([0]), Buffer.from(text, 'utf8'));
 const nodeHash = (left, right) => sha256(Buffer.from([1]), left, right);
 
-/** src/audit/event-leaf.ts (switchboard-event-v1): what a seal commits to for one event. */
+/**
+ * src/audit/event-leaf.ts (switchboard-event-v1): what a seal commits to for one event. A line of
+ * canonical JSON with its place and identity, then its data and its metadata as stored (the JSON
+ * text the hub wrote, which JSON.stringify gives back from the parsed line: key order is kept).
+ */
 const eventLeafBytes = (event) =>
-  canonicalJson({
-    data: event.data,
+  `${canonicalJson({
     id: event.id,
-    metadata: event.metadata,
     position: event.position,
     revision: event.revision,
     stream: event.stream,
     type: event.type,
-  });
+  })}\n${JSON.stringify(event.data) ?? 'null'}\n${JSON.stringify(event.metadata) ?? 'null'}`;
 
 /** RFC 9162 2.1.3.2: the root from a leaf hash and its audit path. */
 function rootFromPath(leaf, index, treeSize, path) {
