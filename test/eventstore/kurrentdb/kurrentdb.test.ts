@@ -6,7 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendBytes, MAX_APPEND_BYTES } from '../../../src/eventstore/append-size.js';
 import {
+  AppendTooLargeError,
   DuplicateEventIdError,
   StreamDeletedError,
   WrongExpectedVersionError,
@@ -139,6 +141,49 @@ describe('KurrentDB adapter (protocol double)', () => {
 
     it('refuses a malformed connection string', () => {
       expect(() => createKurrentDbEventStore('http://nope')).toThrow(BadUserInputError);
+    });
+  });
+
+  describe('append size', () => {
+    /** An event of `bytes` as the server counts them (data + metadata + 2 x type length). */
+    const sized = (bytes: number) => {
+      const probe = event('Big', { blob: '' });
+      return event('Big', { blob: 'x'.repeat(bytes - appendBytes([probe])) });
+    };
+
+    it('refuses an append over the max append size as too large (413), not as unavailable', async () => {
+      const s = stream('huge');
+      const refused = await store
+        .append(s, [sized(MAX_APPEND_BYTES + 1)], 'no_stream')
+        .catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(AppendTooLargeError);
+      expect(refused).toMatchObject({
+        code: 'APPEND_TOO_LARGE',
+        status: 413,
+        limit: MAX_APPEND_BYTES,
+        stream: s,
+      });
+      // Counted over the whole append, not per event.
+      const half = MAX_APPEND_BYTES / 2;
+      await expect(store.append(s, [sized(half), sized(half + 1)], 'any')).rejects.toBeInstanceOf(
+        AppendTooLargeError,
+      );
+      expect(await collect(store.readStream(s))).toEqual([]);
+      expect((await store.append(s, [sized(MAX_APPEND_BYTES)], 'no_stream')).revision).toBe(0n);
+    });
+
+    it('uses the limit the server states', async () => {
+      const small = await startKurrentDbDouble({ maxAppendSize: 4096 });
+      const client = createKurrentDbEventStore(small.connectionString);
+      try {
+        await expect(client.append(stream('small'), [sized(4097)], 'any')).rejects.toMatchObject({
+          limit: 4096,
+        });
+        expect((await client.append(stream('small'), [sized(4096)], 'any')).revision).toBe(0n);
+      } finally {
+        await client.close();
+        await small.close();
+      }
     });
   });
 

@@ -35,6 +35,7 @@
  * - durability: everything lives in memory and dies with `close()`.
  */
 import { Server, ServerCredentials, type sendUnaryData } from '@grpc/grpc-js';
+import { DEFAULT_MAX_APPEND_SIZE } from './append-size.js';
 import { InMemoryLog } from './log.js';
 import { gossipGrpc, gossipPb, sharedPb, streamsGrpc } from './proto.js';
 import { handleRead } from './read.js';
@@ -45,12 +46,18 @@ export interface KurrentDbDouble {
   close(): Promise<void>;
 }
 
-export async function startKurrentDbDouble(): Promise<KurrentDbDouble> {
+export interface KurrentDbDoubleOptions {
+  /** Streams.Append's MaxAppendSize in bytes (default 1 MiB, as KurrentDB 24.x and 25.0). */
+  maxAppendSize?: number;
+}
+
+export async function startKurrentDbDouble(options: KurrentDbDoubleOptions = {}): Promise<KurrentDbDouble> {
   const log = new InMemoryLog();
+  const limits = { maxAppendSize: options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE };
   const server = new Server();
   server.addService(streamsGrpc.StreamsService, {
     read: handleRead(log),
-    append: handleAppend(log),
+    append: handleAppend(log, limits),
     delete: handleDelete(log),
     tombstone: handleTombstone(log),
   });
