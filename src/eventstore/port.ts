@@ -93,8 +93,11 @@ export interface EventStore {
 
   /**
    * Appends atomically. Throws WrongExpectedVersionError when `expected` does not hold,
-   * StreamDeletedError on a tombstoned stream. Appending events whose ids were all already
-   * appended to this stream by an identical earlier call succeeds without writing (idempotent retry).
+   * StreamDeletedError on a tombstoned stream, AppendTooLargeError when the store refuses the
+   * append's size (keep appends under MAX_APPEND_BYTES, append-size.ts). Appending events whose ids
+   * were all already appended to this stream by an identical earlier call succeeds without writing
+   * (idempotent retry), however late for name-based (UUIDv5) ids; KurrentDB recognizes a late retry
+   * of random ids under 'any'/'exists' only while its commit cache remembers them (kurrentdb/receipts.ts).
    */
   append(stream: string, events: readonly Event[], expected: ExpectedRevision): Promise<AppendResult>;
 

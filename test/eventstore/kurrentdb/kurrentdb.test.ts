@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendBytes, MAX_APPEND_BYTES } from '../../../src/eventstore/append-size.js';
+import type { Event } from '../../../src/eventstore/envelope.js';
 import {
   AppendTooLargeError,
   DuplicateEventIdError,
@@ -17,6 +18,7 @@ import { createKurrentDbEventStore } from '../../../src/eventstore/kurrentdb/ind
 import { checkpointSettings } from '../../../src/eventstore/kurrentdb/subscription.js';
 import type { EventStore, SubscriptionMessage } from '../../../src/eventstore/port.js';
 import { BadUserInputError, DependencyError } from '../../../src/shared/errors.js';
+import { uuidV5 } from '../../../src/signals/uuid-v5.js';
 import { describeAuditSealContract } from '../../audit/seal-contract.js';
 import { type KurrentDbDouble, startKurrentDbDouble } from '../../support/kurrentdb-double/index.js';
 import { collect, describeEventStoreContract, event, take } from '../contract.js';
@@ -184,6 +186,67 @@ describe('KurrentDB adapter (protocol double)', () => {
         await client.close();
         await small.close();
       }
+    });
+  });
+
+  describe('idempotence beyond the server cache', () => {
+    /** A name-based id, as ingress, sync and decisions give their events. */
+    const named = (type: string, name: string): Event => ({ ...event(type), id: uuidV5(NAMESPACE, name) });
+    const NAMESPACE = '6ba7b811-9dad-11d1-80b4-00c04fd430c8';
+
+    it('treats a redelivery as a duplicate after the server has forgotten the first commit', async () => {
+      const forgetful = await startKurrentDbDouble({ idempotenceWindow: 4 });
+      const client = createKurrentDbEventStore(forgetful.connectionString);
+      try {
+        const s = stream('late');
+        const key = randomUUID();
+        const delivery = [named('Signal', `${key}/0`), named('Signal', `${key}/1`)];
+        const first = await client.append(s, delivery, 'any');
+        // Enough traffic elsewhere to push the first commit out of the server's window.
+        for (let i = 0; i < 5; i++)
+          await client.append(stream('noise'), [event('Noise'), event('Noise')], 'any');
+        expect(await client.append(s, delivery, 'any')).toEqual({ ...first, duplicate: true });
+        expect(await client.append(s, delivery, 'exists')).toEqual({ ...first, duplicate: true });
+        // One of them alone is a retry too (a sync that finds a change a webhook brought).
+        expect(await client.append(s, [delivery[0]!], 'any')).toMatchObject({
+          revision: 0n,
+          duplicate: true,
+        });
+        await expect(
+          client.append(s, [delivery[1]!, named('Signal', `${key}/2`)], 'any'),
+        ).rejects.toBeInstanceOf(DuplicateEventIdError);
+        expect((await collect(client.readStream(s))).map((e) => e.id)).toEqual(delivery.map((e) => e.id));
+      } finally {
+        await client.close();
+        await forgetful.close();
+      }
+    });
+
+    it('models the server: a late retry of random ids under any is a second write', async () => {
+      const forgetful = await startKurrentDbDouble({ idempotenceWindow: 2 });
+      const client = createKurrentDbEventStore(forgetful.connectionString);
+      try {
+        const s = stream('forgot');
+        const once = [event('Random')];
+        await client.append(s, once, 'any');
+        expect((await client.append(s, once, 'any')).duplicate).toBe(true);
+        await client.append(stream('noise'), [event('Noise'), event('Noise')], 'any');
+        expect((await client.append(s, once, 'any')).duplicate).toBe(false);
+        // Under a revision the server checks the stream itself, however late.
+        expect((await client.append(s, once, 'no_stream')).duplicate).toBe(true);
+        expect(await collect(client.readStream(s))).toHaveLength(2);
+      } finally {
+        await client.close();
+        await forgetful.close();
+      }
+    });
+
+    it('still refuses a late retry on a tombstoned stream', async () => {
+      const s = stream('late-tomb');
+      const one = [named('Signal', randomUUID())];
+      await store.append(s, one, 'any');
+      await store.tombstone(s);
+      await expect(store.append(s, one, 'any')).rejects.toBeInstanceOf(StreamDeletedError);
     });
   });
 

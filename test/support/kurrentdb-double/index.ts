@@ -49,10 +49,15 @@ export interface KurrentDbDouble {
 export interface KurrentDbDoubleOptions {
   /** Streams.Append's MaxAppendSize in bytes (default 1 MiB, as KurrentDB 24.x and 25.0). */
   maxAppendSize?: number;
+  /**
+   * How many recently committed event ids recognize a retry under `any`/`stream_exists` (the
+   * server's 8 MiB commit cache; default 65,536 events). Small in tests of late redeliveries.
+   */
+  idempotenceWindow?: number;
 }
 
 export async function startKurrentDbDouble(options: KurrentDbDoubleOptions = {}): Promise<KurrentDbDouble> {
-  const log = new InMemoryLog();
+  const log = new InMemoryLog(options.idempotenceWindow);
   const limits = { maxAppendSize: options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE };
   const server = new Server();
   server.addService(streamsGrpc.StreamsService, {
