@@ -129,6 +129,18 @@ export function describeEventStoreContract(name: string, createStore: StoreFacto
         expect((await store.append(stream('any'), [event('Z')], 'any')).revision).toBe(0n);
       });
 
+      it("refuses 'exists' on a stream that has metadata but no events", async () => {
+        const s = stream('metaonly');
+        await store.setStreamMetadata(s, { maxAge: 3600 });
+        await expect(store.append(s, [event('A')], 'exists')).rejects.toMatchObject({
+          expected: 'exists',
+          actual: 'no_stream',
+        });
+        expect(await collect(store.readStream(s))).toEqual([]);
+        expect((await store.append(s, [event('A')], 'no_stream')).revision).toBe(0n);
+        expect((await store.append(s, [event('B')], 'exists')).revision).toBe(1n);
+      });
+
       it('lets exactly one of two racing appends at the same revision win', async () => {
         const s = stream('race');
         await store.append(s, [event('Start')], 'no_stream');

@@ -23,6 +23,7 @@ export async function append(
   expected: ExpectedRevision,
 ): Promise<AppendResult> {
   if (events.length === 0) return checkOnly(client, stream, expected);
+  if (expected === 'exists') await refuseWithoutEvents(client, stream);
   // Under a revision or no_stream the server checks retries against the stream itself.
   const receipted = (expected === 'any' || expected === 'exists') && events.every((e) => isNameBased(e.id));
   if (receipted) {
@@ -91,6 +92,17 @@ async function checkOnly(
     expected === actual;
   if (!holds) throw new WrongExpectedVersionError(stream, expected, actual);
   return { revision: last?.revision ?? -1n, position: last?.position ?? 0n, duplicate: false };
+}
+
+/**
+ * KurrentDB takes `stream_exists` for a stream that has only metadata; the port's 'exists' means
+ * "has events", as the SQL store has it. A stream cannot lose its events between this read and the
+ * append (only a tombstone removes them, and the server refuses that append itself), so one read
+ * of the last event settles it.
+ */
+async function refuseWithoutEvents(client: KurrentDBClient, stream: string): Promise<void> {
+  for await (const _ of readStream(client, stream, { direction: 'backwards', maxCount: 1 })) return;
+  throw new WrongExpectedVersionError(stream, 'exists', 'no_stream');
 }
 
 async function positionAt(client: KurrentDBClient, stream: string, revision: bigint): Promise<bigint> {

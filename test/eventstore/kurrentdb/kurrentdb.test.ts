@@ -5,6 +5,7 @@
  * The protocol double is test/support/kurrentdb-double.
  */
 import { randomUUID } from 'node:crypto';
+import { jsonEvent, KurrentDBClient } from '@kurrent/kurrentdb-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendBytes, MAX_APPEND_BYTES } from '../../../src/eventstore/append-size.js';
 import type { Event } from '../../../src/eventstore/envelope.js';
@@ -247,6 +248,22 @@ describe('KurrentDB adapter (protocol double)', () => {
       await store.append(s, one, 'any');
       await store.tombstone(s);
       await expect(store.append(s, one, 'any')).rejects.toBeInstanceOf(StreamDeletedError);
+    });
+  });
+
+  describe('the double as the server', () => {
+    it('takes stream_exists for a stream with only metadata, as KurrentDB does (the adapter does not)', async () => {
+      const s = stream('metaonly');
+      await store.setStreamMetadata(s, { maxAge: 60 });
+      const raw = KurrentDBClient.connectionString(double.connectionString);
+      try {
+        const result = await raw.appendToStream(s, jsonEvent({ type: 'A', data: {} }), {
+          streamState: 'stream_exists',
+        });
+        expect(result.nextExpectedRevision).toBe(0n);
+      } finally {
+        await raw.dispose();
+      }
     });
   });
 
