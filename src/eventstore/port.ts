@@ -17,7 +17,9 @@ export interface AppendResult {
   /**
    * True when the call wrote nothing because every event id was already in the stream (an
    * idempotent retry): a caller that appends facts from outside (a redelivered webhook) learns
-   * from the log itself that it had them. False for an empty append.
+   * from the log itself that it had them. False for an empty append. Promised for name-based
+   * (UUIDv5) ids under 'any'/'exists'; for other ids a store may answer a recognized retry as it
+   * answered the write (KurrentDB does: same revision and position, `duplicate` false).
    */
   duplicate: boolean;
 }

@@ -53,9 +53,10 @@ async function appendToServer(
       streamState: toStreamState(expected),
     });
     const revision = result.nextExpectedRevision;
-    // An idempotent retry writes nothing and the server answers without a position (the only
-    // success without one, since this call appends events): look it up, so a retry answers
-    // exactly what the first call did.
+    // Since 22.6 the server answers a retry it recognizes with the original write's position,
+    // exactly as it answered the write, so `duplicate` here is only what the answer can say: no
+    // position (the retried event is no longer readable). Name-based ids learn it from their
+    // receipts before this call.
     if (result.position) return { revision, position: positionOf(result.position), duplicate: false };
     return { revision, position: await positionAt(client, stream, revision), duplicate: true };
   } catch (error) {

@@ -134,6 +134,12 @@ export class InMemoryLog {
     return { kind: 'present', events: visible, lastRevision: last.revision };
   }
 
+  /** The event at `revision` if a stream read would still return it. */
+  readable(stream: string, revision: bigint): StoredEvent | undefined {
+    const view = this.view(stream);
+    return view.kind === 'present' ? view.events.find((event) => event.revision === revision) : undefined;
+  }
+
   /** Calls `listener` after every write until the returned function is called. */
   onAppend(listener: () => void): () => void {
     this.appendListeners.add(listener);

@@ -100,11 +100,15 @@ function appendResponse(
   const success = new streamsPb.AppendResp.Success();
   if (outcome.current === -1n) success.setNoStream(new sharedPb.Empty());
   else success.setCurrentRevision(outcome.current.toString());
-  // The server reports no position for an idempotent retry (nothing was written).
-  if (outcome.kind === 'written' && outcome.last) {
+  // An idempotent retry is answered with the position of the retried last event, read back from
+  // the index (IndexWriter.CheckCommit's logPos, since 22.6): the same answer as the first write,
+  // so nothing on the wire tells a recognized retry from a fresh write. No position only when
+  // that event can no longer be read.
+  const last = outcome.kind === 'written' ? outcome.last : log.readable(stream, outcome.current);
+  if (last) {
     const position = new streamsPb.AppendResp.Position();
-    position.setCommitPosition(outcome.last.position.toString());
-    position.setPreparePosition(outcome.last.position.toString());
+    position.setCommitPosition(last.position.toString());
+    position.setPreparePosition(last.position.toString());
     success.setPosition(position);
   } else {
     success.setNoPosition(new sharedPb.Empty());
