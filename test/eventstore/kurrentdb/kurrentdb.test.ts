@@ -24,13 +24,30 @@ import { describeAuditSealContract } from '../../audit/seal-contract.js';
 import { type KurrentDbDouble, startKurrentDbDouble } from '../../support/kurrentdb-double/index.js';
 import { collect, describeEventStoreContract, event, take } from '../contract.js';
 
-describeEventStoreContract('KurrentDB (protocol double)', async () => {
+describeEventStoreContract('KurrentDB (protocol double, BatchAppend)', async () => {
   const double = await startKurrentDbDouble();
   const store = createKurrentDbEventStore(double.connectionString);
   return {
     store,
     cleanup: async () => {
       await store.close();
+      // As against a real server: ServerFeatures lists BatchAppend, so every append went through it.
+      expect(double.writeCalls).toMatchObject({ append: 0, batchAppend: 1 });
+      await double.close();
+    },
+  };
+});
+
+describeEventStoreContract('KurrentDB (protocol double, plain Append: no BatchAppend listed)', async () => {
+  const double = await startKurrentDbDouble({ batchAppend: false });
+  const store = createKurrentDbEventStore(double.connectionString);
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      // The contract ran through Streams.Append, not BatchAppend.
+      expect(double.writeCalls).toMatchObject({ batchAppend: 0 });
+      expect(double.writeCalls.append).toBeGreaterThan(0);
       await double.close();
     },
   };
