@@ -9,6 +9,7 @@
  *   StreamDeleted on a tombstoned stream (what is and is not modelled: write-rules.ts,
  *   append-size.ts, batch-append.ts).
  * - ServerFeatures (server-features.ts), listing BatchAppend unless `batchAppend: false`.
+ * - A TLS listener with `tls: true` (tls.ts).
  * - Streams.Read: stream reads forwards/backwards from start/end/revision, StreamNotFound,
  *   StreamDeleted; $all reads forwards (inclusive start) and backwards (exclusive start) with
  *   event-type or stream-name filters (regex or prefixes); catch-up subscriptions to $all (and to a
@@ -28,7 +29,7 @@
  *   keeps them until a scavenge, and never applies stream metadata to $all reads);
  * - `$maxAge`/`$maxCount`/`$tb` anywhere but stream reads; `$acl`, `$cacheControl`;
  * - system projections ($ce-, $et-, $by-category, $streams), link events and `resolveLinkTos`;
- * - auth (credentials are ignored), TLS, clusters, leader election, NotLeader redirects;
+ * - auth (credentials are ignored), client certificates, clusters, leader election, NotLeader redirects;
  * - the v2 protocol (multiStreamAppend, appendRecords), persistent subscriptions,
  *   operations, users, projections management;
  * - deadlines, FellBehind, server-side subscription drops;
@@ -41,6 +42,7 @@ import { InMemoryLog } from './log.js';
 import { gossipGrpc, gossipPb, serverFeaturesGrpc, sharedPb, streamsGrpc } from './proto.js';
 import { handleRead } from './read.js';
 import { DOUBLE_SERVER_VERSION, handleSupportedMethods } from './server-features.js';
+import { TEST_CA_FILE, tlsCredentials } from './tls.js';
 import { handleAppend, handleDelete, handleTombstone } from './writes.js';
 
 export interface KurrentDbDouble {
@@ -60,6 +62,11 @@ export interface KurrentDbDoubleOptions {
   idempotenceWindow?: number;
   /** List BatchAppend in ServerFeatures, so the client appends through it (default true, as real servers). */
   batchAppend?: boolean;
+  /**
+   * Listen with TLS (tls.ts); the connection string then says `tls=true&tlsCAFile=<the test CA>`.
+   * Default false: `tls=false`, as a node started `--insecure`.
+   */
+  tls?: boolean;
 }
 
 export async function startKurrentDbDouble(options: KurrentDbDoubleOptions = {}): Promise<KurrentDbDouble> {
@@ -89,12 +96,13 @@ export async function startKurrentDbDouble(options: KurrentDbDoubleOptions = {})
   let port = 0;
   server.addService(gossipGrpc.GossipService, { read: gossipRead(() => port) });
   port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) =>
-      error ? reject(error) : resolve(bound),
-    );
+    const credentials = options.tls ? tlsCredentials() : ServerCredentials.createInsecure();
+    server.bindAsync('127.0.0.1:0', credentials, (error, bound) => (error ? reject(error) : resolve(bound)));
   });
   return {
-    connectionString: `kurrentdb://127.0.0.1:${port}?tls=false`,
+    connectionString: options.tls
+      ? `kurrentdb://127.0.0.1:${port}?tls=true&tlsCAFile=${encodeURIComponent(TEST_CA_FILE)}`
+      : `kurrentdb://127.0.0.1:${port}?tls=false`,
     writeCalls,
     // Live subscriptions never end on their own: cut them rather than wait for them.
     close: async () => server.forceShutdown(),
