@@ -5,7 +5,6 @@
  * The protocol double is test/support/kurrentdb-double.
  */
 import { randomUUID } from 'node:crypto';
-import { jsonEvent, KurrentDBClient } from '@kurrent/kurrentdb-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendBytes, MAX_APPEND_BYTES } from '../../../src/eventstore/append-size.js';
 import type { Event } from '../../../src/eventstore/envelope.js';
@@ -268,67 +267,6 @@ describe('KurrentDB adapter (protocol double)', () => {
       await store.append(s, one, 'any');
       await store.tombstone(s);
       await expect(store.append(s, one, 'any')).rejects.toBeInstanceOf(StreamDeletedError);
-    });
-  });
-
-  describe('the double as the server', () => {
-    it('takes stream_exists for a stream with only metadata, as KurrentDB does (the adapter does not)', async () => {
-      const s = stream('metaonly');
-      await store.setStreamMetadata(s, { maxAge: 60 });
-      const raw = KurrentDBClient.connectionString(double.connectionString);
-      try {
-        const result = await raw.appendToStream(
-          s,
-          jsonEvent({ type: 'A', data: {}, metadata: event('A').metadata }),
-          {
-            streamState: 'stream_exists',
-          },
-        );
-        expect(result.nextExpectedRevision).toBe(0n);
-      } finally {
-        await raw.dispose();
-      }
-    });
-  });
-
-  describe('TLS', () => {
-    it('appends, reads and subscribes over TLS, verifying the server with tlsCAFile', async () => {
-      const secure = await startKurrentDbDouble({ tls: true });
-      expect(secure.connectionString).toMatch(/tls=true&tlsCAFile=/);
-      const client = createKurrentDbEventStore(secure.connectionString);
-      try {
-        await client.ping();
-        const s = stream('tls');
-        const written = await client.append(s, [event('Secure')], 'no_stream');
-        expect((await collect(client.readStream(s))).map((e) => e.type)).toEqual(['Secure']);
-        const subscription = client.subscribeAll({ filter: { streamPrefixes: [s] } });
-        const seen = await take(subscription, (m) => m.some((x) => x.kind === 'caught_up'));
-        await subscription.close();
-        expect(seen.find((m) => m.kind === 'event')).toMatchObject({ event: { position: written.position } });
-      } finally {
-        await client.close();
-        await secure.close();
-      }
-    });
-
-    it('connects with tlsVerifyCert=false, and refuses a server it cannot verify', async () => {
-      const secure = await startKurrentDbDouble({ tls: true });
-      const port = new URL(secure.connectionString.replace('kurrentdb:', 'http:')).port;
-      const unverified = createKurrentDbEventStore(
-        `kurrentdb://127.0.0.1:${port}?tls=true&tlsVerifyCert=false`,
-      );
-      const untrusted = createKurrentDbEventStore(`kurrentdb://127.0.0.1:${port}?tls=true`);
-      const plain = createKurrentDbEventStore(`kurrentdb://127.0.0.1:${port}?tls=false`);
-      try {
-        expect((await unverified.append(stream('noverify'), [event('A')], 'any')).revision).toBe(0n);
-        await expect(untrusted.append(stream('untrusted'), [event('A')], 'any')).rejects.toBeInstanceOf(
-          DependencyError,
-        );
-        await expect(plain.ping()).rejects.toBeInstanceOf(DependencyError);
-      } finally {
-        await Promise.all([unverified.close(), untrusted.close(), plain.close()]);
-        await secure.close();
-      }
     });
   });
 

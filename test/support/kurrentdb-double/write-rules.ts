@@ -1,6 +1,12 @@
 /**
  * KurrentDB's write rules, apart from storage: when an expectation holds, and when an append is
- * an idempotent retry rather than a new write or a conflict.
+ * an idempotent retry rather than a new write or a conflict (IndexWriter.CheckCommit, 22.6-25.1).
+ * Modelled: `stream_exists` holds for a stream with only metadata; retries under a revision or
+ * `no_stream` are checked against the stream, under `any`/`stream_exists` against a bounded window
+ * of recent commits (log.ts), and answered with the retried event's position (writes.ts).
+ * Not modelled: IdempotentNotReady (a retry of a write not yet replicated is dropped, and the
+ * client times out), `stream_exists` on a soft-deleted stream (the server answers StreamDeleted;
+ * the double, a wrong expected version), the window's size in bytes (it counts events).
  */
 import type { ProposedEvent, StoredEvent } from './log.js';
 
