@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendBytes, MAX_APPEND_BYTES } from '../../src/eventstore/append-size.js';
 import type { Event, RecordedEvent } from '../../src/eventstore/envelope.js';
 import {
   DuplicateEventIdError,
@@ -187,6 +188,16 @@ export function describeEventStoreContract(name: string, createStore: StoreFacto
           duplicate: true,
         });
         expect(await collect(store.readStream(s))).toHaveLength(2);
+      });
+
+      it('takes an event as large as the smallest supported KurrentDB takes (1 MiB append)', async () => {
+        const s = stream('large');
+        const probe = event('Large', { blob: '' });
+        const large = { ...probe, data: { blob: 'x'.repeat(MAX_APPEND_BYTES - appendBytes([probe])) } };
+        expect(appendBytes([large])).toBe(MAX_APPEND_BYTES);
+        const written = await store.append(s, [large], 'no_stream');
+        const [read] = await collect(store.readStream(s));
+        expect(read).toMatchObject({ id: large.id, revision: written.revision, data: large.data });
       });
 
       it('refuses a batch of which only some ids were appended before', async () => {
