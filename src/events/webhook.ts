@@ -37,7 +37,8 @@ export const deadLetterContentSchema = z.object({
   /** Why, in words of our own (may carry a connector's message), never quoting the body. */
   detail: z.string(),
   headers: z.record(z.string(), z.string()),
-  bodyBase64: z.base64(),
+  /** Absent when the body was too large to keep in the log (the event says `bodyOmitted`). */
+  bodyBase64: z.base64().optional(),
 });
 
 export type DeadLetterContent = z.infer<typeof deadLetterContentSchema>;
@@ -51,6 +52,14 @@ export type DeadLetterContent = z.infer<typeof deadLetterContentSchema>;
  *
  * v2 seals detail, headers and body under the tenant's data key (events/sealed-dead-letter.ts), so
  * deleting the tenant shreds them, and states `bodyBytes` in the clear; v1 kept them in the clear.
+ *
+ * Size: the event must fit one append on the smallest supported KurrentDB (1 MiB, see
+ * eventstore/append-size.ts), and a body of up to 1 MiB sealed as base64 does not. So the content is
+ * compressed before it is sealed (`contentEncoding: 'br'`), and a body that still does not fit is
+ * left out (`bodyOmitted`): the digest and size stay, to match it against the provider's delivery
+ * log, which still holds it. The log has no blob store beside it, and one for this rare case would
+ * need its own sealing and shredding; refusing the delivery instead would make the provider retry
+ * for ever.
  */
 export const WebhookDeadLettered = defineEvent('WebhookDeadLettered', {
   version: 2,
@@ -65,13 +74,17 @@ export const WebhookDeadLettered = defineEvent('WebhookDeadLettered', {
     bodySha256: sha256Hex,
     redacted: z.number().int().min(1).optional(),
     content: z.union([SealedSchema, z.object({ plain: deadLetterContentSchema }).strict()]),
+    /** The sealed content was brotli-compressed first (every dead letter written since this field). */
+    contentEncoding: z.literal('br').optional(),
+    /** The body was too large for one event and is not in `content`. */
+    bodyOmitted: z.literal(true).optional(),
   }),
   upcasters: {
     1: (data) => {
       const { detail, headers, bodyBase64, ...rest } = data as DeadLetterContent & Record<string, unknown>;
       return {
         ...rest,
-        bodyBytes: Buffer.from(bodyBase64, 'base64').length,
+        bodyBytes: Buffer.from(bodyBase64 ?? '', 'base64').length,
         content: { plain: { detail, headers, bodyBase64 } },
       };
     },

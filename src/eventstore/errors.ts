@@ -38,3 +38,25 @@ export class DuplicateEventIdError extends SwitchboardError {
     });
   }
 }
+
+/**
+ * The store refused the append for its size (KurrentDB's MaximumAppendSizeExceeded). Retrying the
+ * same append can never succeed, so it is not a DependencyError: 413, and callers that take input
+ * from outside turn it into a permanent outcome (a dead letter) rather than "try again later".
+ */
+export class AppendTooLargeError extends SwitchboardError {
+  readonly stream: string;
+  /** The store's limit in bytes, when it said. */
+  readonly limit: number | undefined;
+
+  constructor(stream: string, limit: number | undefined, options: { cause?: unknown } = {}) {
+    const limitText = limit === undefined ? '' : ` of ${limit} bytes`;
+    super('APPEND_TOO_LARGE', `The append to ${stream} exceeds the event store's size limit${limitText}`, {
+      status: 413,
+      detail: { stream, limit },
+      cause: options.cause,
+    });
+    this.stream = stream;
+    this.limit = limit;
+  }
+}

@@ -17,7 +17,9 @@ export interface AppendResult {
   /**
    * True when the call wrote nothing because every event id was already in the stream (an
    * idempotent retry): a caller that appends facts from outside (a redelivered webhook) learns
-   * from the log itself that it had them. False for an empty append.
+   * from the log itself that it had them. False for an empty append. Promised for name-based
+   * (UUIDv5) ids under 'any'/'exists'; for other ids a store may answer a recognized retry as it
+   * answered the write (KurrentDB does: same revision and position, `duplicate` false).
    */
   duplicate: boolean;
 }
@@ -93,8 +95,11 @@ export interface EventStore {
 
   /**
    * Appends atomically. Throws WrongExpectedVersionError when `expected` does not hold,
-   * StreamDeletedError on a tombstoned stream. Appending events whose ids were all already
-   * appended to this stream by an identical earlier call succeeds without writing (idempotent retry).
+   * StreamDeletedError on a tombstoned stream, AppendTooLargeError when the store refuses the
+   * append's size (keep appends under MAX_APPEND_BYTES, append-size.ts). Appending events whose ids
+   * were all already appended to this stream by an identical earlier call succeeds without writing
+   * (idempotent retry), however late for name-based (UUIDv5) ids; KurrentDB recognizes a late retry
+   * of random ids under 'any'/'exists' only while its commit cache remembers them (kurrentdb/receipts.ts).
    */
   append(stream: string, events: readonly Event[], expected: ExpectedRevision): Promise<AppendResult>;
 

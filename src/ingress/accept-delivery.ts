@@ -2,6 +2,7 @@ import type { ProviderManifest } from '../connectors/sdk/manifest.js';
 import { type DeliveryInfo, signalsStream } from '../events/signal.js';
 import { deadLettersStream } from '../events/webhook.js';
 import type { Event } from '../eventstore/envelope.js';
+import { AppendTooLargeError } from '../eventstore/errors.js';
 import type { AppendResult, EventStore } from '../eventstore/port.js';
 import type { Logger } from '../platform/logger.js';
 import type { ContentVault } from '../vault/sealed-content.js';
@@ -45,8 +46,10 @@ export interface AuthenticDelivery {
 /**
  * From an authentic delivery to a durable fact: read the body (secrets out), drop replays,
  * normalize, append, and only then acknowledge. What cannot become signals is appended as a dead
- * letter (400); what cannot be appended at all gets a 503 so the provider delivers it again.
- * Nothing acknowledged is lost. A redelivery is answered `duplicate` with the ids of the signals it
+ * letter (400); what cannot be appended at all gets a 503 so the provider delivers it again, unless
+ * the store refused it for its size, which no retry changes: signals too large for one append are
+ * kept as a dead letter (`payload_too_large`, 400), and a dead letter the store still refuses is
+ * answered 413. Nothing acknowledged is lost. A redelivery is answered `duplicate` with the ids of the signals it
  * produced the first time, whether the replay guard (kv) remembers it or only the log does.
  */
 export async function acceptDelivery(
@@ -100,6 +103,10 @@ export async function acceptDelivery(
   );
   if (!events) return unavailable(delivery.requestId);
   const stored = await append(dependencies, stream, events);
+  if (stored === 'too_large') {
+    const detail = `the delivery's ${events.length} signal(s) exceed the event store's append size limit`;
+    return deadLetter(dependencies, delivery, secrets, body, eventType, 'payload_too_large', detail);
+  }
   if (!stored) return unavailable(delivery.requestId);
   const ids = stored.duplicate
     ? ((await recordedSignalIds(dependencies.eventStore, stream, events, stored)) ??
@@ -140,6 +147,7 @@ async function deadLetter(
   );
   if (!event) return unavailable(requestId);
   const stored = await append(dependencies, deadLettersStream(target.tenantId, target.connectionId), [event]);
+  if (stored === 'too_large') return tooLarge(requestId);
   if (!stored) return unavailable(requestId);
   dependencies.logger.warn(
     { provider: target.provider, connectionId: target.connectionId, reason, deadLetter: event.id },
@@ -174,14 +182,18 @@ async function append(
   dependencies: AcceptDependencies,
   stream: string,
   events: Event[],
-): Promise<AppendResult | null> {
+): Promise<AppendResult | 'too_large' | null> {
   try {
     return await dependencies.eventStore.append(stream, events, 'any');
   } catch (error) {
     dependencies.logger.error({ err: error, stream }, 'webhook delivery could not be recorded');
-    return null;
+    return error instanceof AppendTooLargeError ? 'too_large' : null;
   }
 }
+
+/** Refused for its size even as a dead letter (a server limit below 1 MiB): a retry cannot help. */
+const tooLarge = (requestId: string) =>
+  problem(413, 'PAYLOAD_TOO_LARGE', 'The delivery is too large to be recorded', requestId);
 
 /** Not recorded: a 5xx makes the provider deliver it again later. */
 const unavailable = (requestId: string) =>

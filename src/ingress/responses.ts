@@ -9,6 +9,7 @@ const TITLES: Readonly<Record<number, string>> = {
   400: 'Bad Request',
   401: 'Unauthorized',
   404: 'Not Found',
+  413: 'Content Too Large',
   503: 'Service Unavailable',
 };
 

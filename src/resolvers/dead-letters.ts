@@ -16,7 +16,11 @@ const DeadLetterDeliveryRef = builder.objectRef<DeadLetterDelivery>('WebhookDead
       nullable: true,
       description: 'The body as text; null when it is not UTF-8.',
     }),
-    bodyBase64: t.exposeString('bodyBase64'),
+    bodyBase64: t.exposeString('bodyBase64', {
+      nullable: true,
+      description:
+        "The raw body; null when it was too large to keep (over the event store's 1 MiB append limit).",
+    }),
   }),
 });
 

@@ -177,7 +177,7 @@ describeWithPostgres('hostile webhook deliveries reach the log clean and faithfu
       { id: listed.data!.webhookDeadLetters.edges[0]!.node.id },
       asOperator('hostile'),
     );
-    expect(Buffer.from(one.data!.webhookDeadLetter!.delivery!.bodyBase64, 'base64')).toEqual(raw);
+    expect(Buffer.from(one.data!.webhookDeadLetter!.delivery!.bodyBase64!, 'base64')).toEqual(raw);
     await othersStillFlow();
   });
 });

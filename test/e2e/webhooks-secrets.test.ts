@@ -134,7 +134,7 @@ describeWithPostgres('verification secrets never persist (PostgreSQL)', () => {
       const letter = await hub.request(WebhookDeadLetterDocument, { id: edge.node.id }, asTenant);
       const delivery = letter.data!.webhookDeadLetter!.delivery!;
       expect(Object.keys(delivery.headers as Record<string, string>)).not.toContain('x-goog-channel-token');
-      answers.push(letter, Buffer.from(delivery.bodyBase64, 'base64').toString('utf8'));
+      answers.push(letter, Buffer.from(delivery.bodyBase64!, 'base64').toString('utf8'));
     }
     const graphPayload = answers
       .map((answer) => JSON.stringify(answer))

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendBytes, MAX_APPEND_BYTES } from '../../src/eventstore/append-size.js';
 import type { Event, RecordedEvent } from '../../src/eventstore/envelope.js';
 import {
   DuplicateEventIdError,
@@ -7,6 +8,10 @@ import {
   WrongExpectedVersionError,
 } from '../../src/eventstore/errors.js';
 import type { EventStore, Subscription, SubscriptionMessage } from '../../src/eventstore/port.js';
+import { uuidV5 } from '../../src/signals/uuid-v5.js';
+
+/** Namespace of the name-based ids the contract appends (any fixed UUID). */
+const NAMESPACE = '3f1e5d2c-8a47-4b6e-9c1d-2a5b7e9f0c34';
 
 export type StoreFactory = () => Promise<{ store: EventStore; cleanup: () => Promise<void> }>;
 
@@ -129,6 +134,18 @@ export function describeEventStoreContract(name: string, createStore: StoreFacto
         expect((await store.append(stream('any'), [event('Z')], 'any')).revision).toBe(0n);
       });
 
+      it("refuses 'exists' on a stream that has metadata but no events", async () => {
+        const s = stream('metaonly');
+        await store.setStreamMetadata(s, { maxAge: 3600 });
+        await expect(store.append(s, [event('A')], 'exists')).rejects.toMatchObject({
+          expected: 'exists',
+          actual: 'no_stream',
+        });
+        expect(await collect(store.readStream(s))).toEqual([]);
+        expect((await store.append(s, [event('A')], 'no_stream')).revision).toBe(0n);
+        expect((await store.append(s, [event('B')], 'exists')).revision).toBe(1n);
+      });
+
       it('lets exactly one of two racing appends at the same revision win', async () => {
         const s = stream('race');
         await store.append(s, [event('Start')], 'no_stream');
@@ -145,12 +162,42 @@ export function describeEventStoreContract(name: string, createStore: StoreFacto
         const s = stream('idem');
         const events = [event('A'), event('B')];
         const first = await store.append(s, events, 'no_stream');
-        const retry = await store.append(s, events, 'no_stream');
         expect(first.duplicate).toBe(false);
-        expect(retry).toEqual({ ...first, duplicate: true });
-        // Also under 'any', which is how ingress appends a redelivered webhook's signals.
-        expect(await store.append(s, events, 'any')).toEqual({ ...first, duplicate: true });
+        // Same answer, nothing written. Whether `duplicate` says so is only promised for
+        // name-based ids (next test): KurrentDB answers a recognized retry as it answered the write.
+        expect(await store.append(s, events, 'no_stream')).toMatchObject({
+          revision: first.revision,
+          position: first.position,
+        });
+        expect(await store.append(s, events, 'any')).toMatchObject({
+          revision: first.revision,
+          position: first.position,
+        });
         expect(await collect(store.readStream(s))).toHaveLength(2);
+      });
+
+      it('says duplicate for a retry of name-based ids under any, as ingress appends a redelivery', async () => {
+        const s = stream('named');
+        const delivery = randomUUID();
+        const events = [0, 1].map((i) => ({ ...event('Signal'), id: uuidV5(NAMESPACE, `${delivery}/${i}`) }));
+        const first = await store.append(s, events, 'any');
+        expect(first.duplicate).toBe(false);
+        expect(await store.append(s, events, 'any')).toEqual({ ...first, duplicate: true });
+        expect(await store.append(s, [events[0]!], 'any')).toMatchObject({
+          revision: first.revision - 1n,
+          duplicate: true,
+        });
+        expect(await collect(store.readStream(s))).toHaveLength(2);
+      });
+
+      it('takes an event as large as the smallest supported KurrentDB takes (1 MiB append)', async () => {
+        const s = stream('large');
+        const probe = event('Large', { blob: '' });
+        const large = { ...probe, data: { blob: 'x'.repeat(MAX_APPEND_BYTES - appendBytes([probe])) } };
+        expect(appendBytes([large])).toBe(MAX_APPEND_BYTES);
+        const written = await store.append(s, [large], 'no_stream');
+        const [read] = await collect(store.readStream(s));
+        expect(read).toMatchObject({ id: large.id, revision: written.revision, data: large.data });
       });
 
       it('refuses a batch of which only some ids were appended before', async () => {

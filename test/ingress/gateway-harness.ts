@@ -1,6 +1,8 @@
 import { BUILT_IN_MANIFESTS, ProviderCatalog } from '../../src/connectors/catalog.js';
 import type { ProviderManifest } from '../../src/connectors/sdk/manifest.js';
+import { appendBytes, MAX_APPEND_BYTES } from '../../src/eventstore/append-size.js';
 import type { Event, RecordedEvent } from '../../src/eventstore/envelope.js';
+import { AppendTooLargeError } from '../../src/eventstore/errors.js';
 import type { AppendResult, EventStore } from '../../src/eventstore/port.js';
 import { RejectionBudget } from '../../src/ingress/delivery/rejection-budget.js';
 import { ReplayGuard } from '../../src/ingress/delivery/replay-guard.js';
@@ -54,6 +56,8 @@ export function gatewayHarness(options: {
   guardKv?: KeyValueStore;
   /** Custom providers served after the built-ins (as a providers file would add them). */
   customProviders?: readonly ProviderManifest[];
+  /** Appends larger than this are refused as KurrentDB refuses them (default: its 1 MiB). */
+  maxAppendBytes?: number;
 }): Harness {
   const connections: Harness['connections'] = new Map();
   const appended: Harness['appended'] = [];
@@ -76,6 +80,8 @@ export function gatewayHarness(options: {
   const eventStore: Pick<EventStore, 'append' | 'readStream'> = {
     async append(stream, events): Promise<AppendResult> {
       if (harness.failAppends) throw new Error('database unreachable');
+      const limit = options.maxAppendBytes ?? MAX_APPEND_BYTES;
+      if (appendBytes(events) > limit) throw new AppendTooLargeError(stream, limit);
       const known = new Map(recorded.map((event) => [event.id, event]));
       const last = known.get(events.at(-1)?.id ?? '');
       if (last && events.every((event) => known.get(event.id)?.stream === stream)) {

@@ -2,8 +2,16 @@
  * The protocol double's own behaviours that the adapter does not reach (soft delete, stream
  * subscriptions, gossip), checked through the real client so the double stays honest.
  */
+
+import { randomUUID } from 'node:crypto';
 import { credentials } from '@grpc/grpc-js';
-import { jsonEvent, KurrentDBClient, START, StreamNotFoundError } from '@kurrent/kurrentdb-client';
+import {
+  jsonEvent,
+  KurrentDBClient,
+  MaxAppendSizeExceededError,
+  START,
+  StreamNotFoundError,
+} from '@kurrent/kurrentdb-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KurrentDbDouble, startKurrentDbDouble } from './kurrentdb-double/index.js';
 import { gossipGrpc, gossipPb, sharedPb } from './kurrentdb-double/proto.js';
@@ -101,5 +109,77 @@ describe('KurrentDB protocol double', () => {
     for await (const resolved of client.readAll({ fromPosition: START }))
       records.push(resolved.event?.type ?? '?');
     expect(records).toContain('$metadata');
+  });
+
+  describe('writes, as KurrentDB 24.10 answers them', () => {
+    const metadata = {
+      tenantId: 'acme',
+      correlationId: 'c',
+      causationId: null,
+      actor: 'test',
+      schemaVersion: 1,
+    };
+    const proposed = (type: string, id = randomUUID()) => jsonEvent({ id, type, data: {}, metadata });
+
+    for (const batchAppend of [true, false]) {
+      const path = batchAppend ? 'BatchAppend' : 'Append';
+      it(`answers a recognized retry with the original position, through ${path}`, async () => {
+        const server = await startKurrentDbDouble({ batchAppend });
+        const raw = KurrentDBClient.connectionString(server.connectionString);
+        try {
+          const events = [proposed('A'), proposed('B')];
+          const first = await raw.appendToStream('retry-1', events, { streamState: 'no_stream' });
+          expect(await raw.appendToStream('retry-1', events, { streamState: 'no_stream' })).toEqual(first);
+          expect(await raw.appendToStream('retry-1', events, { streamState: 'any' })).toEqual(first);
+          expect(server.writeCalls[batchAppend ? 'batchAppend' : 'append']).toBeGreaterThan(0);
+          expect(server.writeCalls[batchAppend ? 'append' : 'batchAppend']).toBe(0);
+        } finally {
+          await raw.dispose();
+          await server.close();
+        }
+      });
+
+      it(`refuses an append over MaxAppendSize with the server's error, through ${path}`, async () => {
+        const server = await startKurrentDbDouble({ batchAppend, maxAppendSize: 1000 });
+        const raw = KurrentDBClient.connectionString(server.connectionString);
+        try {
+          const big = jsonEvent({ type: 'Big', data: { blob: 'x'.repeat(1000) }, metadata });
+          const refused = await raw.appendToStream('big-1', big).catch((error: unknown) => error);
+          expect(refused).toBeInstanceOf(MaxAppendSizeExceededError);
+          expect(refused).toMatchObject({ maxAppendSize: 1000 });
+          await expect(raw.appendToStream('big-1', proposed('Small'))).resolves.toMatchObject({
+            success: true,
+          });
+        } finally {
+          await raw.dispose();
+          await server.close();
+        }
+      });
+    }
+
+    it('takes stream_exists for a stream that has only metadata, as the server does', async () => {
+      await client.setStreamMetadata('metaonly-1', { maxAge: 60 });
+      const result = await client.appendToStream('metaonly-1', proposed('A'), {
+        streamState: 'stream_exists',
+      });
+      expect(result.nextExpectedRevision).toBe(0n);
+    });
+
+    it('forgets ids past its idempotence window under any, never under a revision', async () => {
+      const server = await startKurrentDbDouble({ idempotenceWindow: 1 });
+      const raw = KurrentDBClient.connectionString(server.connectionString);
+      try {
+        const once = proposed('Once');
+        await raw.appendToStream('window-1', once);
+        await raw.appendToStream('window-2', proposed('Other'));
+        expect((await raw.appendToStream('window-1', once)).nextExpectedRevision).toBe(1n);
+        expect(
+          (await raw.appendToStream('window-1', once, { streamState: 'no_stream' })).nextExpectedRevision,
+        ).toBe(0n);
+      } finally {
+        await raw.dispose();
+        await server.close();
+      }
+    });
   });
 });

@@ -28,11 +28,12 @@ export async function openedData(vault: ContentVault, event: Event): Promise<Rec
     };
   }
   if (event.type === 'WebhookDeadLettered') {
-    const { content, ...rest } = event.data as DataOf<typeof WebhookDeadLettered>;
+    const { content, contentEncoding, ...rest } = event.data as DataOf<typeof WebhookDeadLettered>;
     const opened = await openDeadLetter(vault, tenantId, {
       connectionId: rest.connectionId,
       eventId: event.id,
       content,
+      contentEncoding,
     });
     return { ...rest, ...opened };
   }

@@ -1,8 +1,12 @@
-/** append: optimistic concurrency through `streamState`, idempotent retries, refused partial duplicates. */
+/**
+ * append: optimistic concurrency through `streamState`, idempotent retries (however late, for
+ * name-based ids: receipts.ts), refused partial duplicates.
+ */
 import {
   FORWARDS,
   type KurrentDBClient,
   WrongExpectedVersionError as KurrentWrongExpectedVersionError,
+  StreamNotFoundError,
 } from '@kurrent/kurrentdb-client';
 import type { Event } from '../envelope.js';
 import { DuplicateEventIdError, WrongExpectedVersionError } from '../errors.js';
@@ -10,6 +14,7 @@ import type { AppendResult, ExpectedRevision } from '../port.js';
 import { positionOf, toEventData, toStreamState, UNKNOWN_POSITION } from './convert.js';
 import { actualRevisionOf, translateError } from './errors.js';
 import { readStream } from './reads.js';
+import { isNameBased, receiptsOf, writeReceipts } from './receipts.js';
 
 export async function append(
   client: KurrentDBClient,
@@ -18,6 +23,29 @@ export async function append(
   expected: ExpectedRevision,
 ): Promise<AppendResult> {
   if (events.length === 0) return checkOnly(client, stream, expected);
+  if (expected === 'exists') await refuseWithoutEvents(client, stream);
+  // Under a revision or no_stream the server checks retries against the stream itself.
+  const receipted = (expected === 'any' || expected === 'exists') && events.every((e) => isNameBased(e.id));
+  if (receipted) {
+    const known = await receiptsOf(client, stream, events);
+    const found = events.filter((_, index) => known[index] !== undefined).map((event) => event.id);
+    const last = known.at(-1);
+    if (found.length === events.length && last !== undefined) {
+      return { revision: last, position: await positionAt(client, stream, last), duplicate: true };
+    }
+    if (found.length > 0) throw new DuplicateEventIdError(stream, found);
+  }
+  const result = await appendToServer(client, stream, events, expected);
+  if (receipted) await writeReceipts(client, stream, events, result.revision);
+  return result;
+}
+
+async function appendToServer(
+  client: KurrentDBClient,
+  stream: string,
+  events: readonly Event[],
+  expected: ExpectedRevision,
+): Promise<AppendResult> {
   try {
     // `streamState`, never `expectedRevision`: the 1.x client silently ignores the old name and
     // appends with ANY, which would turn every concurrency check off.
@@ -25,9 +53,10 @@ export async function append(
       streamState: toStreamState(expected),
     });
     const revision = result.nextExpectedRevision;
-    // An idempotent retry writes nothing and the server answers without a position (the only
-    // success without one, since this call appends events): look it up, so a retry answers
-    // exactly what the first call did.
+    // Since 22.6 the server answers a retry it recognizes with the original write's position,
+    // exactly as it answered the write, so `duplicate` here is only what the answer can say: no
+    // position (the retried event is no longer readable). Name-based ids learn it from their
+    // receipts before this call.
     if (result.position) return { revision, position: positionOf(result.position), duplicate: false };
     return { revision, position: await positionAt(client, stream, revision), duplicate: true };
   } catch (error) {
@@ -66,13 +95,28 @@ async function checkOnly(
   return { revision: last?.revision ?? -1n, position: last?.position ?? 0n, duplicate: false };
 }
 
+/**
+ * KurrentDB takes `stream_exists` for a stream that has only metadata; the port's 'exists' means
+ * "has events", as the SQL store has it. A stream cannot lose its events between this read and the
+ * append (only a tombstone removes them, and the server refuses that append itself), so one read
+ * of the last event settles it.
+ */
+async function refuseWithoutEvents(client: KurrentDBClient, stream: string): Promise<void> {
+  for await (const _ of readStream(client, stream, { direction: 'backwards', maxCount: 1 })) return;
+  throw new WrongExpectedVersionError(stream, 'exists', 'no_stream');
+}
+
 async function positionAt(client: KurrentDBClient, stream: string, revision: bigint): Promise<bigint> {
-  for await (const resolved of client.readStream(stream, {
-    fromRevision: revision,
-    direction: FORWARDS,
-    maxCount: 1,
-  })) {
-    if (resolved.event?.revision === revision) return positionOf(resolved.event.position);
+  try {
+    for await (const resolved of client.readStream(stream, {
+      fromRevision: revision,
+      direction: FORWARDS,
+      maxCount: 1,
+    })) {
+      if (resolved.event?.revision === revision) return positionOf(resolved.event.position);
+    }
+  } catch (error) {
+    if (!(error instanceof StreamNotFoundError)) throw translateError(error, { stream });
   }
   // The event is no longer readable (truncated by $maxCount/$tb since the first call).
   return UNKNOWN_POSITION;

@@ -2,9 +2,10 @@
 import {
   StreamDeletedError as KurrentStreamDeletedError,
   WrongExpectedVersionError as KurrentWrongExpectedVersionError,
+  MaxAppendSizeExceededError,
 } from '@kurrent/kurrentdb-client';
 import { DependencyError, SwitchboardError } from '../../shared/errors.js';
-import { StreamDeletedError, WrongExpectedVersionError } from '../errors.js';
+import { AppendTooLargeError, StreamDeletedError, WrongExpectedVersionError } from '../errors.js';
 import type { ExpectedRevision } from '../port.js';
 
 export interface ErrorContext {
@@ -29,6 +30,10 @@ export function translateError(error: unknown, context?: ErrorContext): Error {
   }
   if (error instanceof KurrentStreamDeletedError) {
     return new StreamDeletedError(context?.stream ?? error.streamName ?? 'unknown');
+  }
+  if (error instanceof MaxAppendSizeExceededError) {
+    const limit = Number.isFinite(error.maxAppendSize) ? error.maxAppendSize : undefined;
+    return new AppendTooLargeError(context?.stream ?? 'unknown', limit, { cause: error });
   }
   const message = error instanceof Error ? error.message : String(error);
   const type = error instanceof Error ? error.constructor.name : typeof error;

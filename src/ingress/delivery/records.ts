@@ -3,7 +3,8 @@ import type { CallerMetadata } from '../../events/define.js';
 import { sealDeadLetter } from '../../events/sealed-dead-letter.js';
 import { sealSignal } from '../../events/sealed-signal.js';
 import { changeSignalEventId, type DeliveryInfo, SignalRecorded } from '../../events/signal.js';
-import { WebhookDeadLettered, WebhookRejected } from '../../events/webhook.js';
+import { type DeadLetterContent, WebhookDeadLettered, WebhookRejected } from '../../events/webhook.js';
+import { appendBytes, MAX_APPEND_BYTES } from '../../eventstore/append-size.js';
 import type { Event } from '../../eventstore/envelope.js';
 import type { Signal } from '../../signals/signal.js';
 import type { ContentVault } from '../../vault/sealed-content.js';
@@ -117,31 +118,34 @@ export async function deadLetterRecord(
     ),
   );
   const eventId = ingressEventId('dead_letter', target, letter.bodySha256);
-  const content = await sealDeadLetter(
-    vault,
-    target.tenantId,
-    { connectionId: target.connectionId, eventId },
-    {
-      detail: cleanText(letter.detail.slice(0, 2000)),
-      headers,
-      bodyBase64: letter.body.bytes.toString('base64'),
-    },
-  );
-  return eventCatalog.create(
-    WebhookDeadLettered,
-    {
-      provider: target.provider,
-      connectionId: target.connectionId,
-      reason: letter.reason,
-      deliveryId: cleanOrNull(letter.deliveryId),
-      eventType: cleanOrNull(letter.eventType),
-      receivedAt: receivedAt.toISOString(),
-      bodyBytes: letter.body.bytes.length,
-      bodySha256: letter.bodySha256,
-      ...(letter.body.redacted > 0 ? { redacted: letter.body.redacted } : {}),
-      content,
-    },
-    metadataOf(target, requestId),
-    eventId,
-  );
+  const build = async (content: DeadLetterContent, bodyOmitted: boolean) =>
+    eventCatalog.create(
+      WebhookDeadLettered,
+      {
+        provider: target.provider,
+        connectionId: target.connectionId,
+        reason: letter.reason,
+        deliveryId: cleanOrNull(letter.deliveryId),
+        eventType: cleanOrNull(letter.eventType),
+        receivedAt: receivedAt.toISOString(),
+        bodyBytes: letter.body.bytes.length,
+        bodySha256: letter.bodySha256,
+        ...(letter.body.redacted > 0 ? { redacted: letter.body.redacted } : {}),
+        content: await sealDeadLetter(
+          vault,
+          target.tenantId,
+          { connectionId: target.connectionId, eventId },
+          content,
+          { compressed: true },
+        ),
+        contentEncoding: 'br' as const,
+        ...(bodyOmitted ? { bodyOmitted: true as const } : {}),
+      },
+      metadataOf(target, requestId),
+      eventId,
+    );
+  const content = { detail: cleanText(letter.detail.slice(0, 2000)), headers };
+  const whole = await build({ ...content, bodyBase64: letter.body.bytes.toString('base64') }, false);
+  // One event per append, and it must fit the smallest supported server (see WebhookDeadLettered).
+  return appendBytes([whole]) <= MAX_APPEND_BYTES ? whole : build(content, true);
 }

@@ -58,6 +58,7 @@ export function createWebhookDeadLettersProjection(vault: ContentVault): Project
         connectionId: event.data.connectionId,
         eventId: event.id,
         content: event.data.content,
+        contentEncoding: event.data.contentEncoding,
       }),
     );
   return {

@@ -22,7 +22,8 @@ export interface DeadLetterPage {
 /** The delivery as it arrived, from the log: headers (credentials left out) and the raw body. */
 export interface DeadLetterDelivery {
   headers: Record<string, string>;
-  bodyBase64: string;
+  /** Null when the body was too large to keep in the log (bodyBytes and bodySha256 still name it). */
+  bodyBase64: string | null;
   /** The body as text when it is valid UTF-8 (JSON that failed to parse, usually); else null. */
   body: string | null;
 }
@@ -77,8 +78,10 @@ export async function deadLetterDelivery(
         connectionId: decoded.data.connectionId,
         eventId: decoded.id,
         content: decoded.data.content,
+        contentEncoding: decoded.data.contentEncoding,
       });
       if (!content) return null;
+      if (content.bodyBase64 === undefined) return { headers: content.headers, bodyBase64: null, body: null };
       const bytes = Buffer.from(content.bodyBase64, 'base64');
       return { headers: content.headers, bodyBase64: content.bodyBase64, body: utf8OrNull(bytes) };
     }

@@ -6,7 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendBytes, MAX_APPEND_BYTES } from '../../../src/eventstore/append-size.js';
+import type { Event } from '../../../src/eventstore/envelope.js';
 import {
+  AppendTooLargeError,
   DuplicateEventIdError,
   StreamDeletedError,
   WrongExpectedVersionError,
@@ -15,17 +18,35 @@ import { createKurrentDbEventStore } from '../../../src/eventstore/kurrentdb/ind
 import { checkpointSettings } from '../../../src/eventstore/kurrentdb/subscription.js';
 import type { EventStore, SubscriptionMessage } from '../../../src/eventstore/port.js';
 import { BadUserInputError, DependencyError } from '../../../src/shared/errors.js';
+import { uuidV5 } from '../../../src/signals/uuid-v5.js';
 import { describeAuditSealContract } from '../../audit/seal-contract.js';
 import { type KurrentDbDouble, startKurrentDbDouble } from '../../support/kurrentdb-double/index.js';
 import { collect, describeEventStoreContract, event, take } from '../contract.js';
 
-describeEventStoreContract('KurrentDB (protocol double)', async () => {
+describeEventStoreContract('KurrentDB (protocol double, BatchAppend)', async () => {
   const double = await startKurrentDbDouble();
   const store = createKurrentDbEventStore(double.connectionString);
   return {
     store,
     cleanup: async () => {
       await store.close();
+      // As against a real server: ServerFeatures lists BatchAppend, so every append went through it.
+      expect(double.writeCalls).toMatchObject({ append: 0, batchAppend: 1 });
+      await double.close();
+    },
+  };
+});
+
+describeEventStoreContract('KurrentDB (protocol double, plain Append: no BatchAppend listed)', async () => {
+  const double = await startKurrentDbDouble({ batchAppend: false });
+  const store = createKurrentDbEventStore(double.connectionString);
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      // The contract ran through Streams.Append, not BatchAppend.
+      expect(double.writeCalls).toMatchObject({ batchAppend: 0 });
+      expect(double.writeCalls.append).toBeGreaterThan(0);
       await double.close();
     },
   };
@@ -139,6 +160,113 @@ describe('KurrentDB adapter (protocol double)', () => {
 
     it('refuses a malformed connection string', () => {
       expect(() => createKurrentDbEventStore('http://nope')).toThrow(BadUserInputError);
+    });
+  });
+
+  describe('append size', () => {
+    /** An event of `bytes` as the server counts them (data + metadata + 2 x type length). */
+    const sized = (bytes: number) => {
+      const probe = event('Big', { blob: '' });
+      return event('Big', { blob: 'x'.repeat(bytes - appendBytes([probe])) });
+    };
+
+    it('refuses an append over the max append size as too large (413), not as unavailable', async () => {
+      const s = stream('huge');
+      const refused = await store
+        .append(s, [sized(MAX_APPEND_BYTES + 1)], 'no_stream')
+        .catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(AppendTooLargeError);
+      expect(refused).toMatchObject({
+        code: 'APPEND_TOO_LARGE',
+        status: 413,
+        limit: MAX_APPEND_BYTES,
+        stream: s,
+      });
+      // Counted over the whole append, not per event.
+      const half = MAX_APPEND_BYTES / 2;
+      await expect(store.append(s, [sized(half), sized(half + 1)], 'any')).rejects.toBeInstanceOf(
+        AppendTooLargeError,
+      );
+      expect(await collect(store.readStream(s))).toEqual([]);
+      expect((await store.append(s, [sized(MAX_APPEND_BYTES)], 'no_stream')).revision).toBe(0n);
+    });
+
+    it('uses the limit the server states', async () => {
+      const small = await startKurrentDbDouble({ maxAppendSize: 4096 });
+      const client = createKurrentDbEventStore(small.connectionString);
+      try {
+        await expect(client.append(stream('small'), [sized(4097)], 'any')).rejects.toMatchObject({
+          limit: 4096,
+        });
+        expect((await client.append(stream('small'), [sized(4096)], 'any')).revision).toBe(0n);
+      } finally {
+        await client.close();
+        await small.close();
+      }
+    });
+  });
+
+  describe('idempotence beyond the server cache', () => {
+    /** A name-based id, as ingress, sync and decisions give their events. */
+    const named = (type: string, name: string): Event => ({ ...event(type), id: uuidV5(NAMESPACE, name) });
+    const NAMESPACE = '6ba7b811-9dad-11d1-80b4-00c04fd430c8';
+
+    it('treats a redelivery as a duplicate after the server has forgotten the first commit', async () => {
+      const forgetful = await startKurrentDbDouble({ idempotenceWindow: 4 });
+      const client = createKurrentDbEventStore(forgetful.connectionString);
+      try {
+        const s = stream('late');
+        const key = randomUUID();
+        const delivery = [named('Signal', `${key}/0`), named('Signal', `${key}/1`)];
+        const first = await client.append(s, delivery, 'any');
+        // Enough traffic elsewhere to push the first commit out of the server's window.
+        for (let i = 0; i < 5; i++)
+          await client.append(stream('noise'), [event('Noise'), event('Noise')], 'any');
+        expect(await client.append(s, delivery, 'any')).toEqual({ ...first, duplicate: true });
+        expect(await client.append(s, delivery, 'exists')).toEqual({ ...first, duplicate: true });
+        // One of them alone is a retry too (a sync that finds a change a webhook brought).
+        expect(await client.append(s, [delivery[0]!], 'any')).toMatchObject({
+          revision: 0n,
+          duplicate: true,
+        });
+        await expect(
+          client.append(s, [delivery[1]!, named('Signal', `${key}/2`)], 'any'),
+        ).rejects.toBeInstanceOf(DuplicateEventIdError);
+        expect((await collect(client.readStream(s))).map((e) => e.id)).toEqual(delivery.map((e) => e.id));
+      } finally {
+        await client.close();
+        await forgetful.close();
+      }
+    });
+
+    it('models the server: a late retry of random ids under any is a second write', async () => {
+      const forgetful = await startKurrentDbDouble({ idempotenceWindow: 2 });
+      const client = createKurrentDbEventStore(forgetful.connectionString);
+      try {
+        const s = stream('forgot');
+        const once = [event('Random')];
+        const first = await client.append(s, once, 'any');
+        // Recognized while the server remembers, and answered as the first write was: since 22.6
+        // the server returns the original position, so only the log says it was a retry.
+        expect(await client.append(s, once, 'any')).toEqual(first);
+        expect(await collect(client.readStream(s))).toHaveLength(1);
+        await client.append(stream('noise'), [event('Noise'), event('Noise')], 'any');
+        expect((await client.append(s, once, 'any')).revision).toBe(1n);
+        // Under a revision the server checks the stream itself, however late.
+        expect((await client.append(s, once, 'no_stream')).revision).toBe(0n);
+        expect(await collect(client.readStream(s))).toHaveLength(2);
+      } finally {
+        await client.close();
+        await forgetful.close();
+      }
+    });
+
+    it('still refuses a late retry on a tombstoned stream', async () => {
+      const s = stream('late-tomb');
+      const one = [named('Signal', randomUUID())];
+      await store.append(s, one, 'any');
+      await store.tombstone(s);
+      await expect(store.append(s, one, 'any')).rejects.toBeInstanceOf(StreamDeletedError);
     });
   });
 

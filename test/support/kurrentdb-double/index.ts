@@ -3,9 +3,13 @@
  * talks to an in-process @grpc/grpc-js server built on the client's own generated stubs.
  *
  * What it implements:
- * - Streams.Append (client streaming): expected revision / no_stream / any / stream_exists,
- *   idempotent retries (same ids at the expected place: success with no position), partial
- *   duplicates as a wrong expected version, StreamDeleted on a tombstoned stream.
+ * - Streams.Append (client streaming) and Streams.BatchAppend (writes.ts, batch-append.ts):
+ *   expected revision / no_stream / any / stream_exists, the max append size, idempotent retries
+ *   within a bounded window of recent commits, partial duplicates as a wrong expected version,
+ *   StreamDeleted on a tombstoned stream (what is and is not modelled: write-rules.ts,
+ *   append-size.ts, batch-append.ts).
+ * - ServerFeatures (server-features.ts), listing BatchAppend unless `batchAppend: false`.
+ * - A TLS listener with `tls: true` (tls.ts).
  * - Streams.Read: stream reads forwards/backwards from start/end/revision, StreamNotFound,
  *   StreamDeleted; $all reads forwards (inclusive start) and backwards (exclusive start) with
  *   event-type or stream-name filters (regex or prefixes); catch-up subscriptions to $all (and to a
@@ -17,8 +21,6 @@
  * - Gossip.Read answering one live leader: with several hosts in the connection string (gossip
  *   seeds) both the Node client and the Rust bridge discover the node through it; with one host
  *   they connect directly and only the bridge's ServerFeatures probe precedes the first read.
- * ServerFeatures is left unimplemented on purpose: the client then falls back to plain Append
- * (no BatchAppend), which is what the adapter is written against.
  *
  * What it does not model:
  * - real byte positions: positions are increasing with gaps, commit = prepare for every record,
@@ -27,42 +29,81 @@
  *   keeps them until a scavenge, and never applies stream metadata to $all reads);
  * - `$maxAge`/`$maxCount`/`$tb` anywhere but stream reads; `$acl`, `$cacheControl`;
  * - system projections ($ce-, $et-, $by-category, $streams), link events and `resolveLinkTos`;
- * - auth (credentials are ignored), TLS, clusters, leader election, NotLeader redirects;
- * - BatchAppend, the v2 protocol (multiStreamAppend, appendRecords), persistent subscriptions,
+ * - auth (credentials are ignored), client certificates, clusters, leader election, NotLeader redirects;
+ * - the v2 protocol (multiStreamAppend, appendRecords), persistent subscriptions,
  *   operations, users, projections management;
- * - the global event-id cache: an `any` retry is recognised only when the first id is in the stream;
- * - deadlines, max append size, FellBehind, server-side subscription drops;
+ * - deadlines, FellBehind, server-side subscription drops;
  * - durability: everything lives in memory and dies with `close()`.
  */
 import { Server, ServerCredentials, type sendUnaryData } from '@grpc/grpc-js';
+import { DEFAULT_MAX_APPEND_SIZE } from './append-size.js';
+import { handleBatchAppend } from './batch-append.js';
 import { InMemoryLog } from './log.js';
-import { gossipGrpc, gossipPb, sharedPb, streamsGrpc } from './proto.js';
+import { gossipGrpc, gossipPb, serverFeaturesGrpc, sharedPb, streamsGrpc } from './proto.js';
 import { handleRead } from './read.js';
+import { DOUBLE_SERVER_VERSION, handleSupportedMethods } from './server-features.js';
+import { TEST_CA_FILE, tlsCredentials } from './tls.js';
 import { handleAppend, handleDelete, handleTombstone } from './writes.js';
 
 export interface KurrentDbDouble {
   connectionString: string;
+  /** gRPC calls received per write method (a BatchAppend call carries many appends). */
+  writeCalls: { append: number; batchAppend: number };
   close(): Promise<void>;
 }
 
-export async function startKurrentDbDouble(): Promise<KurrentDbDouble> {
-  const log = new InMemoryLog();
+export interface KurrentDbDoubleOptions {
+  /** Streams.Append's MaxAppendSize in bytes (default 1 MiB, as KurrentDB 24.x and 25.0). */
+  maxAppendSize?: number;
+  /**
+   * How many recently committed event ids recognize a retry under `any`/`stream_exists` (the
+   * server's 8 MiB commit cache; default 65,536 events). Small in tests of late redeliveries.
+   */
+  idempotenceWindow?: number;
+  /** List BatchAppend in ServerFeatures, so the client appends through it (default true, as real servers). */
+  batchAppend?: boolean;
+  /**
+   * Listen with TLS (tls.ts); the connection string then says `tls=true&tlsCAFile=<the test CA>`.
+   * Default false: `tls=false`, as a node started `--insecure`.
+   */
+  tls?: boolean;
+}
+
+export async function startKurrentDbDouble(options: KurrentDbDoubleOptions = {}): Promise<KurrentDbDouble> {
+  const log = new InMemoryLog(options.idempotenceWindow);
+  const limits = { maxAppendSize: options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE };
   const server = new Server();
+  const writeCalls = { append: 0, batchAppend: 0 };
+  const count =
+    <Args extends unknown[]>(method: keyof typeof writeCalls, handler: (...args: Args) => void) =>
+    (...args: Args) => {
+      writeCalls[method]++;
+      handler(...args);
+    };
   server.addService(streamsGrpc.StreamsService, {
     read: handleRead(log),
-    append: handleAppend(log),
+    append: count('append', handleAppend(log, limits)),
     delete: handleDelete(log),
     tombstone: handleTombstone(log),
+    batchAppend: count('batchAppend', handleBatchAppend(log, limits)),
+  });
+  server.addService(serverFeaturesGrpc.ServerFeaturesService, {
+    getSupportedMethods: handleSupportedMethods({
+      version: DOUBLE_SERVER_VERSION,
+      batchAppend: options.batchAppend !== false,
+    }),
   });
   let port = 0;
   server.addService(gossipGrpc.GossipService, { read: gossipRead(() => port) });
   port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) =>
-      error ? reject(error) : resolve(bound),
-    );
+    const credentials = options.tls ? tlsCredentials() : ServerCredentials.createInsecure();
+    server.bindAsync('127.0.0.1:0', credentials, (error, bound) => (error ? reject(error) : resolve(bound)));
   });
   return {
-    connectionString: `kurrentdb://127.0.0.1:${port}?tls=false`,
+    connectionString: options.tls
+      ? `kurrentdb://127.0.0.1:${port}?tls=true&tlsCAFile=${encodeURIComponent(TEST_CA_FILE)}`
+      : `kurrentdb://127.0.0.1:${port}?tls=false`,
+    writeCalls,
     // Live subscriptions never end on their own: cut them rather than wait for them.
     close: async () => server.forceShutdown(),
   };

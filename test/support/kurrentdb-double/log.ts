@@ -45,6 +45,9 @@ export type StreamView =
   | { kind: 'missing' }
   | { kind: 'present'; events: StoredEvent[]; lastRevision: bigint };
 
+/** How many recently committed event ids the double remembers by default (see `idempotenceWindow`). */
+export const DEFAULT_IDEMPOTENCE_WINDOW = 65_536;
+
 export class InMemoryLog {
   /** Every record in commit order, including system events, tombstones and truncated events. */
   readonly all: StoredEvent[] = [];
@@ -52,12 +55,23 @@ export class InMemoryLog {
   /** Real positions are byte offsets; start above 0 and leave gaps so nobody assumes a counter. */
   private nextPosition = 4096n;
   private readonly appendListeners = new Set<() => void>();
+  /**
+   * The server's cache of recently committed event ids (8 MiB of entries, about 80,000 events,
+   * shared by every stream and emptied by a restart), as a count of the newest records here.
+   * Insertion order is commit order, so the oldest entry is the first one.
+   */
+  private readonly recentCommits = new Map<string, { stream: string; revision: bigint }>();
+
+  constructor(private readonly idempotenceWindow = DEFAULT_IDEMPOTENCE_WINDOW) {}
 
   append(stream: string, expected: ExpectedState, proposed: readonly ProposedEvent[]): WriteOutcome {
     const record = this.record(stream);
     if (this.isDeleted(stream)) return { kind: 'stream_deleted' };
     const current = this.currentRevision(stream);
-    const decision = decideWrite(record, current, expected, proposed);
+    const ids = { events: record.events, hasMetadata: this.hasMetadata(stream) };
+    const decision = decideWrite(stream, ids, current, expected, proposed, (id) =>
+      this.recentCommits.get(id),
+    );
     if (decision !== 'write') return decision;
     if (proposed.length === 0) return { kind: 'written', last: undefined, current };
     if (this.isSoftDeleted(stream)) {
@@ -120,6 +134,12 @@ export class InMemoryLog {
     return { kind: 'present', events: visible, lastRevision: last.revision };
   }
 
+  /** The event at `revision` if a stream read would still return it. */
+  readable(stream: string, revision: bigint): StoredEvent | undefined {
+    const view = this.view(stream);
+    return view.kind === 'present' ? view.events.find((event) => event.revision === revision) : undefined;
+  }
+
   /** Calls `listener` after every write until the returned function is called. */
   onAppend(listener: () => void): () => void {
     this.appendListeners.add(listener);
@@ -131,6 +151,10 @@ export class InMemoryLog {
     const current = this.currentRevision(stream);
     if (!expectationHolds(expected, current)) return { kind: 'wrong_expected_version', current };
     return undefined;
+  }
+
+  private hasMetadata(stream: string): boolean {
+    return !stream.startsWith('$$') && (this.streams.get(`$$${stream}`)?.events.length ?? 0) > 0;
   }
 
   private record(stream: string): StreamRecord {
@@ -197,6 +221,12 @@ export class InMemoryLog {
     const size = 80 + event.stream.length + event.type.length + event.data.length + event.metadata.length;
     this.nextPosition += BigInt(size);
     this.all.push(stored);
+    this.recentCommits.delete(stored.id);
+    this.recentCommits.set(stored.id, { stream: stored.stream, revision: stored.revision });
+    for (const oldest of this.recentCommits.keys()) {
+      if (this.recentCommits.size <= this.idempotenceWindow) break;
+      this.recentCommits.delete(oldest);
+    }
     return stored;
   }
 

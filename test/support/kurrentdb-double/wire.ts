@@ -65,6 +65,14 @@ export function wrongExpectedVersionError(
   });
 }
 
+/** Streams.Append's refusal, as the server raises it once the append's running size passes the limit. */
+export function maxAppendSizeExceededError(maxAppendSize: number): ServiceError {
+  return rpcError(status.INVALID_ARGUMENT, `Maximum Append Size of ${maxAppendSize} Exceeded.`, {
+    exception: 'maximum-append-size-exceeded',
+    'maximum-append-size': String(maxAppendSize),
+  });
+}
+
 export function invalidArgumentError(details: string): ServiceError {
   return rpcError(status.INVALID_ARGUMENT, details, {});
 }

@@ -1,6 +1,12 @@
 /**
  * KurrentDB's write rules, apart from storage: when an expectation holds, and when an append is
- * an idempotent retry rather than a new write or a conflict.
+ * an idempotent retry rather than a new write or a conflict (IndexWriter.CheckCommit, 22.6-25.1).
+ * Modelled: `stream_exists` holds for a stream with only metadata; retries under a revision or
+ * `no_stream` are checked against the stream, under `any`/`stream_exists` against a bounded window
+ * of recent commits (log.ts), and answered with the retried event's position (writes.ts).
+ * Not modelled: IdempotentNotReady (a retry of a write not yet replicated is dropped, and the
+ * client times out), `stream_exists` on a soft-deleted stream (the server answers StreamDeleted;
+ * the double, a wrong expected version), the window's size in bytes (it counts events).
  */
 import type { ProposedEvent, StoredEvent } from './log.js';
 
@@ -26,31 +32,45 @@ export type DeleteOutcome =
 /** What the rules need to know of a stream: its event ids, index = revision. */
 export interface StreamIds {
   events: readonly { id: string }[];
+  /**
+   * The stream has no events but its metastream has some (metadata set before the first append):
+   * the server takes that as "exists".
+   */
+  hasMetadata?: boolean;
 }
 
-export function expectationHolds(expected: ExpectedState, current: bigint): boolean {
+/** Where a recently committed event id landed; undefined once it left the server's cache. */
+export type RecentCommits = (id: string) => { stream: string; revision: bigint } | undefined;
+
+export function expectationHolds(expected: ExpectedState, current: bigint, hasMetadata = false): boolean {
   switch (expected.kind) {
     case 'any':
       return true;
     case 'no_stream':
       return current === -1n;
     case 'stream_exists':
-      return current !== -1n;
+      return current !== -1n || hasMetadata;
     case 'revision':
       return current === expected.revision;
   }
 }
 
 /**
- * KurrentDB's commit check: an append whose ids are already in the stream at the place the
- * expectation points to is an idempotent retry; a partial match is a conflict (the server's
- * "corrupted idempotency" surfaces as a wrong expected version).
+ * KurrentDB's commit check (IndexWriter.CheckCommit): an append whose ids are already in the
+ * stream at the place the expectation points to is an idempotent retry; a partial match is a
+ * conflict (the server's "corrupted idempotency" surfaces as a wrong expected version).
+ * Under a revision or `no_stream` the server looks at the stream itself (its index), so a retry is
+ * recognized however late. Under `any` and `stream_exists` it only asks its cache of recently
+ * committed event ids (`recent`): a first id no longer there is a new write, whatever the stream
+ * holds; a later id missing is corrupted idempotency.
  */
 export function decideWrite(
+  stream: string,
   record: StreamIds,
   current: bigint,
   expected: ExpectedState,
   proposed: readonly ProposedEvent[],
+  recent: RecentCommits,
 ): 'write' | WriteOutcome {
   const conflict: WriteOutcome = { kind: 'wrong_expected_version', current };
   if (expected.kind === 'revision' || expected.kind === 'no_stream') {
@@ -59,10 +79,16 @@ export function decideWrite(
     if (current < expectedRevision || proposed.length === 0) return conflict;
     return retryAt(record, Number(expectedRevision + 1n), proposed) ?? conflict;
   }
-  if (expected.kind === 'stream_exists' && current === -1n) return conflict;
-  const first = proposed[0] === undefined ? -1 : record.events.findIndex((e) => e.id === proposed[0]?.id);
-  if (first === -1) return 'write';
-  return retryAt(record, first, proposed) ?? conflict;
+  if (expected.kind === 'stream_exists' && current === -1n && !record.hasMetadata) return conflict;
+  let start: bigint | undefined;
+  let end = -1n;
+  for (const event of proposed) {
+    const found = recent(event.id);
+    if (found?.stream !== stream) return start === undefined ? 'write' : conflict;
+    start ??= found.revision;
+    end = found.revision;
+  }
+  return start === undefined ? 'write' : { kind: 'idempotent', current: end };
 }
 
 function retryAt(

@@ -1,5 +1,6 @@
 /** Streams.Append (client streaming), Streams.Delete and Streams.Tombstone. */
 import type { ServerReadableStream, ServerUnaryCall, ServiceError, sendUnaryData } from '@grpc/grpc-js';
+import { AppendSizeMeter } from './append-size.js';
 import type { DeleteOutcome, ExpectedState, InMemoryLog, ProposedEvent } from './log.js';
 import {
   type AppendReq,
@@ -14,37 +15,65 @@ import {
 import {
   expectedStateOf,
   invalidArgumentError,
+  maxAppendSizeExceededError,
   streamDeletedError,
   streamNameOf,
   wrongExpectedVersionError,
 } from './wire.js';
 
-export function handleAppend(log: InMemoryLog) {
+export interface WriteLimits {
+  /** Bytes per append, counted as the server counts them (append-size.ts). */
+  maxAppendSize: number;
+}
+
+export function handleAppend(log: InMemoryLog, limits: WriteLimits) {
   return (call: ServerReadableStream<AppendReq, AppendResp>, callback: sendUnaryData<AppendResp>) => {
     let header: { stream: string; expected: ExpectedState } | undefined;
     const proposed: ProposedEvent[] = [];
+    const meter = new AppendSizeMeter(limits.maxAppendSize);
+    // The server answers as soon as the running size passes the limit and reads no further.
+    let refused = false;
     call.on('data', (request: AppendReq) => {
+      if (refused) return;
       const options = request.getOptions();
       const message = request.getProposedMessage();
       if (options) {
         header = { stream: streamNameOf(options.getStreamIdentifier()), expected: expectedStateOf(options) };
       } else if (message) {
-        const metadata = message.getMetadataMap();
-        proposed.push({
-          id: message.getId()?.getString() ?? crypto.randomUUID(),
-          type: metadata.get('type') ?? '',
-          contentType: metadata.get('content-type') ?? 'application/octet-stream',
-          data: message.getData_asU8(),
-          metadata: message.getCustomMetadata_asU8(),
-        });
+        const event = proposedEventOf(message);
+        proposed.push(event);
+        if (!meter.add(event)) {
+          refused = true;
+          callback(maxAppendSizeExceededError(limits.maxAppendSize));
+        }
       }
     });
     call.on('end', () => {
+      if (refused) return;
       if (!header) return callback(invalidArgumentError('The first AppendReq must carry options'));
       const response = appendResponse(log, header.stream, header.expected, proposed);
       if (response instanceof Error) callback(response);
       else callback(null, response);
     });
+  };
+}
+
+/** AppendReq.ProposedMessage and BatchAppendReq.ProposedMessage share this shape. */
+interface ProposedMessageLike {
+  getId(): InstanceType<typeof sharedPb.UUID> | undefined;
+  getMetadataMap(): { get(key: string): string | undefined };
+  getData_asU8(): Uint8Array;
+  getCustomMetadata_asU8(): Uint8Array;
+}
+
+export function proposedEventOf(message: ProposedMessageLike): ProposedEvent {
+  const metadata = message.getMetadataMap();
+  return {
+    id: message.getId()?.getString() ?? crypto.randomUUID(),
+    type: metadata.get('type') ?? '',
+    contentType: metadata.get('content-type') ?? 'application/octet-stream',
+    data: message.getData_asU8(),
+    metadata: message.getCustomMetadata_asU8(),
   };
 }
 
@@ -71,11 +100,15 @@ function appendResponse(
   const success = new streamsPb.AppendResp.Success();
   if (outcome.current === -1n) success.setNoStream(new sharedPb.Empty());
   else success.setCurrentRevision(outcome.current.toString());
-  // The server reports no position for an idempotent retry (nothing was written).
-  if (outcome.kind === 'written' && outcome.last) {
+  // An idempotent retry is answered with the position of the retried last event, read back from
+  // the index (IndexWriter.CheckCommit's logPos, since 22.6): the same answer as the first write,
+  // so nothing on the wire tells a recognized retry from a fresh write. No position only when
+  // that event can no longer be read.
+  const last = outcome.kind === 'written' ? outcome.last : log.readable(stream, outcome.current);
+  if (last) {
     const position = new streamsPb.AppendResp.Position();
-    position.setCommitPosition(outcome.last.position.toString());
-    position.setPreparePosition(outcome.last.position.toString());
+    position.setCommitPosition(last.position.toString());
+    position.setPreparePosition(last.position.toString());
     success.setPosition(position);
   } else {
     success.setNoPosition(new sharedPb.Empty());

@@ -1,0 +1,43 @@
+/**
+ * ServerFeatures.GetSupportedMethods, which the Node client asks once per connection (and the
+ * Rust read bridge before its first read) to choose between calls: with `batchappend` listed,
+ * every append goes over Streams.BatchAppend, as it does against every server since 21.10.
+ * The real server lists every gRPC method it hosts (persistent subscriptions, operations, users,
+ * monitoring, redaction ...); the double lists only the ones it serves, with the features the
+ * server attaches to them (`position`/`events` on reads, `deadline_duration` on BatchAppend).
+ */
+import type { sendUnaryData } from '@grpc/grpc-js';
+import { serverFeaturesPb } from './proto.js';
+
+/** What ServerFeatures reports when the double is not told otherwise: the oldest 1 MiB server line. */
+export const DOUBLE_SERVER_VERSION = '24.10.0';
+
+const method = (service: string, name: string, features: string[] = []) => {
+  const supported = new serverFeaturesPb.SupportedMethod();
+  supported.setServiceName(service);
+  supported.setMethodName(name);
+  supported.setFeaturesList(features);
+  return supported;
+};
+
+export function handleSupportedMethods(options: { version: string; batchAppend: boolean }) {
+  return (
+    _call: unknown,
+    callback: sendUnaryData<InstanceType<typeof serverFeaturesPb.SupportedMethods>>,
+  ) => {
+    const streams = 'event_store.client.streams.streams';
+    const methods = [
+      method(streams, 'read', ['position', 'events']),
+      method(streams, 'append'),
+      method(streams, 'delete'),
+      method(streams, 'tombstone'),
+      ...(options.batchAppend ? [method(streams, 'batchappend', ['deadline_duration'])] : []),
+      method('event_store.client.gossip.gossip', 'read'),
+      method('event_store.client.server_features.serverfeatures', 'getsupportedmethods'),
+    ];
+    const supported = new serverFeaturesPb.SupportedMethods();
+    supported.setEventStoreServerVersion(options.version);
+    supported.setMethodsList(methods);
+    callback(null, supported);
+  };
+}
