@@ -1,17 +1,11 @@
-/** readStream, readAll and headPosition over the client's (Rust bridge) reads. */
-import {
-  BACKWARDS,
-  END,
-  FORWARDS,
-  type KurrentDBClient,
-  START,
-  StreamNotFoundError,
-} from '@kurrent/kurrentdb-client';
+/** readStream, readAll and headPosition over gRPC reads (grpc-read.ts says why not the Rust bridge). */
+import type { KurrentDBClient } from '@kurrent/kurrentdb-client';
 import type { RecordedEvent } from '../envelope.js';
 import type { EventFilter, ReadAllOptions, ReadStreamOptions } from '../port.js';
 import { positionOf, readPosition, toRecordedEvent } from './convert.js';
 import { translateError } from './errors.js';
 import { compileFilter } from './filter.js';
+import { grpcRead } from './grpc-read.js';
 
 /** Events per $all request: the client-side part of a filter may drop some, so we page ourselves. */
 const PAGE_SIZE = 500;
@@ -24,19 +18,19 @@ export async function* readStream(
   const backwards = options.direction === 'backwards';
   const maxCount = options.maxCount ?? Number.MAX_SAFE_INTEGER;
   if (maxCount <= 0) return;
-  const events = client.readStream(stream, {
-    direction: backwards ? BACKWARDS : FORWARDS,
-    fromRevision: options.fromRevision ?? (backwards ? END : START),
-    maxCount,
-  });
+  const items = grpcRead(
+    client,
+    { kind: 'stream', stream, fromRevision: options.fromRevision ?? (backwards ? 'end' : 'start') },
+    { backwards, maxCount },
+  );
   try {
-    for await (const resolved of events) {
-      const event = toRecordedEvent(resolved);
+    for await (const item of items) {
+      // The port's "never existed" is an empty stream, not an error.
+      if (item.kind === 'stream_not_found') return;
+      const event = toRecordedEvent(item.resolved);
       if (event) yield event;
     }
   } catch (error) {
-    // The port's "never existed" is an empty stream, not an error.
-    if (error instanceof StreamNotFoundError) return;
     throw translateError(error, { stream });
   }
 }
@@ -58,15 +52,20 @@ export async function* readAll(
   const pageSize = Number.isFinite(remaining) ? Math.min(PAGE_SIZE, Math.max(remaining, 32)) : PAGE_SIZE;
   try {
     while (remaining > 0) {
-      const page = client.readAll({
-        direction: backwards ? BACKWARDS : FORWARDS,
-        fromPosition: cursor === undefined ? (backwards ? END : START) : readPosition(cursor),
-        maxCount: pageSize,
-        filter: filter.server,
-      });
+      const page = grpcRead(
+        client,
+        {
+          kind: 'all',
+          from: cursor === undefined ? (backwards ? 'end' : 'start') : readPosition(cursor),
+          filter: filter.server,
+        },
+        { backwards, maxCount: pageSize },
+      );
       let seen = 0;
       let last: bigint | undefined;
-      for await (const resolved of page) {
+      for await (const item of page) {
+        if (item.kind !== 'event') continue;
+        const resolved = item.resolved;
         seen += 1;
         if (!resolved.event) continue;
         const position = positionOf(resolved.event.position);

@@ -38,18 +38,22 @@ import { Server, ServerCredentials, type sendUnaryData } from '@grpc/grpc-js';
 import { InMemoryLog } from './log.js';
 import { gossipGrpc, gossipPb, sharedPb, streamsGrpc } from './proto.js';
 import { handleRead } from './read.js';
+import { ReadLog } from './read-log.js';
 import { handleAppend, handleDelete, handleTombstone } from './writes.js';
 
 export interface KurrentDbDouble {
   connectionString: string;
+  /** Every Streams.Read call, in arrival order. */
+  reads: ReadLog;
   close(): Promise<void>;
 }
 
 export async function startKurrentDbDouble(): Promise<KurrentDbDouble> {
   const log = new InMemoryLog();
+  const reads = new ReadLog();
   const server = new Server();
   server.addService(streamsGrpc.StreamsService, {
-    read: handleRead(log),
+    read: handleRead(log, reads),
     append: handleAppend(log),
     delete: handleDelete(log),
     tombstone: handleTombstone(log),
@@ -63,6 +67,7 @@ export async function startKurrentDbDouble(): Promise<KurrentDbDouble> {
   });
   return {
     connectionString: `kurrentdb://127.0.0.1:${port}?tls=false`,
+    reads,
     // Live subscriptions never end on their own: cut them rather than wait for them.
     close: async () => server.forceShutdown(),
   };

@@ -9,6 +9,7 @@ import type { ServerWritableStream } from '@grpc/grpc-js';
 import timestampPb from 'google-protobuf/google/protobuf/timestamp_pb.js';
 import { DELETED_REVISION, type InMemoryLog, type StoredEvent } from './log.js';
 import { type ReadReq, type ReadResp, streamsPb } from './proto.js';
+import type { ReadRecord } from './read-log.js';
 import { checkpointResponse, eventResponse, filterPredicate, streamNameOf } from './wire.js';
 
 type Options = InstanceType<typeof streamsPb.ReadReq.Options>;
@@ -32,6 +33,7 @@ export async function subscribe(
   log: InMemoryLog,
   call: ServerWritableStream<ReadReq, ReadResp>,
   options: Options,
+  record: ReadRecord,
 ) {
   const plan = options.hasStream() ? streamPlan(log, options) : allPlan(log, options);
   let cancelled = false;
@@ -73,6 +75,7 @@ export async function subscribe(
         lastConsidered = event.position;
         if (plan.matches(event)) {
           lastSent = event;
+          record.sent += 1;
           await send(eventResponse(event, options.getUuidOption()));
         }
         if (plan.checkpointInterval !== undefined && considered >= plan.checkpointInterval) {

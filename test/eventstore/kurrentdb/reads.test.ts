@@ -1,0 +1,58 @@
+/**
+ * How the KurrentDB adapter reads, as the protocol double records it: from the leader, with a
+ * deadline, cancelled when the consumer stops early, and a ping that proves $all access.
+ */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createKurrentDbEventStore } from '../../../src/eventstore/kurrentdb/index.js';
+import type { EventStore } from '../../../src/eventstore/port.js';
+import { type KurrentDbDouble, startKurrentDbDouble } from '../../support/kurrentdb-double/index.js';
+import { collect, event } from '../contract.js';
+
+describe('KurrentDB adapter reads (protocol double)', () => {
+  let double: KurrentDbDouble;
+  let store: EventStore;
+  const stream = (label: string) => `kr-${label}.${randomUUID().slice(0, 8)}`;
+
+  beforeAll(async () => {
+    double = await startKurrentDbDouble();
+    store = createKurrentDbEventStore(double.connectionString);
+  });
+  afterAll(async () => {
+    await store?.close();
+    await double?.close();
+  });
+  beforeEach(() => double.reads.clear());
+
+  it('reads streams and $all from the leader, each call with a deadline', async () => {
+    const s = stream('leader');
+    await store.append(s, [event('A')], 'no_stream');
+    await collect(store.readStream(s));
+    await collect(store.readAll({ filter: { streamPrefixes: [s] } }));
+    const reads = double.reads.records.filter((r) => !r.subscription);
+    expect(reads.map((r) => r.target)).toEqual(['stream', 'all']);
+    for (const read of reads) expect(read).toMatchObject({ requiresLeader: true, deadline: true });
+  });
+
+  it('cancels the server read when the consumer stops early', async () => {
+    const s = stream('cancel');
+    const padding = 'x'.repeat(4_000);
+    for (let batch = 0; batch < 4; batch++) {
+      const events = Array.from({ length: 500 }, () => event('Big', { padding }));
+      await store.append(s, events, batch === 0 ? 'no_stream' : 'any');
+    }
+    for await (const _ of store.readStream(s)) break;
+    const [read] = double.reads.records.filter((r) => r.target === 'stream');
+    for (let i = 0; i < 50 && !read?.cancelled; i++) await sleep(20);
+    expect(read?.cancelled).toBe(true);
+    expect(read?.sent).toBeLessThan(2_000);
+  });
+
+  it('pings by reading $all, which needs more rights than a user stream', async () => {
+    await store.ping();
+    expect(double.reads.records).toMatchObject([
+      { target: 'all', backwards: true, deadline: true, subscription: false },
+    ]);
+  });
+});
