@@ -59,7 +59,7 @@ export async function* readAll(
           from: cursor === undefined ? (backwards ? 'end' : 'start') : readPosition(cursor),
           filter: filter.server,
         },
-        { backwards, maxCount: pageSize },
+        { backwards, maxCount: pageSize, deadlineMs: options.deadlineMs },
       );
       let seen = 0;
       let last: bigint | undefined;
@@ -86,9 +86,16 @@ export async function* readAll(
   }
 }
 
+/** A backward filtered scan runs until it finds a match or the start of the log: bounded in time here. */
+const HEAD_DEADLINE_MS = 10_000;
+
 export async function headPosition(client: KurrentDBClient, filter?: EventFilter): Promise<bigint> {
-  for await (const event of readAll(client, { direction: 'backwards', maxCount: 1, filter })) {
-    return event.position;
-  }
+  const newest = readAll(client, {
+    direction: 'backwards',
+    maxCount: 1,
+    filter,
+    deadlineMs: HEAD_DEADLINE_MS,
+  });
+  for await (const event of newest) return event.position;
   return 0n;
 }
