@@ -15,6 +15,7 @@ import { translateError } from './errors.js';
 import { assertReadAccess, grpcRead } from './grpc-read.js';
 import { getStreamMetadata, setStreamMetadata, tombstone } from './metadata.js';
 import { headPosition, readAll, readStream } from './reads.js';
+import { assertSupportedServer } from './server-version.js';
 import { KurrentSubscription } from './subscription.js';
 
 /** Long enough for a loaded server; short enough for /readyz. */
@@ -46,11 +47,14 @@ export function createKurrentDbEventStore(connectionString: string): EventStore 
 }
 
 /**
- * Reads the newest event of $all: projections and replay read $all, which KurrentDB grants only
+ * Checks the server's version (server-version.ts), then reads the newest event of $all: projections and replay read $all, which KurrentDB grants only
  * to `$admins` by default, so a user that can read a stream of its own but not $all fails here
  * (at startup and in /readyz) rather than in the first projection.
  */
 async function ping(client: KurrentDBClient): Promise<void> {
+  await assertSupportedServer(client).catch((error: unknown) => {
+    throw translateError(error);
+  });
   try {
     const newest = grpcRead(
       client,

@@ -17,7 +17,7 @@ import {
   START,
 } from '@kurrent/kurrentdb-client';
 import type { SubscribeAllOptions, Subscription, SubscriptionMessage } from '../port.js';
-import { positionOf, readPosition, toRecordedEvent } from './convert.js';
+import { positionOf, readPosition, toRecordedEvent, UNKNOWN_POSITION } from './convert.js';
 import { translateError } from './errors.js';
 import { type CompiledFilter, compileFilter } from './filter.js';
 
@@ -63,11 +63,15 @@ export class KurrentSubscription implements Subscription {
         maxSearchWindow,
         // The client's `checkpointInterval` is the server's multiplier of the search window.
         checkpointInterval: multiplier,
-        checkpointReached: (_subscription, position) =>
-          this.mark({ kind: 'checkpoint', position: position.commit }),
+        checkpointReached: (_subscription, position) => {
+          const at = trustedPosition(position);
+          if (at !== undefined) this.mark({ kind: 'checkpoint', position: at });
+        },
       },
     });
-    this.source.on('caughtUp', (info) => this.mark({ kind: 'caught_up', position: info.position?.commit }));
+    this.source.on('caughtUp', (info) =>
+      this.mark({ kind: 'caught_up', position: trustedPosition(info.position) }),
+    );
     this.source.on('readable', () => this.signal());
     this.source.on('end', () => this.finish());
     this.source.on('close', () => this.finish());
@@ -176,6 +180,23 @@ export class KurrentSubscription implements Subscription {
     this.wake = undefined;
     wake?.();
   }
+}
+
+/**
+ * A checkpoint is a resume point only when it is a record's position, as every event this store
+ * writes has (commit = prepare). Refused: "no position" (u64::MAX, sent by 24.10.0-24.10.4 when a
+ * filter matched nothing before going live) and a commit position with another prepare position
+ * (25.0.0's end-of-log checkpoint with prepare 0: resuming from its commit alone misses the event
+ * written there next). A refused checkpoint only delays progress: the next event or checkpoint says
+ * as much. Servers that zero the prepare position of every checkpoint get no checkpoints at all.
+ */
+export function trustedPosition(
+  position: { commit: bigint; prepare: bigint } | undefined,
+): bigint | undefined {
+  if (position === undefined) return undefined;
+  const commit = positionOf(position);
+  if (commit === UNKNOWN_POSITION || position.prepare !== position.commit) return undefined;
+  return commit;
 }
 
 function maxOf(values: (bigint | undefined)[]): bigint | undefined {

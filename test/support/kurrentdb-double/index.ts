@@ -36,9 +36,11 @@
  */
 import { Server, ServerCredentials, type sendUnaryData } from '@grpc/grpc-js';
 import { InMemoryLog } from './log.js';
-import { gossipGrpc, gossipPb, sharedPb, streamsGrpc } from './proto.js';
+import { gossipGrpc, gossipPb, serverFeaturesGrpc, sharedPb, streamsGrpc } from './proto.js';
 import { handleRead } from './read.js';
 import { ReadLog } from './read-log.js';
+import { handleServerFeatures } from './server-features.js';
+import { behaviourOf, DEFAULT_SERVER_VERSION } from './versions.js';
 import { handleAppend, handleDelete, handleTombstone } from './writes.js';
 
 export interface KurrentDbDouble {
@@ -48,15 +50,24 @@ export interface KurrentDbDouble {
   close(): Promise<void>;
 }
 
-export async function startKurrentDbDouble(): Promise<KurrentDbDouble> {
+export interface KurrentDbDoubleOptions {
+  /** The server version it answers to ServerFeatures and whose subscription behaviour it has (versions.ts). */
+  serverVersion?: string;
+}
+
+export async function startKurrentDbDouble(options: KurrentDbDoubleOptions = {}): Promise<KurrentDbDouble> {
+  const behaviour = behaviourOf(options.serverVersion ?? DEFAULT_SERVER_VERSION);
   const log = new InMemoryLog();
   const reads = new ReadLog();
   const server = new Server();
   server.addService(streamsGrpc.StreamsService, {
-    read: handleRead(log, reads),
+    read: handleRead(log, reads, behaviour),
     append: handleAppend(log),
     delete: handleDelete(log),
     tombstone: handleTombstone(log),
+  });
+  server.addService(serverFeaturesGrpc.ServerFeaturesService, {
+    getSupportedMethods: handleServerFeatures(behaviour.version),
   });
   let port = 0;
   server.addService(gossipGrpc.GossipService, { read: gossipRead(() => port) });

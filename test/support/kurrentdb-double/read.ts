@@ -4,6 +4,7 @@ import type { InMemoryLog, StoredEvent } from './log.js';
 import { type ReadReq, type ReadResp, sharedPb, streamsPb } from './proto.js';
 import type { ReadLog, ReadRecord } from './read-log.js';
 import { subscribe } from './subscribe.js';
+import type { ServerBehaviour } from './versions.js';
 import {
   eventResponse,
   filterPredicate,
@@ -17,7 +18,7 @@ type Options = InstanceType<typeof streamsPb.ReadReq.Options>;
 
 const BACKWARDS = streamsPb.ReadReq.Options.ReadDirection.BACKWARDS;
 
-export function handleRead(log: InMemoryLog, reads: ReadLog) {
+export function handleRead(log: InMemoryLog, reads: ReadLog, behaviour: ServerBehaviour) {
   return (call: ReadCall) => {
     const options = call.request.getOptions();
     if (!options) return call.emit('error', invalidArgumentError('options are required'));
@@ -33,7 +34,7 @@ export function handleRead(log: InMemoryLog, reads: ReadLog) {
     call.on('cancelled', () => {
       record.cancelled = true;
     });
-    if (options.hasSubscription()) return subscribe(log, call, options, record);
+    if (options.hasSubscription()) return subscribe(log, call, options, record, behaviour);
     const events = options.hasStream() ? readStream(log, call, options) : readAll(log, options);
     if (events === undefined) return;
     const limit = Number(options.getCount() || '0');

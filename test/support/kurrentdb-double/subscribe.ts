@@ -10,10 +10,14 @@ import timestampPb from 'google-protobuf/google/protobuf/timestamp_pb.js';
 import { DELETED_REVISION, type InMemoryLog, type StoredEvent } from './log.js';
 import { type ReadReq, type ReadResp, streamsPb } from './proto.js';
 import type { ReadRecord } from './read-log.js';
+import type { ServerBehaviour } from './versions.js';
 import { checkpointResponse, eventResponse, filterPredicate, streamNameOf } from './wire.js';
 
 type Options = InstanceType<typeof streamsPb.ReadReq.Options>;
 type CaughtUp = InstanceType<typeof streamsPb.ReadResp.CaughtUp>;
+
+/** "No position" on the wire: what (-1, -1) becomes in the checkpoint message. */
+const U64_MAX = (1n << 64n) - 1n;
 
 /** The server's default read batch, used as the search window when the client sends none. */
 const DEFAULT_WINDOW = 32;
@@ -34,6 +38,7 @@ export async function subscribe(
   call: ServerWritableStream<ReadReq, ReadResp>,
   options: Options,
   record: ReadRecord,
+  behaviour: ServerBehaviour,
 ) {
   const plan = options.hasStream() ? streamPlan(log, options) : allPlan(log, options);
   let cancelled = false;
@@ -86,10 +91,26 @@ export async function subscribe(
       }
       if (!live) {
         live = true;
-        if (plan.checkpointInterval !== undefined && lastConsidered !== undefined) {
-          await checkpoint(lastConsidered);
+        if (plan.checkpointInterval !== undefined) {
+          if (
+            behaviour.sentinelCheckpointAtLive &&
+            plan.start === undefined &&
+            lastSent === undefined &&
+            lastCheckpoint === undefined
+          ) {
+            lastCheckpoint = U64_MAX;
+            await send(checkpointResponse(U64_MAX));
+          } else if (behaviour.endOfLogCheckpointAtLive && lastConsidered !== undefined) {
+            lastCheckpoint = log.endPosition;
+            await send(checkpointResponse(log.endPosition, 0n));
+          } else if (lastConsidered !== undefined) {
+            await checkpoint(lastConsidered);
+          }
         }
-        await send(new streamsPb.ReadResp().setCaughtUp(plan.caughtUp(lastConsidered, lastSent)));
+        if (behaviour.sendsCaughtUp) {
+          const at = behaviour.caughtUpHasPosition ? lastConsidered : undefined;
+          await send(new streamsPb.ReadResp().setCaughtUp(plan.caughtUp(at, lastSent)));
+        }
       }
       await new Promise<void>((resolve) => {
         wake = resolve;
