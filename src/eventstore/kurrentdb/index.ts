@@ -1,5 +1,6 @@
 /**
- * The EventStore port on KurrentDB (or EventStoreDB 22.6+) through @kurrent/kurrentdb-client 1.x.
+ * The EventStore port on KurrentDB (or EventStoreDB 23.10+, checked on ping) through
+ * @kurrent/kurrentdb-client 1.x.
  * Everything goes over the client's gRPC channel: appends, deletes and subscriptions through its
  * calls, reads through grpc-read.ts (not its Rust bridge: see there). Every library error is
  * translated at this boundary (see errors.ts).

@@ -11,8 +11,8 @@ import {
   StreamDeletedError,
   WrongExpectedVersionError,
 } from '../../../src/eventstore/errors.js';
+import { checkpointSettings } from '../../../src/eventstore/kurrentdb/checkpoints.js';
 import { createKurrentDbEventStore } from '../../../src/eventstore/kurrentdb/index.js';
-import { checkpointSettings } from '../../../src/eventstore/kurrentdb/subscription.js';
 import type { EventStore, SubscriptionMessage } from '../../../src/eventstore/port.js';
 import { BadUserInputError, DependencyError } from '../../../src/shared/errors.js';
 import { describeAuditSealContract } from '../../audit/seal-contract.js';

@@ -45,7 +45,7 @@ import { handleAppend, handleDelete, handleTombstone } from './writes.js';
 
 export interface KurrentDbDouble {
   connectionString: string;
-  /** Every Streams.Read call, in arrival order. */
+  /** Every Streams.Read call, in arrival order; `reads.dropSubscriptions()` plays a lost node. */
   reads: ReadLog;
   close(): Promise<void>;
 }

@@ -23,6 +23,15 @@ export interface ReadRecord {
 
 export class ReadLog {
   readonly records: ReadRecord[] = [];
+  /** How to drop each live subscription, as a lost node would. */
+  readonly droppers = new Set<() => void>();
+
+  /** Ends every live subscription with UNAVAILABLE; returns how many there were. */
+  dropSubscriptions(): number {
+    const count = this.droppers.size;
+    for (const drop of [...this.droppers]) drop();
+    return count;
+  }
 
   add(record: Omit<ReadRecord, 'sent' | 'cancelled'>): ReadRecord {
     const entry = { ...record, sent: 0, cancelled: false };

@@ -34,7 +34,7 @@ export function handleRead(log: InMemoryLog, reads: ReadLog, behaviour: ServerBe
     call.on('cancelled', () => {
       record.cancelled = true;
     });
-    if (options.hasSubscription()) return subscribe(log, call, options, record, behaviour);
+    if (options.hasSubscription()) return subscribe(log, call, options, record, behaviour, reads);
     const events = options.hasStream() ? readStream(log, call, options) : readAll(log, options);
     if (events === undefined) return;
     const limit = Number(options.getCount() || '0');

@@ -5,11 +5,11 @@
  * One cursor walks the append-only log for both phases, so nothing is skipped or sent twice.
  */
 import { once } from 'node:events';
-import type { ServerWritableStream } from '@grpc/grpc-js';
+import { type ServerWritableStream, status } from '@grpc/grpc-js';
 import timestampPb from 'google-protobuf/google/protobuf/timestamp_pb.js';
 import { DELETED_REVISION, type InMemoryLog, type StoredEvent } from './log.js';
 import { type ReadReq, type ReadResp, streamsPb } from './proto.js';
-import type { ReadRecord } from './read-log.js';
+import type { ReadLog, ReadRecord } from './read-log.js';
 import type { ServerBehaviour } from './versions.js';
 import { checkpointResponse, eventResponse, filterPredicate, streamNameOf } from './wire.js';
 
@@ -39,11 +39,19 @@ export async function subscribe(
   options: Options,
   record: ReadRecord,
   behaviour: ServerBehaviour,
+  reads: ReadLog,
 ) {
   const plan = options.hasStream() ? streamPlan(log, options) : allPlan(log, options);
   let cancelled = false;
   let wake: (() => void) | undefined;
   const stopListening = log.onAppend(() => wake?.());
+  const drop = () => {
+    cancelled = true;
+    wake?.();
+    const details = 'Node lost (the double dropped the subscription)';
+    call.emit('error', Object.assign(new Error(details), { code: status.UNAVAILABLE, details }));
+  };
+  reads.droppers.add(drop);
   const cancellation = new Promise<void>((resolve) => {
     call.on('cancelled', () => {
       cancelled = true;
@@ -118,6 +126,7 @@ export async function subscribe(
     }
   } finally {
     stopListening();
+    reads.droppers.delete(drop);
   }
 }
 
