@@ -7,28 +7,43 @@ import { translateError } from './errors.js';
 import { compileFilter } from './filter.js';
 import { grpcRead } from './grpc-read.js';
 
-/** Events per $all request: the client-side part of a filter may drop some, so we page ourselves. */
+/** Events per request: the client-side part of a $all filter may drop some, so we page ourselves. */
 const PAGE_SIZE = 500;
 
+/**
+ * Pages of PAGE_SIZE, each its own request with its own deadline: a long stream read by a slow
+ * consumer never runs into one deadline for the whole stream.
+ */
 export async function* readStream(
   client: KurrentDBClient,
   stream: string,
   options: ReadStreamOptions = {},
 ): AsyncGenerator<RecordedEvent> {
   const backwards = options.direction === 'backwards';
-  const maxCount = options.maxCount ?? Number.MAX_SAFE_INTEGER;
-  if (maxCount <= 0) return;
-  const items = grpcRead(
-    client,
-    { kind: 'stream', stream, fromRevision: options.fromRevision ?? (backwards ? 'end' : 'start') },
-    { backwards, maxCount },
-  );
+  let remaining = options.maxCount ?? Number.MAX_SAFE_INTEGER;
+  let from: bigint | 'start' | 'end' = options.fromRevision ?? (backwards ? 'end' : 'start');
   try {
-    for await (const item of items) {
-      // The port's "never existed" is an empty stream, not an error.
-      if (item.kind === 'stream_not_found') return;
-      const event = toRecordedEvent(item.resolved);
-      if (event) yield event;
+    while (remaining > 0) {
+      const pageSize = Math.min(PAGE_SIZE, remaining);
+      const page = grpcRead(
+        client,
+        { kind: 'stream', stream, fromRevision: from },
+        { backwards, maxCount: pageSize },
+      );
+      let seen = 0;
+      let last: bigint | undefined;
+      for await (const item of page) {
+        // The port's "never existed" is an empty stream, not an error.
+        if (item.kind === 'stream_not_found') return;
+        seen += 1;
+        const event = toRecordedEvent(item.resolved);
+        if (!event) continue;
+        last = event.revision;
+        yield event;
+      }
+      remaining -= seen;
+      if (seen < pageSize || last === undefined || (backwards && last === 0n)) return;
+      from = backwards ? last - 1n : last + 1n;
     }
   } catch (error) {
     throw translateError(error, { stream });

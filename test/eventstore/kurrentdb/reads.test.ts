@@ -35,6 +35,24 @@ describe('KurrentDB adapter reads (protocol double)', () => {
     for (const read of reads) expect(read).toMatchObject({ requiresLeader: true, deadline: true });
   });
 
+  it('reads a long stream in pages, each a request with its own deadline, in both directions', async () => {
+    const s = stream('pages');
+    const written = Array.from({ length: 1_100 }, (_, i) => event(`E${i}`));
+    await store.append(s, written, 'no_stream');
+    const forwards = await collect(store.readStream(s));
+    expect(forwards.map((e) => e.id)).toEqual(written.map((e) => e.id));
+    const backwards = await collect(store.readStream(s, { direction: 'backwards', fromRevision: 1_049n }));
+    expect(backwards.map((e) => e.revision)).toEqual(
+      Array.from({ length: 1_050 }, (_, i) => BigInt(1_049 - i)),
+    );
+    expect(
+      (await collect(store.readStream(s, { fromRevision: 499n, maxCount: 502 }))).map((e) => e.revision),
+    ).toEqual(Array.from({ length: 502 }, (_, i) => BigInt(499 + i)));
+    const reads = double.reads.records.filter((r) => r.target === 'stream');
+    expect(reads.length).toBeGreaterThanOrEqual(8);
+    for (const read of reads) expect(read.deadline).toBe(true);
+  });
+
   it('cancels the server read when the consumer stops early', async () => {
     const s = stream('cancel');
     const padding = 'x'.repeat(4_000);
