@@ -1,6 +1,7 @@
 /**
- * A KurrentDB protocol double: the real client (its Node gRPC calls and its Rust read bridge)
- * talks to an in-process @grpc/grpc-js server built on the client's own generated stubs.
+ * A KurrentDB protocol double: the real client (its Node gRPC calls; the adapter no longer uses its
+ * Rust read bridge, but the client's own getStreamMetadata still does) talks to an in-process
+ * @grpc/grpc-js server built on the client's own generated stubs.
  *
  * What it implements:
  * - Streams.Append (client streaming): expected revision / no_stream / any / stream_exists,
@@ -8,30 +9,49 @@
  *   duplicates as a wrong expected version, StreamDeleted on a tombstoned stream.
  * - Streams.Read: stream reads forwards/backwards from start/end/revision, StreamNotFound,
  *   StreamDeleted; $all reads forwards (inclusive start) and backwards (exclusive start) with
- *   event-type or stream-name filters (regex or prefixes); catch-up subscriptions to $all (and to a
- *   stream) with confirmation, exclusive start, checkpoints every `window x multiplier` considered
- *   records, a checkpoint and CaughtUp at the end of catch-up, then live events.
+ *   event-type or stream-name filters (regex or prefixes), written with backpressure so a client
+ *   that stops reading and cancels is seen; catch-up subscriptions to $all (and to a stream) with
+ *   confirmation, exclusive start, checkpoints every `window x multiplier` considered records, then
+ *   live events.
+ * - Checkpoint semantics: a checkpoint is the position of the last record considered (matching or
+ *   not), commit = prepare, never repeated; one more at the switch to live.
+ * - Server versions (`startKurrentDbDouble({ serverVersion })`, default 25.1.0; versions.ts):
+ *   ServerFeatures answers the version (and no methods, so the client keeps to plain Append); no
+ *   CaughtUp before 23.10; CaughtUp without a position before 25.1; the (u64::MAX, u64::MAX)
+ *   checkpoint of 24.10.0-24.10.4 and the end-of-log checkpoint (prepare 0) of 25.0.0.
+ * - A record of every read (read-log.ts): target, direction, filter, `requires-leader`, whether a
+ *   deadline came with it, events sent, cancellation; so tests prove leader reads, deadlines,
+ *   cancellation and the absence of backward filtered scans.
+ * - Subscription drops: `reads.dropSubscriptions()` ends every live subscription with UNAVAILABLE,
+ *   as a lost node does.
  * - Streams.Delete (soft delete through `$tb`) and Streams.Tombstone (a `$streamDeleted` record).
  * - Stream metadata as `$metadata` events in `$$stream`; stream reads honour `$tb`, `$maxCount`
  *   and `$maxAge`.
  * - Gossip.Read answering one live leader: with several hosts in the connection string (gossip
- *   seeds) both the Node client and the Rust bridge discover the node through it; with one host
- *   they connect directly and only the bridge's ServerFeatures probe precedes the first read.
- * ServerFeatures is left unimplemented on purpose: the client then falls back to plain Append
- * (no BatchAppend), which is what the adapter is written against.
+ *   seeds) the client discovers the node through it; with one host it connects directly.
  *
  * What it does not model:
  * - real byte positions: positions are increasing with gaps, commit = prepare for every record,
- *   and no position ever points inside a record;
+ *   and no position ever points inside a record (so resuming from an arbitrary position is never
+ *   refused, as a real server may);
+ * - time: `created` is stored in ticks with millisecond precision; the whole-second truncation of
+ *   the Rust bridge is the client's, and happens on any server;
+ * - the exact conditions of the 24.10/25.0 checkpoint bugs: the double sends the bad checkpoint at
+ *   every switch to live that fits the version, the server only after some page layouts; and
+ *   servers that zero the prepare position of every checkpoint (reported for 20.x-23.6);
+ * - deadlines: the double never runs slowly, so a deadline is recorded, never exceeded; a slow
+ *   backward filtered scan is only counted (reads.backwardFilteredScans());
  * - scavenging: deleted, truncated and expired events stay in $all forever (the real server also
  *   keeps them until a scavenge, and never applies stream metadata to $all reads);
  * - `$maxAge`/`$maxCount`/`$tb` anywhere but stream reads; `$acl`, `$cacheControl`;
  * - system projections ($ce-, $et-, $by-category, $streams), link events and `resolveLinkTos`;
- * - auth (credentials are ignored), TLS, clusters, leader election, NotLeader redirects;
+ * - auth: credentials are ignored (the client sends none over an insecure channel anyway), so
+ *   $all needing `$admins` is not enforced; TLS; clusters, followers, leader election, NotLeader
+ *   redirects (`requires-leader` is recorded, and this node is always the leader);
  * - BatchAppend, the v2 protocol (multiStreamAppend, appendRecords), persistent subscriptions,
  *   operations, users, projections management;
  * - the global event-id cache: an `any` retry is recognised only when the first id is in the stream;
- * - deadlines, max append size, FellBehind, server-side subscription drops;
+ * - max append size, FellBehind;
  * - durability: everything lives in memory and dies with `close()`.
  */
 import { Server, ServerCredentials, type sendUnaryData } from '@grpc/grpc-js';
