@@ -19,6 +19,7 @@ import {
   type AllStreamResolvedEvent,
   convertToCommandError,
   type KurrentDBClient,
+  NotLeaderError,
   type ResolvedEvent,
 } from '@kurrent/kurrentdb-client';
 import { convertGrpcEvent } from '@kurrent/kurrentdb-client/dist/utils/convertGrpcEvent.js';
@@ -77,6 +78,23 @@ export async function* grpcRead(
   target: ReadTarget,
   options: GrpcReadOptions,
 ): AsyncGenerator<ReadItem> {
+  const progress = { yielded: false };
+  try {
+    yield* readOnce(client, target, options, progress);
+  } catch (error) {
+    // The node we knew as leader no longer is: the client has reconnected to the one NotLeader
+    // named, and a read that yielded nothing yet can be asked there again.
+    if (!(error instanceof NotLeaderError) || progress.yielded) throw error;
+    yield* readOnce(client, target, options, progress);
+  }
+}
+
+async function* readOnce(
+  client: KurrentDBClient,
+  target: ReadTarget,
+  options: GrpcReadOptions,
+  progress: { yielded: boolean },
+): AsyncGenerator<ReadItem> {
   const request = new streamsPb.ReadReq().setOptions(readOptions(target, options));
   const { GRPCStreamCreator, callArguments } = internals(client);
   const args = callArguments({
@@ -94,7 +112,9 @@ export async function* grpcRead(
         return;
       }
       const event = response.getEvent();
-      if (event) yield { kind: 'event', resolved: convertGrpcEvent(event) };
+      if (!event) continue;
+      progress.yielded = true;
+      yield { kind: 'event', resolved: convertGrpcEvent(event) };
     }
   } catch (error) {
     throw convertToCommandError(error as Error);

@@ -67,6 +67,16 @@ describe('KurrentDB adapter reads (protocol double)', () => {
     expect(read?.sent).toBeLessThan(2_000);
   });
 
+  it('asks the new leader again when the node it read from is no longer the leader', async () => {
+    const s = stream('leader-change');
+    await store.append(s, [event('A'), event('B')], 'no_stream');
+    double.reads.clear();
+    double.reads.actAsFollowerFor(1);
+    expect((await collect(store.readStream(s))).map((e) => e.type)).toEqual(['A', 'B']);
+    const reads = double.reads.records.filter((r) => r.target === 'stream');
+    expect(reads.map((r) => r.refused ?? false)).toEqual([true, false]);
+  });
+
   it('pings by reading $all, which needs more rights than a user stream', async () => {
     await store.ping();
     expect(double.reads.records).toMatchObject([

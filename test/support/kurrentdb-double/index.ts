@@ -23,7 +23,8 @@
  *   deadline came with it, events sent, cancellation; so tests prove leader reads, deadlines,
  *   cancellation and the absence of backward filtered scans.
  * - Subscription drops: `reads.dropSubscriptions()` ends every live subscription with UNAVAILABLE,
- *   as a lost node does.
+ *   as a lost node does; a leader change: `reads.actAsFollowerFor(n)` answers the next n leader
+ *   reads with NotLeader pointing back at this node.
  * - Streams.Delete (soft delete through `$tb`) and Streams.Tombstone (a `$streamDeleted` record).
  * - Stream metadata as `$metadata` events in `$$stream`; stream reads honour `$tb`, `$maxCount`
  *   and `$maxAge`.
@@ -46,8 +47,8 @@
  * - `$maxAge`/`$maxCount`/`$tb` anywhere but stream reads; `$acl`, `$cacheControl`;
  * - system projections ($ce-, $et-, $by-category, $streams), link events and `resolveLinkTos`;
  * - auth: credentials are ignored (the client sends none over an insecure channel anyway), so
- *   $all needing `$admins` is not enforced; TLS; clusters, followers, leader election, NotLeader
- *   redirects (`requires-leader` is recorded, and this node is always the leader);
+ *   $all needing `$admins` is not enforced; TLS; clusters, followers serving stale reads, leader
+ *   election (a NotLeader answer is all there is of a leader change);
  * - BatchAppend, the v2 protocol (multiStreamAppend, appendRecords), persistent subscriptions,
  *   operations, users, projections management;
  * - the global event-id cache: an `any` retry is recognised only when the first id is in the stream;
@@ -96,6 +97,7 @@ export async function startKurrentDbDouble(options: KurrentDbDoubleOptions = {})
       error ? reject(error) : resolve(bound),
     );
   });
+  reads.leaderEndpoint = { host: '127.0.0.1', port };
   return {
     connectionString: `kurrentdb://127.0.0.1:${port}?tls=false`,
     reads,

@@ -19,12 +19,24 @@ export interface ReadRecord {
   sent: number;
   /** The client cancelled the call before the double finished it. */
   cancelled: boolean;
+  /** Answered NotLeader. */
+  refused?: boolean;
 }
 
 export class ReadLog {
   readonly records: ReadRecord[] = [];
   /** How to drop each live subscription, as a lost node would. */
   readonly droppers = new Set<() => void>();
+
+  /** Reads that ask for the leader get NotLeader (pointing here) while this is above 0. */
+  notLeaderReads = 0;
+  /** Where NotLeader sends the client: this node, as the leader elected after a change. */
+  leaderEndpoint = { host: '127.0.0.1', port: 0 };
+
+  /** Plays a node that just lost the leadership, for the next `reads` leader reads. */
+  actAsFollowerFor(reads: number): void {
+    this.notLeaderReads = reads;
+  }
 
   /** Ends every live subscription with UNAVAILABLE; returns how many there were. */
   dropSubscriptions(): number {

@@ -1,5 +1,5 @@
 /** Streams.Read: one-shot reads of a stream or of $all; subscriptions are handed to subscribe.ts. */
-import type { ServerWritableStream } from '@grpc/grpc-js';
+import { Metadata, type ServerWritableStream, type ServiceError, status } from '@grpc/grpc-js';
 import type { InMemoryLog, StoredEvent } from './log.js';
 import { type ReadReq, type ReadResp, sharedPb, streamsPb } from './proto.js';
 import type { ReadLog, ReadRecord } from './read-log.js';
@@ -34,12 +34,27 @@ export function handleRead(log: InMemoryLog, reads: ReadLog, behaviour: ServerBe
     call.on('cancelled', () => {
       record.cancelled = true;
     });
+    if (record.requiresLeader && !record.subscription && reads.notLeaderReads > 0) {
+      reads.notLeaderReads -= 1;
+      record.refused = true;
+      return call.emit('error', notLeaderError(reads.leaderEndpoint));
+    }
     if (options.hasSubscription()) return subscribe(log, call, options, record, behaviour, reads);
     const events = options.hasStream() ? readStream(log, call, options) : readAll(log, options);
     if (events === undefined) return;
     const limit = Number(options.getCount() || '0');
     void send(call, options, events.slice(0, limit), record);
   };
+}
+
+/** What a follower answers a leader-only request: the leader's endpoint in the trailers. */
+function notLeaderError(leader: { host: string; port: number }): ServiceError {
+  const metadata = new Metadata();
+  metadata.set('exception', 'not-leader');
+  metadata.set('leader-endpoint-host', leader.host);
+  metadata.set('leader-endpoint-port', String(leader.port));
+  const details = 'Leader info available';
+  return Object.assign(new Error(details), { code: status.NOT_FOUND, details, metadata });
 }
 
 /** Writes with backpressure, as a server does, so a client that stops reading and cancels is seen. */
