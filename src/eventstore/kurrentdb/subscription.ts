@@ -63,7 +63,7 @@ export class KurrentSubscription implements Subscription {
   private failure: Error | undefined;
   private closing: Promise<void> | undefined;
   private wake: (() => void) | undefined;
-  /** Consecutive drops without a message in between; the backoff grows with it. */
+  /** Consecutive drops without an event in between; the backoff grows with it. */
   private drops = 0;
   private lastDropAt = 0;
   private retry: NodeJS.Timeout | undefined;
