@@ -79,7 +79,13 @@ export async function execute<State, Command, E extends RecordedEvent>(
   const context = commandContext(deps, caller, target.tenantId);
   const result = await handleCommand(deps.eventStore, target.stream, decider, command, context);
   if (result.position !== null) {
-    await waitUntilVisible(deps.projections, result.position, options.waitFor, deps.readYourWritesTimeoutMs);
+    await waitUntilVisible(
+      deps.projections,
+      result.position,
+      options.waitFor,
+      deps.readYourWritesTimeoutMs,
+      result.events.map((event) => event.type),
+    );
   }
   return result;
 }

@@ -47,6 +47,11 @@ export interface ReadAllOptions {
   direction?: Direction;
   maxCount?: number;
   filter?: EventFilter;
+  /**
+   * A filtered read can make the store scan far for few matches: give up with DependencyError
+   * after this long (per server request). Adapters whose reads are index lookups may ignore it.
+   */
+  deadlineMs?: number;
 }
 
 export interface SubscribeAllOptions {
@@ -112,7 +117,10 @@ export interface EventStore {
   /** Catch-up then live. Never skips an event and never delivers one twice or out of order. */
   subscribeAll(options?: SubscribeAllOptions): Subscription;
 
-  /** Position of the newest event matching the filter (0n when the log is empty). */
+  /**
+   * Position of the newest event matching the filter (0n when the log is empty). With a sparse
+   * filter KurrentDB scans backwards for it: for status and reports, never on a request's path.
+   */
   headPosition(filter?: EventFilter): Promise<bigint>;
 
   setStreamMetadata(stream: string, metadata: StreamMetadata, expected?: ExpectedRevision): Promise<void>;

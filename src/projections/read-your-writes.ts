@@ -13,10 +13,12 @@ export async function waitUntilVisible(
   position: bigint,
   readModels: readonly ReadModelName[],
   timeoutMs: number,
+  /** The types the command appended, when known: read models that handle none of them need no wait. */
+  eventTypes?: readonly string[],
 ): Promise<void> {
   if (readModels.length === 0) return;
   try {
-    await projections.waitFor(position, { timeoutMs, projections: readModels });
+    await projections.waitFor(position, { timeoutMs, projections: readModels, eventTypes });
   } catch (error) {
     if (error instanceof WaitForTimeoutError || error instanceof ProjectionFailedError)
       throw new NotYetVisibleError(position, readModels, error);

@@ -1,10 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Caller, type CommandDeps, execute } from '../../src/commands/deps.js';
 import { tenantDecider } from '../../src/domain/tenant.js';
 import { tenantStream } from '../../src/events/tenant.js';
 import type { RecordedEvent } from '../../src/eventstore/envelope.js';
 import { NotYetVisibleError, WaitForTimeoutError } from '../../src/projections/errors.js';
 import { READ_MODEL } from '../../src/projections/names.js';
+import { integrationsProjection } from '../../src/projections/read-models/integrations.js';
+import { tenantsProjection } from '../../src/projections/read-models/tenants.js';
 import { type Backend, openBackend } from '../projections/harness.js';
 
 const now = new Date('2026-05-06T07:08:09.000Z');
@@ -92,6 +94,24 @@ describe('execute: the command executor (embedded PGlite)', () => {
     const events = await streamOf(lagging, tenantStream('globex'));
     expect(events.map((event) => event.type)).toEqual(['TenantRegistered']);
     expect(error).toMatchObject({ extensions: { position: String(events[0]?.position) } });
+  });
+
+  it("does not wait for a named read model that handles none of the command's events", async () => {
+    // Nothing projects here: waiting for the integrations read model could only time out.
+    const projections = lagging.runner({ projections: [tenantsProjection, integrationsProjection] });
+    // Not even the store is asked whether the read model has anything pending.
+    const readAll = vi.spyOn(lagging.store, 'readAll');
+    const result = await execute(
+      { ...laggingDeps, projections },
+      caller,
+      target('hooli'),
+      tenantDecider,
+      register('hooli'),
+      { waitFor: [READ_MODEL.integrations] },
+    );
+    expect(result.events.map((event) => event.type)).toEqual(['TenantRegistered']);
+    expect(readAll).not.toHaveBeenCalled();
+    readAll.mockRestore();
   });
 
   it('waits for nothing when it names no read model', async () => {

@@ -305,12 +305,12 @@ export function describeEventStoreContract(name: string, createStore: StoreFacto
           await store.append(`${prefix}a`, [event('Fourth', 'a string')], 1n);
           const live = eventsOf(await take(subscription, (m) => eventsOf(m).length === 4));
           const logged = await collect(store.readAll({ filter: { streamPrefixes: [prefix] } }));
-          // KurrentDB's read bridge gives whole seconds (see the adapter); the SQL stores are exact (sql.test.ts).
-          const toSecond = (e: RecordedEvent) => ({
-            ...e,
-            recordedAt: Math.floor(e.recordedAt.getTime() / 1000),
-          });
-          expect(live.map(toSecond)).toEqual(logged.map(toSecond));
+          // To the millisecond on every path: deciders, upcasters and projections see one time per event.
+          expect(live).toEqual(logged);
+          const streamA = await collect(store.readStream(`${prefix}a`));
+          expect(streamA).toEqual(logged.filter((e) => e.stream === `${prefix}a`));
+          const backwards = await collect(store.readStream(`${prefix}a`, { direction: 'backwards' }));
+          expect(backwards.map((e) => e.recordedAt)).toEqual(streamA.map((e) => e.recordedAt).reverse());
           expect(live.map((e) => [e.stream.slice(prefix.length), e.revision])).toEqual([
             ['a', 0n],
             ['a', 1n],

@@ -1,23 +1,26 @@
 /**
- * The EventStore port on KurrentDB (or EventStoreDB 22.6+) through @kurrent/kurrentdb-client 1.x.
- * Appends, deletes and subscriptions go over the client's gRPC calls; reads go through its Rust
- * bridge. Every library error is translated at this boundary (see errors.ts).
+ * The EventStore port on KurrentDB (or EventStoreDB 23.10+, checked on ping) through
+ * @kurrent/kurrentdb-client 1.x.
+ * Everything goes over the client's gRPC channel: appends, deletes and subscriptions through its
+ * calls, reads through grpc-read.ts (not its Rust bridge: see there). Every library error is
+ * translated at this boundary (see errors.ts).
  *
  * Positions: our bigint `position` is the commit position (see convert.ts for why that is enough),
  * and every resume point (`after`) is exclusive, whatever the server does at that position.
  */
-import { KurrentDBClient, StreamNotFoundError } from '@kurrent/kurrentdb-client';
-import { BadUserInputError, DependencyError } from '../../shared/errors.js';
+import { KurrentDBClient } from '@kurrent/kurrentdb-client';
+import { BadUserInputError } from '../../shared/errors.js';
 import type { EventStore } from '../port.js';
 import { append } from './append.js';
 import { translateError } from './errors.js';
+import { assertReadAccess, grpcRead } from './grpc-read.js';
 import { getStreamMetadata, setStreamMetadata, tombstone } from './metadata.js';
 import { headPosition, readAll, readStream } from './reads.js';
+import { assertSupportedServer } from './server-version.js';
 import { KurrentSubscription } from './subscription.js';
 
-/** A user stream nobody writes: reading it needs no admin rights, and "not found" is an answer. */
-const PING_STREAM = 'switchboard-ping';
-const PING_TIMEOUT_MS = 5_000;
+/** Long enough for a loaded server; short enough for /readyz. */
+const PING_DEADLINE_MS = 5_000;
 
 export function createKurrentDbEventStore(connectionString: string): EventStore {
   let client: KurrentDBClient;
@@ -27,6 +30,7 @@ export function createKurrentDbEventStore(connectionString: string): EventStore 
     const reason = error instanceof Error ? error.message : String(error);
     throw new BadUserInputError(`Invalid KurrentDB connection string: ${reason}`);
   }
+  assertReadAccess(client);
 
   return {
     kind: 'kurrentdb',
@@ -43,24 +47,23 @@ export function createKurrentDbEventStore(connectionString: string): EventStore 
   };
 }
 
+/**
+ * Checks the server's version (server-version.ts), then reads the newest event of $all: projections and replay read $all, which KurrentDB grants only
+ * to `$admins` by default, so a user that can read a stream of its own but not $all fails here
+ * (at startup and in /readyz) rather than in the first projection.
+ */
 async function ping(client: KurrentDBClient): Promise<void> {
-  const read = (async () => {
-    try {
-      for await (const _ of client.readStream(PING_STREAM, { maxCount: 1 })) break;
-    } catch (error) {
-      if (!(error instanceof StreamNotFoundError)) throw translateError(error);
-    }
-  })();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new DependencyError(`KurrentDB did not answer within ${PING_TIMEOUT_MS} ms`)),
-      PING_TIMEOUT_MS,
-    );
+  await assertSupportedServer(client).catch((error: unknown) => {
+    throw translateError(error);
   });
   try {
-    await Promise.race([read, timeout]);
-  } finally {
-    clearTimeout(timer);
+    const newest = grpcRead(
+      client,
+      { kind: 'all', from: 'end' },
+      { backwards: true, maxCount: 1, deadlineMs: PING_DEADLINE_MS },
+    );
+    for await (const _ of newest) break;
+  } catch (error) {
+    throw translateError(error);
   }
 }

@@ -1,42 +1,51 @@
-/** readStream, readAll and headPosition over the client's (Rust bridge) reads. */
-import {
-  BACKWARDS,
-  END,
-  FORWARDS,
-  type KurrentDBClient,
-  START,
-  StreamNotFoundError,
-} from '@kurrent/kurrentdb-client';
+/** readStream, readAll and headPosition over gRPC reads (grpc-read.ts says why not the Rust bridge). */
+import type { KurrentDBClient } from '@kurrent/kurrentdb-client';
 import type { RecordedEvent } from '../envelope.js';
 import type { EventFilter, ReadAllOptions, ReadStreamOptions } from '../port.js';
 import { positionOf, readPosition, toRecordedEvent } from './convert.js';
 import { translateError } from './errors.js';
 import { compileFilter } from './filter.js';
+import { grpcRead } from './grpc-read.js';
 
-/** Events per $all request: the client-side part of a filter may drop some, so we page ourselves. */
+/** Events per request: the client-side part of a $all filter may drop some, so we page ourselves. */
 const PAGE_SIZE = 500;
 
+/**
+ * Pages of PAGE_SIZE, each its own request with its own deadline: a long stream read by a slow
+ * consumer never runs into one deadline for the whole stream.
+ */
 export async function* readStream(
   client: KurrentDBClient,
   stream: string,
   options: ReadStreamOptions = {},
 ): AsyncGenerator<RecordedEvent> {
   const backwards = options.direction === 'backwards';
-  const maxCount = options.maxCount ?? Number.MAX_SAFE_INTEGER;
-  if (maxCount <= 0) return;
-  const events = client.readStream(stream, {
-    direction: backwards ? BACKWARDS : FORWARDS,
-    fromRevision: options.fromRevision ?? (backwards ? END : START),
-    maxCount,
-  });
+  let remaining = options.maxCount ?? Number.MAX_SAFE_INTEGER;
+  let from: bigint | 'start' | 'end' = options.fromRevision ?? (backwards ? 'end' : 'start');
   try {
-    for await (const resolved of events) {
-      const event = toRecordedEvent(resolved);
-      if (event) yield event;
+    while (remaining > 0) {
+      const pageSize = Math.min(PAGE_SIZE, remaining);
+      const page = grpcRead(
+        client,
+        { kind: 'stream', stream, fromRevision: from },
+        { backwards, maxCount: pageSize },
+      );
+      let seen = 0;
+      let last: bigint | undefined;
+      for await (const item of page) {
+        // The port's "never existed" is an empty stream, not an error.
+        if (item.kind === 'stream_not_found') return;
+        seen += 1;
+        const event = toRecordedEvent(item.resolved);
+        if (!event) continue;
+        last = event.revision;
+        yield event;
+      }
+      remaining -= seen;
+      if (seen < pageSize || last === undefined || (backwards && last === 0n)) return;
+      from = backwards ? last - 1n : last + 1n;
     }
   } catch (error) {
-    // The port's "never existed" is an empty stream, not an error.
-    if (error instanceof StreamNotFoundError) return;
     throw translateError(error, { stream });
   }
 }
@@ -58,15 +67,20 @@ export async function* readAll(
   const pageSize = Number.isFinite(remaining) ? Math.min(PAGE_SIZE, Math.max(remaining, 32)) : PAGE_SIZE;
   try {
     while (remaining > 0) {
-      const page = client.readAll({
-        direction: backwards ? BACKWARDS : FORWARDS,
-        fromPosition: cursor === undefined ? (backwards ? END : START) : readPosition(cursor),
-        maxCount: pageSize,
-        filter: filter.server,
-      });
+      const page = grpcRead(
+        client,
+        {
+          kind: 'all',
+          from: cursor === undefined ? (backwards ? 'end' : 'start') : readPosition(cursor),
+          filter: filter.server,
+        },
+        { backwards, maxCount: pageSize, deadlineMs: options.deadlineMs },
+      );
       let seen = 0;
       let last: bigint | undefined;
-      for await (const resolved of page) {
+      for await (const item of page) {
+        if (item.kind !== 'event') continue;
+        const resolved = item.resolved;
         seen += 1;
         if (!resolved.event) continue;
         const position = positionOf(resolved.event.position);
@@ -87,9 +101,16 @@ export async function* readAll(
   }
 }
 
+/** A backward filtered scan runs until it finds a match or the start of the log: bounded in time here. */
+const HEAD_DEADLINE_MS = 10_000;
+
 export async function headPosition(client: KurrentDBClient, filter?: EventFilter): Promise<bigint> {
-  for await (const event of readAll(client, { direction: 'backwards', maxCount: 1, filter })) {
-    return event.position;
-  }
+  const newest = readAll(client, {
+    direction: 'backwards',
+    maxCount: 1,
+    filter,
+    deadlineMs: HEAD_DEADLINE_MS,
+  });
+  for await (const event of newest) return event.position;
   return 0n;
 }

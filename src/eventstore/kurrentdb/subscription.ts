@@ -8,42 +8,54 @@
  * read only when the consumer asks, so a slow consumer applies backpressure to the server.
  *
  * Resuming: `after` is exclusive. The server's subscription start is exclusive too, but events at or
- * before `after` are skipped here as well, so the contract never rests on a server detail.
+ * before `after` are skipped here as well, so the contract never rests on a server detail. The same
+ * skip makes a resubscription after a dropped connection (resubscribe) free of repeats.
  */
 import {
   type AllStreamResolvedEvent,
   type AllStreamSubscription,
   type KurrentDBClient,
+  NotLeaderError,
   START,
+  UnavailableError,
 } from '@kurrent/kurrentdb-client';
 import type { SubscribeAllOptions, Subscription, SubscriptionMessage } from '../port.js';
+import { checkpointSettings, trustedPosition } from './checkpoints.js';
 import { positionOf, readPosition, toRecordedEvent } from './convert.js';
 import { translateError } from './errors.js';
 import { type CompiledFilter, compileFilter } from './filter.js';
 
-/** The server's default search window; also its page size while catching up. */
-const DEFAULT_WINDOW = 32;
-const MAX_WINDOW = 256;
+/**
+ * Resubscription after a drop: 100 ms, doubled each time up to 5 s. The 7th drop in a row (about
+ * 6 s of trying without an event in between) is thrown, so the consumer sees an outage; a drop
+ * after a quiet minute starts the count again.
+ */
+const FIRST_RETRY_MS = 100;
+const MAX_RETRY_MS = 5_000;
+const MAX_DROPS = 6;
+const QUIET_RESET_MS = 60_000;
+
+/** Errors that end a subscription without saying anything about it: the node or the leader went away. */
+function isDrop(error: unknown): boolean {
+  return error instanceof UnavailableError || error instanceof NotLeaderError;
+}
+
+/** Stands for the subscription being replaced: reads nothing, and unsubscribing it does nothing. */
+const PLACEHOLDER = {
+  read: () => null,
+  readableLength: 0,
+  unsubscribe: async () => undefined,
+} as unknown as AllStreamSubscription;
 
 type Marker = { kind: 'checkpoint'; position: bigint } | { kind: 'caught_up'; position: bigint | undefined };
 type Entry = { kind: 'resolved'; resolved: AllStreamResolvedEvent } | Marker;
 
-/** The server checkpoints every `window x multiplier` scanned events; stay at or under the asked interval. */
-export function checkpointSettings(interval: number | undefined): {
-  maxSearchWindow: number;
-  multiplier: number;
-} {
-  if (interval === undefined || interval < 1) return { maxSearchWindow: DEFAULT_WINDOW, multiplier: 1 };
-  const maxSearchWindow = Math.min(Math.floor(interval), MAX_WINDOW);
-  return { maxSearchWindow, multiplier: Math.max(1, Math.floor(interval / maxSearchWindow)) };
-}
-
 export class KurrentSubscription implements Subscription {
-  private readonly source: AllStreamSubscription;
+  private source: AllStreamSubscription;
   private readonly filter: CompiledFilter;
   private readonly after: bigint | undefined;
   private readonly ready: Entry[] = [];
-  private readonly pending: { ahead: number; marker: Marker }[] = [];
+  private pending: { ahead: number; marker: Marker }[] = [];
   private lastEvent: bigint | undefined;
   private lastCheckpoint: bigint | undefined;
   private caughtUpSent = false;
@@ -51,30 +63,78 @@ export class KurrentSubscription implements Subscription {
   private failure: Error | undefined;
   private closing: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  /** Consecutive drops without an event in between; the backoff grows with it. */
+  private drops = 0;
+  private lastDropAt = 0;
+  private retry: NodeJS.Timeout | undefined;
 
-  constructor(client: KurrentDBClient, options: SubscribeAllOptions = {}) {
+  constructor(
+    private readonly client: KurrentDBClient,
+    private readonly options: SubscribeAllOptions = {},
+  ) {
     this.after = options.after;
     this.filter = compileFilter(options.filter);
-    const { maxSearchWindow, multiplier } = checkpointSettings(options.checkpointInterval);
-    this.source = client.subscribeToAll({
-      fromPosition: options.after === undefined ? START : readPosition(options.after),
+    this.source = this.open(options.after);
+  }
+
+  /** A server subscription starting after `after`; its callbacks are ignored once it is replaced. */
+  private open(after: bigint | undefined): AllStreamSubscription {
+    const { maxSearchWindow, multiplier } = checkpointSettings(this.options.checkpointInterval);
+    const current = () => this.source === source;
+    const source = this.client.subscribeToAll({
+      fromPosition: after === undefined ? START : readPosition(after),
       filter: {
         ...this.filter.server,
         maxSearchWindow,
         // The client's `checkpointInterval` is the server's multiplier of the search window.
         checkpointInterval: multiplier,
-        checkpointReached: (_subscription, position) =>
-          this.mark({ kind: 'checkpoint', position: position.commit }),
+        checkpointReached: (_subscription, position) => {
+          const at = trustedPosition(position);
+          if (at !== undefined && current()) this.mark({ kind: 'checkpoint', position: at });
+        },
       },
     });
-    this.source.on('caughtUp', (info) => this.mark({ kind: 'caught_up', position: info.position?.commit }));
-    this.source.on('readable', () => this.signal());
-    this.source.on('end', () => this.finish());
-    this.source.on('close', () => this.finish());
-    this.source.on('error', (error) => {
-      this.failure ??= translateError(error);
+    source.on('caughtUp', (info) => {
+      if (current()) this.mark({ kind: 'caught_up', position: trustedPosition(info.position) });
+    });
+    source.on('readable', () => this.signal());
+    source.on('end', () => current() && this.finish());
+    source.on('close', () => current() && this.finish());
+    source.on('error', (error) => {
+      if (!current()) return;
+      if (this.closing !== undefined || !isDrop(error) || !this.resubscribe()) {
+        this.failure ??= translateError(error);
+      }
       this.signal();
     });
+    return source;
+  }
+
+  /**
+   * The server dropped us (node lost, leader changed): subscribe again after a backoff, from the
+   * last position the consumer was given. What the old subscription had buffered is lost with it,
+   * and what is still queued here comes again from the server: `accept` drops those repeats, so
+   * the consumer sees no gap and no duplicate. False when it has tried long enough.
+   */
+  private resubscribe(): boolean {
+    const dropped = this.source;
+    if (Date.now() - this.lastDropAt > QUIET_RESET_MS) this.drops = 0;
+    this.lastDropAt = Date.now();
+    if (this.drops >= MAX_DROPS) return false;
+    const delay = Math.min(FIRST_RETRY_MS * 2 ** this.drops, MAX_RETRY_MS);
+    this.drops += 1;
+    // Markers counted events in the dropped buffer; the new subscription sends its own.
+    this.pending = [];
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      if (this.closing !== undefined) return;
+      this.source = this.open(maxOf([this.lastEvent, this.lastCheckpoint, this.after]));
+      this.signal();
+    }, delay);
+    // Until then the dropped source is still `this.source`, but `current()` is false for it.
+    this.source = PLACEHOLDER;
+    void dropped.unsubscribe().catch(() => undefined);
+    return true;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<SubscriptionMessage> {
@@ -88,6 +148,7 @@ export class KurrentSubscription implements Subscription {
   }
 
   close(): Promise<void> {
+    clearTimeout(this.retry);
     this.closing ??= this.source.unsubscribe().catch(() => undefined);
     this.signal();
     return this.closing;
@@ -103,6 +164,7 @@ export class KurrentSubscription implements Subscription {
       }
       const resolved: AllStreamResolvedEvent | null = this.source.read();
       if (resolved !== null) {
+        this.drops = 0;
         this.ready.push({ kind: 'resolved', resolved });
         this.releaseMarkers();
         continue;

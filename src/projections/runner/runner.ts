@@ -18,6 +18,9 @@ import {
 import { reportProjections } from './report.js';
 import { type WaitSources, waitForPosition } from './wait-for-position.js';
 
+/** The store's answer to "anything pending for this projection?" is worth this long, then waitFor waits on. */
+const PENDING_CHECK_DEADLINE_MS = 2_000;
+
 export interface ProjectionRunnerOptions {
   eventStore: EventStore;
   readModels: ReadModels;
@@ -46,6 +49,11 @@ export interface WaitForOptions {
   projections?: readonly string[];
   /** A projection stopped by its rule counts as reached instead of failing the wait. */
   skipStopped?: boolean;
+  /**
+   * The event types the command appended: a projection that handles none of them has nothing of
+   * this command to apply and counts as reached at once (read-your-writes is about one's own writes).
+   */
+  eventTypes?: readonly string[];
 }
 
 export interface ProjectionStatus {
@@ -170,7 +178,13 @@ export class ProjectionRunner {
     const projections = options.projections
       ? options.projections.map((name) => this.worker(name).projection)
       : this.projections;
-    await this.waitForProjections(projections, position, options.timeoutMs ?? 5_000, options.skipStopped);
+    await this.waitForProjections(
+      projections,
+      position,
+      options.timeoutMs ?? 5_000,
+      options.skipStopped,
+      options.eventTypes,
+    );
   }
 
   /**
@@ -307,6 +321,7 @@ export class ProjectionRunner {
     position: bigint,
     timeoutMs: number,
     skipStopped = false,
+    written?: readonly string[],
   ) {
     const sources: WaitSources = {
       positions: async () =>
@@ -316,10 +331,35 @@ export class ProjectionRunner {
       // Only the leader runs workers, so only it knows of a failure.
       failureOf: (name) => (this.leader ? this.worker(name).failure : undefined),
       skips: (name) => skipStopped && this.leader && this.worker(name).state === 'failed',
-      headOf: (projection) => this.options.eventStore.headPosition({ eventTypes: projection.eventTypes }),
+      pendingBetween: (projection, checkpoint, position) =>
+        this.pendingBetween(projection, checkpoint, position),
       // The leader is woken by its own commits; a follower polls the checkpoints table.
       pause: (ms) => (this.leader ? this.advanced.wait(ms) : sleep(Math.min(ms, this.pollMs))),
     };
-    return waitForPosition(sources, projections, position, timeoutMs);
+    return waitForPosition(sources, projections, position, timeoutMs, written);
+  }
+
+  /** One event forwards from the checkpoint, with a deadline: a sparse filter cannot make it scan for long. */
+  private async pendingBetween(
+    projection: Projection,
+    checkpoint: bigint,
+    position: bigint,
+  ): Promise<boolean | undefined> {
+    try {
+      const next = this.options.eventStore.readAll({
+        after: checkpoint,
+        filter: { eventTypes: projection.eventTypes },
+        maxCount: 1,
+        deadlineMs: PENDING_CHECK_DEADLINE_MS,
+      });
+      for await (const event of next) return event.position <= position;
+      return false;
+    } catch (error) {
+      this.logger.warn(
+        { projection: projection.name, err: error },
+        'could not check pending events; waiting on',
+      );
+      return undefined;
+    }
   }
 }

@@ -14,8 +14,8 @@ import {
   StreamDeletedError,
   WrongExpectedVersionError,
 } from '../../../src/eventstore/errors.js';
+import { checkpointSettings } from '../../../src/eventstore/kurrentdb/checkpoints.js';
 import { createKurrentDbEventStore } from '../../../src/eventstore/kurrentdb/index.js';
-import { checkpointSettings } from '../../../src/eventstore/kurrentdb/subscription.js';
 import type { EventStore, SubscriptionMessage } from '../../../src/eventstore/port.js';
 import { BadUserInputError, DependencyError } from '../../../src/shared/errors.js';
 import { uuidV5 } from '../../../src/signals/uuid-v5.js';

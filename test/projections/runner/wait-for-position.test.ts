@@ -16,7 +16,7 @@ function sources(initial: Record<string, bigint>, overrides: Partial<WaitSources
   const waitSources: WaitSources = {
     positions: async () => new Map(positions),
     failureOf: () => undefined,
-    headOf: async () => 1_000n,
+    pendingBetween: async () => true,
     pause,
     ...overrides,
   };
@@ -56,15 +56,35 @@ describe('waitForPosition', () => {
     expect(pause).not.toHaveBeenCalled();
   });
 
-  it('counts a projection as there when the log holds none of its events after its checkpoint', async () => {
-    const headOf = vi.fn(async (p: Projection) => (p.name === 'tenants' ? 2n : 1_000n));
-    const { waitSources } = sources({ tenants: 2n }, { headOf });
+  it('counts a projection as there when the log holds none of its events between its checkpoint and the position', async () => {
+    const pendingBetween = vi.fn(async (p: Projection) => p.name !== 'tenants');
+    const { waitSources } = sources({ tenants: 2n }, { pendingBetween });
     const started = Date.now();
     await waitForPosition(waitSources, [tenants], 7n, 5_000);
-    expect(headOf).toHaveBeenCalledWith(tenants);
+    // Asked forwards from its checkpoint up to the command's position, not for the newest event.
+    expect(pendingBetween).toHaveBeenCalledWith(tenants, 2n, 7n);
     // The store is asked only after a live checkpoint had its chance (250 ms), and long before the timeout.
     expect(Date.now() - started).toBeGreaterThanOrEqual(240);
     expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('keeps waiting when the store cannot tell in time', async () => {
+    const pendingBetween = vi.fn(async () => undefined);
+    const { waitSources, positions } = sources({ tenants: 2n }, { pendingBetween });
+    setTimeout(() => positions.set('tenants', 7n), 400);
+    await waitForPosition(waitSources, [tenants], 7n, 5_000);
+    expect(pendingBetween).toHaveBeenCalled();
+  });
+
+  it("does not wait for a projection that handles none of the command's own event types", async () => {
+    const pendingBetween = vi.fn(async () => true);
+    const { waitSources, pause } = sources({ tenants: 2n }, { pendingBetween });
+    await waitForPosition(waitSources, [tenants], 7n, 100, ['connectionsHappened']);
+    expect(pause).not.toHaveBeenCalled();
+    expect(pendingBetween).not.toHaveBeenCalled();
+    await expect(
+      waitForPosition(waitSources, [tenants], 7n, 100, ['tenantsHappened']),
+    ).rejects.toBeInstanceOf(WaitForTimeoutError);
   });
 
   it('times out naming each lagging projection and where it stands', async () => {

@@ -1,6 +1,7 @@
 /**
- * A KurrentDB protocol double: the real client (its Node gRPC calls and its Rust read bridge)
- * talks to an in-process @grpc/grpc-js server built on the client's own generated stubs.
+ * A KurrentDB protocol double: the real client (its Node gRPC calls; the adapter no longer uses its
+ * Rust read bridge, but the client's own getStreamMetadata still does) talks to an in-process
+ * @grpc/grpc-js server built on the client's own generated stubs.
  *
  * What it implements:
  * - Streams.Append (client streaming) and Streams.BatchAppend (writes.ts, batch-append.ts):
@@ -12,27 +13,49 @@
  * - A TLS listener with `tls: true` (tls.ts).
  * - Streams.Read: stream reads forwards/backwards from start/end/revision, StreamNotFound,
  *   StreamDeleted; $all reads forwards (inclusive start) and backwards (exclusive start) with
- *   event-type or stream-name filters (regex or prefixes); catch-up subscriptions to $all (and to a
- *   stream) with confirmation, exclusive start, checkpoints every `window x multiplier` considered
- *   records, a checkpoint and CaughtUp at the end of catch-up, then live events.
+ *   event-type or stream-name filters (regex or prefixes), written with backpressure so a client
+ *   that stops reading and cancels is seen; catch-up subscriptions to $all (and to a stream) with
+ *   confirmation, exclusive start, checkpoints every `window x multiplier` considered records, then
+ *   live events.
+ * - Checkpoint semantics: a checkpoint is the position of the last record considered (matching or
+ *   not), commit = prepare, never repeated; one more at the switch to live.
+ * - Server versions (`startKurrentDbDouble({ serverVersion })`, default 25.1.0; versions.ts):
+ *   ServerFeatures answers that version (the adapter refuses servers before 23.10); no
+ *   CaughtUp before 23.10; CaughtUp without a position before 25.1; the (u64::MAX, u64::MAX)
+ *   checkpoint of 24.10.0-24.10.4 and the end-of-log checkpoint (prepare 0) of 25.0.0.
+ * - A record of every read (read-log.ts): target, direction, filter, `requires-leader`, whether a
+ *   deadline came with it, events sent, cancellation; so tests prove leader reads, deadlines,
+ *   cancellation and the absence of backward filtered scans.
+ * - Subscription drops: `reads.dropSubscriptions()` ends every live subscription with UNAVAILABLE,
+ *   as a lost node does; a leader change: `reads.actAsFollowerFor(n)` answers the next n leader
+ *   reads with NotLeader pointing back at this node.
  * - Streams.Delete (soft delete through `$tb`) and Streams.Tombstone (a `$streamDeleted` record).
  * - Stream metadata as `$metadata` events in `$$stream`; stream reads honour `$tb`, `$maxCount`
  *   and `$maxAge`.
  * - Gossip.Read answering one live leader: with several hosts in the connection string (gossip
- *   seeds) both the Node client and the Rust bridge discover the node through it; with one host
- *   they connect directly and only the bridge's ServerFeatures probe precedes the first read.
+ *   seeds) the client discovers the node through it; with one host it connects directly.
  *
  * What it does not model:
  * - real byte positions: positions are increasing with gaps, commit = prepare for every record,
- *   and no position ever points inside a record;
+ *   and no position ever points inside a record (so resuming from an arbitrary position is never
+ *   refused, as a real server may);
+ * - time: `created` is stored in ticks with millisecond precision; the whole-second truncation of
+ *   the Rust bridge is the client's, and happens on any server;
+ * - the exact conditions of the 24.10/25.0 checkpoint bugs: the double sends the bad checkpoint at
+ *   every switch to live that fits the version, the server only after some page layouts; and
+ *   servers that zero the prepare position of every checkpoint (reported for 20.x-23.6);
+ * - deadlines: the double never runs slowly, so a deadline is recorded, never exceeded; a slow
+ *   backward filtered scan is only counted (reads.backwardFilteredScans());
  * - scavenging: deleted, truncated and expired events stay in $all forever (the real server also
  *   keeps them until a scavenge, and never applies stream metadata to $all reads);
  * - `$maxAge`/`$maxCount`/`$tb` anywhere but stream reads; `$acl`, `$cacheControl`;
  * - system projections ($ce-, $et-, $by-category, $streams), link events and `resolveLinkTos`;
- * - auth (credentials are ignored), client certificates, clusters, leader election, NotLeader redirects;
+ * - auth: credentials are ignored (the client sends none over an insecure channel anyway), so
+ *   $all needing `$admins` is not enforced; client certificates; clusters, followers serving stale
+ *   reads, leader election (a NotLeader answer is all there is of a leader change);
  * - the v2 protocol (multiStreamAppend, appendRecords), persistent subscriptions,
  *   operations, users, projections management;
- * - deadlines, FellBehind, server-side subscription drops;
+ * - FellBehind;
  * - durability: everything lives in memory and dies with `close()`.
  */
 import { Server, ServerCredentials, type sendUnaryData } from '@grpc/grpc-js';
@@ -41,14 +64,18 @@ import { handleBatchAppend } from './batch-append.js';
 import { InMemoryLog } from './log.js';
 import { gossipGrpc, gossipPb, serverFeaturesGrpc, sharedPb, streamsGrpc } from './proto.js';
 import { handleRead } from './read.js';
-import { DOUBLE_SERVER_VERSION, handleSupportedMethods } from './server-features.js';
+import { ReadLog } from './read-log.js';
+import { handleSupportedMethods } from './server-features.js';
 import { TEST_CA_FILE, tlsCredentials } from './tls.js';
+import { behaviourOf, DEFAULT_SERVER_VERSION } from './versions.js';
 import { handleAppend, handleDelete, handleTombstone } from './writes.js';
 
 export interface KurrentDbDouble {
   connectionString: string;
   /** gRPC calls received per write method (a BatchAppend call carries many appends). */
   writeCalls: { append: number; batchAppend: number };
+  /** Every Streams.Read call, in arrival order; `reads.dropSubscriptions()` plays a lost node. */
+  reads: ReadLog;
   close(): Promise<void>;
 }
 
@@ -67,10 +94,14 @@ export interface KurrentDbDoubleOptions {
    * Default false: `tls=false`, as a node started `--insecure`.
    */
   tls?: boolean;
+  /** The server version it answers to ServerFeatures and whose subscription behaviour it has (versions.ts). */
+  serverVersion?: string;
 }
 
 export async function startKurrentDbDouble(options: KurrentDbDoubleOptions = {}): Promise<KurrentDbDouble> {
+  const behaviour = behaviourOf(options.serverVersion ?? DEFAULT_SERVER_VERSION);
   const log = new InMemoryLog(options.idempotenceWindow);
+  const reads = new ReadLog();
   const limits = { maxAppendSize: options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE };
   const server = new Server();
   const writeCalls = { append: 0, batchAppend: 0 };
@@ -81,7 +112,7 @@ export async function startKurrentDbDouble(options: KurrentDbDoubleOptions = {})
       handler(...args);
     };
   server.addService(streamsGrpc.StreamsService, {
-    read: handleRead(log),
+    read: handleRead(log, reads, behaviour),
     append: count('append', handleAppend(log, limits)),
     delete: handleDelete(log),
     tombstone: handleTombstone(log),
@@ -89,7 +120,7 @@ export async function startKurrentDbDouble(options: KurrentDbDoubleOptions = {})
   });
   server.addService(serverFeaturesGrpc.ServerFeaturesService, {
     getSupportedMethods: handleSupportedMethods({
-      version: DOUBLE_SERVER_VERSION,
+      version: behaviour.version,
       batchAppend: options.batchAppend !== false,
     }),
   });
@@ -99,11 +130,13 @@ export async function startKurrentDbDouble(options: KurrentDbDoubleOptions = {})
     const credentials = options.tls ? tlsCredentials() : ServerCredentials.createInsecure();
     server.bindAsync('127.0.0.1:0', credentials, (error, bound) => (error ? reject(error) : resolve(bound)));
   });
+  reads.leaderEndpoint = { host: '127.0.0.1', port };
   return {
     connectionString: options.tls
       ? `kurrentdb://127.0.0.1:${port}?tls=true&tlsCAFile=${encodeURIComponent(TEST_CA_FILE)}`
       : `kurrentdb://127.0.0.1:${port}?tls=false`,
     writeCalls,
+    reads,
     // Live subscriptions never end on their own: cut them rather than wait for them.
     close: async () => server.forceShutdown(),
   };

@@ -140,6 +140,11 @@ export class InMemoryLog {
     return view.kind === 'present' ? view.events.find((event) => event.revision === revision) : undefined;
   }
 
+  /** Where the next record will be written: what a 25.0.0 server could send as a checkpoint. */
+  get endPosition(): bigint {
+    return this.nextPosition;
+  }
+
   /** Calls `listener` after every write until the returned function is called. */
   onAppend(listener: () => void): () => void {
     this.appendListeners.add(listener);

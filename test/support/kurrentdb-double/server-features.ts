@@ -1,6 +1,6 @@
 /**
- * ServerFeatures.GetSupportedMethods, which the Node client asks once per connection (and the
- * Rust read bridge before its first read) to choose between calls: with `batchappend` listed,
+ * ServerFeatures.GetSupportedMethods, which the Node client asks once per connection to choose
+ * between calls, and whose version the adapter checks at startup: with `batchappend` listed,
  * every append goes over Streams.BatchAppend, as it does against every server since 21.10.
  * The real server lists every gRPC method it hosts (persistent subscriptions, operations, users,
  * monitoring, redaction ...); the double lists only the ones it serves, with the features the
@@ -8,9 +8,6 @@
  */
 import type { sendUnaryData } from '@grpc/grpc-js';
 import { serverFeaturesPb } from './proto.js';
-
-/** What ServerFeatures reports when the double is not told otherwise: the oldest 1 MiB server line. */
-export const DOUBLE_SERVER_VERSION = '24.10.0';
 
 const method = (service: string, name: string, features: string[] = []) => {
   const supported = new serverFeaturesPb.SupportedMethod();

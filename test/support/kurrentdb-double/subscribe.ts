@@ -5,14 +5,19 @@
  * One cursor walks the append-only log for both phases, so nothing is skipped or sent twice.
  */
 import { once } from 'node:events';
-import type { ServerWritableStream } from '@grpc/grpc-js';
+import { type ServerWritableStream, status } from '@grpc/grpc-js';
 import timestampPb from 'google-protobuf/google/protobuf/timestamp_pb.js';
 import { DELETED_REVISION, type InMemoryLog, type StoredEvent } from './log.js';
 import { type ReadReq, type ReadResp, streamsPb } from './proto.js';
+import type { ReadLog, ReadRecord } from './read-log.js';
+import type { ServerBehaviour } from './versions.js';
 import { checkpointResponse, eventResponse, filterPredicate, streamNameOf } from './wire.js';
 
 type Options = InstanceType<typeof streamsPb.ReadReq.Options>;
 type CaughtUp = InstanceType<typeof streamsPb.ReadResp.CaughtUp>;
+
+/** "No position" on the wire: what (-1, -1) becomes in the checkpoint message. */
+const U64_MAX = (1n << 64n) - 1n;
 
 /** The server's default read batch, used as the search window when the client sends none. */
 const DEFAULT_WINDOW = 32;
@@ -32,11 +37,21 @@ export async function subscribe(
   log: InMemoryLog,
   call: ServerWritableStream<ReadReq, ReadResp>,
   options: Options,
+  record: ReadRecord,
+  behaviour: ServerBehaviour,
+  reads: ReadLog,
 ) {
   const plan = options.hasStream() ? streamPlan(log, options) : allPlan(log, options);
   let cancelled = false;
   let wake: (() => void) | undefined;
   const stopListening = log.onAppend(() => wake?.());
+  const drop = () => {
+    cancelled = true;
+    wake?.();
+    const details = 'Node lost (the double dropped the subscription)';
+    call.emit('error', Object.assign(new Error(details), { code: status.UNAVAILABLE, details }));
+  };
+  reads.droppers.add(drop);
   const cancellation = new Promise<void>((resolve) => {
     call.on('cancelled', () => {
       cancelled = true;
@@ -73,6 +88,7 @@ export async function subscribe(
         lastConsidered = event.position;
         if (plan.matches(event)) {
           lastSent = event;
+          record.sent += 1;
           await send(eventResponse(event, options.getUuidOption()));
         }
         if (plan.checkpointInterval !== undefined && considered >= plan.checkpointInterval) {
@@ -83,10 +99,26 @@ export async function subscribe(
       }
       if (!live) {
         live = true;
-        if (plan.checkpointInterval !== undefined && lastConsidered !== undefined) {
-          await checkpoint(lastConsidered);
+        if (plan.checkpointInterval !== undefined) {
+          if (
+            behaviour.sentinelCheckpointAtLive &&
+            plan.start === undefined &&
+            lastSent === undefined &&
+            lastCheckpoint === undefined
+          ) {
+            lastCheckpoint = U64_MAX;
+            await send(checkpointResponse(U64_MAX));
+          } else if (behaviour.endOfLogCheckpointAtLive && lastConsidered !== undefined) {
+            lastCheckpoint = log.endPosition;
+            await send(checkpointResponse(log.endPosition, 0n));
+          } else if (lastConsidered !== undefined) {
+            await checkpoint(lastConsidered);
+          }
         }
-        await send(new streamsPb.ReadResp().setCaughtUp(plan.caughtUp(lastConsidered, lastSent)));
+        if (behaviour.sendsCaughtUp) {
+          const at = behaviour.caughtUpHasPosition ? lastConsidered : undefined;
+          await send(new streamsPb.ReadResp().setCaughtUp(plan.caughtUp(at, lastSent)));
+        }
       }
       await new Promise<void>((resolve) => {
         wake = resolve;
@@ -94,6 +126,7 @@ export async function subscribe(
     }
   } finally {
     stopListening();
+    reads.droppers.delete(drop);
   }
 }
 

@@ -131,10 +131,10 @@ export function eventResponse(event: StoredEvent, option: UuidOption | undefined
   return response;
 }
 
-export function checkpointResponse(position: bigint): ReadResp {
+export function checkpointResponse(position: bigint, prepare = position): ReadResp {
   const checkpoint = new streamsPb.ReadResp.Checkpoint();
   checkpoint.setCommitPosition(position.toString());
-  checkpoint.setPreparePosition(position.toString());
+  checkpoint.setPreparePosition(prepare.toString());
   const response = new streamsPb.ReadResp();
   response.setCheckpoint(checkpoint);
   return response;

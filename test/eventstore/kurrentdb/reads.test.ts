@@ -1,0 +1,87 @@
+/**
+ * How the KurrentDB adapter reads, as the protocol double records it: from the leader, with a
+ * deadline, cancelled when the consumer stops early, and a ping that proves $all access.
+ */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createKurrentDbEventStore } from '../../../src/eventstore/kurrentdb/index.js';
+import type { EventStore } from '../../../src/eventstore/port.js';
+import { type KurrentDbDouble, startKurrentDbDouble } from '../../support/kurrentdb-double/index.js';
+import { collect, event } from '../contract.js';
+
+describe('KurrentDB adapter reads (protocol double)', () => {
+  let double: KurrentDbDouble;
+  let store: EventStore;
+  const stream = (label: string) => `kr-${label}.${randomUUID().slice(0, 8)}`;
+
+  beforeAll(async () => {
+    double = await startKurrentDbDouble();
+    store = createKurrentDbEventStore(double.connectionString);
+  });
+  afterAll(async () => {
+    await store?.close();
+    await double?.close();
+  });
+  beforeEach(() => double.reads.clear());
+
+  it('reads streams and $all from the leader, each call with a deadline', async () => {
+    const s = stream('leader');
+    await store.append(s, [event('A')], 'no_stream');
+    await collect(store.readStream(s));
+    await collect(store.readAll({ filter: { streamPrefixes: [s] } }));
+    const reads = double.reads.records.filter((r) => !r.subscription);
+    expect(reads.map((r) => r.target)).toEqual(['stream', 'all']);
+    for (const read of reads) expect(read).toMatchObject({ requiresLeader: true, deadline: true });
+  });
+
+  it('reads a long stream in pages, each a request with its own deadline, in both directions', async () => {
+    const s = stream('pages');
+    const written = Array.from({ length: 1_100 }, (_, i) => event(`E${i}`));
+    await store.append(s, written, 'no_stream');
+    const forwards = await collect(store.readStream(s));
+    expect(forwards.map((e) => e.id)).toEqual(written.map((e) => e.id));
+    const backwards = await collect(store.readStream(s, { direction: 'backwards', fromRevision: 1_049n }));
+    expect(backwards.map((e) => e.revision)).toEqual(
+      Array.from({ length: 1_050 }, (_, i) => BigInt(1_049 - i)),
+    );
+    expect(
+      (await collect(store.readStream(s, { fromRevision: 499n, maxCount: 502 }))).map((e) => e.revision),
+    ).toEqual(Array.from({ length: 502 }, (_, i) => BigInt(499 + i)));
+    const reads = double.reads.records.filter((r) => r.target === 'stream');
+    expect(reads.length).toBeGreaterThanOrEqual(8);
+    for (const read of reads) expect(read.deadline).toBe(true);
+  });
+
+  it('cancels the server read when the consumer stops early', async () => {
+    const s = stream('cancel');
+    const padding = 'x'.repeat(4_000);
+    // 2,000 events of 4 KB, appended in parts under the 1 MiB append limit.
+    for (let batch = 0; batch < 10; batch++) {
+      const events = Array.from({ length: 200 }, () => event('Big', { padding }));
+      await store.append(s, events, batch === 0 ? 'no_stream' : 'any');
+    }
+    for await (const _ of store.readStream(s)) break;
+    const [read] = double.reads.records.filter((r) => r.target === 'stream');
+    for (let i = 0; i < 50 && !read?.cancelled; i++) await sleep(20);
+    expect(read?.cancelled).toBe(true);
+    expect(read?.sent).toBeLessThan(2_000);
+  });
+
+  it('asks the new leader again when the node it read from is no longer the leader', async () => {
+    const s = stream('leader-change');
+    await store.append(s, [event('A'), event('B')], 'no_stream');
+    double.reads.clear();
+    double.reads.actAsFollowerFor(1);
+    expect((await collect(store.readStream(s))).map((e) => e.type)).toEqual(['A', 'B']);
+    const reads = double.reads.records.filter((r) => r.target === 'stream');
+    expect(reads.map((r) => r.refused ?? false)).toEqual([true, false]);
+  });
+
+  it('pings by reading $all, which needs more rights than a user stream', async () => {
+    await store.ping();
+    expect(double.reads.records).toMatchObject([
+      { target: 'all', backwards: true, deadline: true, subscription: false },
+    ]);
+  });
+});
