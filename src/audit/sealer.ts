@@ -39,6 +39,8 @@ export interface SealerOptions {
 }
 
 const LEADER_LEASE = 'audit:sealer';
+/** Events read per page of the log. */
+const READ_BATCH = 5_000;
 /** Namespace of seal event ids: a retried append of the same seal is recognized, not doubled. */
 const SEAL_ID_NAMESPACE = '6f1c1f0e-3f8e-4c39-9d0e-4a2b5c7d8e91';
 
@@ -54,8 +56,8 @@ const isSealChainEvent = (event: RecordedEvent) =>
 
 /**
  * Seals the log as it grows: one instance at a time (a lease; the seals stream's expected revision
- * keeps the chain linear even if two ever overlap) follows the log from the last seal's end, hashes
- * each event into a leaf, and appends AuditSealed when `everyEvents` are waiting or `everyMs` has
+ * keeps the chain linear even if two ever overlap) reads the log in pages from the last seal's end,
+ * hashes each event into a leaf, and appends AuditSealed when `everyEvents` are waiting or `everyMs` has
  * passed since the last seal. A range holding nothing but the chain's own events waits: sealing
  * only seals would append a seal a minute on an idle hub for ever. Those events are sealed with the
  * next real ones.
@@ -65,7 +67,9 @@ export class AuditSealer {
   readonly #now: () => Date;
   #stopping = new AbortController();
   #loop: Promise<void> | null = null;
-  #flush: (() => Promise<void>) | null = null;
+  #leading = false;
+  #flushRequests: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
+  #wake: (() => void) | null = null;
 
   constructor(private readonly options: SealerOptions) {
     this.#seals = new SealLog(options.eventStore);
@@ -76,9 +80,16 @@ export class AuditSealer {
     this.#loop ??= this.#run();
   }
 
-  /** Seals what is waiting now (tests and the CLI); resolves once the seal is in the log. */
-  async flush(): Promise<void> {
-    await this.#flush?.();
+  /**
+   * Reads the log to its end and seals what is waiting (tests, benches); resolves once the seal is
+   * in the log. At once when this instance does not lead: another instance seals.
+   */
+  flush(): Promise<void> {
+    if (!this.#leading) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.#flushRequests.push({ resolve, reject });
+      this.#wake?.();
+    });
   }
 
   async close(): Promise<void> {
@@ -117,20 +128,16 @@ export class AuditSealer {
     let expected: ExpectedRevision = last ? last.revision : 'no_stream';
     let previousRoot = last?.seal.root ?? null;
     let from = last ? BigInt(last.seal.toPosition) + 1n : 0n;
+    let lastRead = last ? from - 1n : undefined;
     let pending: IndexedLeaf[] = [];
     let substantive = false;
     let lastSealAt = Date.now();
-    let work: Promise<void> = Promise.resolve();
 
     const seal = async () => {
       if (!substantive || pending.length === 0) return;
-      // Taken at once: the log keeps arriving while the append below is under way.
       const leaves = pending;
       const fromPosition = from;
       const toPosition = leaves[leaves.length - 1]!.position;
-      pending = [];
-      substantive = false;
-      from = toPosition + 1n;
       const root = new MerkleTree(leaves.map((leaf) => leaf.hash)).root().toString('hex');
       const statement = {
         fromPosition: String(fromPosition),
@@ -156,38 +163,46 @@ export class AuditSealer {
       await this.options.leafIndex.save(leaves);
       expected = result.revision;
       previousRoot = root;
+      from = toPosition + 1n;
+      pending = [];
+      substantive = false;
       lastSealAt = Date.now();
       this.options.logger.debug(
         { from: statement.fromPosition, to: statement.toPosition, count: statement.count },
         'audit seal appended',
       );
     };
-    // One seal at a time, whichever of the count, the clock or a flush asks for it.
-    const queueSeal = () => {
-      work = work.then(seal);
-      return work;
-    };
 
-    const subscription = this.options.eventStore.subscribeAll({ after: last ? from - 1n : undefined });
-    const timer = setInterval(
-      () => {
-        if (substantive && Date.now() - lastSealAt >= this.options.everyMs) void queueSeal().catch(() => {});
-      },
-      Math.min(this.options.everyMs, 1_000),
-    );
-    timer.unref();
-    const onAbort = () => void subscription.close();
-    signal.addEventListener('abort', onAbort, { once: true });
-    this.#flush = queueSeal;
+    // The log is read in pages, not followed event by event: a subscription would wake the sealer
+    // at every append (at webhook rates, one more reader per append on the ingesting instance),
+    // while seals are due every minute or every 10,000 events. Positions become readable in order
+    // on every store, so reading after the last position read never skips one.
+    const pollMs = Math.min(1_000, Math.max(10, Math.floor(this.options.everyMs / 4)));
+    this.#leading = true;
     try {
-      for await (const message of subscription) {
-        if (message.kind !== 'event') continue;
-        const event = message.event;
-        pending.push({ position: event.position, hash: eventLeafHash(event) });
-        if (!isSealChainEvent(event)) substantive = true;
-        if (pending.length >= this.options.everyEvents) await queueSeal();
-        // A failed seal (the clock's) ends leadership here rather than sealing over a gap.
-        await work;
+      while (!signal.aborted) {
+        const flushes = this.#flushRequests.splice(0);
+        try {
+          for (let read = READ_BATCH; read === READ_BATCH && !signal.aborted; ) {
+            read = 0;
+            for await (const event of this.options.eventStore.readAll({
+              after: lastRead,
+              maxCount: READ_BATCH,
+            })) {
+              read++;
+              lastRead = event.position;
+              pending.push({ position: event.position, hash: eventLeafHash(event) });
+              if (!isSealChainEvent(event)) substantive = true;
+              if (pending.length >= this.options.everyEvents) await seal();
+            }
+          }
+          if (flushes.length > 0 || Date.now() - lastSealAt >= this.options.everyMs) await seal();
+        } catch (error) {
+          for (const flush of flushes) flush.reject(error);
+          throw error;
+        }
+        for (const flush of flushes) flush.resolve();
+        await this.#idle(pollMs, signal);
       }
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) {
@@ -196,12 +211,25 @@ export class AuditSealer {
       }
       throw error;
     } finally {
-      this.#flush = null;
-      clearInterval(timer);
-      signal.removeEventListener('abort', onAbort);
-      await subscription.close();
-      await work.catch(() => {});
+      this.#leading = false;
+      for (const flush of this.#flushRequests.splice(0)) flush.resolve();
     }
+  }
+
+  /** Waits `ms`, or less when a flush is asked for or leadership ends. */
+  async #idle(ms: number, signal: AbortSignal): Promise<void> {
+    if (this.#flushRequests.length > 0 || signal.aborted) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        this.#wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+      this.#wake = done;
+    });
   }
 
   /**
