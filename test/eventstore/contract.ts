@@ -190,6 +190,18 @@ export function describeEventStoreContract(name: string, createStore: StoreFacto
         expect(await collect(store.readStream(s))).toHaveLength(2);
       });
 
+      it('still says duplicate for a redelivery that comes after 9 MiB of other commits', async () => {
+        // Beyond the 8 MiB of recent commits in which KurrentDB itself recognizes a retry under any.
+        const s = stream('late');
+        const delivery = [{ ...event('Signal'), id: uuidV5(NAMESPACE, `${randomUUID()}/late`) }];
+        const first = await store.append(s, delivery, 'any');
+        const filler = 'f'.repeat(900 * 1024);
+        for (let i = 0; i < 10; i++)
+          await store.append(stream(`filler${i}`), [event('Filler', { filler })], 'no_stream');
+        expect(await store.append(s, delivery, 'any')).toEqual({ ...first, duplicate: true });
+        expect(await collect(store.readStream(s))).toHaveLength(1);
+      });
+
       it('takes an event as large as the smallest supported KurrentDB takes (1 MiB append)', async () => {
         const s = stream('large');
         const probe = event('Large', { blob: '' });
@@ -342,6 +354,39 @@ export function describeEventStoreContract(name: string, createStore: StoreFacto
           ]);
         } finally {
           await subscription.close();
+        }
+      });
+
+      it('resumes after any checkpoint it gave with exactly the matching events after it', async () => {
+        const prefix = `ct${run}-checkpoints.`;
+        // Mostly events the filter skips, so checkpoints fall between pages of skipped ones.
+        for (let batch = 0; batch < 6; batch++) {
+          const events = Array.from({ length: 40 }, (_, i) => event(i % 13 === 0 ? 'Wanted' : 'Noise'));
+          await store.append(`${prefix}${batch}`, events, 'no_stream');
+        }
+        const filter = { eventTypes: ['Wanted'], streamPrefixes: [prefix] };
+        const all = await collect(store.readAll({ filter }));
+        const subscription = store.subscribeAll({ filter, checkpointInterval: 32 });
+        let checkpoints: bigint[];
+        try {
+          const messages = await take(subscription, (m) => m.some((x) => x.kind === 'caught_up'));
+          checkpoints = messages.flatMap((m) => (m.kind === 'checkpoint' ? [m.position] : []));
+        } finally {
+          await subscription.close();
+        }
+        expect(checkpoints.length).toBeGreaterThan(0);
+        for (const checkpoint of checkpoints) {
+          const expected = all.filter((e) => e.position > checkpoint).map((e) => e.id);
+          const resumed = store.subscribeAll({ after: checkpoint, filter });
+          try {
+            const messages = await take(resumed, (m) => m.some((x) => x.kind === 'caught_up'));
+            expect(
+              eventsOf(messages).map((e) => e.id),
+              `after checkpoint ${checkpoint}`,
+            ).toEqual(expected);
+          } finally {
+            await resumed.close();
+          }
         }
       });
 
