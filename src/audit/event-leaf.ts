@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '../eventstore/envelope.js';
+import type { StoredEvent } from '../eventstore/port.js';
 import { canonicalJson } from '../shared/canonical-json.js';
 import { leafHash } from './merkle.js';
 
@@ -18,12 +19,21 @@ export const LEAF_FORMAT = 'switchboard-event-v1';
  * but to the second on reads, so it would not read back the same.
  */
 export function eventLeafBytes(event: RecordedEvent): string {
-  return `${placeLine(event, String(event.position))}\n${storedJson(event.data)}\n${storedJson(event.metadata)}`;
+  return leafBytes(event, storedJson(event.data), storedJson(event.metadata));
 }
+
+/** The same bytes from the text a store hands over unparsed (readAllStored). */
+export const storedEventLeafHash = (event: StoredEvent): Buffer =>
+  leafHash(leafBytes(event, event.dataJson, event.metadataJson));
+
+type Place = Pick<RecordedEvent, 'id' | 'position' | 'revision' | 'stream' | 'type'>;
+
+const leafBytes = (event: Place, dataJson: string, metadataJson: string): string =>
+  `${placeLine(event, String(event.position))}\n${dataJson}\n${metadataJson}`;
 
 const storedJson = (value: unknown): string => JSON.stringify(value) ?? 'null';
 
-const placeLine = (event: RecordedEvent, position: string): string =>
+const placeLine = (event: Place, position: string): string =>
   canonicalJson({
     id: event.id,
     position,

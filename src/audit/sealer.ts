@@ -9,17 +9,16 @@ import {
 import { eventCatalog } from '../events/catalog.js';
 import type { CallerMetadata } from '../events/define.js';
 import { GLOBAL_SCOPE } from '../events/streams.js';
-import type { RecordedEvent } from '../eventstore/envelope.js';
 import { WrongExpectedVersionError } from '../eventstore/errors.js';
 import type { EventStore, ExpectedRevision } from '../eventstore/port.js';
 import type { LeaseManager } from '../platform/lease.js';
 import type { Logger } from '../platform/logger.js';
 import { withLease } from '../platform/with-lease.js';
 import { uuidV5 } from '../signals/uuid-v5.js';
-import { eventLeafHash, LEAF_FORMAT } from './event-leaf.js';
+import { LEAF_FORMAT } from './event-leaf.js';
 import type { IndexedLeaf, LeafIndex } from './leaf-index.js';
 import { MerkleTree } from './merkle.js';
-import { leavesFromLog } from './range-leaves.js';
+import { leavesFromLog, readLeaves } from './range-leaves.js';
 import { type ChainedSeal, SealLog } from './seal-log.js';
 import { sealStatementBytes } from './seal-statement.js';
 import type { AuditSigningKey } from './signing-key.js';
@@ -51,8 +50,7 @@ const metadata = (): CallerMetadata => ({
   actor: 'system:audit-sealer',
 });
 
-const isSealChainEvent = (event: RecordedEvent) =>
-  event.stream === AUDIT_SEALS_STREAM || event.stream === AUDIT_KEYS_STREAM;
+const isSealChainStream = (stream: string) => stream === AUDIT_SEALS_STREAM || stream === AUDIT_KEYS_STREAM;
 
 /**
  * Seals the log as it grows: one instance at a time (a lease; the seals stream's expected revision
@@ -185,14 +183,14 @@ export class AuditSealer {
         try {
           for (let read = READ_BATCH; read === READ_BATCH && !signal.aborted; ) {
             read = 0;
-            for await (const event of this.options.eventStore.readAll({
+            for await (const leaf of readLeaves(this.options.eventStore, {
               after: lastRead,
               maxCount: READ_BATCH,
             })) {
               read++;
-              lastRead = event.position;
-              pending.push({ position: event.position, hash: eventLeafHash(event) });
-              if (!isSealChainEvent(event)) substantive = true;
+              lastRead = leaf.position;
+              pending.push({ position: leaf.position, hash: leaf.hash });
+              if (!isSealChainStream(leaf.stream)) substantive = true;
               if (pending.length >= this.options.everyEvents) await seal();
             }
           }

@@ -1,9 +1,9 @@
 import type { RecordedEvent } from '../eventstore/envelope.js';
 import type { EventStore } from '../eventstore/port.js';
-import { eventLeafHash, LEAF_FORMAT, leafHashAtAnyPosition } from './event-leaf.js';
+import { LEAF_FORMAT, leafHashAtAnyPosition } from './event-leaf.js';
 import type { IndexedLeaf, LeafIndex } from './leaf-index.js';
 import { merkleRoot } from './merkle.js';
-import { afterPositionOf } from './range-leaves.js';
+import { afterPositionOf, type LogLeaf, readLeaves } from './range-leaves.js';
 import { readAhead } from './read-ahead.js';
 import { type ChainedSeal, SealLog } from './seal-log.js';
 import { sealSignatureValid } from './seal-statement.js';
@@ -60,12 +60,12 @@ const READ_AHEAD = 2_000;
 
 /** Reads the log forwards once, handing out each seal's range in turn. */
 class LogCursor {
-  private readonly iterator: AsyncIterator<RecordedEvent>;
-  private held: RecordedEvent | undefined;
+  private readonly iterator: AsyncIterator<LogLeaf>;
+  private held: LogLeaf | undefined;
 
   constructor(store: EventStore, from: bigint) {
     // Hashing a page takes about as long as reading one: read the next meanwhile.
-    this.iterator = readAhead(store.readAll({ after: afterPositionOf(from) }), READ_AHEAD)[
+    this.iterator = readAhead(readLeaves(store, { after: afterPositionOf(from) }), READ_AHEAD)[
       Symbol.asyncIterator
     ]();
   }
@@ -74,14 +74,14 @@ class LogCursor {
   async leavesThrough(to: bigint): Promise<IndexedLeaf[]> {
     const leaves: IndexedLeaf[] = [];
     for (;;) {
-      const event = this.held ?? (await this.next());
+      const leaf = this.held ?? (await this.next());
       this.held = undefined;
-      if (!event) return leaves;
-      if (event.position > to) {
-        this.held = event;
+      if (!leaf) return leaves;
+      if (leaf.position > to) {
+        this.held = leaf;
         return leaves;
       }
-      leaves.push({ position: event.position, hash: eventLeafHash(event) });
+      leaves.push({ position: leaf.position, hash: leaf.hash });
     }
   }
 
@@ -92,7 +92,7 @@ class LogCursor {
     return count;
   }
 
-  private async next(): Promise<RecordedEvent | undefined> {
+  private async next(): Promise<LogLeaf | undefined> {
     const result = await this.iterator.next();
     return result.done ? undefined : result.value;
   }

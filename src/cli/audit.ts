@@ -1,14 +1,13 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import { EXIT_CONFIG } from '../app/exit-codes.js';
 import { createRuntime, type Runtime } from '../app/runtime.js';
 import { auditExportLines, type ExportEndLine, ndjsonChunks } from '../audit/export.js';
 import type { AuditVerifyReport } from '../audit/index.js';
-import { ConfigError, loadConfig } from '../config/config.js';
+import { loadConfig } from '../config/config.js';
 import { tenantIdSchema, tenantStreamPrefixes } from '../events/streams.js';
 import { createLogger } from '../platform/logger.js';
-import { StartupError } from '../platform/startup.js';
+import { EX_USAGE, runCli, say } from './run-cli.js';
 
 const USAGE = `Usage: npm run audit -- <command>
 
@@ -23,12 +22,8 @@ Progress goes to stderr. Configuration comes from the same environment as npm st
 (EVENTSTORE_URL, DATABASE_URL, DATA_DIR). With the embedded profile, stop the server first: one
 process at a time may open DATA_DIR.`;
 
-const EX_USAGE = 64;
-/** EX_UNAVAILABLE: a dependency (database, event store) did not answer. */
-const EX_UNAVAILABLE = 69;
 const PROGRESS_EVERY_MS = 2_000;
 
-const say = (line: string) => process.stderr.write(`${line}\n`);
 const count = (n: number) => n.toLocaleString('en-US');
 
 type Command =
@@ -190,22 +185,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof ConfigError) {
-      say(error.message);
-      process.exit(EXIT_CONFIG);
-    }
-    if (error instanceof StartupError) {
-      say(`audit cannot start:\n  - ${error.variable}: ${error.message}`);
-      process.exit(
-        ['DATA_DIR', 'SWITCHBOARD_MASTER_KEY', 'SWITCHBOARD_PROVIDERS_FILE'].includes(error.variable)
-          ? EXIT_CONFIG
-          : EX_UNAVAILABLE,
-      );
-    }
-    say(`audit failed: ${(error as Error)?.stack ?? String(error)}`);
-    process.exit(2);
-  },
-);
+runCli('audit', main);

@@ -1,8 +1,7 @@
 import { createRuntime, type Runtime } from '../app/runtime.js';
-import { ConfigError, loadConfig } from '../config/config.js';
+import { loadConfig } from '../config/config.js';
 import { eventCatalog } from '../events/catalog.js';
 import { createLogger } from '../platform/logger.js';
-import { StartupError } from '../platform/startup.js';
 import { UnknownProjectionError } from '../projections/errors.js';
 import {
   ProjectionDecisionRefusedError,
@@ -10,6 +9,7 @@ import {
   skipStoppedEvent,
 } from '../projections/runner/operator-decisions.js';
 import { type ProjectionReport, reportProjections } from '../projections/runner/report.js';
+import { EX_USAGE, runCli, say } from './run-cli.js';
 
 const USAGE = `Usage: npm run projections -- <command>
 
@@ -26,9 +26,7 @@ With the embedded profile, stop the server first (one process at a time may open
 decision takes effect when it starts again.`;
 
 const ACTOR = 'operator:cli';
-const EX_USAGE = 64;
 
-const say = (line: string) => process.stderr.write(`${line}\n`);
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
 type Command =
@@ -171,22 +169,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof ConfigError) {
-      say(error.message);
-      process.exit(78);
-    }
-    if (error instanceof StartupError) {
-      say(`projections cannot start:\n  - ${error.variable}: ${error.message}`);
-      process.exit(
-        ['DATA_DIR', 'SWITCHBOARD_MASTER_KEY', 'SWITCHBOARD_PROVIDERS_FILE'].includes(error.variable)
-          ? 78
-          : 69,
-      );
-    }
-    say(`projections failed: ${(error as Error)?.stack ?? String(error)}`);
-    process.exit(2);
-  },
-);
+runCli('projections', main);

@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
 import { createRuntime } from '../app/runtime.js';
-import { ConfigError, loadConfig } from '../config/config.js';
+import { loadConfig } from '../config/config.js';
 import { createLogger } from '../platform/logger.js';
-import { StartupError } from '../platform/startup.js';
 import { allProjections, PROJECTION_NAMES } from '../projections/index.js';
 import { verifyReadModels } from '../projections/verify/verify.js';
 import { formatVerifyReport } from '../projections/verify/verify-report.js';
+import { runCli, say } from './run-cli.js';
 
 const USAGE = `Usage: npm run replay -- [--verify] [--projection NAME ...] [--all]
 
@@ -16,8 +16,6 @@ const USAGE = `Usage: npm run replay -- [--verify] [--projection NAME ...] [--al
 Projections: ${PROJECTION_NAMES.join(', ')}
 Configuration comes from the same environment as npm start (EVENTSTORE_URL, DATABASE_URL, DATA_DIR).
 With the embedded profile, stop the server first: one process at a time may open DATA_DIR.`;
-
-const say = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -75,22 +73,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof ConfigError) {
-      say(error.message);
-      process.exit(78);
-    }
-    if (error instanceof StartupError) {
-      say(`replay cannot start:\n  - ${error.variable}: ${error.message}`);
-      process.exit(
-        ['DATA_DIR', 'SWITCHBOARD_MASTER_KEY', 'SWITCHBOARD_PROVIDERS_FILE'].includes(error.variable)
-          ? 78
-          : 69,
-      );
-    }
-    say(`replay failed: ${(error as Error)?.stack ?? String(error)}`);
-    process.exit(2);
-  },
-);
+runCli('replay', main);

@@ -54,6 +54,15 @@ export interface ReadAllOptions {
   deadlineMs?: number;
 }
 
+/**
+ * An event with its data and metadata as the JSON text the store keeps, unparsed: for whoever
+ * hashes events (the audit sealer) rather than reads them.
+ */
+export interface StoredEvent extends Omit<RecordedEvent, 'data' | 'metadata'> {
+  dataJson: string;
+  metadataJson: string;
+}
+
 export interface SubscribeAllOptions {
   /** Exclusive start; undefined = the beginning of the log. */
   after?: bigint;
@@ -113,6 +122,13 @@ export interface EventStore {
 
   /** The global log, in position order. */
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
+
+  /**
+   * The global log as readAll gives it, with data and metadata as stored JSON text, never parsed.
+   * Optional: a store that only hands out parsed events (KurrentDB's client) leaves it out, and
+   * callers stringify what readAll gives (the same text: every writer here writes JSON.stringify's).
+   */
+  readAllStored?(options?: Omit<ReadAllOptions, 'filter'>): AsyncIterable<StoredEvent>;
 
   /** Catch-up then live. Never skips an event and never delivers one twice or out of order. */
   subscribeAll(options?: SubscribeAllOptions): Subscription;

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '../envelope.js';
-import type { EventFilter } from '../port.js';
+import type { EventFilter, StoredEvent } from '../port.js';
 
 export const EVENT_COLUMNS = 'position, id, stream, revision, type, data, metadata, recorded_at';
 
@@ -20,6 +20,24 @@ export function toRecordedEvent(row: EventRow): RecordedEvent {
     type: row.type,
     data: row.data,
     metadata: row.metadata,
+    stream: row.stream,
+    revision: BigInt(row.revision),
+    position: BigInt(row.position),
+    recordedAt: row.recorded_at instanceof Date ? row.recorded_at : new Date(row.recorded_at),
+  };
+}
+
+export interface StoredEventRow extends Omit<EventRow, 'data' | 'metadata'> {
+  data: string;
+  metadata: string;
+}
+
+export function toStoredEvent(row: StoredEventRow): StoredEvent {
+  return {
+    id: row.id,
+    type: row.type,
+    dataJson: row.data,
+    metadataJson: row.metadata,
     stream: row.stream,
     revision: BigInt(row.revision),
     position: BigInt(row.position),

@@ -8,6 +8,7 @@ import type {
   ExpectedRevision,
   ReadAllOptions,
   ReadStreamOptions,
+  StoredEvent,
   StreamMetadata,
   StreamMetadataResult,
   SubscribeAllOptions,
@@ -18,7 +19,14 @@ import { AppendQueue } from './append-queue.js';
 import type { SqlClient, SqlExecutor } from './client.js';
 import { LogTail } from './log-tail.js';
 import { RecentAppends } from './recent-appends.js';
-import { EVENT_COLUMNS, type EventRow, filterClause, toRecordedEvent } from './rows.js';
+import {
+  EVENT_COLUMNS,
+  type EventRow,
+  filterClause,
+  type StoredEventRow,
+  toRecordedEvent,
+  toStoredEvent,
+} from './rows.js';
 import { APPEND_LOCK_KEY, NOTIFY_CHANNEL } from './schema.js';
 import { readStreamQuery } from './stream-read.js';
 import { SAFETY_POLL_MS, sqlSubscription } from './subscription.js';
@@ -100,6 +108,23 @@ export class SqlEventStore implements EventStore {
   }
 
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    for await (const rows of this.pagesOfAll<EventRow>(EVENT_COLUMNS, options))
+      yield* rows.map(toRecordedEvent);
+  }
+
+  async *readAllStored(options: Omit<ReadAllOptions, 'filter'> = {}): AsyncIterable<StoredEvent> {
+    // ::text hands the json columns over as the text they hold: pg parses nothing.
+    const columns =
+      'position, id, stream, revision, type, data::text AS data, metadata::text AS metadata, recorded_at';
+    for await (const rows of this.pagesOfAll<StoredEventRow>(columns, options))
+      yield* rows.map(toStoredEvent);
+  }
+
+  /** The global log in pages of READ_PAGE rows, in position order, with the given columns. */
+  private async *pagesOfAll<Row extends { position: string | number }>(
+    columns: string,
+    options: ReadAllOptions,
+  ): AsyncIterable<Row[]> {
     const backwards = options.direction === 'backwards';
     let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
     let after = options.after;
@@ -108,12 +133,12 @@ export class SqlEventStore implements EventStore {
       const bound = after === undefined ? [] : [String(after)];
       const where = after === undefined ? 'TRUE' : backwards ? 'position < $1' : 'position > $1';
       const filter = filterClause(options.filter, bound.length + 1);
-      const rows = await this.db.query<EventRow>(
-        `SELECT ${EVENT_COLUMNS} FROM sb_events WHERE ${where}${filter.sql}
+      const rows = await this.db.query<Row>(
+        `SELECT ${columns} FROM sb_events WHERE ${where}${filter.sql}
          ORDER BY position ${backwards ? 'DESC' : 'ASC'} LIMIT ${limit}`,
         [...bound, ...filter.params],
       );
-      for (const row of rows) yield toRecordedEvent(row);
+      yield rows;
       if (rows.length < limit) return;
       remaining -= rows.length;
       after = BigInt(rows[rows.length - 1]!.position);

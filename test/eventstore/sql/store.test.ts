@@ -133,3 +133,38 @@ describeWithPostgres('SQL event store schema on PostgreSQL', () => {
     }
   });
 });
+
+it('hands over data and metadata as the exact JSON text it keeps, the text JSON.stringify gives of what readAll parses (PGlite)', async () => {
+  const store = await createPgliteEventStore();
+  try {
+    const awkward = {
+      z: 1,
+      '10': 'ten',
+      '9': 'nine',
+      text: 'é\u0000😀\u2028',
+      n: 1e21,
+      f: 0.1,
+      nested: [{ b: null, a: true }],
+    };
+    await store.append(
+      'stored-a',
+      [event('One', awkward), event('Two', { s: '"quoted" \\ back' })],
+      'no_stream',
+    );
+    const parsed = await collect(store.readAll());
+    const stored = await collect(store.readAllStored!());
+    expect(stored.map((e) => e.position)).toEqual(parsed.map((e) => e.position));
+    for (const [i, e] of stored.entries()) {
+      expect(e.dataJson).toBe(JSON.stringify(parsed[i]!.data));
+      expect(e.metadataJson).toBe(JSON.stringify(parsed[i]!.metadata));
+      expect(e).toMatchObject({
+        id: parsed[i]!.id,
+        stream: parsed[i]!.stream,
+        revision: parsed[i]!.revision,
+      });
+    }
+    expect(JSON.parse(stored[0]!.dataJson)).toEqual(awkward);
+  } finally {
+    await store.close();
+  }
+});
