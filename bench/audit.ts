@@ -458,7 +458,7 @@ function catchUpTable(f: CatchUpFigures): string {
     `| leaf computation, Node CPU µs per event (${count_(f.leaf.sample)} events read back) | small | webhook | mix |`,
     '|---|---:|---:|---:|',
     row('reference: JSON.stringify of data + metadata (what the append already does)', (c) => c.stringifyUs),
-    row('canonical JSON of the leaf (eventLeafBytes)', (c) => c.canonicalUs),
+    row('leaf bytes (eventLeafBytes: canonical place line + data and metadata JSON)', (c) => c.canonicalUs),
     row('SHA-256 of the leaf bytes', (c) => c.sha256Us),
     row('leaf total × reference', (c) => (c.canonicalUs + c.sha256Us) / c.stringifyUs),
     '',
