@@ -37,6 +37,8 @@ const result = await autocannon({
 process.stdout.write(
   JSON.stringify({
     requestsPerSecond: result.requests.average,
+    total: result.requests.total,
+    seconds: result.duration,
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.timeouts,

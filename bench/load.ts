@@ -3,6 +3,9 @@ import { fileURLToPath } from 'node:url';
 
 export interface LoadResult {
   requestsPerSecond: number;
+  /** Responses counted, and the run's length in seconds as autocannon measured it. */
+  total?: number;
+  seconds?: number;
   p50: number;
   p99: number;
   errors: number;

@@ -4,8 +4,10 @@ import { githubExample } from '../scripts/github-example.js';
 /**
  * Signed GitHub deliveries for the webhook benchmark, made in the load generator's process
  * (bench/load-runner.ts imports this module). Bodies are real @octokit/webhooks-examples payloads;
- * each request changes one real field's value (an issue or pull request number, a comment id, a
- * push's head sha) so every delivery is a new one: the hub recognizes GitHub replays by their body.
+ * each request changes real fields' values (an issue's or pull request's id and number, a comment id, a
+ * push's head sha) so every delivery is a new one: the hub recognizes GitHub replays by their body,
+ * and an opened issue or pull request by its id (its change key, src/connectors/github/change-keys.ts),
+ * so a delivery that kept the example's id would be recorded once and acknowledged as a duplicate after.
  */
 export interface DeliveryOptions {
   /** Webhook connections to spread the deliveries over, round robin. */
@@ -18,7 +20,11 @@ const TEMPLATES: Array<{ eventName: string; action?: string; mark(payload: Recor
     {
       eventName: 'issues',
       action: 'opened',
-      mark: (p) => ((p['issue'] as Record<string, unknown>)['number'] = SENTINEL),
+      mark: (p) => {
+        const issue = p['issue'] as Record<string, unknown>;
+        issue['id'] = SENTINEL;
+        issue['number'] = SENTINEL;
+      },
     },
     {
       eventName: 'issue_comment',
@@ -28,25 +34,24 @@ const TEMPLATES: Array<{ eventName: string; action?: string; mark(payload: Recor
     {
       eventName: 'pull_request',
       action: 'opened',
-      mark: (p) => ((p['pull_request'] as Record<string, unknown>)['number'] = SENTINEL),
+      mark: (p) => {
+        const pull = p['pull_request'] as Record<string, unknown>;
+        pull['id'] = SENTINEL;
+        pull['number'] = SENTINEL;
+      },
     },
     { eventName: 'push', mark: (p) => (p['after'] = String(SENTINEL)) },
   ];
 
-function templates(): Array<{ eventName: string; before: string; after: string; quoted: boolean }> {
+function templates(): Array<{ eventName: string; parts: string[]; quoted: boolean }> {
   return TEMPLATES.map((template) => {
     const copy = githubExample(template.eventName, template.action);
     template.mark(copy);
     const text = JSON.stringify(copy);
     const quoted = template.eventName === 'push';
     const needle = quoted ? `"${SENTINEL}"` : String(SENTINEL);
-    const at = text.indexOf(needle);
-    return {
-      eventName: template.eventName,
-      before: text.slice(0, at),
-      after: text.slice(at + needle.length),
-      quoted,
-    };
+    // Every marked field takes the request's value.
+    return { eventName: template.eventName, parts: text.split(needle), quoted };
   });
 }
 
@@ -65,7 +70,7 @@ export function createRequestGenerator(options: unknown): () => {
     const connection = connections[n % connections.length]!;
     const template = bodies[n % bodies.length]!;
     const value = template.quoted ? `"${n.toString(16).padStart(40, '0')}"` : String(n);
-    const body = `${template.before}${value}${template.after}`;
+    const body = template.parts.join(value);
     return {
       path: `/webhooks/github/${connection.connectionId}`,
       headers: {

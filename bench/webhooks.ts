@@ -2,22 +2,22 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import { createApp } from '../src/app/create-app.js';
-import { createRuntime } from '../src/app/runtime.js';
+import { createRuntime, type Runtime, type RuntimeOptions } from '../src/app/runtime.js';
 import { loadConfig } from '../src/config/config.js';
 import { createLogger } from '../src/platform/logger.js';
-import { type LoadResult, load } from './load.js';
+import { type LoadResult, type LoadTarget, load } from './load.js';
 import { scratchDatabase } from './support.js';
 import type { DeliveryOptions } from './webhook-deliveries.js';
 import { startInstance } from './webhooks-instance.js';
 
-const CONNECTIONS = 50;
+export const CONNECTIONS = 50;
 const DURATION = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
 /** Webhook connections (streams) the deliveries are spread over. */
 const WEBHOOK_CONNECTIONS = Number(process.env.BENCH_WEBHOOK_CONNECTIONS ?? 50);
-const OPERATOR = 'bench-operator-token-0123456789';
+export const OPERATOR = 'bench-operator-token-0123456789';
 /** Deliveries per second of the paced run; default: half the saturated rate, so the hub keeps up. */
 const PACED_RATE = process.env.BENCH_WEBHOOK_RATE ? Number(process.env.BENCH_WEBHOOK_RATE) : undefined;
-const generator = fileURLToPath(new URL('./webhook-deliveries.ts', import.meta.url));
+export const generator = fileURLToPath(new URL('./webhook-deliveries.ts', import.meta.url));
 const subscriberScript = fileURLToPath(new URL('./webhooks-subscriber.ts', import.meta.url));
 
 /** Delivery (gateway receipt) → graphql-ws subscriber, ms. */
@@ -69,6 +69,73 @@ async function graphql<T>(url: string, query: string, variables: unknown, tenant
   const result = (await response.json()) as { data: T; errors?: unknown[] };
   if (result.errors) throw new Error(JSON.stringify(result.errors));
   return result.data;
+}
+
+/** A hub instance (in this process) with a tenant and its GitHub webhook connections, ready for deliveries. */
+export interface WebhookHub {
+  url: string;
+  runtime: Runtime;
+  tenantId: string;
+  /** The load target: signed deliveries spread over the tenant's webhook connections. */
+  target: LoadTarget;
+  /** The environment the hub was configured from (for a second instance on the same stores). */
+  instanceEnv: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the hub on `databaseUrl` (event store and read models) as the production profile does,
+ * with Redis when BENCH_REDIS_URL is set; `env` adds to or overrides its environment and
+ * `runtimeOptions` go to createRuntime (the audit bench turns the sealer off with them).
+ */
+export async function startWebhookHub(
+  databaseUrl: string,
+  { env = {}, runtimeOptions = {} }: { env?: Record<string, string>; runtimeOptions?: RuntimeOptions } = {},
+): Promise<WebhookHub> {
+  const instanceEnv: Record<string, string> = {
+    EVENTSTORE_URL: databaseUrl,
+    SWITCHBOARD_OPERATOR_TOKENS: OPERATOR,
+    SWITCHBOARD_MASTER_KEY: Buffer.alloc(32, 9).toString('base64'),
+    SWITCHBOARD_AUDIT_SIGNING_KEY: Buffer.alloc(32, 10).toString('base64'),
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+    ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL } : {}),
+    ...env,
+  };
+  const config = loadConfig(instanceEnv);
+  const runtime = await createRuntime(config, createLogger({ level: 'warn' }), runtimeOptions);
+  const app = await createApp(runtime);
+  app.log.level = 'warn';
+  const close = async () => {
+    await app.close();
+    await runtime.close();
+  };
+  try {
+    const url = await app.listen({ port: 0, host: '127.0.0.1' });
+    const tenantId = 'bench-hooks';
+    await graphql(url, 'mutation { registerTenant(input: { id: "bench-hooks", name: "Bench" }) { id } }', {});
+    const connections: DeliveryOptions['connections'] = [];
+    for (let i = 0; i < WEBHOOK_CONNECTIONS; i++) {
+      const { createWebhookConnection: created } = await graphql<{
+        createWebhookConnection: { connection: { id: string }; secret: string };
+      }>(
+        url,
+        'mutation($input: CreateWebhookConnectionInput!) { createWebhookConnection(input: $input) { connection { id } secret } }',
+        { input: { provider: 'github' } },
+        tenantId,
+      );
+      connections.push({ connectionId: created.connection.id, secret: created.secret });
+    }
+    const target: LoadTarget = {
+      url,
+      method: 'POST',
+      generator: { module: generator, options: { connections } },
+    };
+    return { url, runtime, tenantId, target, instanceEnv, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }
 
 /** The graphql-ws subscriber, in a process of its own so it shares no event loop with the hub. */
@@ -128,40 +195,9 @@ export async function benchWebhooks(log: (line: string) => void): Promise<Webhoo
   await bareApp.close();
 
   const database = await scratchDatabase();
-  const instanceEnv: Record<string, string> = {
-    EVENTSTORE_URL: database.url,
-    SWITCHBOARD_OPERATOR_TOKENS: OPERATOR,
-    SWITCHBOARD_MASTER_KEY: Buffer.alloc(32, 9).toString('base64'),
-    SWITCHBOARD_AUDIT_SIGNING_KEY: Buffer.alloc(32, 10).toString('base64'),
-    LOG_LEVEL: 'warn',
-    NODE_ENV: 'production',
-    ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL } : {}),
-  };
-  const config = loadConfig(instanceEnv);
-  const runtime = await createRuntime(config, createLogger({ level: 'warn' }));
-  const app = await createApp(runtime);
-  app.log.level = 'warn';
-  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  const hub = await startWebhookHub(database.url);
+  const { runtime, url, target, tenantId, instanceEnv } = hub;
   try {
-    const tenantId = 'bench-hooks';
-    await graphql(url, 'mutation { registerTenant(input: { id: "bench-hooks", name: "Bench" }) { id } }', {});
-    const connections: DeliveryOptions['connections'] = [];
-    for (let i = 0; i < WEBHOOK_CONNECTIONS; i++) {
-      const { createWebhookConnection: created } = await graphql<{
-        createWebhookConnection: { connection: { id: string }; secret: string };
-      }>(
-        url,
-        'mutation($input: CreateWebhookConnectionInput!) { createWebhookConnection(input: $input) { connection { id } secret } }',
-        { input: { provider: 'github' } },
-        tenantId,
-      );
-      connections.push({ connectionId: created.connection.id, secret: created.secret });
-    }
-    const target = {
-      url,
-      method: 'POST' as const,
-      generator: { module: generator, options: { connections } },
-    };
     log('  warming up the hub');
     await load(target, { connections: CONNECTIONS, durationSeconds: 2 });
     await runtime.projections.waitFor(await runtime.eventStore.headPosition(), { timeoutMs: 60_000 });
@@ -197,8 +233,7 @@ export async function benchWebhooks(log: (line: string) => void): Promise<Webhoo
     );
     return { bare, saturated, paced: { rate, ...paced }, scaledOut, recorded, acknowledged };
   } finally {
-    await app.close();
-    await runtime.close();
+    await hub.close();
     await database.drop();
   }
 }
