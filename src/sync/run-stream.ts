@@ -9,10 +9,13 @@ import {
   RecordsBatchRecorded,
   syncRunStream,
 } from '../events/sync.js';
+import { eventBytes, MAX_APPEND_BYTES } from '../eventstore/append-size.js';
+import type { Event } from '../eventstore/envelope.js';
+import { AppendTooLargeError } from '../eventstore/errors.js';
 import type { ExpectedRevision } from '../eventstore/port.js';
 import type { SyncDeps, SyncTarget } from './sync-deps.js';
 
-/** At most this many records, and this much JSON before compression, in one event (KurrentDB appends stop at 1 MiB by default). */
+/** At most this many records, and this much JSON before compression, in one event; sealed, each event is then fitted under the append limit. */
 const MAX_RECORDS_PER_EVENT = 500;
 const MAX_JSON_BYTES_PER_EVENT = 2 * 1024 * 1024;
 
@@ -62,40 +65,78 @@ export class RunStream {
   }
 
   /**
-   * Appends one page: its changed records and deletes with its checkpoint, in one event, or split in
-   * parts when too large (one append all the same, the checkpoint on the last part only).
+   * Appends one page: its changed records and deletes with its checkpoint. A page too large for one
+   * event is split into parts, and parts too large for one append (KurrentDB 24.x and 25.0 refuse
+   * appends over 1 MiB) go in several appends, in order; the checkpoint rides on the very last part,
+   * so a run that stops between two appends resumes from the page before and records it again.
    */
   async append(page: PageChanges): Promise<void> {
     const parts = split(page.records);
-    const events = await Promise.all(
-      parts.map(async (records, index) => {
-        const last = index === parts.length - 1;
-        const id = randomUUID();
-        const content = await sealRecords(
-          this.deps.vault,
-          this.target.tenantId,
-          { connectionId: this.target.connectionId, eventId: id },
-          records.map(({ data, raw }) => ({ data, raw })),
-        );
-        const data = {
-          connectionId: this.target.connectionId,
-          resource: this.target.resource,
-          runId: this.target.runId,
-          source: this.target.source,
-          model: this.target.model,
-          records: records.map(({ id: recordId, op, hash }) => ({ id: recordId, op, hash })),
-          content,
-          deletes: last ? page.deletes : [],
-          unchanged: last ? page.unchanged : 0,
-          checkpoint: last ? page.checkpoint : null,
-        };
-        return eventCatalog.create(RecordsBatchRecorded, data, this.metadata, id);
-      }),
-    );
-    const result = await this.deps.eventStore.append(this.stream, events, this.#expected);
-    this.#expected = result.revision;
-    this.lastPosition = result.position;
+    const events = (
+      await Promise.all(
+        parts.map((records, index) => this.#fitted(records, page, index === parts.length - 1)),
+      )
+    ).flat();
+    for (const batch of appendBatches(events)) {
+      const result = await this.deps.eventStore.append(this.stream, batch, this.#expected);
+      this.#expected = result.revision;
+      this.lastPosition = result.position;
+    }
   }
+
+  /** The part as one event, or as several when its sealed content would not fit an append alone. */
+  async #fitted(records: PageChanges['records'], page: PageChanges, last: boolean): Promise<Event[]> {
+    const event = await this.#event(records, page, last);
+    if (eventBytes(event) <= MAX_APPEND_BYTES) return [event];
+    // One record alone too large for any append: nothing to split, the run fails with that reason.
+    if (records.length === 1) throw new AppendTooLargeError(this.stream, MAX_APPEND_BYTES);
+    const half = Math.ceil(records.length / 2);
+    return [
+      ...(await this.#fitted(records.slice(0, half), page, false)),
+      ...(await this.#fitted(records.slice(half), page, last)),
+    ];
+  }
+
+  async #event(records: PageChanges['records'], page: PageChanges, last: boolean): Promise<Event> {
+    const id = randomUUID();
+    const content = await sealRecords(
+      this.deps.vault,
+      this.target.tenantId,
+      { connectionId: this.target.connectionId, eventId: id },
+      records.map(({ data, raw }) => ({ data, raw })),
+    );
+    const data = {
+      connectionId: this.target.connectionId,
+      resource: this.target.resource,
+      runId: this.target.runId,
+      source: this.target.source,
+      model: this.target.model,
+      records: records.map(({ id: recordId, op, hash }) => ({ id: recordId, op, hash })),
+      content,
+      deletes: last ? page.deletes : [],
+      unchanged: last ? page.unchanged : 0,
+      checkpoint: last ? page.checkpoint : null,
+    };
+    return eventCatalog.create(RecordsBatchRecorded, data, this.metadata, id);
+  }
+}
+
+/** Consecutive events grouped into appends that each fit the smallest supported server's limit. */
+function appendBatches(events: readonly Event[]): Event[][] {
+  const batches: Event[][] = [];
+  let bytes = 0;
+  for (const event of events) {
+    const size = eventBytes(event);
+    const current = batches[batches.length - 1];
+    if (current && bytes + size <= MAX_APPEND_BYTES) {
+      current.push(event);
+      bytes += size;
+    } else {
+      batches.push([event]);
+      bytes = size;
+    }
+  }
+  return batches;
 }
 
 function split<T extends RecordContent>(records: readonly T[]): T[][] {
