@@ -23,3 +23,26 @@ export function eventBytes(event: Pick<Event, 'type' | 'data' | 'metadata'>): nu
 export function appendBytes(events: readonly Pick<Event, 'type' | 'data' | 'metadata'>[]): number {
   return events.reduce((total, event) => total + eventBytes(event), 0);
 }
+
+/**
+ * Consecutive events grouped into appends that each stay within MAX_APPEND_BYTES (an event larger
+ * than that alone is an append of its own, which the store may refuse).
+ */
+export function appendBatches<E extends Pick<Event, 'type' | 'data' | 'metadata'>>(
+  events: readonly E[],
+): E[][] {
+  const batches: E[][] = [];
+  let bytes = 0;
+  for (const event of events) {
+    const size = eventBytes(event);
+    const current = batches[batches.length - 1];
+    if (current && bytes + size <= MAX_APPEND_BYTES) {
+      current.push(event);
+      bytes += size;
+    } else {
+      batches.push([event]);
+      bytes = size;
+    }
+  }
+  return batches;
+}

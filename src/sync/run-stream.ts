@@ -9,7 +9,7 @@ import {
   RecordsBatchRecorded,
   syncRunStream,
 } from '../events/sync.js';
-import { eventBytes, MAX_APPEND_BYTES } from '../eventstore/append-size.js';
+import { appendBatches, eventBytes, MAX_APPEND_BYTES } from '../eventstore/append-size.js';
 import type { Event } from '../eventstore/envelope.js';
 import { AppendTooLargeError } from '../eventstore/errors.js';
 import type { ExpectedRevision } from '../eventstore/port.js';
@@ -119,24 +119,6 @@ export class RunStream {
     };
     return eventCatalog.create(RecordsBatchRecorded, data, this.metadata, id);
   }
-}
-
-/** Consecutive events grouped into appends that each fit the smallest supported server's limit. */
-function appendBatches(events: readonly Event[]): Event[][] {
-  const batches: Event[][] = [];
-  let bytes = 0;
-  for (const event of events) {
-    const size = eventBytes(event);
-    const current = batches[batches.length - 1];
-    if (current && bytes + size <= MAX_APPEND_BYTES) {
-      current.push(event);
-      bytes += size;
-    } else {
-      batches.push([event]);
-      bytes = size;
-    }
-  }
-  return batches;
 }
 
 function split<T extends RecordContent>(records: readonly T[]): T[][] {

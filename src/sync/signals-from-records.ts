@@ -7,6 +7,7 @@ import { sealSignal } from '../events/sealed-signal.js';
 import { changeSignalEventId, SignalRecorded, signalsStream } from '../events/signal.js';
 import { parseStreamName } from '../events/streams.js';
 import { type RecordsBatchEvent, RecordsBatchRecorded } from '../events/sync.js';
+import { appendBatches } from '../eventstore/append-size.js';
 import type { Event } from '../eventstore/envelope.js';
 import { DuplicateEventIdError, StreamDeletedError } from '../eventstore/errors.js';
 import type { EventStore } from '../eventstore/port.js';
@@ -136,11 +137,14 @@ async function appendSignals(
 ): Promise<void> {
   const append = (some: Event[]) => dependencies.eventStore.append(stream, some, 'any');
   try {
-    try {
-      await append(events);
-    } catch (error) {
-      if (!(error instanceof DuplicateEventIdError) || events.length === 1) throw error;
-      for (const event of events) await append([event]);
+    // In appends the smallest supported KurrentDB takes (1 MiB): a large page's signals are many.
+    for (const batch of appendBatches(events)) {
+      try {
+        await append(batch);
+      } catch (error) {
+        if (!(error instanceof DuplicateEventIdError) || batch.length === 1) throw error;
+        for (const event of batch) await append([event]);
+      }
     }
   } catch (error) {
     if (!(error instanceof StreamDeletedError)) throw error;
