@@ -80,7 +80,11 @@ export class SqlEventStore implements EventStore {
 
   /** Starts listening for other processes' commits. */
   async start(): Promise<void> {
-    await this.statistics.refresh(await this.headPosition());
+    const head = await this.headPosition();
+    // PGlite answers one query at a time anyway; on PostgreSQL a large log's ANALYZE must not hold up
+    // startup (or fail it on the statement timeout): it runs beside the first appends.
+    if (this.db.kind === 'pglite') await this.statistics.refresh(head);
+    else this.statistics.committed(head);
     this.unlisten = await this.db.listen(NOTIFY_CHANNEL, () => this.wake.notify());
   }
 
