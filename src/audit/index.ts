@@ -22,6 +22,7 @@ export {
   SealedRange,
   SealedRangeChangedError,
 } from './proof.js';
+export { eventAt } from './range-leaves.js';
 export { type ChainedSeal, type PublishedKey, SealLog } from './seal-log.js';
 export { sealStatementBytes } from './seal-statement.js';
 export { AuditSealer } from './sealer.js';

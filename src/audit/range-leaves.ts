@@ -1,9 +1,18 @@
+import type { RecordedEvent } from '../eventstore/envelope.js';
 import type { EventStore } from '../eventstore/port.js';
 import { eventLeafHash, storedEventLeafHash } from './event-leaf.js';
 import type { IndexedLeaf } from './leaf-index.js';
 
 /** Positions are exclusive bounds in reads: the one just before `from`, or the log's start. */
 export const afterPositionOf = (from: bigint): bigint | undefined => (from === 0n ? undefined : from - 1n);
+
+/** The event at exactly `position`, or null when the log has none there. */
+export async function eventAt(store: EventStore, position: bigint): Promise<RecordedEvent | null> {
+  for await (const event of store.readAll({ after: afterPositionOf(position), maxCount: 1 })) {
+    return event.position === position ? event : null;
+  }
+  return null;
+}
 
 export interface LogLeaf extends IndexedLeaf {
   stream: string;

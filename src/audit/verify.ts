@@ -1,9 +1,8 @@
-import type { RecordedEvent } from '../eventstore/envelope.js';
 import type { EventStore } from '../eventstore/port.js';
 import { LEAF_FORMAT, leafHashAtAnyPosition } from './event-leaf.js';
 import type { IndexedLeaf, LeafIndex } from './leaf-index.js';
 import { merkleRoot } from './merkle.js';
-import { afterPositionOf, type LogLeaf, readLeaves } from './range-leaves.js';
+import { afterPositionOf, eventAt, type LogLeaf, readLeaves } from './range-leaves.js';
 import { readAhead } from './read-ahead.js';
 import { type ChainedSeal, SealLog } from './seal-log.js';
 import { sealSignatureValid } from './seal-statement.js';
@@ -285,11 +284,4 @@ async function diagnose(
     position: first,
     message: `the event at position ${first} no longer has the bytes it was sealed with`,
   };
-}
-
-async function eventAt(store: EventStore, position: bigint): Promise<RecordedEvent | null> {
-  for await (const event of store.readAll({ after: afterPositionOf(position), maxCount: 1 })) {
-    return event.position === position ? event : null;
-  }
-  return null;
 }

@@ -74,3 +74,13 @@ export function positionCursor(cursor: string | undefined, name: string): bigint
   if (value < 0n || value > MAX_BIGINT) throw new BadUserInputError(`Invalid cursor in ${name}`);
   return value;
 }
+
+/** The items of a read up to (not including) the first for which `until` holds; the read stops there. */
+export async function takeUntil<T>(iterable: AsyncIterable<T>, until: (item: T) => boolean): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of iterable) {
+    if (until(item)) break;
+    items.push(item);
+  }
+  return items;
+}

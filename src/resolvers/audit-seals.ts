@@ -1,10 +1,10 @@
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import type { AuditProof, AuditVerifyReport, ChainedSeal, PublishedKey } from '../audit/index.js';
-import { EventNotInLogError } from '../audit/index.js';
+import { EventNotInLogError, eventAt } from '../audit/index.js';
 import { ForbiddenError } from '../auth/errors.js';
 import { parseStreamName } from '../events/streams.js';
 import { BadUserInputError } from '../shared/errors.js';
-import { positionCursor, resolvePage } from './args.js';
+import { positionCursor, resolvePage, takeUntil } from './args.js';
 import { builder } from './builder.js';
 import type { GraphQLContext } from './context.js';
 
@@ -98,23 +98,12 @@ const AuditVerifyReportType = builder.objectRef<AuditVerifyReport>('AuditVerifyR
   }),
 });
 
-async function take(iterable: AsyncIterable<ChainedSeal>, until: (seal: ChainedSeal) => boolean) {
-  const seals: ChainedSeal[] = [];
-  for await (const seal of iterable) {
-    if (until(seal)) break;
-    seals.push(seal);
-  }
-  return seals;
-}
-
 /** A tenant may prove its own events only; an operator any event. */
 async function assertMayProve(context: GraphQLContext, position: bigint): Promise<void> {
   if (context.principal?.kind === 'operator') return;
   const tenantId = await context.tenantId();
-  for await (const event of context.eventStore.readAll({ after: position - 1n, maxCount: 1 })) {
-    if (event.position === position && parseStreamName(event.stream)?.tenantId === tenantId) return;
-    break;
-  }
+  const event = await eventAt(context.eventStore, position);
+  if (event && parseStreamName(event.stream)?.tenantId === tenantId) return;
   // The same answer whether the position is another tenant's or no event at all.
   throw new ForbiddenError('No event of the current tenant is at that position');
 }
@@ -135,13 +124,16 @@ builder.queryFields((t) => ({
             const end = beforeRevision === undefined ? last?.revision : beforeRevision - 1n;
             if (end === undefined || end < 0n) return [];
             const start = end - BigInt(limit) + 1n > 0n ? end - BigInt(limit) + 1n : 0n;
-            const page = await take(context.audit.seals.from(start, Number(end - start + 1n)), () => false);
+            const page = await takeUntil(
+              context.audit.seals.from(start, Number(end - start + 1n)),
+              () => false,
+            );
             return page
               .filter((seal) => afterRevision === undefined || seal.revision > afterRevision)
               .reverse();
           }
           const from = afterRevision === undefined ? 0n : afterRevision + 1n;
-          return take(
+          return takeUntil(
             context.audit.seals.from(from, limit),
             (seal) => beforeRevision !== undefined && seal.revision >= beforeRevision,
           );

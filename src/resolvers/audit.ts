@@ -7,7 +7,7 @@ import { LIVE_FEED_EVENT_TYPES, tenantEventsTopic } from '../projections/read-mo
 import { assertEventCursorKept, tenantEventsAfter } from '../readmodels/queries/tenant-events.js';
 import { decodeEventCursor, encodeEventCursor } from '../readmodels/resume-cursor.js';
 import { BadUserInputError } from '../shared/errors.js';
-import { positionCursor, resolvePage } from './args.js';
+import { positionCursor, resolvePage, takeUntil } from './args.js';
 import { builder } from './builder.js';
 import type { GraphQLContext } from './context.js';
 import { assertOwnCursor, replayThenLive } from './resume.js';
@@ -52,15 +52,6 @@ export const AuditEvent = builder.objectRef<AuditEventShape>('AuditEvent').imple
   }),
 });
 
-async function take(iterable: AsyncIterable<RecordedEvent>, until: (event: RecordedEvent) => boolean) {
-  const events: RecordedEvent[] = [];
-  for await (const event of iterable) {
-    if (until(event)) break;
-    events.push(event);
-  }
-  return events;
-}
-
 builder.queryFields((t) => ({
   streamEvents: t.connection({
     type: AuditEvent,
@@ -92,11 +83,11 @@ builder.queryFields((t) => ({
               fromRevision: from,
               maxCount: limit,
             });
-            return take(read, (event) => afterRevision !== undefined && event.revision <= afterRevision);
+            return takeUntil(read, (event) => afterRevision !== undefined && event.revision <= afterRevision);
           }
           const from = afterRevision !== undefined ? afterRevision + 1n : BigInt(args.fromRevision ?? 0);
           const read = context.eventStore.readStream(args.stream, { fromRevision: from, maxCount: limit });
-          return take(read, (event) => beforeRevision !== undefined && event.revision >= beforeRevision);
+          return takeUntil(read, (event) => beforeRevision !== undefined && event.revision >= beforeRevision);
         },
       );
     },
@@ -125,7 +116,7 @@ builder.queryFields((t) => ({
               maxCount: limit,
               filter,
             });
-            return take(read, (event) => older !== undefined && event.position >= older);
+            return takeUntil(read, (event) => older !== undefined && event.position >= older);
           }
           const read = context.eventStore.readAll({
             direction: 'backwards',
@@ -133,7 +124,7 @@ builder.queryFields((t) => ({
             maxCount: limit,
             filter,
           });
-          return take(read, (event) => newer !== undefined && event.position <= newer);
+          return takeUntil(read, (event) => newer !== undefined && event.position <= newer);
         },
       );
     },
