@@ -6,8 +6,7 @@ import { auditExportLines, type ExportEndLine, ndjsonChunks } from '../audit/exp
 import type { AuditVerifyReport } from '../audit/index.js';
 import { loadConfig } from '../config/config.js';
 import { tenantIdSchema, tenantStreamPrefixes } from '../events/streams.js';
-import { createLogger } from '../platform/logger.js';
-import { EX_USAGE, runCli, say } from './run-cli.js';
+import { cliLogger, commandOf, runCli, say } from './run-cli.js';
 
 const USAGE = `Usage: npm run audit -- <command>
 
@@ -160,22 +159,10 @@ async function exportTrail(
 }
 
 async function main(): Promise<number> {
-  const args = process.argv.slice(2);
-  if (args.includes('--help') || args.includes('-h')) {
-    say(USAGE);
-    return 0;
-  }
-  const command = parse(args);
-  if (typeof command === 'string') {
-    say(`${command}\n\n${USAGE}`);
-    return EX_USAGE;
-  }
+  const command = commandOf(USAGE, parse);
+  if (typeof command === 'number') return command;
   const config = loadConfig();
-  // Progress goes to stderr as readable lines; warnings and errors still come as structured logs.
-  const logger = createLogger({
-    level: config.logLevel === 'info' ? 'warn' : config.logLevel,
-    name: 'audit',
-  });
+  const logger = cliLogger(config, 'audit');
   // Read-only: no projections, no sealer, no signing key.
   const runtime = await createRuntime(config, logger, { runProjections: false });
   try {

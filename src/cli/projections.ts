@@ -1,7 +1,6 @@
 import { createRuntime, type Runtime } from '../app/runtime.js';
 import { loadConfig } from '../config/config.js';
 import { eventCatalog } from '../events/catalog.js';
-import { createLogger } from '../platform/logger.js';
 import { UnknownProjectionError } from '../projections/errors.js';
 import {
   ProjectionDecisionRefusedError,
@@ -9,7 +8,7 @@ import {
   skipStoppedEvent,
 } from '../projections/runner/operator-decisions.js';
 import { type ProjectionReport, reportProjections } from '../projections/runner/report.js';
-import { EX_USAGE, runCli, say } from './run-cli.js';
+import { cliLogger, commandOf, EX_USAGE, runCli, say } from './run-cli.js';
 
 const USAGE = `Usage: npm run projections -- <command>
 
@@ -136,21 +135,10 @@ async function run(runtime: Runtime, command: Command): Promise<number> {
 }
 
 async function main(): Promise<number> {
-  const args = process.argv.slice(2);
-  if (args.includes('--help') || args.includes('-h')) {
-    say(USAGE);
-    return 0;
-  }
-  const command = parse(args);
-  if (typeof command === 'string') {
-    say(`${command}\n\n${USAGE}`);
-    return EX_USAGE;
-  }
+  const command = commandOf(USAGE, parse);
+  if (typeof command === 'number') return command;
   const config = loadConfig();
-  const logger = createLogger({
-    level: config.logLevel === 'info' ? 'warn' : config.logLevel,
-    name: 'projections',
-  });
+  const logger = cliLogger(config, 'projections');
   const runtime = await createRuntime(config, logger, { runProjections: false });
   try {
     return await run(runtime, command);

@@ -1,11 +1,10 @@
 import { parseArgs } from 'node:util';
 import { createRuntime } from '../app/runtime.js';
 import { loadConfig } from '../config/config.js';
-import { createLogger } from '../platform/logger.js';
 import { allProjections, PROJECTION_NAMES } from '../projections/index.js';
 import { verifyReadModels } from '../projections/verify/verify.js';
 import { formatVerifyReport } from '../projections/verify/verify-report.js';
-import { runCli, say } from './run-cli.js';
+import { cliLogger, runCli, say } from './run-cli.js';
 
 const USAGE = `Usage: npm run replay -- [--verify] [--projection NAME ...] [--all]
 
@@ -38,11 +37,7 @@ async function main(): Promise<number> {
   }
 
   const config = loadConfig();
-  // Progress goes to stderr as readable lines; warnings and errors still come as structured logs.
-  const logger = createLogger({
-    level: config.logLevel === 'info' ? 'warn' : config.logLevel,
-    name: 'replay',
-  });
+  const logger = cliLogger(config, 'replay');
   // Projections run only to rebuild the named ones; nothing else a serving hub does runs here.
   const runtime = await createRuntime(config, logger, {
     runProjections: names.length > 0,

@@ -1,5 +1,6 @@
 import { EXIT_CONFIG } from '../app/exit-codes.js';
-import { ConfigError } from '../config/config.js';
+import { type Config, ConfigError } from '../config/config.js';
+import { createLogger } from '../platform/logger.js';
 import { StartupError } from '../platform/startup.js';
 
 /** EX_UNAVAILABLE (sysexits.h): a dependency (database, event store, Redis) did not answer. */
@@ -40,3 +41,26 @@ export function runCli(name: string, main: () => Promise<number>): void {
     },
   );
 }
+
+/**
+ * The command the arguments name, or the exit code already decided and printed: 0 after --help, 64
+ * (with the usage) when `parse` explains what is wrong with them.
+ */
+export function commandOf<Command extends object>(
+  usage: string,
+  parse: (args: string[]) => Command | string,
+): Command | number {
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    say(usage);
+    return 0;
+  }
+  const command = parse(args);
+  if (typeof command !== 'string') return command;
+  say(`${command}\n\n${usage}`);
+  return EX_USAGE;
+}
+
+/** Progress goes to stderr as readable lines; warnings and errors still come as structured logs. */
+export const cliLogger = (config: Config, name: string) =>
+  createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, name });
