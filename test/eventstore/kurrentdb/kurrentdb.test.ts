@@ -20,7 +20,8 @@ import type { EventStore, SubscriptionMessage } from '../../../src/eventstore/po
 import { BadUserInputError, DependencyError } from '../../../src/shared/errors.js';
 import { uuidV5 } from '../../../src/signals/uuid-v5.js';
 import { describeAuditSealContract } from '../../audit/seal-contract.js';
-import { type KurrentDbDouble, startKurrentDbDouble } from '../../support/kurrentdb-double/index.js';
+import { startKurrentDbDouble } from '../../support/kurrentdb-double/index.js';
+import { startDoubleWithStore } from '../../support/kurrentdb-double/with-store.js';
 import { collect, describeEventStoreContract, event, take } from '../contract.js';
 
 describeEventStoreContract('KurrentDB (protocol double, BatchAppend)', async () => {
@@ -52,17 +53,7 @@ describeEventStoreContract('KurrentDB (protocol double, plain Append: no BatchAp
   };
 });
 
-describeAuditSealContract('KurrentDB (protocol double)', async () => {
-  const double = await startKurrentDbDouble();
-  const store = createKurrentDbEventStore(double.connectionString);
-  return {
-    store,
-    cleanup: async () => {
-      await store.close();
-      await double.close();
-    },
-  };
-});
+describeAuditSealContract('KurrentDB (protocol double)', () => startDoubleWithStore());
 
 const realUrl = process.env.KURRENTDB_URL;
 describe.skipIf(!realUrl)('KurrentDB (real server at KURRENTDB_URL)', () => {
@@ -77,18 +68,14 @@ describe.skipIf(!realUrl)('KurrentDB (real server at KURRENTDB_URL)', () => {
 });
 
 describe('KurrentDB adapter (protocol double)', () => {
-  let double: KurrentDbDouble;
   let store: EventStore;
+  let cleanup: () => Promise<void>;
   const stream = (label: string) => `kd-${label}.${randomUUID().slice(0, 8)}`;
 
   beforeAll(async () => {
-    double = await startKurrentDbDouble();
-    store = createKurrentDbEventStore(double.connectionString);
+    ({ store, cleanup } = await startDoubleWithStore());
   });
-  afterAll(async () => {
-    await store?.close();
-    await double?.close();
-  });
+  afterAll(async () => cleanup?.());
 
   describe('error translation', () => {
     it('reports the expectation and the actual revision of a conflict', async () => {

@@ -5,24 +5,21 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createKurrentDbEventStore } from '../../../src/eventstore/kurrentdb/index.js';
 import type { EventStore } from '../../../src/eventstore/port.js';
-import { type KurrentDbDouble, startKurrentDbDouble } from '../../support/kurrentdb-double/index.js';
+import type { KurrentDbDouble } from '../../support/kurrentdb-double/index.js';
+import { startDoubleWithStore } from '../../support/kurrentdb-double/with-store.js';
 import { collect, event } from '../contract.js';
 
 describe('KurrentDB adapter reads (protocol double)', () => {
   let double: KurrentDbDouble;
   let store: EventStore;
+  let cleanup: () => Promise<void>;
   const stream = (label: string) => `kr-${label}.${randomUUID().slice(0, 8)}`;
 
   beforeAll(async () => {
-    double = await startKurrentDbDouble();
-    store = createKurrentDbEventStore(double.connectionString);
+    ({ double, store, cleanup } = await startDoubleWithStore());
   });
-  afterAll(async () => {
-    await store?.close();
-    await double?.close();
-  });
+  afterAll(async () => cleanup?.());
   beforeEach(() => double.reads.clear());
 
   it('reads streams and $all from the leader, each call with a deadline', async () => {

@@ -4,10 +4,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKurrentDbEventStore } from '../../../src/eventstore/kurrentdb/index.js';
 import type { EventStore, SubscriptionMessage } from '../../../src/eventstore/port.js';
 import { DependencyError } from '../../../src/shared/errors.js';
-import { type KurrentDbDouble, startKurrentDbDouble } from '../../support/kurrentdb-double/index.js';
+import type { KurrentDbDouble } from '../../support/kurrentdb-double/index.js';
+import { startDoubleWithStore } from '../../support/kurrentdb-double/with-store.js';
 import { event, take } from '../contract.js';
 
 const typesOf = (messages: SubscriptionMessage[]) =>
@@ -16,15 +16,12 @@ const typesOf = (messages: SubscriptionMessage[]) =>
 describe('KurrentDB subscription drops (protocol double)', () => {
   let double: KurrentDbDouble;
   let store: EventStore;
+  let cleanup: () => Promise<void>;
 
   beforeAll(async () => {
-    double = await startKurrentDbDouble();
-    store = createKurrentDbEventStore(double.connectionString);
+    ({ double, store, cleanup } = await startDoubleWithStore());
   });
-  afterAll(async () => {
-    await store?.close();
-    await double?.close();
-  });
+  afterAll(async () => cleanup?.());
 
   it('resubscribes from its last position with a backoff, without a gap or a duplicate', async () => {
     const prefix = `drop-${randomUUID()}.`;
