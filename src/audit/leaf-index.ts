@@ -14,7 +14,6 @@ const INSERT_CHUNK = 5_000;
  */
 export interface LeafIndex {
   save(leaves: readonly IndexedLeaf[]): Promise<void>;
-  count(from: bigint, to: bigint): Promise<number>;
   /** The leaves kept for positions in [from, to], in position order. */
   range(from: bigint, to: bigint): Promise<IndexedLeaf[]>;
 }
@@ -39,10 +38,6 @@ export class PrismaLeafIndex implements LeafIndex {
         chunk.map((leaf) => leaf.hash.toString('hex')),
       );
     }
-  }
-
-  async count(from: bigint, to: bigint): Promise<number> {
-    return this.prisma.auditLeaf.count({ where: { position: { gte: from, lte: to } } });
   }
 
   /** The leaves kept for positions in [from, to], in position order. */

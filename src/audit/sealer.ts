@@ -18,7 +18,8 @@ import { uuidV5 } from '../signals/uuid-v5.js';
 import { LEAF_FORMAT } from './event-leaf.js';
 import type { IndexedLeaf, LeafIndex } from './leaf-index.js';
 import { MerkleTree } from './merkle.js';
-import { leavesFromLog, readLeaves } from './range-leaves.js';
+import { loadSealedRange, SealedRangeChangedError } from './proof.js';
+import { readLeaves } from './range-leaves.js';
 import { type ChainedSeal, SealLog } from './seal-log.js';
 import { sealStatementBytes } from './seal-statement.js';
 import type { AuditSigningKey } from './signing-key.js';
@@ -232,20 +233,19 @@ export class AuditSealer {
 
   /**
    * A sealer that stopped between appending a seal and indexing its leaves left that range out of
-   * audit_leaves: it is read again from the log, and kept only if it still gives the signed root.
+   * audit_leaves: loading the range as a proof does (index, else the log, kept only if it still
+   * gives the signed root) puts it back.
    */
   async #indexLastSeal(last: ChainedSeal): Promise<void> {
-    const from = BigInt(last.seal.fromPosition);
-    const to = BigInt(last.seal.toPosition);
-    if ((await this.options.leafIndex.count(from, to)) === last.seal.count) return;
-    const leaves = await leavesFromLog(this.options.eventStore, from, to);
-    const root = new MerkleTree(leaves.map((leaf) => leaf.hash)).root().toString('hex');
-    if (root === last.seal.root) await this.options.leafIndex.save(leaves);
-    else
+    try {
+      await loadSealedRange(this.options, last);
+    } catch (error) {
+      if (!(error instanceof SealedRangeChangedError)) throw error;
       this.options.logger.error(
         { from: last.seal.fromPosition, to: last.seal.toPosition },
         'the last sealed range no longer matches its seal: run npm run audit -- verify',
       );
+    }
   }
 
   /** Publishes this instance's public key in the log before its first seal needs it. */

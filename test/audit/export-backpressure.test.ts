@@ -51,7 +51,7 @@ describe('GET /audit/export streaming', () => {
       }
     },
   } as unknown as EventStore;
-  const noLeaves: LeafIndex = { save: async () => {}, count: async () => 0, range: async () => [] };
+  const noLeaves: LeafIndex = { save: async () => {}, range: async () => [] };
 
   beforeAll(async () => {
     const logger = createLogger({ level: 'silent' });

@@ -114,4 +114,24 @@ describe('AuditSealer', () => {
       if (index > 0) expect(link.seal.previousRoot).toBe(chain[index - 1]!.seal.root);
     }
   });
+
+  it("puts back the last seal's leaves when a sealer stopped before indexing them", async () => {
+    const store = await freshStore();
+    const leafIndex = new MemoryLeafIndex();
+    const first = sealerFor(store, { everyMs: 3_600_000, everyEvents: 5, leafIndex });
+    await append(store, 5);
+    const sealed = await until(async () => (await chainOf(store))[0]);
+    await first.close();
+    // As if the process had died between the seal's append and the index write.
+    leafIndex.leaves.clear();
+    sealerFor(store, { everyMs: 3_600_000, everyEvents: 5, leafIndex });
+    const restored = await until(async () =>
+      (await leafIndex.range(BigInt(sealed.seal.fromPosition), BigInt(sealed.seal.toPosition))).length ===
+      sealed.seal.count
+        ? true
+        : null,
+    );
+    expect(restored).toBe(true);
+    expect((await verifyAuditLog({ store, leafIndex })).ok).toBe(true);
+  });
 });

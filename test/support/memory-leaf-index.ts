@@ -8,10 +8,6 @@ export class MemoryLeafIndex implements LeafIndex {
     for (const leaf of leaves) this.leaves.set(leaf.position, leaf.hash);
   }
 
-  async count(from: bigint, to: bigint): Promise<number> {
-    return (await this.range(from, to)).length;
-  }
-
   async range(from: bigint, to: bigint): Promise<IndexedLeaf[]> {
     return [...this.leaves]
       .filter(([position]) => position >= from && position <= to)
