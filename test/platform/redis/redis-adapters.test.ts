@@ -12,24 +12,41 @@ import { DependencyError } from '../../../src/shared/errors.js';
 import { describeWithRedis, REDIS_URL, uniqueRedisPrefix } from '../../support/services.js';
 import { type PlatformHarness, platformContract, readMessages } from '../contract.js';
 
+/**
+ * The suite's own logical database: cleaning up scans for its prefixes, and a SCAN walks the whole
+ * database it runs in. On a shared Redis holding millions of other keys (benchmarks, other runs), a
+ * scan per prefix in db 0 took minutes; db 15 holds only this suite's keys.
+ */
+const SUITE_REDIS_URL = (() => {
+  const url = new URL(REDIS_URL);
+  url.pathname = '/15';
+  return url.toString();
+})();
+
 describeWithRedis('platform on Redis (Redis)', () => {
   let admin: Redis;
   const prefixes: string[] = [];
 
   beforeAll(() => {
-    admin = createRedisClient(REDIS_URL, { name: 'sbtest-admin' });
+    admin = createRedisClient(SUITE_REDIS_URL, { name: 'sbtest-admin' });
   });
 
   afterAll(async () => {
-    for (const prefix of prefixes) await deleteKeys(prefix);
+    // One pass for every prefix this file used (each harness deletes its own on close; this catches
+    // the ones a failed test left open).
+    await deleteKeysUnder('sbtest:', (key) => prefixes.some((prefix) => key.startsWith(prefix)));
     await closeRedisClient(admin);
-  });
+  }, 180_000);
 
-  async function deleteKeys(prefix: string): Promise<void> {
+  async function deleteKeysUnder(
+    pattern: string,
+    owned: (key: string) => boolean = () => true,
+  ): Promise<void> {
     let cursor = '0';
     do {
-      const [next, keys] = await admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      if (keys.length > 0) await admin.del(...keys);
+      const [next, keys] = await admin.scan(cursor, 'MATCH', `${pattern}*`, 'COUNT', 10_000);
+      const mine = keys.filter(owned);
+      if (mine.length > 0) await admin.unlink(...mine);
       cursor = next;
     } while (cursor !== '0');
   }
@@ -40,13 +57,13 @@ describeWithRedis('platform on Redis (Redis)', () => {
     const opened: Platform[] = [];
     return {
       open: async () => {
-        const platform = await createRedisPlatform(REDIS_URL, { prefix, name });
+        const platform = await createRedisPlatform(SUITE_REDIS_URL, { prefix, name });
         opened.push(platform);
         return platform;
       },
       close: async () => {
         await Promise.all(opened.map((platform) => platform.close()));
-        await deleteKeys(prefix);
+        await deleteKeysUnder(prefix);
       },
     };
   }
