@@ -22,11 +22,11 @@ const LAYERS = [
   ['events'], // event schemas, stream names, sealed parts
   ['eventstore'], // the log: the envelope, SQL and KurrentDB adapters
   ['oauth'], // OAuth 2.0 client mechanics, driven by provider manifests
-  ['observability'], // metric catalog, runbooks generated from the manifests (above connectors for that)
   ['connectors'], // provider manifests, normalizers, catalog
   ['signals'], // the signal vocabulary
   ['vault'], // envelope encryption
   ['config'], // environment → typed configuration
+  ['observability'], // the metric catalog and the hub's metrics: every component reports into it
   ['platform'], // kv, leases, pubsub, logger, PostgreSQL and Redis clients
   ['shared'], // errors, ids, JSON paths: no dependencies of their own
 ];

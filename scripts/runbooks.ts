@@ -1,6 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { expectedRunbooks, runbookProblems } from '../src/observability/runbooks/committed.js';
+import { expectedRunbooks, runbookProblems } from '../src/cli/runbooks/committed.js';
 
 /**
  * `npm run runbooks` writes docs/runbooks/ from the provider manifests and the alert rules;

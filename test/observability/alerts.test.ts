@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { alertLinksFrom, metricNamesIn } from '../../src/cli/runbooks/alert-links.js';
 import {
   SYNC_RUN_RESULTS,
   TOKEN_REFRESH_RESULTS,
   WEBHOOK_RESULTS,
 } from '../../src/observability/metrics/catalog.js';
-import { alertLinksFrom, metricNamesIn } from '../../src/observability/runbooks/alert-links.js';
 import { describeWithPromtool, promtool } from '../support/promtool.js';
 import { catalogMetricOf, selectorsIn } from './catalog-names.js';
 

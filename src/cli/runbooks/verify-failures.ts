@@ -1,8 +1,9 @@
+import type { VerifyFailureReason } from '../../ingress/verify/types.js';
+
 /**
  * What each webhook verification failure reason (the `reason` label of
- * switchboard_webhook_verify_failures_total) usually means. Keyed by the ingress's
- * VerifyFailureReason; test/observability/runbooks.test.ts checks at compile time that the keys
- * are exactly those reasons.
+ * switchboard_webhook_verify_failures_total) usually means; a reason the ingress adds fails to
+ * compile here until it is explained.
  */
 export const VERIFY_FAILURE_FIXES = {
   secret_not_configured:
@@ -21,4 +22,4 @@ export const VERIFY_FAILURE_FIXES = {
   missing_token: 'token schemes (Graph clientState, Google channel token): no token in the notification',
   bad_token: 'token schemes: the subscription or channel was created with another secret',
   malformed_payload: 'the credential lives in the body (Graph) and the body is not the JSON expected',
-} as const;
+} as const satisfies Record<VerifyFailureReason, string>;

@@ -1,5 +1,5 @@
 import type { ProviderManifest } from '../../connectors/sdk/manifest.js';
-import type { MetricName } from '../metrics/catalog.js';
+import type { MetricName } from '../../observability/metrics/catalog.js';
 import type { AlertLink } from './alert-links.js';
 import { authFailures, reauthRequired, revocation, scopes } from './auth-sections.js';
 import { code, heading } from './markdown.js';
