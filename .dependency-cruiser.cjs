@@ -26,6 +26,7 @@ const LAYERS = [
   ['signals'], // the signal vocabulary
   ['vault'], // envelope encryption
   ['config'], // environment → typed configuration
+  ['observability'], // the metric catalog and the hub's metrics: every component reports into it
   ['platform'], // kv, leases, pubsub, logger, PostgreSQL and Redis clients
   ['shared'], // errors, ids, JSON paths: no dependencies of their own
 ];
