@@ -1,4 +1,4 @@
-import { CALLBACK_PARENTS, CALLBACK_SECRET_NAMES, SECRET_NAMES } from './log-redaction-paths.js';
+import { CALLBACK_PARENTS, CALLBACK_SECRET_NAMES, SECRET_NAMES } from './log-secret-names.js';
 
 /**
  * Censors what looks like a credential anywhere in a serialized log line: in a message, an error's
