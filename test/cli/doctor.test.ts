@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exitCodeOf } from '../../src/cli/doctor/report.js';
 import { runDoctor } from '../../src/cli/doctor/run-doctor.js';
 import { loadConfig } from '../../src/config/config.js';
-import { eventCatalog } from '../../src/events/catalog.js';
 import { projectionStream } from '../../src/events/projection.js';
 import { RegisterTenantDocument } from '../../src/generated/graphql.js';
 import { createLogger } from '../../src/platform/logger.js';
