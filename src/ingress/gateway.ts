@@ -43,6 +43,8 @@ export interface IncomingDelivery {
   connectionId: string | null;
   request: VerifyRequest;
   requestId: string;
+  /** Told the tenant and connection a delivery belongs to once they are known (for the request's logs). */
+  onTarget?: (target: { tenantId: string; connectionId: string }) => void;
 }
 
 interface Context extends IncomingDelivery {
@@ -216,6 +218,7 @@ export class WebhookGateway {
     target: ResolvedTarget,
     verdict: Extract<VerifyResult, { ok: true }>,
   ): Promise<GatewayResponse> {
+    context.onTarget?.({ tenantId: target.tenantId, connectionId: target.connectionId });
     const dependencies: AcceptDependencies = this.#deps;
     return acceptDelivery(dependencies, {
       manifest: context.manifest,
@@ -232,6 +235,7 @@ export class WebhookGateway {
   /** 401 for every verification failure; the reason is recorded, and said, since it helps the sender fix it. */
   async #refuse(context: Context, target: ResolvedTarget | null, reason: string): Promise<GatewayResponse> {
     const { provider, requestId, request } = context;
+    if (target) context.onTarget?.({ tenantId: target.tenantId, connectionId: target.connectionId });
     this.#deps.logger.info(
       { provider, connectionId: target?.connectionId ?? null, reason, requestId },
       'webhook delivery refused',
