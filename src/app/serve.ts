@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from '../config/config.js';
-import { createLogger } from '../platform/logger.js';
 import { StartupError } from '../platform/startup.js';
+import { createAppLogger } from './app-logger.js';
 import { createApp } from './create-app.js';
 import { EXIT_CONFIG } from './exit-codes.js';
 import { createRuntime } from './runtime.js';
@@ -20,7 +20,7 @@ export async function serve(): Promise<void> {
     process.stderr.write(`${error.message}\n`);
     process.exit(EXIT_CONFIG);
   }
-  const logger = createLogger({ level: config.logLevel });
+  const logger = createAppLogger(config);
   let runtime: Awaited<ReturnType<typeof createRuntime>>;
   try {
     runtime = await createRuntime(config, logger);

@@ -46,6 +46,8 @@ export interface IncomingDelivery {
   connectionId: string | null;
   request: VerifyRequest;
   requestId: string;
+  /** Told the tenant and connection a delivery belongs to once they are known (for the request's logs). */
+  onTarget?: (target: { tenantId: string; connectionId: string }) => void;
 }
 
 interface Context extends IncomingDelivery {
@@ -223,6 +225,7 @@ export class WebhookGateway {
     target: ResolvedTarget,
     verdict: Extract<VerifyResult, { ok: true }>,
   ): Promise<GatewayResponse> {
+    context.onTarget?.({ tenantId: target.tenantId, connectionId: target.connectionId });
     const dependencies: AcceptDependencies = this.#deps;
     return acceptDelivery(dependencies, {
       manifest: context.manifest,
@@ -246,6 +249,7 @@ export class WebhookGateway {
     const { provider, requestId, request } = context;
     this.#deps.metrics.webhookVerifyFailure(provider, reason);
     this.#deps.metrics.webhookDelivery(provider, 'rejected', target?.tenantId);
+    if (target) context.onTarget?.({ tenantId: target.tenantId, connectionId: target.connectionId });
     this.#deps.logger.info(
       { provider, connectionId: target?.connectionId ?? null, reason, requestId },
       'webhook delivery refused',
