@@ -7,7 +7,7 @@
 // one list, so the order written here is the architecture.
 const LAYERS = [
   ['app', 'cli'], // composition root: wires everything, nothing imports it
-  ['http'], // Fastify, GraphQL over HTTP and websockets, REST routes
+  ['http', 'web'], // Fastify, GraphQL over HTTP and websockets, REST routes; server-rendered pages
   ['resolvers', 'ingress'], // the GraphQL schema; the webhook gateway
   ['auth'], // callers: operator tokens, JWTs, scopes, tenancy
   ['proxy'], // pass-through provider calls, declared actions and their audit records
