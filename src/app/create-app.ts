@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { registerAuditExportRoute } from '../http/audit-export.js';
 import { registerAuditKeysRoute } from '../http/audit-keys.js';
 import { registerCatalogRoute } from '../http/catalog.js';
+import { registerConnectRoutes } from '../http/connect.js';
 import { registerCors } from '../http/cors.js';
 import { type GraphQLLimits, registerGraphQL } from '../http/graphql.js';
 import { registerMcpRoute } from '../http/mcp.js';
@@ -44,6 +45,10 @@ export async function createApp(runtime: Runtime, options: AppOptions = {}): Pro
     authenticator: runtime.authenticator,
   });
   registerOAuthCallback(app, runtime.connections);
+  await registerConnectRoutes(app, {
+    connections: runtime.connections,
+    frameAncestors: runtime.config.connectFrameAncestors,
+  });
   registerCatalogRoute(app, runtime.catalog);
   registerAuditKeysRoute(app, runtime.audit);
   const tenants = new TenantDirectory(runtime.readModels.prisma);

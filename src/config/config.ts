@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { DEFAULT_TIMEOUTS, type DependencyTimeouts } from '../platform/timeouts.js';
 import { allowlistEntryProblem, normalizeAllowlistEntry } from '../shared/redirect-allowlist.js';
 import { parseAuditSigningKey } from './audit-signing-key.js';
-import { originProblem } from './origins.js';
+import { frameAncestorProblem, originProblem } from './origins.js';
 
 /**
  * The only reader of process.env. Every variable is validated at once and every problem is
@@ -208,6 +208,11 @@ const checkedList = (problemOf: (entry: string) => string | null, keep: (entry: 
 // Where OAuth callbacks may send users, for every tenant: origin + path prefix per entry.
 const redirectAllowlist = checkedList(allowlistEntryProblem, normalizeAllowlistEntry);
 
+// Who may frame the Connect page: 'self' or exact origins (CSP frame-ancestors); none by default.
+const frameAncestors = checkedList(frameAncestorProblem, (entry) =>
+  entry === "'self'" || entry === 'self' ? "'self'" : entry,
+);
+
 // Browser origins allowed to call /graphql cross-origin; each an exact origin, named when wrong.
 const corsOrigins = checkedList(originProblem, (entry) => entry);
 
@@ -234,6 +239,7 @@ const envSchema = z
     SWITCHBOARD_WEBHOOK_SECRETS: webhookSecrets,
     SWITCHBOARD_REDIRECT_ALLOWLIST: redirectAllowlist,
     SWITCHBOARD_CORS_ORIGINS: corsOrigins,
+    SWITCHBOARD_CONNECT_FRAME_ANCESTORS: frameAncestors,
     SWITCHBOARD_METRICS_TOKEN: z.preprocess(
       blankAsUndefined,
       z.string().trim().min(16, 'must be at least 16 characters').optional(),
@@ -341,6 +347,8 @@ export interface Config {
   redirectAllowlist: string[];
   /** Origins browsers may call /graphql from (never with credentials); empty: no CORS at all. */
   corsOrigins: string[];
+  /** CSP frame-ancestors of the Connect pages ('self' or origins); empty: nobody may frame them. */
+  connectFrameAncestors: string[];
   /**
    * Who may read /metrics: with a listener of its own, whoever reaches it (and holds the token when
    * one is set); on the main port, the holder of the token, else of an operator token.
@@ -435,6 +443,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookAppSecrets: e.SWITCHBOARD_WEBHOOK_SECRETS ?? {},
     redirectAllowlist: [...new Set(e.SWITCHBOARD_REDIRECT_ALLOWLIST ?? [])],
     corsOrigins: [...new Set(e.SWITCHBOARD_CORS_ORIGINS ?? [])],
+    connectFrameAncestors: [...new Set(e.SWITCHBOARD_CONNECT_FRAME_ANCESTORS ?? [])],
     metrics: {
       token: e.SWITCHBOARD_METRICS_TOKEN ?? null,
       listener:
