@@ -44,6 +44,7 @@ export { systemCaller } from '../commands/deps.js';
 export type { WebhookTarget, WebhookTargets } from '../readmodels/queries/webhook-targets.js';
 export type { ConnectableProvider, Refusal } from './connect-session/attempts.js';
 export type { ConnectMethod } from './connect-session/methods.js';
+export type { SessionLookup } from './connect-session/store.js';
 export type { AccessToken, CheckedOutCredentials } from './tokens/checkout.js';
 
 /** What the Connect pages (web/connect) do with a session link; each is bound to the deps. */

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Caller, ConnectionServices, Refusal } from '../connections/index.js';
+import type { Caller, ConnectionServices, Refusal, SessionLookup } from '../connections/index.js';
 import { credentialsPage } from '../web/connect/credentials-page.js';
 import { providersPage } from '../web/connect/providers-page.js';
 import { refusalPage } from '../web/connect/refusal-page.js';
@@ -113,7 +113,7 @@ export async function registerConnectRoutes(app: FastifyInstance, options: Conne
       const { lookup, allowlist } = await sessions.result(token);
       if (lookup.state === 'unknown' || lookup.state === 'expired')
         return refuse(reply, nonce, lookup.state, null);
-      const { session } = lookup;
+      const { session } = lookup as Extract<SessionLookup, { session: unknown }>;
       if (session.connected) {
         const manifest = options.connections.deps.catalog.get(session.connected.provider);
         const redirect = session.redirectUri ? new URL(session.redirectUri) : null;

@@ -55,7 +55,7 @@ const PATTERNS = [
   String.raw`()\b(?:ya29\.[A-Za-z0-9_\-.]{8,}|1//[A-Za-z0-9_-]{20,})`,
   // Connect session tokens anywhere, and whatever long segment follows /connect/ in a path.
   String.raw`()\b${CONNECT_SESSION_TOKEN_PREFIX}[A-Za-z0-9_-]{8,}`,
-  "(/connect/)[A-Za-z0-9_-]{20,}",
+  '(/connect/)[A-Za-z0-9_-]{20,}',
   // A password in a URL's user information (postgres://user:password@host).
   String.raw`(://[^:/@\s"\\]+:)[^@\s"\\/]+(?=@)`,
   // name=value in URLs, query strings and form bodies (the value stops at &, space, quote, escape).

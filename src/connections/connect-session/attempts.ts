@@ -4,7 +4,7 @@ import { SwitchboardError } from '../../shared/errors.js';
 import { connectWithCredentials } from '../credentials/connect-credentials.js';
 import { CredentialsRejectedError } from '../errors.js';
 import { startConnection } from '../install/start.js';
-import { type ConnectMethod, connectMethodOf } from './methods.js';
+import type { ConnectMethod } from './methods.js';
 import {
   type ConnectSession,
   claimSession,
@@ -34,10 +34,9 @@ export async function openSession(
 ): Promise<Attempt<OpenSession> & { lookup: SessionLookup }> {
   const lookup = await lookupSession(deps.kv, token, deps.now());
   if (lookup.state !== 'open') return { ok: false, refusal: lookup.state, lookup };
-  const providers = lookup.session.allowedProviders.flatMap((id) => {
+  const providers = lookup.session.providers.flatMap(({ id, method }) => {
     const manifest = deps.catalog.get(id);
-    const method = manifest ? connectMethodOf(manifest) : null;
-    return manifest && method ? [{ manifest, method }] : [];
+    return manifest ? [{ manifest, method }] : [];
   });
   return { ok: true, value: { id: lookup.id, session: lookup.session, providers }, lookup };
 }

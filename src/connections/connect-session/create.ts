@@ -1,9 +1,10 @@
 import type { Caller, ConnectionDeps } from '../../commands/deps.js';
+import type { ProviderManifest } from '../../connectors/sdk/manifest.js';
 import { BadUserInputError } from '../../shared/errors.js';
 import { allowedRedirectUri } from '../install/start.js';
 import { findIntegration } from '../integrations.js';
 import { connectMethodOf } from './methods.js';
-import { saveSession } from './store.js';
+import { type ConnectSession, saveSession } from './store.js';
 import { connectSessionId, newConnectSessionToken, newCsrfToken } from './token.js';
 
 export interface CreateConnectSessionInput {
@@ -51,7 +52,7 @@ export async function createConnectSession(
     connectSessionId(token),
     {
       tenantId,
-      allowedProviders,
+      providers: allowedProviders,
       redirectUri,
       expiresAt: expiresAt.toISOString(),
       csrf: newCsrfToken(),
@@ -63,26 +64,22 @@ export async function createConnectSession(
   return { token, url: `${deps.publicUrl}/connect/${token}`, expiresAt };
 }
 
-/** Each named provider must exist, be connectable by a person, and (OAuth) have an app for this tenant. */
+/** Each named provider must exist and be connectable by a person: OAuth with an app for this tenant, or credentials. */
 async function connectableProviders(
   deps: ConnectionDeps,
   tenantId: string,
   requested: readonly string[] | null,
-): Promise<string[]> {
+): Promise<ConnectSession['providers']> {
   if (requested === null) {
-    const usable: string[] = [];
+    const usable: ConnectSession['providers'] = [];
     for (const manifest of deps.catalog.list()) {
-      const method = connectMethodOf(manifest);
-      if (method === null) continue;
-      if (method === 'oauth2' && !(await hasIntegration(deps, tenantId, manifest.id))) continue;
-      usable.push(manifest.id);
+      const method = connectMethodOf(manifest, await hasOAuthApp(deps, tenantId, manifest));
+      if (method !== null) usable.push({ id: manifest.id, method });
     }
     if (usable.length === 0) {
       throw new BadUserInputError(
         'No provider can be connected by this tenant: configure an integration first',
-        {
-          field: 'allowedProviders',
-        },
+        { field: 'allowedProviders' },
       );
     }
     return usable;
@@ -92,24 +89,32 @@ async function connectableProviders(
       field: 'allowedProviders',
     });
   }
-  const ids = [...new Set(requested)];
-  for (const id of ids) {
+  const providers: ConnectSession['providers'] = [];
+  for (const id of new Set(requested)) {
     const manifest = deps.catalog.require(id);
-    const method = connectMethodOf(manifest);
-    if (method === null) {
-      throw new BadUserInputError(
-        `${manifest.displayName} uses ${manifest.auth.mode}: there is nothing for a person to enter on the Connect page`,
-        { field: 'allowedProviders', provider: id },
-      );
+    const method = connectMethodOf(manifest, await hasOAuthApp(deps, tenantId, manifest));
+    if (method !== null) {
+      providers.push({ id, method });
+      continue;
     }
-    if (method === 'oauth2') await findIntegration(deps, tenantId, manifest);
+    // Names the missing app (findIntegration's message) when OAuth is the only way.
+    if (manifest.auth.mode === 'oauth2') await findIntegration(deps, tenantId, manifest);
+    throw new BadUserInputError(
+      `${manifest.displayName} uses ${manifest.auth.mode}: there is nothing for a person to enter on the Connect page`,
+      { field: 'allowedProviders', provider: id },
+    );
   }
-  return ids;
+  return providers;
 }
 
-async function hasIntegration(deps: ConnectionDeps, tenantId: string, provider: string): Promise<boolean> {
+async function hasOAuthApp(
+  deps: ConnectionDeps,
+  tenantId: string,
+  manifest: ProviderManifest,
+): Promise<boolean> {
+  if (manifest.auth.mode !== 'oauth2') return false;
   try {
-    await findIntegration(deps, tenantId, deps.catalog.require(provider));
+    await findIntegration(deps, tenantId, manifest);
     return true;
   } catch (error) {
     if (error instanceof BadUserInputError) return false;

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { KeyValueStore } from '../../platform/kv.js';
+import type { ConnectMethod } from './methods.js';
 import { connectSessionId } from './token.js';
 
 /**
@@ -10,8 +11,8 @@ import { connectSessionId } from './token.js';
  */
 export interface ConnectSession {
   tenantId: string;
-  /** Provider ids, in the order the product gave them. */
-  allowedProviders: string[];
+  /** In the order the product gave them, each with how the page connects it (decided at creation). */
+  providers: Array<{ id: string; method: ConnectMethod }>;
   /** Allowlisted; gets `connection_id` once connected. */
   redirectUri: string | null;
   expiresAt: string;
