@@ -27,6 +27,7 @@ const LAYERS = [
   ['vault'], // envelope encryption
   ['config'], // environment → typed configuration
   ['platform'], // kv, leases, pubsub, logger, PostgreSQL and Redis clients
+  ['observability'], // tracing over @opentelemetry/api (trace context carriers, spans), the metric catalog
   ['shared'], // errors, ids, JSON paths: no dependencies of their own
 ];
 
