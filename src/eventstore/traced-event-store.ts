@@ -28,7 +28,10 @@ export function tracedEventStore(store: EventStore): EventStore {
       const value = Reflect.get(target, property, receiver);
       if (typeof value !== 'function') return value;
       let method = bound.get(property);
-      if (!method) bound.set(property, (method = value.bind(target)));
+      if (!method) {
+        method = value.bind(target);
+        bound.set(property, method);
+      }
       return method;
     },
   });
