@@ -7,6 +7,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { TRACER_NAME } from './attributes.js';
+import { isTracing } from './state.js';
 
 export const tracer = () => trace.getTracer(TRACER_NAME);
 
@@ -31,6 +32,25 @@ export async function inChildSpan<T>(
   return tracer().startActiveSpan(name, { kind, attributes }, async (span) => {
     try {
       return await work(span);
+    } catch (error) {
+      recordFailure(span, error);
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+/**
+ * Runs `work` as the root span of a trace of its own: a unit of background work (a sync run, a
+ * proactive token refresh) whose provider calls, appends and projections belong together. Tracing
+ * off: just `work`.
+ */
+export function inRootSpan<T>(name: string, attributes: Attributes, work: () => Promise<T>): Promise<T> {
+  if (!isTracing()) return work();
+  return tracer().startActiveSpan(name, { root: true, kind: SpanKind.INTERNAL, attributes }, async (span) => {
+    try {
+      return await work();
     } catch (error) {
       recordFailure(span, error);
       throw error;

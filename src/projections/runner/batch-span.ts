@@ -26,7 +26,9 @@ export async function inBatchSpan<T>(
   if (!isTracing() || events.length === 0) return work();
   // By trace id: one request's appends to several streams are several spans of one trace.
   const traces = new Map<string, SpanContext>();
+  let tenant: string | undefined = events[0]!.metadata.tenantId;
   for (const event of events) {
+    if (event.metadata.tenantId !== tenant) tenant = undefined;
     if (!event.metadata.traceparent || traces.size >= MAX_TRACES) continue;
     const spanContext = spanContextOf(event.metadata);
     if (spanContext && !traces.has(spanContext.traceId)) traces.set(spanContext.traceId, spanContext);
@@ -48,6 +50,7 @@ export async function inBatchSpan<T>(
         [ATTR.fromPosition]: String(from),
         [ATTR.toPosition]: String(to),
         [ATTR.eventTypes]: [...new Set(events.map((event) => event.type))],
+        ...(tenant ? { [ATTR.tenant]: tenant } : {}),
       },
     },
     parent,
