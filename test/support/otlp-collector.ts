@@ -45,7 +45,7 @@ const valueOf = (value: OtlpValue): unknown =>
   value.arrayValue
     ? (value.arrayValue.values ?? []).map(valueOf)
     : (value.stringValue ?? value.intValue ?? value.boolValue ?? value.doubleValue);
-const record = (attributes: OtlpAttribute[] = []) =>
+const attributeRecord = (attributes: OtlpAttribute[] = []) =>
   Object.fromEntries(attributes.map((attribute) => [attribute.key, valueOf(attribute.value)]));
 
 /**
@@ -69,7 +69,7 @@ export async function startOtlpCollector(): Promise<{
         bodies.push(body);
         const parsed = JSON.parse(body) as OtlpExport;
         for (const resourceSpans of parsed.resourceSpans ?? []) {
-          const service = String(record(resourceSpans.resource?.attributes)['service.name']);
+          const service = String(attributeRecord(resourceSpans.resource?.attributes)['service.name']);
           for (const scope of resourceSpans.scopeSpans ?? []) {
             for (const span of scope.spans ?? []) {
               spans.push({
@@ -79,7 +79,7 @@ export async function startOtlpCollector(): Promise<{
                 parentSpanId: span.parentSpanId ?? '',
                 name: span.name,
                 kind: span.kind,
-                attributes: record(span.attributes),
+                attributes: attributeRecord(span.attributes),
                 links: (span.links ?? []).map((link) => ({ traceId: link.traceId, spanId: link.spanId })),
               });
             }
