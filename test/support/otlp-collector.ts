@@ -41,12 +41,12 @@ interface OtlpExport {
   }>;
 }
 
-const valueOf = (value: OtlpValue): unknown =>
+const otlpValue = (value: OtlpValue): unknown =>
   value.arrayValue
-    ? (value.arrayValue.values ?? []).map(valueOf)
+    ? (value.arrayValue.values ?? []).map(otlpValue)
     : (value.stringValue ?? value.intValue ?? value.boolValue ?? value.doubleValue);
 const attributeRecord = (attributes: OtlpAttribute[] = []) =>
-  Object.fromEntries(attributes.map((attribute) => [attribute.key, valueOf(attribute.value)]));
+  Object.fromEntries(attributes.map((attribute) => [attribute.key, otlpValue(attribute.value)]));
 
 /**
  * A loopback OTLP/HTTP collector for OTEL_EXPORTER_OTLP_PROTOCOL=http/json: keeps every span it is
