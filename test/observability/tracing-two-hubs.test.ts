@@ -169,6 +169,20 @@ describeWithPostgres(
         );
       });
 
+      it("makes a GraphQL operation's span a child of its route's, and its append a child of the operation", () => {
+        const operation = collector.spans.find((span) => span.name === 'mutation CreateWebhookConnection')!;
+        expect(operation.attributes).toMatchObject({
+          'graphql.operation.type': 'mutation',
+          'graphql.operation.name': 'CreateWebhookConnection',
+        });
+        const route = collector.spans.find((span) => span.spanId === operation.parentSpanId);
+        expect(route?.name).toBe('POST /graphql');
+        const appends = collector.spans.filter(
+          (span) => span.name === 'eventstore.append' && span.parentSpanId === operation.spanId,
+        );
+        expect(appends.length).toBeGreaterThan(0);
+      });
+
       it('exports no secret, token or payload value in any span', async () => {
         const exported = collector.bodies.join('\n');
         expect(collector.spans.length).toBeGreaterThan(0);
