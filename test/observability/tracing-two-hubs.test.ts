@@ -122,7 +122,15 @@ describeWithPostgres(
               span.name === 'push Subscription.signals' &&
               span.traceId === route()?.traceId,
           );
-        await until(() => Boolean(route() && push()), 'the route span and the push span of one trace');
+        // Each process exports on its own schedule: wait for every span the assertions look at.
+        const ofTrace = (name: string) =>
+          spans.some((span) => span.name === name && span.traceId === route()?.traceId);
+        await until(
+          () =>
+            Boolean(route() && push()) &&
+            ['eventstore.append', 'projection signals', 'redis PUBLISH'].every(ofTrace),
+          'the spans of one trace from the route to the push',
+        );
 
         const trace = spans.filter((span) => span.traceId === route()!.traceId);
         if (process.env['SHOW_TRACE'])
