@@ -27,7 +27,9 @@ const LAYERS = [
   ['vault'], // envelope encryption
   ['config'], // environment → typed configuration
   ['platform'], // kv, leases, pubsub, logger, PostgreSQL and Redis clients
-  ['observability'], // tracing over @opentelemetry/api (trace context carriers, spans), the metric catalog
+  // The metric catalog and the hub's metrics, and tracing over @opentelemetry/api (carriers, spans):
+  // every component reports into it, the platform's pubsub and Redis adapters included.
+  ['observability'],
   ['shared'], // errors, ids, JSON paths: no dependencies of their own
 ];
 

@@ -12,6 +12,7 @@ import { benchProxy, proxyTable } from './proxy.js';
 import { benchSealing, sealingTable } from './sealing.js';
 import { fmt, machineDescription, scratchDatabase } from './support.js';
 import { benchSync, syncTable } from './sync.js';
+import { benchTracing, tracingTable } from './tracing.js';
 import { benchTokenCheckout, vaultTable } from './vault.js';
 import { benchWebhooks, webhooksTable } from './webhooks.js';
 
@@ -24,6 +25,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 
 const alone: Record<string, () => Promise<string>> = {
   audit: async () => auditTable(await benchAudit(log)),
+  tracing: async () => tracingTable(await benchTracing(log)),
 };
 const only = process.argv[2];
 if (only !== undefined) {

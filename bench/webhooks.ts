@@ -112,30 +112,40 @@ export async function startWebhookHub(
   };
   try {
     const url = await app.listen({ port: 0, host: '127.0.0.1' });
-    const tenantId = 'bench-hooks';
-    await graphql(url, 'mutation { registerTenant(input: { id: "bench-hooks", name: "Bench" }) { id } }', {});
-    const connections: DeliveryOptions['connections'] = [];
-    for (let i = 0; i < WEBHOOK_CONNECTIONS; i++) {
-      const { createWebhookConnection: created } = await graphql<{
-        createWebhookConnection: { connection: { id: string }; secret: string };
-      }>(
-        url,
-        'mutation($input: CreateWebhookConnectionInput!) { createWebhookConnection(input: $input) { connection { id } secret } }',
-        { input: { provider: 'github' } },
-        tenantId,
-      );
-      connections.push({ connectionId: created.connection.id, secret: created.secret });
-    }
-    const target: LoadTarget = {
-      url,
-      method: 'POST',
-      generator: { module: generator, options: { connections } },
-    };
+    const { tenantId, target } = await provisionWebhookTenant(url);
     return { url, runtime, tenantId, target, instanceEnv, close };
   } catch (error) {
     await close();
     throw error;
   }
+}
+
+/**
+ * A tenant with WEBHOOK_CONNECTIONS GitHub webhook connections on the hub at `url` (in this process
+ * or its own), through the public GraphQL API, and the load target spreading signed deliveries
+ * over them.
+ */
+export async function provisionWebhookTenant(url: string): Promise<{ tenantId: string; target: LoadTarget }> {
+  const tenantId = 'bench-hooks';
+  await graphql(url, 'mutation { registerTenant(input: { id: "bench-hooks", name: "Bench" }) { id } }', {});
+  const connections: DeliveryOptions['connections'] = [];
+  for (let i = 0; i < WEBHOOK_CONNECTIONS; i++) {
+    const { createWebhookConnection: created } = await graphql<{
+      createWebhookConnection: { connection: { id: string }; secret: string };
+    }>(
+      url,
+      'mutation($input: CreateWebhookConnectionInput!) { createWebhookConnection(input: $input) { connection { id } secret } }',
+      { input: { provider: 'github' } },
+      tenantId,
+    );
+    connections.push({ connectionId: created.connection.id, secret: created.secret });
+  }
+  const target: LoadTarget = {
+    url,
+    method: 'POST',
+    generator: { module: generator, options: { connections } },
+  };
+  return { tenantId, target };
 }
 
 /** The graphql-ws subscriber, in a process of its own so it shares no event loop with the hub. */

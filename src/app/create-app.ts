@@ -5,7 +5,7 @@ import { registerCatalogRoute } from '../http/catalog.js';
 import { registerCors } from '../http/cors.js';
 import { type GraphQLLimits, registerGraphQL } from '../http/graphql.js';
 import { registerMcpRoute } from '../http/mcp.js';
-import { createMetricsRegistry, registerMetricsRoute } from '../http/metrics.js';
+import { registerMetricsRoute } from '../http/metrics.js';
 import { metricsAccessFor, metricsGuard } from '../http/metrics-access.js';
 import { attachMetricsListener } from '../http/metrics-listener.js';
 import { registerOAuthCallback } from '../http/oauth-callback.js';
@@ -64,7 +64,7 @@ export async function createApp(runtime: Runtime, options: AppOptions = {}): Pro
     authenticator: runtime.authenticator,
     tenants,
   });
-  const registry = createMetricsRegistry();
+  const { registry } = runtime.metrics;
   const { metrics } = runtime.config;
   const guard = metricsGuard(metricsAccessFor(metrics, runtime.authenticator, metrics.listener !== null));
   if (metrics.listener)

@@ -21,7 +21,7 @@ export function createWebhookGateway(
   runtime: Pick<
     Runtime,
     'catalog' | 'readModels' | 'vault' | 'eventStore' | 'platform' | 'config' | 'logger'
-  > & { syncs?: Pick<Runtime['syncs'], 'nudge'> },
+  > & { syncs?: Pick<Runtime['syncs'], 'nudge'>; metrics?: Runtime['metrics'] },
 ): WebhookGateway {
   const targets = new ResolvedTargets({
     targets: prismaWebhookTargets(runtime.readModels.prisma),
@@ -48,5 +48,6 @@ export function createWebhookGateway(
     vault: runtime.vault,
     logger,
     onRecorded: runtime.syncs ? (target, eventType) => runtime.syncs?.nudge(target, eventType) : undefined,
+    metrics: runtime.metrics,
   });
 }

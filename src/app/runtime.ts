@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import type { Registry } from 'prom-client';
 import { type AuditServices, createAuditServices } from '../audit/index.js';
 import { type Authenticator, createAuthenticator } from '../auth/authenticate.js';
 import type { Config } from '../config/config.js';
@@ -9,6 +10,7 @@ import type { EventStore } from '../eventstore/port.js';
 import { createPgliteEventStore, createPostgresEventStore } from '../eventstore/sql/index.js';
 import { tracedEventStore } from '../eventstore/traced-event-store.js';
 import type { ReadinessCheck } from '../http/health.js';
+import { createHubMetrics, createMetricsRegistry, type HubMetrics } from '../observability/metrics/index.js';
 import { detachedPublishing } from '../platform/detached-publishing.js';
 import { createMemoryPlatform, createRedisPlatform, type Platform } from '../platform/index.js';
 import type { Logger } from '../platform/logger.js';
@@ -32,6 +34,7 @@ import { type DataDirLock, lockDataDir } from '../readmodels/data-dir-lock.js';
 import { openReadModels, type ReadModels } from '../readmodels/database.js';
 import { DataDirLockedError, MigrationFailedError } from '../readmodels/errors.js';
 import { CREDENTIALS_CHANGED_TOPIC } from '../readmodels/queries/credential-changes.js';
+import { deadLetterBacklog } from '../readmodels/queries/dead-letter-backlog.js';
 import { BadUserInputError } from '../shared/errors.js';
 import { createProviderRateGate, vaultCredentials } from '../sync/provider-client/index.js';
 import { syncSignalsReactor } from '../sync/signals-from-records.js';
@@ -65,6 +68,8 @@ export interface Runtime {
   actions: ActionDeps;
   /** Signed seals over the log, their verification and inclusion proofs (src/audit). */
   audit: AuditServices;
+  /** The hub's metrics and the registry /metrics serves them from (one per runtime). */
+  metrics: HubMetrics & { registry: Registry };
   readiness: ReadinessCheck[];
   /** A one-paragraph description of the adapters chosen, printed at startup. */
   describe(): string[];
@@ -164,6 +169,11 @@ export async function createRuntime(
     const catalog = await ProviderCatalog.load(config.providersFile ?? undefined).catch((error) => {
       throw new StartupError('SWITCHBOARD_PROVIDERS_FILE', (error as Error).message, { cause: error });
     });
+    const metrics = createHubMetrics(createMetricsRegistry(), {
+      providers: catalog.list().map((manifest) => manifest.id),
+      tenantLabel: config.metrics.tenantLabel,
+      onCollectError: (metric, error) => logger.warn({ err: error, metric }, 'a metric could not be read'),
+    });
     const authenticator = createAuthenticator({
       operatorTokens: config.operatorTokens,
       oidc: config.oidc,
@@ -212,13 +222,15 @@ export async function createRuntime(
       logger,
       vault,
       projections: [
-        ...withLivePublishing(allProjections({ vault }), livePubSub, vault),
+        ...withLivePublishing(allProjections({ vault }), livePubSub, vault, metrics),
         liveFeed,
         // Appends signals (not a read model): the live runner only, never replay or verify.
         syncSignalsReactor({ eventStore, vault, catalog }),
       ],
     });
     runner = projections;
+    metrics.observeProjections(() => projections.lag());
+    metrics.observeDeadLetters(() => deadLetterBacklog(readModels.prisma));
     if (options.runProjections !== false) {
       await projections.start();
       opened.push({ close: () => projections.stop() });
@@ -241,7 +253,7 @@ export async function createRuntime(
         retry: { retries: 3, baseMs: 250, maxMs: 5_000 },
         readYourWritesTimeoutMs: 5_000,
       },
-      { proactive: { intervalMs: options.tokenRefreshIntervalMs } },
+      { proactive: { intervalMs: options.tokenRefreshIntervalMs }, refresh: { metrics } },
     );
     if (options.runTokenRefresher ?? options.runProjections !== false) {
       connections.proactiveRefresher.start();
@@ -255,6 +267,7 @@ export async function createRuntime(
       // is, so each call skips a lookup in the process's KV raced against a 200 ms timer.
       kv: config.redisUrl ? platform.kv : undefined,
       onFallback: (error) => logger.warn({ err: error }, 'provider rate limits decided in this process only'),
+      metrics,
     });
     const credentials = (target: { tenantId: string; connectionId: string }, manifest: ProviderManifest) =>
       vaultCredentials({ checkout: connections, manifest, ...target });
@@ -274,6 +287,7 @@ export async function createRuntime(
         workerId: `${hostname()}:${process.pid}`,
         leaseTtlMs: config.sync.leaseTtlMs,
         readYourWritesTimeoutMs: 5_000,
+        metrics,
       },
       { workers: config.sync.workers },
     );
@@ -305,6 +319,7 @@ export async function createRuntime(
       rateGate,
       logger: logger.child({ component: 'proxy' }),
       audit: callRecorder,
+      metrics,
     });
     opened.push(proxy);
     const actions: ActionDeps = {
@@ -315,6 +330,7 @@ export async function createRuntime(
       kv: platform.kv,
       // Every provider call of an action is in the calls stream before the action answers.
       onCallFinished: (record) => recordActionCall(callRecorder, record),
+      metrics,
     };
 
     // Seals follow the log wherever projections run; a read-only process holds no signing key.
@@ -359,6 +375,7 @@ export async function createRuntime(
       callRecorder,
       actions,
       audit,
+      metrics,
       readiness,
       describe: () => describeRuntime(config),
       async close() {

@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from '../config/config.js';
 import type { Tracing } from '../observability/tracing/sdk.js';
-import { createLogger } from '../platform/logger.js';
 import { StartupError } from '../platform/startup.js';
+import { createAppLogger } from './app-logger.js';
 import { createApp } from './create-app.js';
 import { EXIT_CONFIG } from './exit-codes.js';
 import { createRuntime } from './runtime.js';
@@ -26,7 +26,7 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
     process.stderr.write(`${error.message}\n`);
     process.exit(EXIT_CONFIG);
   }
-  const logger = createLogger({ level: config.logLevel });
+  const logger = createAppLogger(config);
   let runtime: Awaited<ReturnType<typeof createRuntime>>;
   try {
     runtime = await createRuntime(config, logger);

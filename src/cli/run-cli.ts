@@ -1,6 +1,6 @@
+import { createAppLogger } from '../app/app-logger.js';
 import { EXIT_CONFIG } from '../app/exit-codes.js';
 import { type Config, ConfigError } from '../config/config.js';
-import { createLogger } from '../platform/logger.js';
 import { StartupError } from '../platform/startup.js';
 
 /** EX_UNAVAILABLE (sysexits.h): a dependency (database, event store, Redis) did not answer. */
@@ -63,4 +63,4 @@ export function commandOf<Command extends object>(
 
 /** Progress goes to stderr as readable lines; warnings and errors still come as structured logs. */
 export const cliLogger = (config: Config, name: string) =>
-  createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, name });
+  createAppLogger(config, { level: config.logLevel === 'info' ? 'warn' : config.logLevel, name });

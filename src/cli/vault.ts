@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
+import { createAppLogger } from '../app/app-logger.js';
 import { createRuntime } from '../app/runtime.js';
 import { ConfigError, loadConfig } from '../config/config.js';
-import { createLogger } from '../platform/logger.js';
 import { StartupError } from '../platform/startup.js';
 
 const USAGE = `Usage: npm run vault -- <command>
@@ -21,7 +21,7 @@ async function main(): Promise<number> {
     return 64;
   }
   const config = loadConfig();
-  const runtime = await createRuntime(config, createLogger({ level: 'warn', name: 'vault' }), {
+  const runtime = await createRuntime(config, createAppLogger(config, { level: 'warn', name: 'vault' }), {
     runProjections: false,
   });
   try {

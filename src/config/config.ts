@@ -241,6 +241,10 @@ const envSchema = z
     ),
     SWITCHBOARD_METRICS_PORT: z.preprocess(blankAsUndefined, portNumber.optional()),
     SWITCHBOARD_METRICS_HOST: z.preprocess(blankAsUndefined, z.string().optional()),
+    SWITCHBOARD_METRICS_TENANT_LABEL: z.preprocess(
+      blankAsUndefined,
+      z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
+    ),
     LOG_LEVEL: z.preprocess(
       blankAsUndefined,
       z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
@@ -342,7 +346,15 @@ export interface Config {
    * Who may read /metrics: with a listener of its own, whoever reaches it (and holds the token when
    * one is set); on the main port, the holder of the token, else of an operator token.
    */
-  metrics: { token: string | null; listener: { host: string; port: number } | null };
+  metrics: {
+    token: string | null;
+    listener: { host: string; port: number } | null;
+    /**
+     * A `tenant` label on the metrics the catalog marks (observability/metrics/catalog.ts): off by
+     * default, since every tenant multiplies those series for every scraper.
+     */
+    tenantLabel: boolean;
+  };
   logLevel: (typeof LOG_LEVELS)[number];
   nodeEnv: 'development' | 'production' | 'test';
   startupTimeoutMs: number;
@@ -434,6 +446,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         e.SWITCHBOARD_METRICS_PORT === undefined
           ? null
           : { host: e.SWITCHBOARD_METRICS_HOST ?? '127.0.0.1', port: e.SWITCHBOARD_METRICS_PORT },
+      tenantLabel: e.SWITCHBOARD_METRICS_TENANT_LABEL === 'true',
     },
     logLevel: e.LOG_LEVEL,
     nodeEnv: e.NODE_ENV,

@@ -5,6 +5,7 @@ import type { Authenticator } from '../auth/authenticate.js';
 import { requirePermission, resolveTenant } from '../auth/tenancy.js';
 import { BadUserInputError } from '../shared/errors.js';
 import type { TenantDirectory } from '../tenants/tenant-directory.js';
+import { bindRequestLog } from './log-bindings.js';
 
 export interface AuditExportRouteOptions {
   audit: ExportDeps;
@@ -41,6 +42,7 @@ export function registerAuditExportRoute(app: FastifyInstance, options: AuditExp
     const principal = await options.authenticator.authenticate(header(request, 'authorization'));
     requirePermission(principal, 'audit:read');
     const tenantId = resolveTenant(principal, header(request, 'x-tenant-id'));
+    bindRequestLog(request.log, { tenantId });
     const from = position('from', request.query.from);
     const to = position('to', request.query.to);
     if (from !== undefined && to !== undefined && from > to) {

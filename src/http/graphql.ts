@@ -16,6 +16,7 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Registry } from 'prom-client';
 import type { Authenticator } from '../auth/authenticate.js';
 import type { Principal } from '../auth/principal.js';
+import type { Logger } from '../platform/logger.js';
 import { type ApiServices, createContext, type GraphQLContext } from '../resolvers/context.js';
 import { schema } from '../resolvers/index.js';
 import { SwitchboardError } from '../shared/errors.js';
@@ -170,6 +171,7 @@ function createServerYoga(options: GraphQLOptions): YogaServerInstance<ServerCon
           requestId,
           principal,
           requestedTenantId: header(initial.request, 'x-tenant-id'),
+          log: initial.req?.log as Logger | undefined,
         });
       } catch (error) {
         if (error instanceof SwitchboardError && error.expose) {

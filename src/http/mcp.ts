@@ -7,6 +7,7 @@ import type { ActionDeps } from '../proxy/actions/index.js';
 import { createConnectionServer, findMcpConnection } from '../proxy/mcp/index.js';
 import { actorOf } from '../resolvers/context.js';
 import type { TenantDirectory } from '../tenants/tenant-directory.js';
+import { bindRequestLog } from './log-bindings.js';
 
 export interface McpRouteOptions {
   actions: ActionDeps;
@@ -41,6 +42,7 @@ export function registerMcpRoute(app: FastifyInstance, options: McpRouteOptions)
       const principal = await options.authenticator.authenticate(header(request, 'authorization'));
       requirePermission(principal, 'proxy:invoke');
       const tenantId = resolveTenant(principal, header(request, 'x-tenant-id'));
+      bindRequestLog(request.log, { tenantId, connectionId: request.params.connectionId });
       await options.tenants.assertActive(tenantId);
       const connection = await findMcpConnection(
         options.actions.prisma,

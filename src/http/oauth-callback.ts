@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ConnectionServices } from '../connections/index.js';
 import type { CallbackOutcome } from '../connections/install/callback.js';
+import { bindRequestLog } from './log-bindings.js';
 import { STRICT_PAGE_POLICY } from './security-headers.js';
 
 /**
@@ -17,6 +18,7 @@ export function registerOAuthCallback(app: FastifyInstance, connections: Connect
       { actor: 'system:oauth-callback', correlationId: request.id },
       query,
     );
+    if (outcome.connectionId) bindRequestLog(request.log, { connectionId: outcome.connectionId });
     reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
     if (outcome.redirectUri) return reply.redirect(redirectTarget(outcome.redirectUri, outcome), 303);
     return reply

@@ -9,6 +9,7 @@ import {
   ProxyRateLimitedError,
   type ProxyService,
 } from '../proxy/index.js';
+import { bindRequestLog } from './log-bindings.js';
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
@@ -62,6 +63,7 @@ async function proxyHandler(
   requirePermission(principal, 'proxy:invoke');
   const tenantId = resolveTenant(principal, header(request, 'x-tenant-id'));
   const { connectionId } = request.params;
+  bindRequestLog(request.log, { tenantId, connectionId });
   const raw = request.raw.url ?? '';
   const queryAt = raw.indexOf('?');
   const rawTarget = queryAt === -1 ? raw : raw.slice(0, queryAt);

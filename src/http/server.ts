@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from '../platform/logger.js';
 import { type ReadinessCheck, registerHealthRoutes } from './health.js';
 import { registerProblemHandlers } from './problem.js';
@@ -40,6 +40,8 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     // Behind a load balancer the request id comes from it when present.
     requestIdHeader: 'x-request-id',
+    // The name the GraphQL context, the gateway and the services use for it too.
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
     // Unique across instances, so a request id quoted by a client finds one set of log lines.
     genReqId: () => randomUUID(),
   });

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebhookGateway } from '../ingress/gateway.js';
 import type { VerifyRequest } from '../ingress/verify/types.js';
+import { bindRequestLog } from './log-bindings.js';
 
 export interface WebhookRoutesOptions {
   gateway: WebhookGateway;
@@ -29,11 +30,13 @@ export async function registerWebhookRoutes(
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
     const handler = async (request: WebhookRequest, reply: FastifyReply) => {
+      bindRequestLog(request.log, { provider: request.params.provider });
       const response = await options.gateway.receive({
         provider: request.params.provider,
         connectionId: request.params.connectionId ?? null,
         request: verifyRequestOf(request, options.publicUrl),
         requestId: request.id,
+        onTarget: (target) => bindRequestLog(request.log, target),
       });
       return reply.code(response.status).type(response.contentType).send(response.body);
     };

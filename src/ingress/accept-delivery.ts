@@ -4,6 +4,7 @@ import { deadLettersStream } from '../events/webhook.js';
 import type { Event } from '../eventstore/envelope.js';
 import { AppendTooLargeError } from '../eventstore/errors.js';
 import type { AppendResult, EventStore } from '../eventstore/port.js';
+import type { HubMetrics, WebhookResult } from '../observability/metrics/index.js';
 import type { Logger } from '../platform/logger.js';
 import type { ContentVault } from '../vault/sealed-content.js';
 import { cleanOrNull } from './delivery/clean-text.js';
@@ -29,6 +30,8 @@ export interface AcceptDependencies {
    * resource forward when its webhook says it changed. Must not throw or wait.
    */
   onRecorded?: (target: RecordTarget, eventType: string | null) => void;
+  /** Each delivery's result (none: not counted). */
+  metrics?: Pick<HubMetrics, 'webhookDelivery'>;
 }
 
 /** A delivery that passed verification, for the connection it was routed to. */
@@ -56,6 +59,17 @@ export async function acceptDelivery(
   dependencies: AcceptDependencies,
   delivery: AuthenticDelivery,
 ): Promise<GatewayResponse> {
+  const { result, response } = await accepted(dependencies, delivery);
+  dependencies.metrics?.webhookDelivery(delivery.target.provider, result, delivery.target.tenantId);
+  return response;
+}
+
+interface Answer {
+  result: WebhookResult;
+  response: GatewayResponse;
+}
+
+async function accepted(dependencies: AcceptDependencies, delivery: AuthenticDelivery): Promise<Answer> {
   const { webhooks, target, request, bodySha256, verified } = delivery;
   const secrets = secretsOf(webhooks);
   const body = readBody(request.rawBody, {
@@ -68,7 +82,7 @@ export async function acceptDelivery(
 
   const key = deliveryKey(webhooks, verified.deliveryId, bodySha256);
   const remembered = await dependencies.replayGuard.seen(target, key.replayKeys);
-  if (remembered) return acknowledged('duplicate', remembered);
+  if (remembered) return { result: 'duplicate', response: acknowledged('duplicate', remembered) };
 
   const outcome = normalizeDelivery({
     manifest: delivery.manifest,
@@ -101,21 +115,24 @@ export async function acceptDelivery(
       delivery.requestId,
     ),
   );
-  if (!events) return unavailable(delivery.requestId);
+  if (!events) return failed(unavailable(delivery.requestId));
   const stored = await append(dependencies, stream, events);
   if (stored === 'too_large') {
     const detail = `the delivery's ${events.length} signal(s) exceed the event store's append size limit`;
     return deadLetter(dependencies, delivery, secrets, body, eventType, 'payload_too_large', detail);
   }
-  if (!stored) return unavailable(delivery.requestId);
+  if (!stored) return failed(unavailable(delivery.requestId));
   const ids = stored.duplicate
     ? ((await recordedSignalIds(dependencies.eventStore, stream, events, stored)) ??
       outcome.signals.map((signal) => signal.id))
     : outcome.signals.map((signal) => signal.id);
   await dependencies.replayGuard.remember(target, key.replayKeys, ids);
   if (!stored.duplicate) dependencies.onRecorded?.(target, eventType);
-  return acknowledged(stored.duplicate ? 'duplicate' : 'accepted', ids);
+  const result = stored.duplicate ? 'duplicate' : 'accepted';
+  return { result, response: acknowledged(result, ids) };
 }
+
+const failed = (response: GatewayResponse): Answer => ({ result: 'error', response });
 
 async function deadLetter(
   dependencies: AcceptDependencies,
@@ -125,7 +142,7 @@ async function deadLetter(
   eventType: string | null,
   reason: string,
   detail: string,
-): Promise<GatewayResponse> {
+): Promise<Answer> {
   const { target, request, receivedAt, requestId, bodySha256 } = delivery;
   const event = await seal(dependencies, () =>
     deadLetterRecord(
@@ -145,24 +162,27 @@ async function deadLetter(
       requestId,
     ),
   );
-  if (!event) return unavailable(requestId);
+  if (!event) return failed(unavailable(requestId));
   const stored = await append(dependencies, deadLettersStream(target.tenantId, target.connectionId), [event]);
-  if (stored === 'too_large') return tooLarge(requestId);
-  if (!stored) return unavailable(requestId);
+  if (stored === 'too_large') return failed(tooLarge(requestId));
+  if (!stored) return failed(unavailable(requestId));
   dependencies.logger.warn(
     { provider: target.provider, connectionId: target.connectionId, reason, deadLetter: event.id },
     'webhook delivery kept as a dead letter',
   );
-  return problem(
-    400,
-    'WEBHOOK_PAYLOAD_INVALID',
-    `The delivery could not be processed: ${reason}`,
-    requestId,
-    {
-      reason,
-      deadLetterId: event.id,
-    },
-  );
+  return {
+    result: 'dead_lettered',
+    response: problem(
+      400,
+      'WEBHOOK_PAYLOAD_INVALID',
+      `The delivery could not be processed: ${reason}`,
+      requestId,
+      {
+        reason,
+        deadLetterId: event.id,
+      },
+    ),
+  };
 }
 
 /**

@@ -2,6 +2,7 @@ import type { ProviderCatalog } from '../connectors/catalog.js';
 import type { ProviderManifest } from '../connectors/sdk/manifest.js';
 import { webhooksStream } from '../events/webhook.js';
 import type { EventStore } from '../eventstore/port.js';
+import { type HubMetrics, NOOP_METRICS } from '../observability/metrics/index.js';
 import type { Logger } from '../platform/logger.js';
 import type { ContentVault } from '../vault/sealed-content.js';
 import { type AcceptDependencies, acceptDelivery } from './accept-delivery.js';
@@ -35,6 +36,8 @@ export interface GatewayDependencies {
   now?: () => Date;
   /** See AcceptDependencies.onRecorded. */
   onRecorded?: AcceptDependencies['onRecorded'];
+  /** Deliveries by result, verification failures by reason (none: not counted). */
+  metrics?: HubMetrics;
 }
 
 export interface IncomingDelivery {
@@ -43,6 +46,8 @@ export interface IncomingDelivery {
   connectionId: string | null;
   request: VerifyRequest;
   requestId: string;
+  /** Told the tenant and connection a delivery belongs to once they are known (for the request's logs). */
+  onTarget?: (target: { tenantId: string; connectionId: string }) => void;
 }
 
 interface Context extends IncomingDelivery {
@@ -58,11 +63,11 @@ interface Context extends IncomingDelivery {
  * payload) whenever the connection, and so the tenant, is known.
  */
 export class WebhookGateway {
-  readonly #deps: GatewayDependencies;
+  readonly #deps: GatewayDependencies & { metrics: HubMetrics };
   readonly #now: () => Date;
 
   constructor(dependencies: GatewayDependencies) {
-    this.#deps = dependencies;
+    this.#deps = { ...dependencies, metrics: dependencies.metrics ?? NOOP_METRICS };
     this.#now = dependencies.now ?? (() => new Date());
   }
 
@@ -71,6 +76,8 @@ export class WebhookGateway {
     const named = isProviderId(incoming.provider);
     const manifest = named ? this.#deps.catalog.get(incoming.provider) : undefined;
     if (!manifest?.webhooks) {
+      // Any id a caller puts in the URL: the metrics label it `unknown` unless the catalog has it.
+      this.#deps.metrics.webhookDelivery(incoming.provider, 'rejected');
       return problem(
         404,
         'PROVIDER_NOT_SUPPORTED',
@@ -91,10 +98,10 @@ export class WebhookGateway {
 
   /** POST /webhooks/:provider/:connectionId: the connection's own secret. */
   async #perConnection(context: Context, connectionId: string): Promise<GatewayResponse> {
-    if (!isConnectionId(connectionId)) return connectionNotFound(context);
+    if (!isConnectionId(connectionId)) return this.#connectionNotFound(context);
     const lookup = (fresh: boolean) => this.#deps.targets.byConnection(context.provider, connectionId, fresh);
     const target = await lookup(false);
-    if (!target) return connectionNotFound(context);
+    if (!target) return this.#connectionNotFound(context);
     const handshake = handshakeResponse(context.webhooks, context.request, 'before_verification');
     if (handshake) return handshake;
     return this.#verifyAndAccept(context, target, lookup);
@@ -127,7 +134,7 @@ export class WebhookGateway {
       if (parts) return this.#acceptParts(context, parts, null);
       const lookup = this.#router(context, routingIdOf(routing, request, body));
       const target = await lookup(false);
-      return target ? this.#verifyAndAccept(context, target, lookup) : connectionNotFound(context);
+      return target ? this.#verifyAndAccept(context, target, lookup) : this.#connectionNotFound(context);
     }
     const secret = await this.#deps.appSecrets.secretFor(context.provider);
     const verdict = verifyDelivery(webhooks, request, secret ?? '', context.receivedAt);
@@ -138,7 +145,7 @@ export class WebhookGateway {
     const parts = batchParts(routing, request, body);
     if (parts) return this.#acceptParts(context, parts, verdict);
     const target = await this.#router(context, routingIdOf(routing, request, body))(false);
-    return target ? this.#accept(context, target, verdict) : connectionNotFound(context);
+    return target ? this.#accept(context, target, verdict) : this.#connectionNotFound(context);
   }
 
   #router(context: Context, routingId: string | null) {
@@ -174,9 +181,11 @@ export class WebhookGateway {
           : await this.#verifyAndAccept(part, target, lookup);
         outcomes.push({ routingId, kind: 'routed', response });
       } else if (!batchVerdict) {
+        this.#deps.metrics.webhookDelivery(context.provider, 'rejected');
         outcomes.push({ routingId, kind: 'unrouted' });
       } else {
         const letter = await deadLetterUnrouted(this.#deps, { ...part, routingId, deliveryId });
+        this.#deps.metrics.webhookDelivery(context.provider, letter.ok ? 'dead_lettered' : 'error');
         outcomes.push(
           letter.ok
             ? { routingId, kind: 'dead_lettered', deadLetterId: letter.deadLetterId }
@@ -197,7 +206,7 @@ export class WebhookGateway {
     if (!verdict.ok) {
       // The cached secret may predate a rotation: one fresh look before refusing.
       const fresh = await lookup(true);
-      if (!fresh) return connectionNotFound(context);
+      if (!fresh) return this.#connectionNotFound(context);
       target = fresh;
       verdict = this.#verify(context, target.plainSecret);
     }
@@ -216,6 +225,7 @@ export class WebhookGateway {
     target: ResolvedTarget,
     verdict: Extract<VerifyResult, { ok: true }>,
   ): Promise<GatewayResponse> {
+    context.onTarget?.({ tenantId: target.tenantId, connectionId: target.connectionId });
     const dependencies: AcceptDependencies = this.#deps;
     return acceptDelivery(dependencies, {
       manifest: context.manifest,
@@ -229,9 +239,17 @@ export class WebhookGateway {
     });
   }
 
+  #connectionNotFound(context: Context): GatewayResponse {
+    this.#deps.metrics.webhookDelivery(context.provider, 'rejected');
+    return connectionNotFoundAnswer(context);
+  }
+
   /** 401 for every verification failure; the reason is recorded, and said, since it helps the sender fix it. */
   async #refuse(context: Context, target: ResolvedTarget | null, reason: string): Promise<GatewayResponse> {
     const { provider, requestId, request } = context;
+    this.#deps.metrics.webhookVerifyFailure(provider, reason);
+    this.#deps.metrics.webhookDelivery(provider, 'rejected', target?.tenantId);
+    if (target) context.onTarget?.({ tenantId: target.tenantId, connectionId: target.connectionId });
     this.#deps.logger.info(
       { provider, connectionId: target?.connectionId ?? null, reason, requestId },
       'webhook delivery refused',
@@ -258,7 +276,7 @@ export class WebhookGateway {
   }
 }
 
-const connectionNotFound = (context: Context) =>
+const connectionNotFoundAnswer = (context: Context) =>
   problem(
     404,
     'CONNECTION_NOT_FOUND',

@@ -6,10 +6,18 @@ export interface CircuitBreakerOptions {
   now?: () => number;
 }
 
-type Circuit =
+type Circuit = { provider: string } & (
   | { state: 'closed'; failures: number }
   | { state: 'open'; until: number }
-  | { state: 'half_open'; trialInFlight: boolean };
+  | { state: 'half_open'; trialInFlight: boolean }
+);
+
+/** A circuit as /metrics shows it: an open one whose time is up waits for its trial (half open). */
+export interface CircuitSnapshot {
+  origin: string;
+  provider: string;
+  state: Circuit['state'];
+}
 
 export type Admission = { allowed: true } | { allowed: false; retryAfterMs: number };
 
@@ -36,7 +44,7 @@ export class CircuitBreaker {
     if (circuit.state === 'open') {
       const left = circuit.until - this.#now();
       if (left > 0) return { allowed: false, retryAfterMs: left };
-      this.#circuits.set(origin, { state: 'half_open', trialInFlight: true });
+      this.#circuits.set(origin, { provider: circuit.provider, state: 'half_open', trialInFlight: true });
       return { allowed: true };
     }
     if (circuit.trialInFlight) return { allowed: false, retryAfterMs: 1_000 };
@@ -48,13 +56,14 @@ export class CircuitBreaker {
     this.#circuits.delete(origin);
   }
 
-  failed(origin: string): void {
-    const circuit = this.#circuits.get(origin) ?? { state: 'closed', failures: 0 };
+  /** `provider`: whose origin it is, for /metrics (the circuit itself is per origin). */
+  failed(origin: string, provider = 'unknown'): void {
+    const circuit = this.#circuits.get(origin) ?? { provider, state: 'closed', failures: 0 };
     if (circuit.state === 'closed' && circuit.failures + 1 < this.#threshold) {
-      this.#circuits.set(origin, { state: 'closed', failures: circuit.failures + 1 });
+      this.#circuits.set(origin, { provider, state: 'closed', failures: circuit.failures + 1 });
       return;
     }
-    this.#circuits.set(origin, { state: 'open', until: this.#now() + this.#openMs });
+    this.#circuits.set(origin, { provider, state: 'open', until: this.#now() + this.#openMs });
   }
 
   /** A call that ended without saying anything about the origin (the caller went away). */
@@ -65,5 +74,15 @@ export class CircuitBreaker {
 
   stateOf(origin: string): Circuit['state'] {
     return this.#circuits.get(origin)?.state ?? 'closed';
+  }
+
+  /** The circuits that saw failures (a healthy origin has none), for a scrape. */
+  snapshot(): CircuitSnapshot[] {
+    const now = this.#now();
+    return [...this.#circuits].map(([origin, circuit]) => ({
+      origin,
+      provider: circuit.provider,
+      state: circuit.state === 'open' && circuit.until <= now ? 'half_open' : circuit.state,
+    }));
   }
 }

@@ -6,6 +6,7 @@ import type { ProviderManifest } from '../connectors/sdk/manifest.js';
 import { ProviderCallError } from '../connectors/sdk/provider-http.js';
 import { connectionNotFound } from '../domain/connection.js';
 import { fullJitterDelay } from '../domain/sync-retry.js';
+import { type HubMetrics, NOOP_METRICS } from '../observability/metrics/index.js';
 import type { Logger } from '../platform/logger.js';
 import { SwitchboardError } from '../shared/errors.js';
 import { advisedRetryAt, quotaResetAt } from '../sync/provider-client/classify-response.js';
@@ -102,6 +103,8 @@ export interface ProxyServiceOptions {
   audit: CallAudit;
   /** Told of every call once its response has streamed back or it failed (the audit hooks here). */
   onCallFinished?: (record: ProxyCallRecord) => void;
+  /** Calls by status class and their time to the provider's headers; the breaker's circuits. */
+  metrics?: Pick<HubMetrics, 'providerCall' | 'observeCircuits'>;
 }
 
 const DEFAULT_LIMITS: ProxyLimits = {
@@ -133,6 +136,8 @@ export function createProxyService(options: ProxyServiceOptions): ProxyService {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? systemClock.sleep;
   const random = options.random ?? Math.random;
+  const metrics = options.metrics ?? NOOP_METRICS;
+  metrics.observeCircuits(() => breaker.snapshot());
 
   async function call(request: ProxyCall): Promise<ProxyAnswer> {
     const started = request.receivedAt ?? performance.now();
@@ -195,7 +200,29 @@ export function createProxyService(options: ProxyServiceOptions): ProxyService {
       // The key is derived while the body is read and the provider answers: the MAC starts with the first byte.
       const responseMacReady = audit.responseMac();
       const body = await audit.forwarded(await outgoingBody(request.body, request.bodyLength));
-      const answer = await exchange(request, manifest, url, path, allowPrivate, body, record, startedAt);
+      const exchangeStarted = performance.now();
+      const observe = () =>
+        metrics.providerCall({
+          provider: manifest.id,
+          caller: 'proxy',
+          status: record.status,
+          seconds: (performance.now() - exchangeStarted) / 1000,
+          tenantId: request.tenantId,
+        });
+      const answer = await exchange(
+        request,
+        manifest,
+        url,
+        path,
+        allowPrivate,
+        body,
+        record,
+        startedAt,
+      ).catch((error: unknown) => {
+        observe();
+        throw error;
+      });
+      observe();
       responseMac = await responseMacReady.catch((error: unknown) => {
         answer.body.destroy();
         throw error;
@@ -250,7 +277,7 @@ export function createProxyService(options: ProxyServiceOptions): ProxyService {
     const replayable = body.kind !== 'stream';
     const retryable = replayable && mayRetry(method, request.headers);
     const credentials = vaultCredentials({ checkout: options.checkout, manifest, tenantId, connectionId });
-    const gate = options.rateGate?.forConnection({ manifest, tenantId, connectionId });
+    const gate = options.rateGate?.forConnection({ manifest, tenantId, connectionId, caller: 'proxy' });
     const pool = transport.poolFor(url.origin, allowPrivate);
     const forwarded = {
       ...manifest.api.headers,
@@ -314,7 +341,7 @@ export function createProxyService(options: ProxyServiceOptions): ProxyService {
           breaker.released(url.origin);
           throw refused;
         }
-        breaker.failed(url.origin);
+        breaker.failed(url.origin, manifest.id);
         if (await waitForRetry(tries++, null)) continue;
         if (isTimeout(error)) throw new ProviderTimeoutError(limits.headersTimeoutMs, error);
         throw new ProviderUnavailableError(`${manifest.id} could not be reached`, { cause: error });
@@ -352,7 +379,7 @@ export function createProxyService(options: ProxyServiceOptions): ProxyService {
         throw new ProxyRateLimitedError(retryAt, now());
       }
       if (isTransientStatus(status)) {
-        breaker.failed(url.origin);
+        breaker.failed(url.origin, manifest.id);
         if (retryable && tries < limits.retries) {
           const advised = retryAt ? retryAt.getTime() - now() : null;
           const delay = Math.max(0, advised ?? fullJitterDelay(tries + 1, random));

@@ -69,7 +69,13 @@ export function actorOf(principal: Principal | null): string {
 
 export function createContext(
   services: ApiServices,
-  request: { requestId?: string; principal: Principal | null; requestedTenantId: string | undefined },
+  request: {
+    requestId?: string;
+    principal: Principal | null;
+    requestedTenantId: string | undefined;
+    /** The HTTP request's own logger (bound to its id); a websocket operation gets a child of its own. */
+    log?: Logger;
+  },
 ): GraphQLContext {
   const requestId = request.requestId ?? randomUUID();
   const commandDeps = {
@@ -79,7 +85,7 @@ export function createContext(
     now: () => new Date(),
   };
   let tenant: Promise<string> | undefined;
-  let logger: Logger | undefined;
+  let logger: Logger | undefined = request.log;
   const context: GraphQLContext = {
     ...services,
     // Most requests never log: build the child logger (and its serialized bindings) on first use.
@@ -94,6 +100,8 @@ export function createContext(
       tenant ??= (async () => {
         const id = resolveTenant(request.principal, request.requestedTenantId);
         await services.tenants.assertActive(id);
+        // Later lines of this request (Fastify's "request completed" over HTTP) name the tenant.
+        context.logger.setBindings({ tenantId: id });
         return id;
       })();
       return tenant;

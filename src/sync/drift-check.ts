@@ -111,6 +111,7 @@ export async function runDriftCheck(
 
     const drifted = findings.missing.length + findings.extra.length + findings.changed.length;
     if (drifted > 0) {
+      deps.metrics?.driftDetected(state.provider, target.resource);
       await syncCommand(
         deps,
         caller,

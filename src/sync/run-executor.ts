@@ -63,6 +63,11 @@ export async function executeRun(
   if (started.events.length === 0 || !started.state.run || started.position === null) return 'superseded';
   const { state } = started;
   const run = state.run as NonNullable<typeof state.run>;
+  const ended = (outcome: RunOutcome): RunOutcome => {
+    if (outcome !== 'superseded' && outcome !== 'stopped')
+      deps.metrics?.syncRunFinished({ ...target, provider: state.provider }, outcome);
+    return outcome;
+  };
   const stats: RunStats = { added: 0, updated: 0, deleted: 0, unchanged: 0, requests: 0 };
   let checkpoint: Checkpoint | null = state.checkpoint;
 
@@ -106,6 +111,7 @@ export async function executeRun(
       await opened.stream.append({ ...page, unchanged: page.unchanged + quiet.unchanged });
       quiet.unchanged = 0;
       quiet.since = null;
+      countRecords(deps, state.provider, target.resource, page);
     };
 
     for (;;) {
@@ -199,16 +205,27 @@ export async function executeRun(
       stats,
       fullScan: (full && !resumed) || relistedFromScratch,
     });
-    return completed.events.length > 0 ? 'succeeded' : 'superseded';
+    return ended(completed.events.length > 0 ? 'succeeded' : 'superseded');
   } catch (error) {
-    return endAfterFailure(deps, command, target, {
-      error,
-      checkpoint,
-      stats,
-      failures: state.failures,
-      signal,
-    });
+    return ended(
+      await endAfterFailure(deps, command, target, {
+        error,
+        checkpoint,
+        stats,
+        failures: state.failures,
+        signal,
+      }),
+    );
   }
+}
+
+/** Records a page wrote, counted once the page is in the log. */
+function countRecords(deps: SyncDeps, provider: string, resource: string, page: PageChanges): void {
+  if (!deps.metrics) return;
+  const created = page.records.filter((record) => record.op === 'created').length;
+  deps.metrics.syncRecords(provider, resource, 'created', created);
+  deps.metrics.syncRecords(provider, resource, 'updated', page.records.length - created);
+  deps.metrics.syncRecords(provider, resource, 'deleted', page.deletes.length);
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

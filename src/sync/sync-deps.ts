@@ -2,6 +2,7 @@ import type { ProviderCatalog } from '../connectors/catalog.js';
 import type { ProviderManifest } from '../connectors/sdk/manifest.js';
 import type { EventStore } from '../eventstore/port.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
+import type { HubMetrics } from '../observability/metrics/index.js';
 import type { LeaseManager } from '../platform/lease.js';
 import type { Logger } from '../platform/logger.js';
 import type { ProjectionRunner } from '../projections/index.js';
@@ -38,4 +39,6 @@ export interface SyncDeps {
   leaseTtlMs: number;
   /** How long a command waits for its read models (read-your-writes). */
   readYourWritesTimeoutMs: number;
+  /** Runs by result, records by change, drift found (none: not counted). */
+  metrics?: Pick<HubMetrics, 'syncRunFinished' | 'syncRecords' | 'driftDetected'>;
 }

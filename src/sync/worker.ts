@@ -56,13 +56,15 @@ export class SyncWorker {
         async (signal) => {
           if (run.status === 'RUNNING') {
             // Its worker stopped renewing the lease: the run goes on here from its last page.
-            await syncCommand(
+            const expired = await syncCommand(
               this.deps,
               systemCaller('sync-worker', run.runId),
               run,
               { type: 'ExpireSyncRun', runId: run.runId },
               [],
             );
+            if (expired.events.length > 0)
+              this.deps.metrics?.syncRunFinished({ ...run, provider: expired.state.provider }, 'expired');
           }
           // One trace per run: each page's provider calls, its append and the records projection after it.
           return inRootSpan(

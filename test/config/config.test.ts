@@ -181,13 +181,17 @@ describe('configuration', () => {
   });
 
   it('reads who may scrape /metrics: an operator by default, a token, or a loopback listener of its own', () => {
-    expect(loadConfig({}).metrics).toEqual({ token: null, listener: null });
+    expect(loadConfig({}).metrics).toEqual({ token: null, listener: null, tenantLabel: false });
     expect(
       loadConfig({
         SWITCHBOARD_METRICS_TOKEN: ' scraper-token-0123456789 ',
         SWITCHBOARD_METRICS_PORT: '9464',
       }).metrics,
-    ).toEqual({ token: 'scraper-token-0123456789', listener: { host: '127.0.0.1', port: 9464 } });
+    ).toEqual({
+      token: 'scraper-token-0123456789',
+      listener: { host: '127.0.0.1', port: 9464 },
+      tenantLabel: false,
+    });
     expect(
       loadConfig({ SWITCHBOARD_METRICS_PORT: '9464', SWITCHBOARD_METRICS_HOST: '0.0.0.0' }).metrics.listener,
     ).toEqual({ host: '0.0.0.0', port: 9464 });
@@ -201,6 +205,15 @@ describe('configuration', () => {
     });
     expect(problems({ SWITCHBOARD_METRICS_HOST: '0.0.0.0' })).toEqual([
       { variable: 'SWITCHBOARD_METRICS_HOST', message: 'has no effect without SWITCHBOARD_METRICS_PORT' },
+    ]);
+  });
+
+  it('reads the opt-in tenant label of metrics: off by default, true or false only', () => {
+    expect(loadConfig({ SWITCHBOARD_METRICS_TENANT_LABEL: 'true' }).metrics.tenantLabel).toBe(true);
+    expect(loadConfig({ SWITCHBOARD_METRICS_TENANT_LABEL: 'false' }).metrics.tenantLabel).toBe(false);
+    expect(loadConfig({ SWITCHBOARD_METRICS_TENANT_LABEL: ' ' }).metrics.tenantLabel).toBe(false);
+    expect(problems({ SWITCHBOARD_METRICS_TENANT_LABEL: 'yes' })).toEqual([
+      { variable: 'SWITCHBOARD_METRICS_TENANT_LABEL', message: 'must be true or false' },
     ]);
   });
 

@@ -2,11 +2,11 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { FastifyInstance } from 'fastify';
 import { type ExecutionResult, print } from 'graphql';
 import type { pino } from 'pino';
+import { createAppLogger } from '../../src/app/app-logger.js';
 import { createApp } from '../../src/app/create-app.js';
 import { createRuntime, type Runtime } from '../../src/app/runtime.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { GraphQLLimits } from '../../src/http/graphql.js';
-import { createLogger } from '../../src/platform/logger.js';
 import { createScratchDatabase } from './services.js';
 
 export const OPERATOR_TOKEN = 'test-operator-token-0123456789';
@@ -43,6 +43,8 @@ export interface TestHubOptions {
   dataDir?: string;
   /** Receives the hub's log lines (set LOG_LEVEL in `env` to see more than nothing). */
   logDestination?: pino.DestinationStream;
+  /** Adds to the app before it listens (a test route). */
+  beforeListen?: (app: FastifyInstance) => void;
 }
 
 /**
@@ -62,9 +64,10 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
   });
   const runtime = await createRuntime(
     config,
-    createLogger({ level: config.logLevel, destination: options.logDestination }),
+    createAppLogger(config, { destination: options.logDestination }),
   );
   const app = await createApp(runtime, { limits: options.limits, bodyLimit: options.bodyLimit });
+  options.beforeListen?.(app);
   await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

@@ -31,7 +31,7 @@ async function portOpen(url: string, defaultPort: number): Promise<boolean> {
 const postgresUp = await portOpen(POSTGRES_URL, 5432);
 const redisUp = await portOpen(REDIS_URL, 6379);
 
-function describeWith(service: string, up: boolean) {
+export function describeWith(service: string, up: boolean) {
   if (up) return describe;
   if (requireServices) {
     return ((name: string) =>

@@ -3,6 +3,7 @@ import { type Caller, type ConnectionDeps, execute, systemCaller } from '../../c
 import { connectionDecider } from '../../domain/connection.js';
 import { connectionStream } from '../../events/connection.js';
 import type { TokenSet } from '../../oauth/index.js';
+import { type HubMetrics, NOOP_METRICS } from '../../observability/metrics/index.js';
 import { withLease } from '../../platform/with-lease.js';
 import { BadUserInputError, ConflictError, DependencyError } from '../../shared/errors.js';
 import {
@@ -53,6 +54,8 @@ export interface TokenRefresherOptions {
   leaseTtlMs?: number;
   /** How long to wait for another process's refresh of the same connection. */
   leaseWaitMs?: number;
+  /** Refreshes by result (none: not counted). */
+  metrics?: Pick<HubMetrics, 'tokenRefresh'>;
 }
 
 /** The lease that serializes refreshes (and revocation) of one connection across processes. */
@@ -71,9 +74,11 @@ export class TokenRefresher {
   readonly #flights = new SingleFlight<ActiveToken>();
   readonly #leaseTtlMs: number;
   readonly #leaseWaitMs: number;
+  readonly #metrics: Pick<HubMetrics, 'tokenRefresh'>;
 
   constructor(deps: ConnectionDeps, options: TokenRefresherOptions = {}) {
     this.#deps = deps;
+    this.#metrics = options.metrics ?? NOOP_METRICS;
     this.#leaseTtlMs = options.leaseTtlMs ?? 30_000;
     this.#leaseWaitMs = options.leaseWaitMs ?? 20_000;
   }
@@ -130,6 +135,7 @@ export class TokenRefresher {
         attempts: 1,
         reauthRequired: true,
       });
+      this.#metrics.tokenRefresh(connection.provider, 'reauth_required', tenantId);
       throw new ReauthRequiredError(connectionId);
     }
     const manifest = deps.catalog.require(connection.provider);
@@ -137,10 +143,17 @@ export class TokenRefresher {
     if (!outcome.ok) {
       const failure = refreshFailureOf(outcome.error, outcome.attempts);
       await recordRefreshFailure(deps, this.#caller(request), target, failure);
+      this.#metrics.tokenRefresh(
+        connection.provider,
+        failure.reauthRequired ? 'reauth_required' : 'failed',
+        tenantId,
+      );
       if (failure.reauthRequired) throw new ReauthRequiredError(connectionId);
       throw outcome.error;
     }
     const stored = await this.#store(request, connection, current, outcome.tokens);
+    // The provider issued a token: a refresh that succeeded, whoever's rotation is kept.
+    this.#metrics.tokenRefresh(connection.provider, 'succeeded', tenantId);
     // Only after a lost lease can someone else have rotated meanwhile: theirs is the token of record.
     return stored ?? this.#refreshHoldingLease({ ...request, trigger: 'expired' }, signal);
   }

@@ -47,7 +47,7 @@ export const METRICS = [
   {
     name: 'switchboard_projection_lag_events',
     type: 'gauge',
-    help: "Events in the log after a projection's checkpoint (0 when caught up).",
+    help: "Log positions between a projection's checkpoint and the newest event it handles (0 when caught up): one per event on the SQL store, a commit position on KurrentDB.",
     labels: ['projection'],
   },
   {
@@ -65,7 +65,7 @@ export const METRICS = [
   {
     name: 'switchboard_sync_runs_total',
     type: 'counter',
-    help: 'Sync runs finished, by provider, resource and result (succeeded, failed, dead_lettered, expired).',
+    help: 'Sync runs finished, by provider, resource and result (succeeded, rate_limited, failed, dead_lettered, expired).',
     labels: ['provider', 'resource', 'result'],
     tenantLabel: true,
   },
@@ -91,7 +91,7 @@ export const METRICS = [
   {
     name: 'switchboard_proxy_requests_total',
     type: 'counter',
-    help: 'Provider calls through /proxy and actions, by provider, caller (proxy, action) and status class (2xx, 4xx, 5xx, error).',
+    help: 'Provider calls through /proxy and actions, by provider, caller (proxy, action) and status class (1xx to 5xx, or error when no answer came).',
     labels: ['provider', 'caller', 'status_class'],
     tenantLabel: true,
   },
@@ -139,7 +139,15 @@ export type MetricName = (typeof METRICS)[number]['name'];
 
 /** Label values fixed by the catalog, shared with the alert rules and dashboard. */
 export const WEBHOOK_RESULTS = ['accepted', 'duplicate', 'rejected', 'dead_lettered', 'error'] as const;
-export const SYNC_RUN_RESULTS = ['succeeded', 'failed', 'dead_lettered', 'expired'] as const;
+/** `rate_limited`: the run stopped at the provider's limit and resumes from its checkpoint (not a failure). */
+export const SYNC_RUN_RESULTS = ['succeeded', 'rate_limited', 'failed', 'dead_lettered', 'expired'] as const;
+export const SYNC_RECORD_CHANGES = ['created', 'updated', 'deleted'] as const;
+export const SIGNAL_SOURCES = ['webhook', 'sync'] as const;
+/** Who made a provider call: the rate-limit waits are by caller; /proxy and actions are `proxy_requests`. */
+export const PROVIDER_CALLERS = ['sync', 'proxy', 'action'] as const;
+export const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx', 'error'] as const;
 export const TOKEN_REFRESH_RESULTS = ['succeeded', 'failed', 'reauth_required'] as const;
 export const DEAD_LETTER_KINDS = ['webhook', 'sync'] as const;
 export const CIRCUIT_STATES = { closed: 0, half_open: 1, open: 2 } as const;
+/** The label a provider id gets when the catalog does not know it (an id from a URL, say). */
+export const UNKNOWN_PROVIDER = 'unknown';

@@ -1,5 +1,6 @@
 import type { ProviderAccountEvent } from '../../events/provider-account.js';
 import type { RecordsBatchEvent } from '../../events/sync.js';
+import type { HubMetrics } from '../../observability/metrics/index.js';
 import type { PubSub } from '../../platform/pubsub.js';
 import {
   CREDENTIALS_CHANGED_TOPIC,
@@ -106,9 +107,10 @@ export function withLivePublishing(
   projections: readonly Projection[],
   pubsub: PubSub,
   vault: ContentVault,
+  metrics?: Pick<HubMetrics, 'signalPublished'>,
 ): Projection[] {
   return projections.map((projection) => {
-    if (projection.name === SIGNALS_PROJECTION) return createSignalsProjection({ pubsub, vault });
+    if (projection.name === SIGNALS_PROJECTION) return createSignalsProjection({ pubsub, vault, metrics });
     if (projection.name === webhookEndpointsProjection.name) return announcingWebhookTargetChanges(pubsub);
     if (projection.name === READ_MODEL.syncRecords) return announcingRecordChanges(pubsub, vault);
     if (projection.name === providerAccountClaimsProjection.name)

@@ -3,6 +3,7 @@ import { type SignalContent, type SignalEvent, SignalRecorded } from '../../even
 import { parseStreamName } from '../../events/streams.js';
 import { TenantDeleted, type TenantEvent } from '../../events/tenant.js';
 import type { RecordedEvent } from '../../eventstore/envelope.js';
+import type { HubMetrics } from '../../observability/metrics/index.js';
 import type { PubSub } from '../../platform/pubsub.js';
 import { type SignalRow, signalsTopic } from '../../readmodels/queries/signal-view.js';
 import type { ContentVault } from '../../vault/sealed-content.js';
@@ -63,12 +64,35 @@ export function signalRow(event: SignalEvent, content: SignalContent | null): Si
   };
 }
 
+/**
+ * From acknowledgement to live: a webhook's signal was acknowledged when it was appended (its
+ * recorded time); a sync's signal when its page was recorded (`delivery.receivedAt`), before the
+ * reactor turned the page into signals.
+ */
+function observeLag(
+  metrics: Pick<HubMetrics, 'signalPublished'>,
+  events: readonly SignalEvent[],
+  publishedAt: number,
+): void {
+  for (const event of events) {
+    const fromSync = event.data.sync !== undefined;
+    const acknowledgedAt = fromSync ? Date.parse(event.data.delivery.receivedAt) : event.recordedAt.getTime();
+    metrics.signalPublished(
+      event.data.signal.provider,
+      fromSync ? 'sync' : 'webhook',
+      (publishedAt - acknowledgedAt) / 1000,
+    );
+  }
+}
+
 export interface SignalsProjectionOptions {
   /** Opens what each signal says (sealed with its tenant's data key). */
   vault: ContentVault;
   /** Where live signals go once their batch has committed; none for rebuilds and verify. */
   pubsub?: PubSub;
   now?: () => number;
+  /** Delivery → signal lag of each signal published live. */
+  metrics?: Pick<HubMetrics, 'signalPublished'>;
 }
 
 /**
@@ -119,6 +143,7 @@ export function createSignalsProjection(options: SignalsProjectionOptions): Proj
           // round trip per signal holding up the next batch.
           const rows = await rowsOf(fresh);
           await Promise.all(rows.map((row) => pubsub.publish(signalsTopic(row.tenantId), row)));
+          if (options.metrics) observeLag(options.metrics, fresh, now());
         }
       : undefined,
   };

@@ -7,6 +7,7 @@ import { type FailedEvent, UnknownProjectionError } from '../errors.js';
 import type { Projection } from '../projection.js';
 import { AdvanceSignal } from './advance-signal.js';
 import { readCheckpoints, resetProjection } from './checkpoints.js';
+import { type ProjectionLagReport, projectionLag } from './lag.js';
 import { type LeaderLease, postgresLeaderLease, soleLeaderLease } from './leader-lease.js';
 import type { ParkedEntry, StopEntry } from './ledger.js';
 import {
@@ -229,6 +230,18 @@ export class ProjectionRunner {
       };
     });
     return { leader: this.leader, projections };
+  }
+
+  /** How far behind each projection is, for /metrics (read when scraped, on any instance). */
+  lag(): Promise<ProjectionLagReport[]> {
+    return projectionLag({
+      store: this.options.eventStore,
+      prisma: this.options.readModels.prisma,
+      catalog: this.catalog,
+      projections: this.projections,
+      stoppedHere: (name) => (this.leader ? this.worker(name).state === 'failed' : undefined),
+      now: Date.now,
+    });
   }
 
   /**

@@ -96,6 +96,13 @@ async function run(
   const recorder = callRecorder(
     (headers) => rateLimitSnapshot(headers, manifest.api.rateLimit, now()),
     (call) => {
+      deps.metrics?.providerCall({
+        provider: manifest.id,
+        caller: 'action',
+        status: call.status,
+        seconds: call.durationMs / 1000,
+        tenantId,
+      });
       audits.push(
         Promise.resolve(
           deps.onCallFinished?.({
@@ -126,7 +133,12 @@ async function run(
     manifest,
     connection: actionConnection,
     credentials: deps.credentials({ tenantId, connectionId: connection.id }, manifest),
-    rateGate: deps.rateGate?.forConnection({ manifest, tenantId, connectionId: connection.id }),
+    rateGate: deps.rateGate?.forConnection({
+      manifest,
+      tenantId,
+      connectionId: connection.id,
+      caller: 'action',
+    }),
     signal,
     now,
     onResponse: recorder.onResponse,

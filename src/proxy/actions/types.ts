@@ -2,6 +2,7 @@ import type { ProviderCatalog } from '../../connectors/catalog.js';
 import type { ActionHints } from '../../connectors/sdk/action.js';
 import type { ProviderManifest } from '../../connectors/sdk/manifest.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
+import type { HubMetrics } from '../../observability/metrics/index.js';
 import type { KeyValueStore } from '../../platform/kv.js';
 import type { ProviderHttpOptions } from '../../sync/provider-client/create-provider-http.js';
 import type { CredentialSource } from '../../sync/provider-client/credential-source.js';
@@ -91,6 +92,8 @@ export interface ActionDeps {
   now?: () => number;
   /** Told of every provider request an action made, after it finished (the audit's hook). */
   onCallFinished?: (record: ProviderCallRecord) => void | Promise<void>;
+  /** Each provider request by status class, with its duration (none: not counted). */
+  metrics?: Pick<HubMetrics, 'providerCall'>;
 }
 
 export interface ActionInvocation {

@@ -1,5 +1,6 @@
 import type { ProviderManifest } from '../../connectors/sdk/manifest.js';
 import { ProviderCallError } from '../../connectors/sdk/provider-http.js';
+import type { HubMetrics, ProviderCaller } from '../../observability/metrics/index.js';
 import type { KeyValueStore } from '../../platform/kv.js';
 import type { RateBudgets, RateGovernor } from '../../platform/rate-governor.js';
 import { type Clock, systemClock } from './clock.js';
@@ -23,6 +24,8 @@ export interface ProviderRateGate {
     manifest: Pick<ProviderManifest, 'id' | 'api'>;
     tenantId: string;
     connectionId: string;
+    /** Who is calling, for the rate-limited waits metric (default sync). */
+    caller?: ProviderCaller;
   }): ConnectionRateGate;
 }
 
@@ -54,6 +57,8 @@ export interface ProviderRateGateOptions {
   /** How long the KV has to answer a hold lookup before this process's holds decide (default 200 ms). */
   holdTimeoutMs?: number;
   onFallback?: (error: unknown) => void;
+  /** Calls held back by a limit, and how long (none: not counted). */
+  metrics?: Pick<HubMetrics, 'rateLimitedWait'>;
 }
 
 /** Shortest wait between two tries of a refused budget, so a store answering 0 ms cannot spin. */
@@ -82,7 +87,7 @@ export function createProviderRateGate(options: ProviderRateGateOptions): Provid
   };
 
   return {
-    forConnection({ manifest, tenantId, connectionId }) {
+    forConnection({ manifest, tenantId, connectionId, caller = 'sync' }) {
       const target: GateTarget = { provider: manifest.id, tenantId, connectionId };
       const { governor, scoped } = governorOf(manifest);
       // Tenant and app holds exist only where the manifest has such budgets; nothing else is looked up.
@@ -107,7 +112,12 @@ export function createProviderRateGate(options: ProviderRateGateOptions): Provid
 
       return {
         async admit({ apiPath, name }, { maxWaitMs, signal }) {
-          const deadline = clock.now() + maxWaitMs;
+          const started = clock.now();
+          const deadline = started + maxWaitMs;
+          // A call held back is counted once, with the whole wait: slept here, or (deferred) until retryAt.
+          const held = (until: number) =>
+            options.metrics?.rateLimitedWait(manifest.id, caller, (until - started) / 1000);
+          let slept = false;
           for (;;) {
             signal?.throwIfAborted();
             const heldUntil = await holds.until(heldKeys);
@@ -115,11 +125,15 @@ export function createProviderRateGate(options: ProviderRateGateOptions): Provid
             let waitUntil = heldUntil;
             if (heldUntil <= clock.now()) {
               const refusedFor = await takeBudgets(apiPath);
-              if (refusedFor === null) return;
+              if (refusedFor === null) {
+                if (slept) held(clock.now());
+                return;
+              }
               reason = "the provider's request budget is spent";
               waitUntil = clock.now() + refusedFor;
             }
             if (waitUntil > deadline) {
+              held(waitUntil);
               const retryAt = new Date(waitUntil);
               throw new ProviderCallError(
                 'rate_limited',
@@ -127,6 +141,7 @@ export function createProviderRateGate(options: ProviderRateGateOptions): Provid
                 { request: name, retryAt },
               );
             }
+            slept = true;
             await clock.sleep(waitUntil - clock.now(), signal);
           }
         },

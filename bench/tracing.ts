@@ -1,0 +1,199 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type HubProcess, startHubProcess } from './hub-process.js';
+import { type LoadResult, type LoadTarget, load } from './load.js';
+import { fmt, scratchDatabase } from './support.js';
+import { CONNECTIONS, OPERATOR, provisionWebhookTenant } from './webhooks.js';
+
+/**
+ * Issue 15 item 8: what tracing costs. Two hubs, each in a process of its own (`src/app/main.ts`)
+ * on its own scratch PostgreSQL database and the same Redis: one without OTEL_* variables (tracing
+ * off: no SDK), one exporting every span (the default parent-based always-on sampler, the worst
+ * case) over OTLP/HTTP protobuf to a collector stub in this process that counts requests and bytes
+ * and answers 200. Each round loads both hubs in turn, the order rotated, with signed GitHub
+ * webhook deliveries and then `{ tenant { id name } }`; the hubs' CPU comes from /proc.
+ *
+ *   npm run bench -- tracing
+ *   BENCH_TRACING_ROUNDS (4), BENCH_TRACING_SECONDS (6), BENCH_REDIS_URL (local Redis)
+ */
+const ROUNDS = Number(process.env.BENCH_TRACING_ROUNDS ?? 4);
+const SECONDS = Number(process.env.BENCH_TRACING_SECONDS ?? 6);
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+interface Collector {
+  url: string;
+  requests: number;
+  bytes: number;
+  close(): Promise<void>;
+}
+
+/** Accepts OTLP/HTTP exports and drops them: the exporter's work is the hub's, not the receiver's. */
+async function startCollectorStub(): Promise<Collector> {
+  const collector = { requests: 0, bytes: 0 } as Collector;
+  const server: Server = createServer((request, response) => {
+    request.on('data', (chunk: Buffer) => {
+      collector.bytes += chunk.length;
+    });
+    request.on('end', () => {
+      collector.requests++;
+      // An empty ExportTraceServiceResponse: zero bytes of protobuf.
+      response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  collector.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  collector.close = () => new Promise((resolve) => server.close(() => resolve()));
+  return collector;
+}
+
+interface Variant {
+  label: 'off' | 'on';
+  hub: HubProcess;
+  webhooks: LoadTarget;
+  tenantQuery: LoadTarget;
+  drop(): Promise<void>;
+}
+
+export interface TracingRound {
+  variant: 'off' | 'on';
+  workload: 'webhooks' | 'graphql';
+  load: LoadResult;
+  cpuMsPerOperation: number;
+}
+
+export interface TracingFigures {
+  rounds: TracingRound[];
+  spansExported: { requests: number; bytes: number };
+}
+
+async function startVariant(label: Variant['label'], collector: Collector): Promise<Variant> {
+  const database = await scratchDatabase();
+  const hub = await startHubProcess({
+    EVENTSTORE_URL: database.url,
+    REDIS_URL,
+    SWITCHBOARD_OPERATOR_TOKENS: OPERATOR,
+    SWITCHBOARD_MASTER_KEY: Buffer.alloc(32, 9).toString('base64'),
+    SWITCHBOARD_AUDIT_SIGNING_KEY: Buffer.alloc(32, 10).toString('base64'),
+    SWITCHBOARD_REDIS_PREFIX: `bench-tracing-${label}:`,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    ...(label === 'on'
+      ? {
+          OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+          OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+          OTEL_SERVICE_NAME: 'switchboard-bench',
+        }
+      : {}),
+  });
+  try {
+    const { tenantId, target } = await provisionWebhookTenant(hub.url);
+    const tenantQuery: LoadTarget = {
+      url: `${hub.url}/graphql`,
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${OPERATOR}`,
+        'x-tenant-id': tenantId,
+      },
+      body: JSON.stringify({ query: '{ tenant { id name } }' }),
+    };
+    return {
+      label,
+      hub,
+      webhooks: target,
+      tenantQuery,
+      drop: async () => {
+        await hub.stop();
+        await database.drop();
+      },
+    };
+  } catch (error) {
+    await hub.stop();
+    await database.drop();
+    throw error;
+  }
+}
+
+async function measure(variant: Variant, workload: TracingRound['workload']): Promise<TracingRound> {
+  const target = workload === 'webhooks' ? variant.webhooks : variant.tenantQuery;
+  const cpuBefore = await variant.hub.cpuMs();
+  const result = await load(target, { connections: CONNECTIONS, durationSeconds: SECONDS });
+  const cpuMs = (await variant.hub.cpuMs()) - cpuBefore;
+  const operations = result.total ?? result.requestsPerSecond * SECONDS;
+  return {
+    variant: variant.label,
+    workload,
+    load: result,
+    cpuMsPerOperation: cpuMs / Math.max(1, operations),
+  };
+}
+
+export async function benchTracing(log: (line: string) => void): Promise<TracingFigures> {
+  const collector = await startCollectorStub();
+  const variants: Variant[] = [];
+  try {
+    for (const label of ['off', 'on'] as const) {
+      log(`  starting the hub with tracing ${label}`);
+      variants.push(await startVariant(label, collector));
+    }
+    log('  warming up both hubs');
+    for (const variant of variants) {
+      await load(variant.webhooks, { connections: CONNECTIONS, durationSeconds: 2 });
+      await load(variant.tenantQuery, { connections: CONNECTIONS, durationSeconds: 2 });
+    }
+    const rounds: TracingRound[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 === 0 ? variants : [...variants].reverse();
+      for (const workload of ['webhooks', 'graphql'] as const) {
+        for (const variant of order) {
+          const figures = await measure(variant, workload);
+          log(
+            `  round ${round + 1}/${ROUNDS} ${workload} tracing ${variant.label}: ${fmt(figures.load.requestsPerSecond)}/s, ${figures.cpuMsPerOperation.toFixed(3)} ms CPU per operation`,
+          );
+          rounds.push(figures);
+        }
+      }
+    }
+    return { rounds, spansExported: { requests: collector.requests, bytes: collector.bytes } };
+  } finally {
+    for (const variant of variants) await variant.drop().catch(() => {});
+    await collector.close();
+  }
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+export function tracingTable(figures: TracingFigures): string {
+  const lines = [
+    `| ${CONNECTIONS} connections, ${SECONDS} s windows, ${ROUNDS} rounds (ABBA) | tracing off: median (range) /s | on: median (range) /s | on / off (median of pairs) | hub CPU ms per op off / on | p99 ms off / on |`,
+    '|---|---:|---:|---:|---:|---:|',
+  ];
+  for (const workload of ['webhooks', 'graphql'] as const) {
+    const of = (variant: 'off' | 'on') =>
+      figures.rounds.filter((round) => round.workload === workload && round.variant === variant);
+    const off = of('off');
+    const on = of('on');
+    const rate = (rounds: TracingRound[]) => rounds.map((round) => round.load.requestsPerSecond);
+    const span = (rounds: TracingRound[]) =>
+      `${fmt(median(rate(rounds)))} (${fmt(Math.min(...rate(rounds)))}–${fmt(Math.max(...rate(rounds)))})`;
+    const ratios = on.map((round, i) => round.load.requestsPerSecond / off[i]!.load.requestsPerSecond);
+    const cpu = (rounds: TracingRound[]) => median(rounds.map((round) => round.cpuMsPerOperation)).toFixed(3);
+    const p99 = (rounds: TracingRound[]) => median(rounds.map((round) => round.load.p99));
+    const label =
+      workload === 'webhooks'
+        ? 'signed GitHub webhook deliveries'
+        : '`{ tenant { id name } }` (operator, X-Tenant-Id)';
+    lines.push(
+      `| ${label} | ${span(off)} | ${span(on)} | ${median(ratios).toFixed(3)} (${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)}) | ${cpu(off)} / ${cpu(on)} | ${p99(off)} / ${p99(on)} |`,
+    );
+  }
+  lines.push(
+    '',
+    `Spans exported by the traced hub: ${figures.spansExported.requests.toLocaleString('en-US')} OTLP requests, ${(figures.spansExported.bytes / 1e6).toFixed(1)} MB.`,
+  );
+  return lines.join('\n');
+}
