@@ -56,7 +56,8 @@ export async function startTracing(options: TracingOptions): Promise<Tracing> {
         }),
       }),
       // Statements are parameterized; values stay out unless enhancedDatabaseReporting (off).
-      new PgInstrumentation({ requireParentSpan: true }),
+      // A pool checkout is a span per query for nothing a query span does not show: left out.
+      new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
     ],
   });
   sdk.start();
