@@ -38,6 +38,8 @@ export function tracedEventStore(store: EventStore): EventStore {
 }
 
 function append(store: EventStore, stream: string, events: readonly Event[], expected: ExpectedRevision) {
+  // Background appends (seals, projection decisions) belong to no trace: the bare path.
+  if (!trace.getActiveSpan()) return store.append(stream, events, expected);
   const attributes = {
     [ATTR.stream]: stream,
     [ATTR.eventCount]: events.length,
