@@ -36,6 +36,7 @@ export async function createApp(runtime: Runtime, options: AppOptions = {}): Pro
     readiness: runtime.readiness,
     bodyLimit: options.bodyLimit,
     idleTimeoutMs: options.idleTimeoutMs ?? runtime.config.httpIdleTimeoutMs,
+    tracing: runtime.config.tracing.enabled,
   });
   registerCors(app, runtime.config.corsOrigins);
   const budgets = rateBudgets(runtime.config.rateLimits);
@@ -96,6 +97,7 @@ export async function createApp(runtime: Runtime, options: AppOptions = {}): Pro
     introspection: runtime.config.graphqlIntrospection,
     limits: options.limits,
     webSocket: { ...runtime.config.webSocket, ...options.webSocket },
+    tracing: runtime.config.tracing.enabled,
   });
   return app;
 }

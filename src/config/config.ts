@@ -4,6 +4,7 @@ import { DEFAULT_TIMEOUTS, type DependencyTimeouts } from '../platform/timeouts.
 import { allowlistEntryProblem, normalizeAllowlistEntry } from '../shared/redirect-allowlist.js';
 import { parseAuditSigningKey } from './audit-signing-key.js';
 import { frameAncestorProblem, originProblem } from './origins.js';
+import { parseTracingConfig, type TracingConfig } from './tracing.js';
 
 /**
  * The only reader of process.env. Every variable is validated at once and every problem is
@@ -379,6 +380,8 @@ export interface Config {
   httpIdleTimeoutMs: number;
   rateLimits: RateLimits;
   sync: SyncSettings;
+  /** OpenTelemetry tracing, from the standard OTEL_* variables (tracing.ts). */
+  tracing: TracingConfig;
 }
 
 export class ConfigError extends Error {
@@ -394,13 +397,15 @@ export class ConfigError extends Error {
 /** Parses an environment (process.env by default); throws ConfigError listing every problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => ({
+  const tracing = parseTracingConfig(env);
+  if (!parsed.success || !tracing.ok) {
+    throw new ConfigError([
+      ...(parsed.error?.issues ?? []).map((issue) => ({
         variable: String(issue.path[0] ?? 'environment'),
         message: issue.message,
       })),
-    );
+      ...(tracing.ok ? [] : tracing.problems),
+    ]);
   }
   const e = parsed.data;
   const dataDir = path.resolve(e.DATA_DIR);
@@ -474,6 +479,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       graphqlPerMinute: e.SWITCHBOARD_RATE_LIMIT_GRAPHQL_PER_MINUTE || null,
       webhooksPerMinute: e.SWITCHBOARD_RATE_LIMIT_WEBHOOKS_PER_MINUTE || null,
     },
+    tracing: tracing.tracing,
     sync: { workers: e.SWITCHBOARD_SYNC_WORKERS, leaseTtlMs: e.SWITCHBOARD_SYNC_LEASE_TTL_SECONDS * 1000 },
     audit: {
       signingKey: e.SWITCHBOARD_AUDIT_SIGNING_KEY ?? null,
