@@ -1,11 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ConfigureSyncDocument, StartSyncDocument } from '../../src/generated/graphql.js';
+import { systemCaller } from '../../src/commands/deps.js';
 import { startTracing, type Tracing } from '../../src/observability/tracing/sdk.js';
 import { startTodoistApiFake, type TodoistApiFake } from '../support/fakes/todoist-api.js';
-import { asOperator } from '../support/hub.js';
 import { describeWithPostgres } from '../support/services.js';
 import { type SyncWorld, startSyncWorld } from '../support/sync-world.js';
+
+const caller = systemCaller('test', randomUUID());
 
 describeWithPostgres('one trace from a sync page to the records projection (PostgreSQL)', () => {
   const exporter = new InMemorySpanExporter();
@@ -36,18 +38,18 @@ describeWithPostgres('one trace from a sync page to the records projection (Post
   });
 
   it("puts the run's provider calls, its page append and the records projection in one trace", async () => {
-    const configured = await world.hub.request(
-      ConfigureSyncDocument,
-      { input: { connectionId: world.connectionId, resource: 'tasks', config: {}, frequency: '1h' } },
-      asOperator(world.tenantId),
-    );
-    expect(configured.errors).toBeUndefined();
-    const started = await world.hub.request(
-      StartSyncDocument,
-      { input: { connectionId: world.connectionId, resource: 'tasks' } },
-      asOperator(world.tenantId),
-    );
-    expect(started.errors).toBeUndefined();
+    // The engine's own commands: the GraphQL mutations add a read-your-writes wait that a loaded
+    // CI machine can outlast, and the trace under test starts at the run, not at the route.
+    await world.engine.configureSync(caller, world.tenantId, {
+      connectionId: world.connectionId,
+      resource: 'tasks',
+      config: {},
+      frequency: '1h',
+    });
+    await world.engine.startSync(caller, world.tenantId, {
+      connectionId: world.connectionId,
+      resource: 'tasks',
+    });
     await world.drain();
 
     const spans = exporter.getFinishedSpans();
