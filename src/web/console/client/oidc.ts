@@ -10,7 +10,7 @@ export interface OidcSettings {
 }
 
 /** The hub's permissions, asked for as scopes (the hub maps scopes named after them). */
-const SCOPES = 'openid tenants:admin connections:read connections:write signals:read audit:read';
+const SCOPES = 'openid tenants:all tenants:admin connections:read connections:write signals:read audit:read';
 const PENDING_KEY = 'switchboard.console.oidc';
 export const CALLBACK_PATH = '/console/oidc/callback';
 
