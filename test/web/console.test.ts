@@ -76,6 +76,12 @@ describeWithBrowser('operator console in Chromium (PostgreSQL)', () => {
 
   it('signs in with the operator token, kept in this tab only', async () => {
     await page.goto(`${hub.url}/console`);
+    await page.getByLabel('Operator token').fill('not-an-operator-token-at-all');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('The hub refused this token.');
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    // Chromium reports the hub's 401 itself; that one is expected, nothing else.
+    expect(errors.splice(0)).toEqual([expect.stringContaining('401 (Unauthorized)')]);
     await page.getByLabel('Operator token').fill(OPERATOR_TOKEN);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'Tenants' }).isVisible()).toBe(true);
@@ -93,6 +99,12 @@ describeWithBrowser('operator console in Chromium (PostgreSQL)', () => {
     await expect.poll(() => row('Old GitHub hook').isVisible()).toBe(true);
     expect(await row('Acme GitHub').getByText('ACTIVE').isVisible()).toBe(true);
     expect(await row('Old GitHub hook').textContent()).toContain(doomed.connectionId);
+
+    // Escape cancels the confirmation: nothing is revoked.
+    await page.getByRole('button', { name: 'Revoke Acme GitHub' }).click();
+    await page.getByRole('dialog', { name: 'Revoke Acme GitHub?' }).waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
 
     await page.getByRole('button', { name: 'Revoke Old GitHub hook' }).click();
     const dialog = page.getByRole('dialog', { name: 'Revoke Old GitHub hook?' });
@@ -131,6 +143,29 @@ describeWithBrowser('operator console in Chromium (PostgreSQL)', () => {
       .allTextContents();
     expect(items[0]).toContain('Coffee machine empty');
     await screenshot(page, 'console-signals');
+  });
+
+  it('opens every other page of the tenant and of the hub without an error', async () => {
+    const pages: [string, string][] = [
+      ['Webhook dead letters', 'Webhook dead letters of console-acme'],
+      ['Audit log', 'Audit log of console-acme'],
+      ['Syncs and drift', 'Syncs and drift of console-acme'],
+      ['Proxy calls', 'Proxy calls of console-acme'],
+      ['Audit seals', 'Audit seals'],
+      ['Readiness', 'Readiness and projection lag'],
+    ];
+    for (const [link, heading] of pages) {
+      await page.getByRole('link', { name: link, exact: true }).click();
+      await expect.poll(() => page.getByRole('heading', { name: heading, level: 1 }).isVisible()).toBe(true);
+      await expect.poll(() => page.locator('.status').first().textContent()).not.toMatch(/Loading/);
+      expect(await page.getByRole('alert').count(), `an error on ${link}`).toBe(0);
+      if (link === 'Audit seals') await page.goBack();
+    }
+    // The audit log has the revocation the second test made.
+    await page.getByRole('link', { name: 'Tenants', exact: true }).click();
+    await page.getByRole('link', { name: 'Acme' }).click();
+    await page.getByRole('link', { name: 'Audit log', exact: true }).click();
+    await expect.poll(() => page.getByText('ConnectionRevoked').first().isVisible()).toBe(true);
   });
 
   it('asked nothing of the internet and reported no console or CSP error', () => {

@@ -57,7 +57,8 @@ export async function request<Result, Variables>(
   const error = body?.errors?.[0];
   if (error) {
     const code = error.extensions?.code;
-    if (code === 'UNAUTHENTICATED') onUnauthenticated();
+    // The kept credential stopped working; a token being tried at sign-in is the sign-in's to report.
+    if (code === 'UNAUTHENTICATED' && token !== null && token === session.token()) onUnauthenticated();
     throw new ApiError(error.message, code);
   }
   if (!body?.data) throw new ApiError(`The hub answered ${response.status} without data.`, undefined);
