@@ -17,6 +17,7 @@ import {
   screenshot,
 } from '../support/browser.js';
 import { asOperator, OPERATOR_TOKEN, startTestHub, type TestHub } from '../support/hub.js';
+import { lowContrastText } from './contrast.js';
 
 const TENANT = 'console-acme';
 
@@ -82,8 +83,9 @@ describeWithBrowser('operator console in Chromium (PostgreSQL)', () => {
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
     // Chromium reports the hub's 401 itself; that one is expected, nothing else.
     expect(errors.splice(0)).toEqual([expect.stringContaining('401 (Unauthorized)')]);
+    // By keyboard this time: Enter in the field submits.
     await page.getByLabel('Operator token').fill(OPERATOR_TOKEN);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Operator token').press('Enter');
     await expect.poll(() => page.getByRole('heading', { name: 'Tenants' }).isVisible()).toBe(true);
     const stored = await page.evaluate(() => ({
       session: sessionStorage.getItem('switchboard.console.token'),
@@ -116,6 +118,7 @@ describeWithBrowser('operator console in Chromium (PostgreSQL)', () => {
 
     // Usable on a phone: the page itself never scrolls sideways (wide tables scroll in their own box).
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    expect(await lowContrastText(page)).toEqual([]);
     await screenshot(page, 'console-connections');
   });
 
@@ -142,6 +145,7 @@ describeWithBrowser('operator console in Chromium (PostgreSQL)', () => {
       .getByRole('listitem')
       .allTextContents();
     expect(items[0]).toContain('Coffee machine empty');
+    expect(await lowContrastText(page)).toEqual([]);
     await screenshot(page, 'console-signals');
   });
 
