@@ -5,10 +5,13 @@ import { build } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The browser bundles, by the name the manifest gives them (the server asks for these names). */
+/**
+ * The browser bundles by the name pages ask the manifest for; the file's stem (before the
+ * extension) becomes the stem of its hashed name.
+ */
 export const WEB_ENTRIES: Record<string, string> = {
-  console: 'src/web/console/client/main.ts',
-  'console-style': 'src/web/console/client/console.css',
+  'console.js': 'src/web/console/client/main.ts',
+  'console.css': 'src/web/console/client/console.css',
 };
 
 export const DEFAULT_WEB_OUTDIR = path.join(root, 'dist', 'web');
@@ -26,9 +29,10 @@ export async function buildWeb(outdir = DEFAULT_WEB_OUTDIR): Promise<WebManifest
   await mkdir(outdir, { recursive: true });
   const result = await build({
     absWorkingDir: root,
-    entryPoints: Object.fromEntries(
-      Object.entries(WEB_ENTRIES).map(([name, file]) => [name, path.join(root, file)]),
-    ),
+    entryPoints: Object.entries(WEB_ENTRIES).map(([name, file]) => ({
+      in: path.join(root, file),
+      out: path.basename(name, path.extname(name)),
+    })),
     bundle: true,
     minify: true,
     format: 'esm',
@@ -46,12 +50,11 @@ export async function buildWeb(outdir = DEFAULT_WEB_OUTDIR): Promise<WebManifest
   for (const [output, meta] of Object.entries(result.metafile.outputs)) {
     if (!meta.entryPoint) continue;
     const entry = Object.entries(WEB_ENTRIES).find(
-      ([, file]) => path.resolve(root, meta.entryPoint!) === path.join(root, file),
+      ([name, file]) =>
+        path.resolve(root, meta.entryPoint!) === path.join(root, file) &&
+        path.extname(name) === path.extname(output),
     );
-    if (!entry) continue;
-    const extension = path.extname(output);
-    const logical = entry[0].replace(/-style$/, '') + extension;
-    manifest[logical] = path.basename(output);
+    if (entry) manifest[entry[0]] = path.basename(output);
   }
   await writeFile(path.join(outdir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;

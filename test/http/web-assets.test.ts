@@ -37,11 +37,11 @@ describe('the console and its assets over HTTP', () => {
     built = await mkdtemp(path.join(tmpdir(), 'switchboard-assets-'));
     empty = await mkdtemp(path.join(tmpdir(), 'switchboard-no-assets-'));
     await writeFile(path.join(built, 'console-ABCDEFGH.js'), 'console.log("console")');
-    await writeFile(path.join(built, 'console-style-IJKLMNOP.css'), 'body{}');
+    await writeFile(path.join(built, 'console-IJKLMNOP.css'), 'body{}');
     await writeFile(path.join(built, 'secret.txt'), 'not in the manifest');
     await writeFile(
       path.join(built, 'manifest.json'),
-      JSON.stringify({ 'console.js': 'console-ABCDEFGH.js', 'console.css': 'console-style-IJKLMNOP.css' }),
+      JSON.stringify({ 'console.js': 'console-ABCDEFGH.js', 'console.css': 'console-IJKLMNOP.css' }),
     );
     app = await appWith(built);
   });
@@ -57,7 +57,7 @@ describe('the console and its assets over HTTP', () => {
     expect(script.headers['cache-control']).toBe(IMMUTABLE);
     expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect(script.body).toBe('console.log("console")');
-    const style = await app.inject('/assets/console-style-IJKLMNOP.css');
+    const style = await app.inject('/assets/console-IJKLMNOP.css');
     expect(style.headers['content-type']).toBe('text/css; charset=utf-8');
     expect(style.headers['cache-control']).toBe(IMMUTABLE);
   });
@@ -77,7 +77,7 @@ describe('the console and its assets over HTTP', () => {
       expect(response.body).toContain(
         `<script type="module" nonce="${nonce}" src="/assets/console-ABCDEFGH.js">`,
       );
-      expect(response.body).toContain('href="/assets/console-style-IJKLMNOP.css"');
+      expect(response.body).toContain('href="/assets/console-IJKLMNOP.css"');
       expect(policy).toContain("'strict-dynamic'");
       expect(policy).toContain("connect-src 'self';");
       expect(policy).toContain("frame-ancestors 'none'");

@@ -21,7 +21,7 @@ describe('npm run build:web', () => {
   it('names each bundle by its content hash and maps the logical names in manifest.json', async () => {
     expect(Object.keys(manifest).sort()).toEqual(['console.css', 'console.js']);
     expect(manifest['console.js']).toMatch(/^console-[A-Z0-9]{8}\.js$/);
-    expect(manifest['console.css']).toMatch(/^console-style-[A-Z0-9]{8}\.css$/);
+    expect(manifest['console.css']).toMatch(/^console-[A-Z0-9]{8}\.css$/);
     expect(JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8'))).toEqual(manifest);
     for (const file of Object.values(manifest)) expect(existsSync(path.join(dir, file))).toBe(true);
   });
