@@ -48,6 +48,7 @@ export async function serve(): Promise<void> {
       ...runtime.describe().map((line) => `  ${line}`),
       `  graphql: ${url}/graphql (websocket: ${url.replace('http', 'ws')}/graphql)`,
       `  health:  ${url}/healthz  ${url}/readyz`,
+      `  console: ${url}/console`,
       `  metrics: ${metricsUrl}/metrics (${metricsReader})`,
       '',
     ].join('\n'),
