@@ -26,8 +26,10 @@ const LAYERS = [
   ['signals'], // the signal vocabulary
   ['vault'], // envelope encryption
   ['config'], // environment → typed configuration
-  ['observability'], // the metric catalog and the hub's metrics: every component reports into it
   ['platform'], // kv, leases, pubsub, logger, PostgreSQL and Redis clients
+  // The metric catalog and the hub's metrics, and tracing over @opentelemetry/api (carriers, spans):
+  // every component reports into it, the platform's pubsub and Redis adapters included.
+  ['observability'],
   ['shared'], // errors, ids, JSON paths: no dependencies of their own
 ];
 

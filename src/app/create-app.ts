@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { registerAuditExportRoute } from '../http/audit-export.js';
 import { registerAuditKeysRoute } from '../http/audit-keys.js';
 import { registerCatalogRoute } from '../http/catalog.js';
+import { registerConnectRoutes } from '../http/connect.js';
 import { registerConsoleRoutes } from '../http/console.js';
 import { registerCors } from '../http/cors.js';
 import { type GraphQLLimits, registerGraphQL } from '../http/graphql.js';
@@ -39,6 +40,7 @@ export async function createApp(runtime: Runtime, options: AppOptions = {}): Pro
     readiness: runtime.readiness,
     bodyLimit: options.bodyLimit,
     idleTimeoutMs: options.idleTimeoutMs ?? runtime.config.httpIdleTimeoutMs,
+    tracing: runtime.config.tracing.enabled,
   });
   registerCors(app, runtime.config.corsOrigins);
   const budgets = rateBudgets(runtime.config.rateLimits);
@@ -48,6 +50,10 @@ export async function createApp(runtime: Runtime, options: AppOptions = {}): Pro
     authenticator: runtime.authenticator,
   });
   registerOAuthCallback(app, runtime.connections);
+  await registerConnectRoutes(app, {
+    connections: runtime.connections,
+    frameAncestors: runtime.config.connectFrameAncestors,
+  });
   const web = loadWebAssets(options.webAssetsDir);
   // Everything else works without the bundles; the console says how to build them.
   if (web) registerWebAssets(app, web.files);
@@ -104,6 +110,7 @@ export async function createApp(runtime: Runtime, options: AppOptions = {}): Pro
     introspection: runtime.config.graphqlIntrospection,
     limits: options.limits,
     webSocket: { ...runtime.config.webSocket, ...options.webSocket },
+    tracing: runtime.config.tracing.enabled,
   });
   return app;
 }

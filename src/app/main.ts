@@ -13,8 +13,11 @@ if (oldNode) {
 }
 
 try {
+  // Tracing starts before the hub is imported: pg is instrumented as it loads (observability/tracing/sdk.ts).
+  const { startTracingFromEnvironment } = await import('./tracing.js');
+  const tracing = await startTracingFromEnvironment();
   const { serve } = await import('./serve.js');
-  await serve();
+  await serve({ tracing });
 } catch (error) {
   process.stderr.write(`Switchboard failed to start: ${(error as Error)?.stack ?? String(error)}\n`);
   process.exit(1);

@@ -8,6 +8,7 @@ import { ProviderCatalog } from '../connectors/catalog.js';
 import type { ProviderManifest } from '../connectors/sdk/manifest.js';
 import type { EventStore } from '../eventstore/port.js';
 import { createPgliteEventStore, createPostgresEventStore } from '../eventstore/sql/index.js';
+import { tracedEventStore } from '../eventstore/traced-event-store.js';
 import type { ReadinessCheck } from '../http/health.js';
 import { createHubMetrics, createMetricsRegistry, type HubMetrics } from '../observability/metrics/index.js';
 import { detachedPublishing } from '../platform/detached-publishing.js';
@@ -180,8 +181,10 @@ export async function createRuntime(
     });
     // Production without a master key refuses to start here, before any database is touched.
     const kms = await loadLocalKms(config, logger);
-    const eventStore = await openEventStore(config, logger, deadline);
-    opened.push(eventStore);
+    const openedStore = await openEventStore(config, logger, deadline);
+    opened.push(openedStore);
+    // Traced only when tracing is on: off, appends take the bare store's path.
+    const eventStore = config.tracing.enabled ? tracedEventStore(openedStore) : openedStore;
     const readModelsTarget = config.readModels;
     const readModels = await connectWithRetry(
       {

@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from '../config/config.js';
+import type { Tracing } from '../observability/tracing/sdk.js';
 import { StartupError } from '../platform/startup.js';
 import { createAppLogger } from './app-logger.js';
 import { createApp } from './create-app.js';
@@ -10,8 +11,13 @@ const EXIT_UNAVAILABLE = 69;
 /** Startup problems an operator fixes in the configuration, not by waiting for a dependency. */
 const CONFIGURATION_VARIABLES = new Set(['DATA_DIR', 'SWITCHBOARD_MASTER_KEY', 'SWITCHBOARD_PROVIDERS_FILE']);
 
+export interface ServeOptions {
+  /** Flushed and stopped after the server and the runtime, so their closing spans are exported too. */
+  tracing?: Tracing;
+}
+
 /** Loads the configuration, starts the runtime and the HTTP server, and stops both on a signal. */
-export async function serve(): Promise<void> {
+export async function serve(options: ServeOptions = {}): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
@@ -67,6 +73,9 @@ export async function serve(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     await server.close();
     await runtime.close();
+    await options.tracing
+      ?.shutdown()
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not flush the last spans'));
     logger.info('stopped');
     process.exit(0);
   };

@@ -1,4 +1,5 @@
 import type { Logger } from '../platform/logger.js';
+import { looksLikeConnectSessionToken } from '../shared/connect-session-token.js';
 import { looksLikeJwt, parseBearer } from './bearer.js';
 import { AuthenticationError } from './errors.js';
 import { createJwtVerifier, type JwtVerifierOptions, type JwtVerifierStatus } from './jwt-verifier.js';
@@ -49,6 +50,8 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     async authenticate(authorization) {
       const token = parseBearer(authorization);
       if (token === null) return null;
+      // Refused by shape before any lookup, so no configuration can turn a Connect link into API access.
+      if (looksLikeConnectSessionToken(token)) throw new AuthenticationError('connect_session_token');
       if (jwt && looksLikeJwt(token)) return jwt.verify(token);
       const operator = operators.verify(token);
       if (!operator) {

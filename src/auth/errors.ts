@@ -29,7 +29,9 @@ export type AuthenticationFailure =
   | 'unknown_metrics_token'
   | 'invalid_jwt'
   | 'expired_jwt'
-  | 'invalid_claims';
+  | 'invalid_claims'
+  /** A Connect page link's token: it lets one person connect a provider, never call the API. */
+  | 'connect_session_token';
 
 /** Credentials were presented and rejected: the same message whatever the check that failed. */
 export class AuthenticationError extends UnauthenticatedError {

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { DEFAULT_TIMEOUTS, type DependencyTimeouts } from '../platform/timeouts.js';
 import { allowlistEntryProblem, normalizeAllowlistEntry } from '../shared/redirect-allowlist.js';
 import { parseAuditSigningKey } from './audit-signing-key.js';
-import { originProblem } from './origins.js';
+import { frameAncestorProblem, originProblem } from './origins.js';
+import { parseTracingConfig, type TracingConfig } from './tracing.js';
 
 /**
  * The only reader of process.env. Every variable is validated at once and every problem is
@@ -208,6 +209,11 @@ const checkedList = (problemOf: (entry: string) => string | null, keep: (entry: 
 // Where OAuth callbacks may send users, for every tenant: origin + path prefix per entry.
 const redirectAllowlist = checkedList(allowlistEntryProblem, normalizeAllowlistEntry);
 
+// Who may frame the Connect page: 'self' or exact origins (CSP frame-ancestors); none by default.
+const frameAncestors = checkedList(frameAncestorProblem, (entry) =>
+  entry === "'self'" || entry === 'self' ? "'self'" : entry,
+);
+
 // Browser origins allowed to call /graphql cross-origin; each an exact origin, named when wrong.
 const corsOrigins = checkedList(originProblem, (entry) => entry);
 
@@ -235,6 +241,7 @@ const envSchema = z
     SWITCHBOARD_WEBHOOK_SECRETS: webhookSecrets,
     SWITCHBOARD_REDIRECT_ALLOWLIST: redirectAllowlist,
     SWITCHBOARD_CORS_ORIGINS: corsOrigins,
+    SWITCHBOARD_CONNECT_FRAME_ANCESTORS: frameAncestors,
     SWITCHBOARD_METRICS_TOKEN: z.preprocess(
       blankAsUndefined,
       z.string().trim().min(16, 'must be at least 16 characters').optional(),
@@ -344,6 +351,8 @@ export interface Config {
   redirectAllowlist: string[];
   /** Origins browsers may call /graphql from (never with credentials); empty: no CORS at all. */
   corsOrigins: string[];
+  /** CSP frame-ancestors of the Connect pages ('self' or origins); empty: nobody may frame them. */
+  connectFrameAncestors: string[];
   /**
    * Who may read /metrics: with a listener of its own, whoever reaches it (and holds the token when
    * one is set); on the main port, the holder of the token, else of an operator token.
@@ -374,6 +383,8 @@ export interface Config {
   httpIdleTimeoutMs: number;
   rateLimits: RateLimits;
   sync: SyncSettings;
+  /** OpenTelemetry tracing, from the standard OTEL_* variables (tracing.ts). */
+  tracing: TracingConfig;
 }
 
 export class ConfigError extends Error {
@@ -389,13 +400,15 @@ export class ConfigError extends Error {
 /** Parses an environment (process.env by default); throws ConfigError listing every problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => ({
+  const tracing = parseTracingConfig(env);
+  if (!parsed.success || !tracing.ok) {
+    throw new ConfigError([
+      ...(parsed.error?.issues ?? []).map((issue) => ({
         variable: String(issue.path[0] ?? 'environment'),
         message: issue.message,
       })),
-    );
+      ...(tracing.ok ? [] : tracing.problems),
+    ]);
   }
   const e = parsed.data;
   const dataDir = path.resolve(e.DATA_DIR);
@@ -439,6 +452,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookAppSecrets: e.SWITCHBOARD_WEBHOOK_SECRETS ?? {},
     redirectAllowlist: [...new Set(e.SWITCHBOARD_REDIRECT_ALLOWLIST ?? [])],
     corsOrigins: [...new Set(e.SWITCHBOARD_CORS_ORIGINS ?? [])],
+    connectFrameAncestors: [...new Set(e.SWITCHBOARD_CONNECT_FRAME_ANCESTORS ?? [])],
     metrics: {
       token: e.SWITCHBOARD_METRICS_TOKEN ?? null,
       listener:
@@ -469,6 +483,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       graphqlPerMinute: e.SWITCHBOARD_RATE_LIMIT_GRAPHQL_PER_MINUTE || null,
       webhooksPerMinute: e.SWITCHBOARD_RATE_LIMIT_WEBHOOKS_PER_MINUTE || null,
     },
+    tracing: tracing.tracing,
     sync: { workers: e.SWITCHBOARD_SYNC_WORKERS, leaseTtlMs: e.SWITCHBOARD_SYNC_LEASE_TTL_SECONDS * 1000 },
     audit: {
       signingKey: e.SWITCHBOARD_AUDIT_SIGNING_KEY ?? null,

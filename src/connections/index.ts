@@ -4,6 +4,17 @@ import { prismaWebhookTargets, type WebhookTargets } from '../readmodels/queries
 import { deleteTenant, type TenantDeletion } from '../tenants/delete-tenant.js';
 import { rotateTenantKey, type TenantKeyRotation } from '../tenants/tenant-keys.js';
 import {
+  connectSessionCredentials,
+  openSession,
+  sessionResult,
+  startSessionOAuth,
+} from './connect-session/attempts.js';
+import {
+  type CreateConnectSessionInput,
+  type CreatedConnectSession,
+  createConnectSession,
+} from './connect-session/create.js';
+import {
   type ConnectWithCredentialsInput,
   connectWithCredentials,
 } from './credentials/connect-credentials.js';
@@ -31,7 +42,24 @@ import {
 export type { Caller, ConnectionDeps } from '../commands/deps.js';
 export { systemCaller } from '../commands/deps.js';
 export type { WebhookTarget, WebhookTargets } from '../readmodels/queries/webhook-targets.js';
+export type { ConnectableProvider, Refusal } from './connect-session/attempts.js';
+export type { ConnectMethod } from './connect-session/methods.js';
+export type { SessionLookup } from './connect-session/store.js';
 export type { AccessToken, CheckedOutCredentials } from './tokens/checkout.js';
+
+/** What the Connect pages (web/connect) do with a session link; each is bound to the deps. */
+export interface ConnectSessionPages {
+  open(token: string): ReturnType<typeof openSession>;
+  startOAuth(
+    caller: Caller,
+    input: Parameters<typeof startSessionOAuth>[2],
+  ): ReturnType<typeof startSessionOAuth>;
+  connectCredentials(
+    caller: Caller,
+    input: Parameters<typeof connectSessionCredentials>[2],
+  ): ReturnType<typeof connectSessionCredentials>;
+  result(token: string): ReturnType<typeof sessionResult>;
+}
 
 /**
  * The connections capability, bound to its dependencies once (runtime.ts) and handed to the API,
@@ -44,6 +72,13 @@ export interface ConnectionServices {
   startConnection(caller: Caller, tenantId: string, input: StartConnectionInput): Promise<StartedConnection>;
   completeConnection(caller: Caller, tenantId: string, input: CompleteConnectionInput): Promise<Connection>;
   handleCallback(caller: Caller, query: CallbackQuery): Promise<CallbackOutcome>;
+  /** A single-use link for one end user to connect one of the allowed providers (the Connect UI). */
+  createConnectSession(
+    caller: Caller,
+    tenantId: string,
+    input: CreateConnectSessionInput,
+  ): Promise<CreatedConnectSession>;
+  connectSessions: ConnectSessionPages;
   connectWithCredentials(
     caller: Caller,
     tenantId: string,
@@ -99,6 +134,13 @@ export function createConnectionServices(
     completeConnection: async (caller, tenantId, input) =>
       connection(tenantId, await completeConnection(deps, caller, tenantId, input)),
     handleCallback: (caller, query) => handleCallback(deps, caller, query),
+    createConnectSession: (caller, tenantId, input) => createConnectSession(deps, caller, tenantId, input),
+    connectSessions: {
+      open: (token) => openSession(deps, token),
+      startOAuth: (caller, input) => startSessionOAuth(deps, caller, input),
+      connectCredentials: (caller, input) => connectSessionCredentials(deps, caller, input),
+      result: (token) => sessionResult(deps, token),
+    },
     connectWithCredentials: async (caller, tenantId, input) =>
       connection(tenantId, await connectWithCredentials(deps, caller, tenantId, input)),
     async refreshConnection(caller, tenantId, connectionId) {

@@ -12,6 +12,12 @@ export interface EventMetadata {
   actor: string;
   /** Version of `data`'s schema at write time; reads upcast older versions. */
   schemaVersion: number;
+  /**
+   * W3C trace context of the span that appended the event, written by the traced store only when
+   * tracing is on and a span is active: projections and live subscribers continue that trace.
+   */
+  traceparent?: string;
+  tracestate?: string;
 }
 
 export interface Event<Type extends string = string, Data = unknown> {

@@ -1,57 +1,61 @@
 import { createHash } from 'node:crypto';
-import { type GraphiQLOptions, type Plugin, renderGraphiQL } from 'graphql-yoga';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import type { GraphiQLOptions, Plugin } from 'graphql-yoga';
 
 export interface GraphiQLPage {
   html: string;
   contentSecurityPolicy: string;
 }
 
+const GRAPHIQL_TITLE = 'Switchboard';
+
 /**
- * Yoga's GraphiQL page, rendered once, and the Content-Security-Policy that lets exactly it run.
- * The page loads its code, stylesheet and editor workers from a CDN directory pinned to a version
- * (unpkg.com/@graphql-yoga/graphiql@x.y.z) and its icon from GitHub; the policy allows each of
- * those directories for what the page takes from it and nothing else; its inline scripts by hash;
- * the workers it builds from fetched code as blob: URLs; and the API (and graphql-ws) on this
- * origin. Computed from the page, so a Yoga upgrade that moves its CDN cannot break it silently.
+ * What the headers editor shows first: where the operator's token goes, left blank (the hub takes a
+ * blank Authorization as no credentials, so the schema still loads and the public catalog answers;
+ * a placeholder such as `Bearer <token>` would make both fail with 401 until replaced).
  */
-export function graphiqlPage(options: GraphiQLOptions): GraphiQLPage {
-  const html = renderGraphiQL(options);
-  const inlineScripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((match) => match[1] ?? '');
-  const hashes = inlineScripts.map(
-    (script) => `'sha256-${createHash('sha256').update(script).digest('base64')}'`,
-  );
-  // Code from src= attributes; the stylesheet and icon from href=; the worker code the inline scripts fetch.
-  const loaded = directoriesOf([...html.matchAll(/\ssrc=["']?(https:\/\/[^\s"'>]+)/g)]);
-  const linked = directoriesOf([...html.matchAll(/\shref=["']?(https:\/\/[^\s"'>]+)/g)]);
-  const fetched = directoriesOf(
-    inlineScripts.flatMap((script) => [...script.matchAll(/["'](https:\/\/[^"']+)["']/g)]),
+const GRAPHIQL_DEFAULT_HEADERS = JSON.stringify({ Authorization: '' }, null, 2);
+
+/**
+ * GraphiQL from the hub's own bytes (@graphql-yoga/render-graphiql inlines its code, stylesheet,
+ * fonts and editor workers into the page), rendered once, and the Content-Security-Policy that lets
+ * exactly it run: its inline scripts by hash, the editor's workers as the blob: URLs it makes of
+ * them, the API and graphql-ws on this origin, and no other origin at all, so it works offline and
+ * no third party's code ever sees the operator's token.
+ */
+export function graphiqlPage(options: Pick<GraphiQLOptions, 'subscriptionsProtocol'>): GraphiQLPage {
+  const html = renderGraphiQL({
+    title: GRAPHIQL_TITLE,
+    headers: GRAPHIQL_DEFAULT_HEADERS,
+    // Yoga turns this on, and GraphiQL then keeps the headers (the token) in localStorage with its
+    // tabs. (Its history would keep them whatever this says, but Yoga's GraphiQL has no history.)
+    shouldPersistHeaders: false,
+    ...options,
+  });
+  const hashes = [...html.matchAll(/<script(?:\s[^>]*)?>([\s\S]*?)<\/script>/g)].map(
+    ([, script]) =>
+      `'sha256-${createHash('sha256')
+        .update(script ?? '')
+        .digest('base64')}'`,
   );
   const directives = [
     "default-src 'none'",
-    ['script-src', ...hashes, ...loaded].join(' '),
-    // The editor injects style elements.
-    ['style-src', "'unsafe-inline'", ...linked].join(' '),
-    // The API and graphql-ws on this origin; the worker code, fetched to become blob: workers.
-    ['connect-src', "'self'", ...fetched].join(' '),
+    ['script-src', ...hashes].join(' '),
+    // The editor injects style elements and style attributes at run time, beyond the page's own.
+    "style-src 'unsafe-inline'",
+    // The API and graphql-ws ('self' covers ws: on this host).
+    "connect-src 'self'",
     'worker-src blob:',
-    ['img-src', 'data:', ...linked].join(' '),
+    // The icon and the stylesheet's images and fonts are data: URLs inside the page.
+    'img-src data:',
     'font-src data:',
     "frame-ancestors 'none'",
     "base-uri 'none'",
     "form-action 'none'",
+    "object-src 'none'",
   ];
   return { html, contentSecurityPolicy: directives.join('; ') };
 }
-
-/** The directories of the URLs matched, none inside another (a CSP source ending in `/` covers its subpaths). */
-function directoriesOf(matches: RegExpMatchArray[]): string[] {
-  const directories = [...new Set(matches.map((match) => dirname(match[1] ?? '')))];
-  return directories
-    .filter((directory) => !directories.some((other) => other !== directory && directory.startsWith(other)))
-    .sort();
-}
-
-const dirname = (url: string) => url.slice(0, url.lastIndexOf('/') + 1);
 
 /** Sends the page's policy with it (Yoga answers GraphiQL itself, as text/html). */
 export function useGraphiQLPolicy(page: GraphiQLPage): Plugin {

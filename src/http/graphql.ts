@@ -22,6 +22,7 @@ import { schema } from '../resolvers/index.js';
 import { SwitchboardError } from '../shared/errors.js';
 import { graphiqlPage, useGraphiQLPolicy } from './graphiql-page.js';
 import { createMaskError } from './graphql-errors.js';
+import { useOperationSpans } from './graphql-tracing.js';
 import { useRequestIdOnErrors } from './request-id-plugin.js';
 import { useSafeTextInputs } from './safe-text-inputs.js';
 import { guardSocketCredential, type SocketCredential } from './ws-auth.js';
@@ -44,6 +45,8 @@ export interface GraphQLOptions {
   introspection: boolean;
   limits?: Partial<GraphQLLimits>;
   webSocket?: Partial<WebSocketLimits>;
+  /** A span per operation (graphql-tracing.ts): only when tracing is on. */
+  tracing?: boolean;
 }
 
 export interface GraphQLLimits {
@@ -118,6 +121,7 @@ function createServerYoga(options: GraphQLOptions): YogaServerInstance<ServerCon
       error: (...args) => logger.debug(args.map(String).join(' ')),
     },
     plugins: [
+      ...(options.tracing ? [useOperationSpans()] : []),
       ...(graphiql ? [useGraphiQLPolicy(graphiql)] : []),
       useRequestIdOnErrors(),
       useSafeTextInputs(),

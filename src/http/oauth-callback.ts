@@ -20,6 +20,8 @@ export function registerOAuthCallback(app: FastifyInstance, connections: Connect
     );
     if (outcome.connectionId) bindRequestLog(request.log, { connectionId: outcome.connectionId });
     reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+    // A Connect session's flow ends on its own result page (outcome recorded there).
+    if (outcome.connectResultPath) return reply.redirect(outcome.connectResultPath, 303);
     if (outcome.redirectUri) return reply.redirect(redirectTarget(outcome.redirectUri, outcome), 303);
     return reply
       .code(outcome.ok ? 200 : 400)

@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { Logger } from '../platform/logger.js';
 import { type ReadinessCheck, registerHealthRoutes } from './health.js';
 import { registerProblemHandlers } from './problem.js';
+import { registerRouteSpans } from './route-spans.js';
 import { registerSecurityHeaders } from './security-headers.js';
 
 export interface ServerOptions {
@@ -15,6 +16,8 @@ export interface ServerOptions {
    * this is closed (default 10 s). Websockets, once upgraded, are not concerned: graphql-ws pings.
    */
   idleTimeoutMs?: number;
+  /** A span per request (route-spans.ts); only when tracing is on, so off costs no hook. */
+  tracing?: boolean;
 }
 
 /** The whole request (headers and body) arrives within this, or the connection is closed with 408. */
@@ -42,6 +45,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     // Unique across instances, so a request id quoted by a client finds one set of log lines.
     genReqId: () => randomUUID(),
   });
+  if (options.tracing) registerRouteSpans(app);
   registerProblemHandlers(app);
   registerSecurityHeaders(app);
   registerHealthRoutes(app, options.readiness);

@@ -1,3 +1,4 @@
+import { CONNECT_SESSION_TOKEN_PREFIX } from '../shared/connect-session-token.js';
 import { CALLBACK_PARENTS, CALLBACK_SECRET_NAMES, SECRET_NAMES } from './log-secret-names.js';
 
 /**
@@ -31,6 +32,7 @@ const SECRET_PARAMETERS = [
   'validationToken',
   'session_token',
   'connect_token',
+  'csrf',
 ].join('|');
 
 /** JSON fields (and headers) whose values are credentials at any depth. */
@@ -51,6 +53,9 @@ const PATTERNS = [
   String.raw`()\b(?:xox[abposre]|xapp)-[A-Za-z0-9-]{8,}`,
   // Google OAuth access tokens and refresh tokens.
   String.raw`()\b(?:ya29\.[A-Za-z0-9_\-.]{8,}|1//[A-Za-z0-9_-]{20,})`,
+  // Connect session tokens anywhere, and whatever long segment follows /connect/ in a path.
+  String.raw`()\b${CONNECT_SESSION_TOKEN_PREFIX}[A-Za-z0-9_-]{8,}`,
+  '(/connect/)[A-Za-z0-9_-]{20,}',
   // A password in a URL's user information (postgres://user:password@host).
   String.raw`(://[^:/@\s"\\]+:)[^@\s"\\/]+(?=@)`,
   // name=value in URLs, query strings and form bodies (the value stops at &, space, quote, escape).

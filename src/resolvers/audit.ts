@@ -3,6 +3,7 @@ import { ForbiddenError } from '../auth/errors.js';
 import { parseStreamName, tenantStreamPrefixes } from '../events/streams.js';
 import type { RecordedEvent } from '../eventstore/envelope.js';
 import type { EventFilter } from '../eventstore/port.js';
+import { tracedPushes } from '../observability/tracing/push-spans.js';
 import { LIVE_FEED_EVENT_TYPES, tenantEventsTopic } from '../projections/read-models/live-feed.js';
 import { assertEventCursorKept, tenantEventsAfter } from '../readmodels/queries/tenant-events.js';
 import { decodeEventCursor, encodeEventCursor } from '../readmodels/resume-cursor.js';
@@ -194,18 +195,22 @@ builder.subscriptionFields((t) => ({
       const tenantId = await context.tenantId();
       const types = args.types && args.types.length > 0 ? new Set(args.types) : null;
       const after = assertOwnCursor(decodeEventCursor(args.after, 'after'), tenantId, 'after');
-      if (!after) return liveTenantEvents(context, tenantId, types);
+      if (!after)
+        return tracedPushes(liveTenantEvents(context, tenantId, types), 'Subscription.tenantEvents');
       await assertEventCursorKept(context.eventStore, after, 'after');
       const replayed = LIVE_FEED_EVENT_TYPES.filter((type) => !types || types.has(type));
-      return replayThenLive<AuditEventShape>(
-        context.platform.pubsub,
-        {
-          topic: tenantEventsTopic(tenantId),
-          positionOf: (event) => BigInt(event.position),
-          backlog: (position) => replayedTenantEvents(context, tenantId, replayed, position),
-          accepts: (event) => !types || types.has(event.type),
-        },
-        after.position,
+      return tracedPushes(
+        replayThenLive<AuditEventShape>(
+          context.platform.pubsub,
+          {
+            topic: tenantEventsTopic(tenantId),
+            positionOf: (event) => BigInt(event.position),
+            backlog: (position) => replayedTenantEvents(context, tenantId, replayed, position),
+            accepts: (event) => !types || types.has(event.type),
+          },
+          after.position,
+        ),
+        'Subscription.tenantEvents',
       );
     },
     resolve: (event) => event,

@@ -4,6 +4,7 @@ import './providers.js';
 import './audit.js';
 import './audit-seals.js';
 import './connections.js';
+import './connect-sessions.js';
 import './provider-accounts.js';
 import './integrations.js';
 import './revocation.js';

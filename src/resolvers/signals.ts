@@ -1,4 +1,5 @@
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
+import { tracedPushes } from '../observability/tracing/push-spans.js';
 import { withPayloads } from '../readmodels/queries/signal-payloads.js';
 import { type SignalView, signalsTopic } from '../readmodels/queries/signal-view.js';
 import {
@@ -204,7 +205,11 @@ builder.subscriptionFields((t) => ({
             after.position,
           )
         : liveSignals(context, tenantId, filter);
-      return withPayloadsIf(context, signals, args.includePayload ?? false);
+      return withPayloadsIf(
+        context,
+        tracedPushes(signals, 'Subscription.signals'),
+        args.includePayload ?? false,
+      );
     },
     resolve: (signal) => signal,
   }),

@@ -1,4 +1,5 @@
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
+import { startPushSpan } from '../observability/tracing/push-spans.js';
 import { assertRecordCursorOfSync } from '../readmodels/queries/sync-record-cursor.js';
 import {
   decodeRecordCursor,
@@ -135,7 +136,12 @@ async function* liveChanges(
       if (notice.connectionId !== sync.connectionId || notice.resource !== sync.resource) continue;
       // The notice only says where to look: the feed itself is read from this subscriber's own
       // cursor, so a dropped or repeated notice neither loses nor repeats a change.
-      yield* changesAfter(context, sync, from, includeRaw);
+      const span = startPushSpan(message, 'Subscription.recordChanges');
+      try {
+        yield* changesAfter(context, sync, from, includeRaw);
+      } finally {
+        span?.end();
+      }
     }
   } finally {
     await subscription.close();

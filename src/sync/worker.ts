@@ -1,4 +1,6 @@
 import { systemCaller } from '../commands/deps.js';
+import { ATTR } from '../observability/tracing/attributes.js';
+import { inRootSpan } from '../observability/tracing/spans.js';
 import { withLease } from '../platform/with-lease.js';
 import { executeRun, type RunOutcome } from './run-executor.js';
 import { syncCommand } from './sync-commands.js';
@@ -64,7 +66,16 @@ export class SyncWorker {
             if (expired.events.length > 0)
               this.deps.metrics?.syncRunFinished({ ...run, provider: expired.state.provider }, 'expired');
           }
-          return executeRun(this.deps, run, signal);
+          // One trace per run: each page's provider calls, its append and the records projection after it.
+          return inRootSpan(
+            'sync run',
+            {
+              [ATTR.tenant]: run.tenantId,
+              [ATTR.connection]: run.connectionId,
+              [ATTR.resource]: run.resource,
+            },
+            () => executeRun(this.deps, run, signal),
+          );
         },
       );
       return result.acquired ? result.value : null;

@@ -236,6 +236,23 @@ describe('configuration', () => {
     ]);
   });
 
+  it("reads the Connect page's frame ancestors: none by default, 'self' or exact origins, each bad entry named", () => {
+    expect(loadConfig({}).connectFrameAncestors).toEqual([]);
+    expect(
+      loadConfig({ SWITCHBOARD_CONNECT_FRAME_ANCESTORS: "self, https://app.example.com,'self'" })
+        .connectFrameAncestors,
+    ).toEqual(["'self'", 'https://app.example.com']);
+    expect(
+      problems({ SWITCHBOARD_CONNECT_FRAME_ANCESTORS: "*,'none',https://app.example.com/embed" }).map(
+        (problem) => problem.message,
+      ),
+    ).toEqual([
+      'entry 1 (*) must be an exact origin (no wildcard, no "null")',
+      "entry 2 ('none') is the default: leave the variable empty for 'none'",
+      'entry 3 (https://app.example.com/embed) must be an origin alone, with no path or trailing slash (https://app.example.com)',
+    ]);
+  });
+
   it('bounds every dependency wait and idle connection, with defaults that fit a 5 s answer', () => {
     const config = loadConfig({});
     expect(config.timeouts).toEqual({

@@ -117,6 +117,22 @@ export function describeEventStoreContract(name: string, createStore: StoreFacto
         expect(read!.recordedAt.getTime()).toBeGreaterThan(before - 60_000);
       });
 
+      it("keeps the trace context the traced store writes into an event's metadata", async () => {
+        const s = stream('traced');
+        const base = event('Typed', {}, 't-1');
+        const written = {
+          ...base,
+          metadata: {
+            ...base.metadata,
+            traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+            tracestate: 'vendor=1',
+          },
+        };
+        await store.append(s, [written], 'no_stream');
+        const [read] = await collect(store.readStream(s));
+        expect(read!.metadata).toEqual(written.metadata);
+      });
+
       it('enforces the expected revision and reports the actual one', async () => {
         const s = stream('ev');
         await expect(store.append(s, [event('X')], 'exists')).rejects.toBeInstanceOf(

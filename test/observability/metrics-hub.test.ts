@@ -53,13 +53,7 @@ describeWithPostgres('metrics move when their events happen (PostgreSQL, GitHub 
     await fake?.close();
   });
 
-  /** Runs drained and every projection (the sync signals reactor's appends too) at the head. */
-  async function settle(): Promise<void> {
-    await world.drain();
-    const { projections, eventStore } = world.hub.runtime;
-    for (let round = 0; round < 2; round++)
-      await projections.waitFor(await eventStore.headPosition(), { timeoutMs: 30_000 });
-  }
+  const settle = () => world.settle();
 
   const webhookUrl = () => `${world.hub.url}/webhooks/${provider}/${world.connectionId}`;
   const proxy = (path: string, connectionId = world.connectionId) =>

@@ -8,6 +8,7 @@ import {
   ConfigureRedirectAllowlistDocument,
   ConnectionDocument,
   ConnectionsDocument,
+  CreateConnectSessionDocument,
   CreateWebhookConnectionDocument,
   CurrentTenantDocument,
   MoveProviderAccountBindingDocument,
@@ -156,6 +157,12 @@ const OPERATIONS: Operation[] = [
     rule: { tenantScoped: true, permission: 'connections:write' },
     document: CreateWebhookConnectionDocument,
     variables: () => ({ input: { provider: 'github' } }),
+  },
+  {
+    name: 'createConnectSession',
+    rule: { tenantScoped: true, permission: 'connections:write' },
+    document: CreateConnectSessionDocument,
+    variables: () => ({ input: { allowedProviders: ['github'] } }),
   },
 ];
 

@@ -24,6 +24,11 @@ export interface SyncWorld {
   secondEngine(): SyncEngine;
   /** Ticks until no run is queued or running (or the deadline passes). */
   drain(engine?: SyncEngine, timeoutMs?: number): Promise<void>;
+  /**
+   * Runs drained, then every projection at the head of the log twice: the sync signals reactor
+   * appends signals after the first head, which the signals projection then applies.
+   */
+  settle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -71,7 +76,7 @@ export async function startSyncWorld(options: SyncWorldOptions): Promise<SyncWor
   const engine = runtime.syncs;
   const deps = engine.deps;
   const engines: SyncEngine[] = [];
-  return {
+  const world: SyncWorld = {
     hub,
     tenantId,
     connectionId: connection.id,
@@ -103,10 +108,16 @@ export async function startSyncWorld(options: SyncWorldOptions): Promise<SyncWor
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     },
+    async settle() {
+      await world.drain();
+      for (let round = 0; round < 2; round++)
+        await runtime.projections.waitFor(await runtime.eventStore.headPosition(), { timeoutMs: 30_000 });
+    },
     async close() {
       for (const each of engines) await each.close();
       await hub.close();
       await file.remove();
     },
   };
+  return world;
 }

@@ -67,15 +67,7 @@ describeWithPostgres(
       await fake?.close();
     });
 
-    /** Runs drained, then every projection (the reactor's appends included) at the head of the log. */
-    async function settle(): Promise<void> {
-      await world.drain();
-      const { projections, eventStore } = world.hub.runtime;
-      // Twice: the reactor appends signals after the first head, which the signals projection then applies.
-      for (let round = 0; round < 2; round++) {
-        await projections.waitFor(await eventStore.headPosition(), { timeoutMs: 30_000 });
-      }
-    }
+    const settle = () => world.settle();
 
     async function sync(resource: 'issues' | 'pull-requests'): Promise<void> {
       await world.engine.startSync(caller, world.tenantId, { connectionId: world.connectionId, resource });

@@ -1,13 +1,14 @@
 import type { Caller, ConnectionDeps } from '../../commands/deps.js';
 import { OAuthProviderError, readCallback } from '../../oauth/index.js';
+import { recordSessionOutcome } from '../connect-session/outcome.js';
 import { AccountDiscoveryError, IssuerMismatchError } from '../errors.js';
 import { exchangeAndInstall } from './complete.js';
 import { failAttempt, failureMessage } from './fail-attempt.js';
-import { takeAuthorization } from './oauth-state.js';
+import { type PendingAuthorization, takeAuthorization } from './oauth-state.js';
 import { recordUnknownState } from './unknown-state.js';
 
 /** What `GET /oauth/callback` tells the user (or their app, through the redirect). */
-export type CallbackOutcome =
+export type CallbackOutcome = (
   | { ok: true; connectionId: string; provider: string; redirectUri: string | null }
   | {
       ok: false;
@@ -16,7 +17,11 @@ export type CallbackOutcome =
       message: string;
       connectionId: string | null;
       redirectUri: string | null;
-    };
+    }
+) & {
+  /** A Connect session's flow: where its result page is (the outcome is recorded there). */
+  connectResultPath?: string;
+};
 
 export type CallbackQuery = Readonly<Record<string, string | undefined>>;
 
@@ -52,6 +57,16 @@ export async function handleCallback(
       redirectUri: null,
     };
   }
+  const outcome = await finishAuthorization(deps, caller, pending, query);
+  return pending.connectSession ? toConnectSession(deps, pending, outcome) : outcome;
+}
+
+async function finishAuthorization(
+  deps: ConnectionDeps,
+  caller: Caller,
+  pending: PendingAuthorization,
+  query: CallbackQuery,
+): Promise<CallbackOutcome> {
   const failed = (error: string, message: string) => ({
     ok: false as const,
     error,
@@ -81,4 +96,31 @@ export async function handleCallback(
     deps.logger.error({ err: error, connectionId: pending.connectionId }, 'OAuth callback failed');
     return failed('server_error', 'The connection could not be completed');
   }
+}
+
+/** Records the outcome on the Connect session and sends the user to its result page instead. */
+async function toConnectSession(
+  deps: ConnectionDeps,
+  pending: PendingAuthorization,
+  outcome: CallbackOutcome,
+): Promise<CallbackOutcome> {
+  const session = pending.connectSession!;
+  await recordSessionOutcome(
+    deps,
+    session.id,
+    outcome.ok
+      ? { connectionId: outcome.connectionId, provider: outcome.provider }
+      : {
+          provider: pending.provider,
+          message: inWords(outcome.error, deps.catalog.require(pending.provider).displayName),
+        },
+  );
+  const token = (await deps.vault.decrypt(pending.tenantId, pending.connectionId, session.token)).toString();
+  return { ...outcome, redirectUri: null, connectResultPath: `/connect/${token}/result` };
+}
+
+function inWords(error: string, provider: string): string {
+  if (error === 'access_denied')
+    return `You did not allow access to ${provider}. Try again if that was a mistake.`;
+  return `${provider} could not be connected. Try again; if it keeps failing, contact the app that sent you here.`;
 }

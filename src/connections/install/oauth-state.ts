@@ -22,6 +22,8 @@ export interface PendingAuthorization {
   /** Where the user goes afterwards; null shows our result page. */
   redirectUri: string | null;
   codeVerifier: Sealed | null;
+  /** Started from a Connect session (its id, and its token sealed for the result page's address). */
+  connectSession?: { id: string; token: Sealed } | null;
   /** Provider scopes asked for, taken as granted when the token response lists none. */
   scopes: string[];
   expiresAt: string;

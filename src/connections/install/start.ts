@@ -16,6 +16,8 @@ export interface StartConnectionInput {
   scopes?: readonly string[] | null | undefined;
   /** Where the user lands after the callback, with `connection_id` or `error` added. */
   redirectUri?: string | null | undefined;
+  /** A Connect session's flow: the callback records its outcome there and shows its result page. */
+  connectSession?: { id: string; token: string } | undefined;
 }
 
 export interface StartedConnection {
@@ -66,6 +68,13 @@ export async function startConnection(
     request.codeVerifier === null
       ? null
       : await deps.vault.encrypt(tenantId, connectionId, request.codeVerifier);
+  // Sealed like the verifier: the kv never holds a usable Connect link either.
+  const connectSession = input.connectSession
+    ? {
+        id: input.connectSession.id,
+        token: await deps.vault.encrypt(tenantId, connectionId, input.connectSession.token),
+      }
+    : null;
 
   // The log first: a state that is remembered always has a PENDING connection to complete or fail.
   await execute(
@@ -94,6 +103,7 @@ export async function startConnection(
     callbackUri: callbackUri(deps.publicUrl),
     redirectUri,
     codeVerifier,
+    connectSession,
     scopes: providerScopes,
     expiresAt: expiresAt.toISOString(),
   });
@@ -105,7 +115,7 @@ export async function startConnection(
  * matches the tenant's allowlist or the global one. The callback sends the user there with a
  * connection id or an error, so an unlisted URL would make the hub an open redirector.
  */
-async function allowedRedirectUri(
+export async function allowedRedirectUri(
   deps: ConnectionDeps,
   tenantId: string,
   value: string | null | undefined,

@@ -1,4 +1,6 @@
 import type { ConnectionDeps } from '../../commands/deps.js';
+import { ATTR } from '../../observability/tracing/attributes.js';
+import { inRootSpan } from '../../observability/tracing/spans.js';
 import { expireAbandonedAttempts } from '../install/abandoned-attempts.js';
 import type { TokenRefresher } from './refresh.js';
 
@@ -94,7 +96,11 @@ export class ProactiveRefresher {
       while (next < due.length && generation === this.#generation) {
         const row = due[next++]!;
         try {
-          const token = await this.#refresher.refresh({ ...row, trigger: 'proactive' });
+          const token = await inRootSpan(
+            'token refresh',
+            { [ATTR.tenant]: row.tenantId, [ATTR.connection]: row.connectionId },
+            () => this.#refresher.refresh({ ...row, trigger: 'proactive' }),
+          );
           if (token.rotated) result.refreshed++;
         } catch (error) {
           // Recorded as TokenRefreshFailed (or REAUTH_REQUIRED) by the refresher; logged for operators.

@@ -64,7 +64,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  */
 function toEventMetadata(raw: unknown, id: string): EventMetadata {
   const m = isRecord(raw) ? raw : {};
-  const { tenantId, correlationId, causationId, actor, schemaVersion } = m;
+  const { tenantId, correlationId, causationId, actor, schemaVersion, traceparent, tracestate } = m;
   if (
     typeof tenantId !== 'string' ||
     typeof correlationId !== 'string' ||
@@ -76,7 +76,11 @@ function toEventMetadata(raw: unknown, id: string): EventMetadata {
       detail: { id },
     });
   }
-  return { tenantId, correlationId, causationId, actor, schemaVersion };
+  const metadata: EventMetadata = { tenantId, correlationId, causationId, actor, schemaVersion };
+  // The trace context the traced store wrote (traced-event-store.ts), kept in the order it was written.
+  if (typeof traceparent === 'string') metadata.traceparent = traceparent;
+  if (typeof tracestate === 'string') metadata.tracestate = tracestate;
+  return metadata;
 }
 
 /** Undefined for a link whose target is gone (only reachable with resolveLinkTos, which we never ask for). */

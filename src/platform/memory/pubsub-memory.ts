@@ -1,3 +1,8 @@
+import {
+  rememberMessageContext,
+  splitTraceHeader,
+  withTraceHeader,
+} from '../../observability/tracing/message-trace.js';
 import { BufferedSubscription } from '../buffered-subscription.js';
 import { decodeJson, encodeJson } from '../json-codec.js';
 import {
@@ -27,7 +32,10 @@ export class MemoryPubSub implements PubSub {
     if (this.#closed) throw new PubSubClosedError();
     // Through JSON even in memory, so a payload that would not survive Redis fails here too and
     // subscribers get the same frozen copy they would get from Redis.
-    const message = decodeJson(encodeJson(payload));
+    // The trace header too, so a subscriber's push continues the publisher's trace as with Redis.
+    const { json, spanContext } = splitTraceHeader(withTraceHeader(encodeJson(payload)));
+    const message = decodeJson(json);
+    rememberMessageContext(message, spanContext);
     for (const subscription of this.#topics.get(topic) ?? []) subscription.deliver(message);
   }
 

@@ -1,4 +1,9 @@
 import type { Redis } from 'ioredis';
+import {
+  rememberMessageContext,
+  splitTraceHeader,
+  withTraceHeader,
+} from '../../observability/tracing/message-trace.js';
 import { BufferedSubscription } from '../buffered-subscription.js';
 import { decodeJson, encodeJson } from '../json-codec.js';
 import {
@@ -71,8 +76,9 @@ export class RedisPubSub implements PubSub {
   async publish(topic: string, payload: unknown): Promise<void> {
     if (this.#closed) throw new PubSubClosedError();
     const text = encodeJson(payload);
+    // The header is taken inside callRedis, so a subscriber's push is a child of the PUBLISH span.
     await callRedis(this.#publisher, 'PUBLISH', () =>
-      this.#publisher.publish(this.#channelPrefix + topic, text),
+      this.#publisher.publish(this.#channelPrefix + topic, withTraceHeader(text)),
     );
   }
 
@@ -139,8 +145,10 @@ export class RedisPubSub implements PubSub {
     const state = this.#topics.get(channel);
     if (!state) return;
     let message: unknown;
+    const { json, spanContext } = splitTraceHeader(text);
     try {
-      message = decodeJson(text);
+      message = decodeJson(json);
+      rememberMessageContext(message, spanContext);
     } catch {
       // Not written by our publish (someone else on our prefix): there is nobody to report it to.
       return;

@@ -7,6 +7,7 @@ import type { PrismaClient } from '../../generated/prisma/client.js';
 import type { ReadModelLogger } from '../../readmodels/logger.js';
 import { CheckpointMovedError, describeEvent, ProjectionFailedError } from '../errors.js';
 import type { Projection } from '../projection.js';
+import { inBatchSpan } from './batch-span.js';
 import { batches } from './batches.js';
 import { ensureCheckpoint } from './checkpoints.js';
 import { ApplyError, commitBatch } from './commit-batch.js';
@@ -294,7 +295,13 @@ export class ProjectionWorker {
     await this.commitOne([], request.position);
   }
 
-  private async commitOne(events: readonly RecordedEvent[], upto: bigint): Promise<void> {
+  private commitOne(events: readonly RecordedEvent[], upto: bigint): Promise<void> {
+    return inBatchSpan(this.projection.name, events, this.stored, upto, () =>
+      this.commitTraced(events, upto),
+    );
+  }
+
+  private async commitTraced(events: readonly RecordedEvent[], upto: bigint): Promise<void> {
     await commitBatch(this.context.prisma, this.projection, events, this.stored, upto);
     this.position = upto;
     this.stored = upto;
