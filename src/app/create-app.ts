@@ -3,6 +3,7 @@ import { registerAuditExportRoute } from '../http/audit-export.js';
 import { registerAuditKeysRoute } from '../http/audit-keys.js';
 import { registerCatalogRoute } from '../http/catalog.js';
 import { registerConnectRoutes } from '../http/connect.js';
+import { registerConsoleRoutes } from '../http/console.js';
 import { registerCors } from '../http/cors.js';
 import { type GraphQLLimits, registerGraphQL } from '../http/graphql.js';
 import { registerMcpRoute } from '../http/mcp.js';
@@ -13,6 +14,7 @@ import { registerOAuthCallback } from '../http/oauth-callback.js';
 import { registerProxyRoute } from '../http/proxy.js';
 import { rateBudgets, registerRateLimits } from '../http/rate-limits.js';
 import { createServer } from '../http/server.js';
+import { loadWebAssets, registerWebAssets, WEB_ASSETS_MISSING } from '../http/web-assets.js';
 import { registerWebhookRoutes } from '../http/webhooks.js';
 import type { WebSocketLimits } from '../http/ws-limits.js';
 import { TenantDirectory } from '../tenants/tenant-directory.js';
@@ -27,6 +29,8 @@ export interface AppOptions {
   webSocket?: Partial<WebSocketLimits>;
   /** Overrides SWITCHBOARD_HTTP_IDLE_TIMEOUT_SECONDS (tests). */
   idleTimeoutMs?: number;
+  /** Where the built browser bundles are (default dist/web; tests build into their own). */
+  webAssetsDir?: string;
 }
 
 /** The whole HTTP surface over a runtime: health, metrics, REST routes (catalog, MCP, webhooks, OAuth, proxy, audit export), GraphQL over HTTP and websockets. */
@@ -49,6 +53,15 @@ export async function createApp(runtime: Runtime, options: AppOptions = {}): Pro
   await registerConnectRoutes(app, {
     connections: runtime.connections,
     frameAncestors: runtime.config.connectFrameAncestors,
+  });
+  const web = loadWebAssets(options.webAssetsDir);
+  // Everything else works without the bundles; the console says how to build them.
+  if (web) registerWebAssets(app, web.files);
+  else runtime.logger.warn(WEB_ASSETS_MISSING);
+  const { oidc } = runtime.config;
+  registerConsoleRoutes(app, {
+    assets: web?.assets ?? null,
+    oidc: oidc ? { ...oidc, clientId: runtime.config.consoleOidcClientId ?? oidc.audience } : null,
   });
   registerCatalogRoute(app, runtime.catalog);
   registerAuditKeysRoute(app, runtime.audit);

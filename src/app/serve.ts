@@ -54,6 +54,7 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
       ...runtime.describe().map((line) => `  ${line}`),
       `  graphql: ${url}/graphql (websocket: ${url.replace('http', 'ws')}/graphql)`,
       `  health:  ${url}/healthz  ${url}/readyz`,
+      `  console: ${url}/console`,
       `  metrics: ${metricsUrl}/metrics (${metricsReader})`,
       '',
     ].join('\n'),

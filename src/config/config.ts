@@ -230,6 +230,7 @@ const envSchema = z
     SWITCHBOARD_OPERATOR_TOKEN: tokenList,
     SWITCHBOARD_OIDC_ISSUER: urlWithScheme(['https:', 'http:']),
     SWITCHBOARD_OIDC_AUDIENCE: z.preprocess(blankAsUndefined, z.string().optional()),
+    SWITCHBOARD_CONSOLE_OIDC_CLIENT_ID: z.preprocess(blankAsUndefined, z.string().optional()),
     SWITCHBOARD_MASTER_KEY: z.preprocess(
       blankAsUndefined,
       z.string().refine(isMasterKey, 'must be 32 bytes, base64-encoded').optional(),
@@ -337,6 +338,8 @@ export interface Config {
   redisPrefix: string;
   operatorTokens: string[];
   oidc: { issuer: string; audience: string } | null;
+  /** The operator console's OIDC client id (a public client, PKCE); the audience when unset. */
+  consoleOidcClientId: string | null;
   masterKey: Buffer | null;
   /** Older master keys that still unwrap data keys until an operator retires them (after rewrapAll). */
   previousMasterKeys: Buffer[];
@@ -441,6 +444,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       e.SWITCHBOARD_OIDC_ISSUER && e.SWITCHBOARD_OIDC_AUDIENCE
         ? { issuer: e.SWITCHBOARD_OIDC_ISSUER, audience: e.SWITCHBOARD_OIDC_AUDIENCE }
         : null,
+    consoleOidcClientId: e.SWITCHBOARD_CONSOLE_OIDC_CLIENT_ID ?? null,
     masterKey: e.SWITCHBOARD_MASTER_KEY ? Buffer.from(e.SWITCHBOARD_MASTER_KEY, 'base64') : null,
     previousMasterKeys: (e.SWITCHBOARD_MASTER_KEYS_PREVIOUS ?? []).map((key) => Buffer.from(key, 'base64')),
     publicUrl: (e.SWITCHBOARD_PUBLIC_URL ?? `http://${displayHost(e.HOST)}:${e.PORT}`).replace(/\/+$/, ''),

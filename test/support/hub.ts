@@ -45,6 +45,8 @@ export interface TestHubOptions {
   logDestination?: pino.DestinationStream;
   /** Adds to the app before it listens (a test route). */
   beforeListen?: (app: FastifyInstance) => void;
+  /** The built browser bundles to serve (default dist/web). */
+  webAssetsDir?: string;
 }
 
 /**
@@ -66,7 +68,11 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     config,
     createAppLogger(config, { destination: options.logDestination }),
   );
-  const app = await createApp(runtime, { limits: options.limits, bodyLimit: options.bodyLimit });
+  const app = await createApp(runtime, {
+    limits: options.limits,
+    bodyLimit: options.bodyLimit,
+    webAssetsDir: options.webAssetsDir,
+  });
   options.beforeListen?.(app);
   await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
   const address = app.server.address();
