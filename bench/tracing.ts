@@ -6,11 +6,13 @@ import { fmt, scratchDatabase } from './support.js';
 import { CONNECTIONS, OPERATOR, provisionWebhookTenant } from './webhooks.js';
 
 /**
- * Issue 15 item 8: what tracing costs. Two hubs, each in a process of its own (`src/app/main.ts`)
+ * Issue 15 item 8: what tracing costs. Three hubs, each in a process of its own (`src/app/main.ts`)
  * on its own scratch PostgreSQL database and the same Redis: one without OTEL_* variables (tracing
  * off: no SDK), one exporting every span (the default parent-based always-on sampler, the worst
- * case) over OTLP/HTTP protobuf to a collector stub in this process that counts requests and bytes
- * and answers 200. Each round loads both hubs in turn, the order rotated, with signed GitHub
+ * case) and one without the per-statement pg and per-command Redis spans
+ * (OTEL_NODE_DISABLED_INSTRUMENTATIONS=pg,redis), both over OTLP/HTTP protobuf to a collector stub
+ * in this process that counts requests and bytes and answers 200. Each round loads every hub in
+ * turn, the order rotated, with signed GitHub
  * webhook deliveries and then `{ tenant { id name } }`; the hubs' CPU comes from /proc.
  *
  *   npm run bench -- tracing
@@ -46,8 +48,17 @@ async function startCollectorStub(): Promise<Collector> {
   return collector;
 }
 
+/** Tracing off; on with every span; on without the per-statement and per-command client spans. */
+const VARIANTS = {
+  off: {},
+  on: {},
+  'on, no pg/redis spans': { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'pg,redis' },
+} as const satisfies Record<string, Record<string, string>>;
+type VariantLabel = keyof typeof VARIANTS;
+const LABELS = Object.keys(VARIANTS) as VariantLabel[];
+
 interface Variant {
-  label: 'off' | 'on';
+  label: VariantLabel;
   hub: HubProcess;
   webhooks: LoadTarget;
   tenantQuery: LoadTarget;
@@ -55,7 +66,7 @@ interface Variant {
 }
 
 export interface TracingRound {
-  variant: 'off' | 'on';
+  variant: VariantLabel;
   workload: 'webhooks' | 'graphql';
   load: LoadResult;
   cpuMsPerOperation: number;
@@ -77,13 +88,14 @@ async function startVariant(label: Variant['label'], collector: Collector): Prom
     SWITCHBOARD_REDIS_PREFIX: `bench-tracing-${label}:`,
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
-    ...(label === 'on'
-      ? {
+    ...(label === 'off'
+      ? {}
+      : {
           OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
           OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
           OTEL_SERVICE_NAME: 'switchboard-bench',
-        }
-      : {}),
+          ...VARIANTS[label],
+        }),
   });
   try {
     const { tenantId, target } = await provisionWebhookTenant(hub.url);
@@ -132,7 +144,7 @@ export async function benchTracing(log: (line: string) => void): Promise<Tracing
   const collector = await startCollectorStub();
   const variants: Variant[] = [];
   try {
-    for (const label of ['off', 'on'] as const) {
+    for (const label of LABELS) {
       log(`  starting the hub with tracing ${label}`);
       variants.push(await startVariant(label, collector));
     }
@@ -143,7 +155,8 @@ export async function benchTracing(log: (line: string) => void): Promise<Tracing
     }
     const rounds: TracingRound[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      const order = round % 2 === 0 ? variants : [...variants].reverse();
+      // Rotated each round, so no variant always runs first (or right after another's load).
+      const order = variants.map((_, i) => variants[(i + round) % variants.length]!);
       for (const workload of ['webhooks', 'graphql'] as const) {
         for (const variant of order) {
           const figures = await measure(variant, workload);
@@ -169,31 +182,35 @@ const median = (values: number[]) => {
 
 export function tracingTable(figures: TracingFigures): string {
   const lines = [
-    `| ${CONNECTIONS} connections, ${SECONDS} s windows, ${ROUNDS} rounds (ABBA) | tracing off: median (range) /s | on: median (range) /s | on / off (median of pairs) | hub CPU ms per op off / on | p99 ms off / on |`,
-    '|---|---:|---:|---:|---:|---:|',
+    `| ${CONNECTIONS} connections, ${SECONDS} s windows, ${ROUNDS} rounds (order rotated) | tracing | per second: median (range) | / off (median of same-round ratios) | hub CPU ms per op (median) | CPU / off | p99 ms (median) |`,
+    '|---|---|---:|---:|---:|---:|---:|',
   ];
   for (const workload of ['webhooks', 'graphql'] as const) {
-    const of = (variant: 'off' | 'on') =>
+    const of = (variant: VariantLabel) =>
       figures.rounds.filter((round) => round.workload === workload && round.variant === variant);
     const off = of('off');
-    const on = of('on');
     const rate = (rounds: TracingRound[]) => rounds.map((round) => round.load.requestsPerSecond);
-    const span = (rounds: TracingRound[]) =>
-      `${fmt(median(rate(rounds)))} (${fmt(Math.min(...rate(rounds)))}–${fmt(Math.max(...rate(rounds)))})`;
-    const ratios = on.map((round, i) => round.load.requestsPerSecond / off[i]!.load.requestsPerSecond);
-    const cpu = (rounds: TracingRound[]) => median(rounds.map((round) => round.cpuMsPerOperation)).toFixed(3);
-    const p99 = (rounds: TracingRound[]) => median(rounds.map((round) => round.load.p99));
+    const cpu = (rounds: TracingRound[]) => median(rounds.map((round) => round.cpuMsPerOperation));
     const label =
       workload === 'webhooks'
         ? 'signed GitHub webhook deliveries'
         : '`{ tenant { id name } }` (operator, X-Tenant-Id)';
-    lines.push(
-      `| ${label} | ${span(off)} | ${span(on)} | ${median(ratios).toFixed(3)} (${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)}) | ${cpu(off)} / ${cpu(on)} | ${p99(off)} / ${p99(on)} |`,
-    );
+    for (const variant of LABELS) {
+      const rounds = of(variant);
+      const rates = rate(rounds);
+      const ratios = rounds.map((round, i) => round.load.requestsPerSecond / off[i]!.load.requestsPerSecond);
+      const ratio =
+        variant === 'off'
+          ? '1'
+          : `${median(ratios).toFixed(3)} (${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)})`;
+      lines.push(
+        `| ${variant === 'off' ? label : ''} | ${variant} | ${fmt(median(rates))} (${fmt(Math.min(...rates))}–${fmt(Math.max(...rates))}) | ${ratio} | ${cpu(rounds).toFixed(3)} | ${(cpu(rounds) / cpu(off)).toFixed(2)} | ${median(rounds.map((round) => round.load.p99))} |`,
+      );
+    }
   }
   lines.push(
     '',
-    `Spans exported by the traced hub: ${figures.spansExported.requests.toLocaleString('en-US')} OTLP requests, ${(figures.spansExported.bytes / 1e6).toFixed(1)} MB.`,
+    `Spans exported by the traced hubs: ${figures.spansExported.requests.toLocaleString('en-US')} OTLP requests, ${(figures.spansExported.bytes / 1e6).toFixed(1)} MB.`,
   );
   return lines.join('\n');
 }

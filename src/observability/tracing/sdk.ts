@@ -1,5 +1,6 @@
 import { context, propagation, trace } from '@opentelemetry/api';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
+import { type ClientInstrumentation, selectInstrumentations } from './instrumentations.js';
 import { setTracing } from './state.js';
 
 export interface TracingOptions {
@@ -11,6 +12,8 @@ export interface TracingOptions {
    * the SDK builds the OTLP exporter, protocol, sampler and batch processor from the environment.
    */
   spanProcessors?: SpanProcessor[];
+  /** Client instrumentations to run (default: as OTEL_NODE_(EN|DIS)ABLED_INSTRUMENTATIONS say). */
+  instrumentations?: ReadonlySet<ClientInstrumentation>;
 }
 
 export interface Tracing {
@@ -35,33 +38,41 @@ const OFF: Tracing = { enabled: false, shutdown: async () => {} };
  */
 export async function startTracing(options: TracingOptions): Promise<Tracing> {
   if (!options.enabled) return OFF;
+  const selected = options.instrumentations ?? selectInstrumentations();
   const [{ NodeSDK }, { UndiciInstrumentation }, { PgInstrumentation }] = await Promise.all([
     import('@opentelemetry/sdk-node'),
     import('@opentelemetry/instrumentation-undici'),
     import('@opentelemetry/instrumentation-pg'),
   ]);
+  const instrumentations = [
+    ...(selected.has('undici')
+      ? [
+          new UndiciInstrumentation({
+            requireParentforSpans: true,
+            // A query string may carry an API key or an OAuth code: the span keeps origin and path only.
+            startSpanHook: (request) => ({
+              'url.full': `${request.origin}${request.path.split('?')[0]}`,
+              'url.query': request.path.includes('?') ? 'REDACTED' : '',
+            }),
+          }),
+        ]
+      : []),
+    // Statements are parameterized; values stay out unless enhancedDatabaseReporting (off).
+    // A pool checkout is a span per query for nothing a query span does not show: left out.
+    ...(selected.has('pg')
+      ? [new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true })]
+      : []),
+  ];
   const sdk = new NodeSDK({
     serviceName: options.serviceName,
     ...(options.spanProcessors ? { spanProcessors: options.spanProcessors } : {}),
     // Traces only: an empty list keeps the SDK from starting OTLP metric and log exporters.
     metricReaders: [],
     logRecordProcessors: [],
-    instrumentations: [
-      new UndiciInstrumentation({
-        requireParentforSpans: true,
-        // A query string may carry an API key or an OAuth code: the span keeps origin and path only.
-        startSpanHook: (request) => ({
-          'url.full': `${request.origin}${request.path.split('?')[0]}`,
-          'url.query': request.path.includes('?') ? 'REDACTED' : '',
-        }),
-      }),
-      // Statements are parameterized; values stay out unless enhancedDatabaseReporting (off).
-      // A pool checkout is a span per query for nothing a query span does not show: left out.
-      new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
-    ],
+    instrumentations,
   });
   sdk.start();
-  setTracing(true);
+  setTracing(true, { redisCommands: selected.has('redis') });
   let stopped = false;
   return {
     enabled: true,

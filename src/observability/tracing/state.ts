@@ -4,10 +4,14 @@
  * one boolean read, not an allocation per event.
  */
 let tracing = false;
+/** Whether each Redis command gets a span (OTEL_NODE_DISABLED_INSTRUMENTATIONS=redis turns it off). */
+let redisCommands = false;
 
 export const isTracing = (): boolean => tracing;
+export const isTracingRedisCommands = (): boolean => redisCommands;
 
 /** Set by startTracing and its shutdown only. */
-export function setTracing(on: boolean): void {
+export function setTracing(on: boolean, options: { redisCommands?: boolean } = {}): void {
   tracing = on;
+  redisCommands = on && (options.redisCommands ?? true);
 }

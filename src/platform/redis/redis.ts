@@ -1,7 +1,7 @@
 import { SpanKind } from '@opentelemetry/api';
 import { Redis, type RedisOptions } from 'ioredis';
 import { inChildSpan } from '../../observability/tracing/spans.js';
-import { isTracing } from '../../observability/tracing/state.js';
+import { isTracingRedisCommands } from '../../observability/tracing/state.js';
 import { DependencyError } from '../../shared/errors.js';
 import { DEFAULT_TIMEOUTS } from '../timeouts.js';
 
@@ -74,7 +74,7 @@ function watch(client: Redis, options: RedisClientOptions): Redis {
 /** Translates any failure of a Redis call into a DependencyError at the adapter boundary. */
 export function callRedis<T>(client: Redis, operation: string, command: () => Promise<T>): Promise<T> {
   // ioredis's own instrumentation does not patch under ESM (sdk.ts): the span is ours.
-  if (!isTracing()) return attempt(client, operation, command);
+  if (!isTracingRedisCommands()) return attempt(client, operation, command);
   return inChildSpan(
     `redis ${operation}`,
     { 'db.system.name': 'redis', 'db.operation.name': operation },
