@@ -4,7 +4,7 @@
  * one boolean read, not an allocation per event.
  */
 let tracing = false;
-/** Whether each Redis command gets a span (OTEL_NODE_DISABLED_INSTRUMENTATIONS=redis turns it off). */
+/** Whether every Redis command gets a span, not only PUBLISH (the `redis` instrumentation). */
 let redisCommands = false;
 
 export const isTracing = (): boolean => tracing;
@@ -13,5 +13,5 @@ export const isTracingRedisCommands = (): boolean => redisCommands;
 /** Set by startTracing and its shutdown only. */
 export function setTracing(on: boolean, options: { redisCommands?: boolean } = {}): void {
   tracing = on;
-  redisCommands = on && (options.redisCommands ?? true);
+  redisCommands = on && (options.redisCommands ?? false);
 }

@@ -1,7 +1,7 @@
 import { SpanKind } from '@opentelemetry/api';
 import { Redis, type RedisOptions } from 'ioredis';
 import { inChildSpan } from '../../observability/tracing/spans.js';
-import { isTracingRedisCommands } from '../../observability/tracing/state.js';
+import { isTracing, isTracingRedisCommands } from '../../observability/tracing/state.js';
 import { DependencyError } from '../../shared/errors.js';
 import { DEFAULT_TIMEOUTS } from '../timeouts.js';
 
@@ -74,7 +74,10 @@ function watch(client: Redis, options: RedisClientOptions): Redis {
 /** Translates any failure of a Redis call into a DependencyError at the adapter boundary. */
 export function callRedis<T>(client: Redis, operation: string, command: () => Promise<T>): Promise<T> {
   // ioredis's own instrumentation does not patch under ESM (sdk.ts): the span is ours.
-  if (!isTracingRedisCommands()) return attempt(client, operation, command);
+  // PUBLISH is always a span when tracing (it carries a trace to the other instances); every other
+  // command only when the `redis` instrumentation is asked for (instrumentations.ts).
+  if (!isTracing() || (operation !== 'PUBLISH' && !isTracingRedisCommands()))
+    return attempt(client, operation, command);
   return inChildSpan(
     `redis ${operation}`,
     { 'db.system.name': 'redis', 'db.operation.name': operation },
