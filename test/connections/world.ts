@@ -88,7 +88,8 @@ function plainIdpManifest(id: string, issuer: string, declared: Record<string, u
   return { ...rest, id, displayName: `Loopback IdP (${id})`, auth: { ...plain, ...declared } };
 }
 
-function keysManifest(origin: string) {
+/** An operator-declared API-key provider whose test request is GET <origin>/v1/me. */
+export function keysManifest(origin: string) {
   return {
     id: KEYS,
     displayName: 'Loopback Keys',

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CreateConnectSessionDocument } from '../../src/generated/graphql.js';
 import { framingAllowed } from '../../src/http/security-headers.js';
+import { keysManifest } from '../connections/world.js';
 import { asOperator, startTestHub, type TestHub } from '../support/hub.js';
 import { writeProvidersFile } from '../support/loopback-providers.js';
 import { registerTenant } from '../support/register-tenant.js';
@@ -22,18 +23,8 @@ describeWithPostgres('Connect pages over HTTP (PostgreSQL)', () => {
 
   beforeAll(async () => {
     file = await writeProvidersFile([
-      {
-        id: KEYS,
-        displayName: 'Pages <Keys>',
-        categories: ['testing'],
-        auth: {
-          mode: 'api_key',
-          apiKey: { in: 'header', name: 'X-Api-Key' },
-          testRequest: { method: 'GET', path: '/me', expectedStatus: 200 },
-        },
-        scopes: [],
-        api: { baseUrl: 'http://127.0.0.1:9/v1' },
-      },
+      // Markup in the name: the page must show it as text.
+      { ...keysManifest('http://127.0.0.1:9'), id: KEYS, displayName: 'Pages <Keys>' },
     ]);
     hub = await startTestHub({
       env: {
