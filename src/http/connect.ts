@@ -46,7 +46,9 @@ export async function registerConnectRoutes(app: FastifyInstance, options: Conne
         .send(body);
     const refuse = (reply: FastifyReply, nonce: string, refusal: Refusal, token: string | null) => {
       const listPath =
-        token && !['unknown', 'expired', 'used'].includes(refusal) ? `/connect/${token}` : null;
+        token && !['unknown', 'expired', 'used', 'too_many_attempts'].includes(refusal)
+          ? `/connect/${token}`
+          : null;
       const page = refusalPage(nonce, refusal, listPath);
       return send(reply, page.status, page.body, nonce);
     };

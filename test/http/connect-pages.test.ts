@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { MAX_FAILED_ATTEMPTS } from '../../src/connections/connect-session/store.js';
 import { CreateConnectSessionDocument } from '../../src/generated/graphql.js';
 import { framingAllowed } from '../../src/http/security-headers.js';
 import { keysManifest } from '../connections/world.js';
@@ -83,5 +84,25 @@ describeWithPostgres('Connect pages over HTTP (PostgreSQL)', () => {
     expect(connections).toBe(0);
     const other = await fetch(`${hub.url}/connect/${token}/providers/github`);
     expect(other.status).toBe(404);
+  });
+
+  it('spends a link after ten failed credential attempts, so it cannot be used to try keys', async () => {
+    const { token } = await session();
+    const form = await (await fetch(`${hub.url}/connect/${token}/providers/${KEYS}`)).text();
+    const csrf = /name="csrf" value="([^"]+)"/.exec(form)?.[1];
+    expect(csrf).toBeTruthy();
+    const attempt = () =>
+      fetch(`${hub.url}/connect/${token}/providers/${KEYS}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ csrf: csrf!, apiKey: 'not-the-key' }).toString(),
+        redirect: 'manual',
+      });
+    // The provider (127.0.0.1:9) never answers its test request: each attempt fails.
+    for (let i = 0; i < MAX_FAILED_ATTEMPTS; i++) expect((await attempt()).status).not.toBe(429);
+    const refused = await attempt();
+    expect(refused.status).toBe(429);
+    expect(await refused.text()).toContain('Too many attempts');
+    expect(await hub.runtime.readModels.prisma.connection.count({ where: { tenantId: tenant } })).toBe(0);
   });
 });

@@ -10,6 +10,7 @@ import {
   claimSession,
   csrfMatches,
   lookupSession,
+  MAX_FAILED_ATTEMPTS,
   releaseClaim,
   type SessionLookup,
   saveSession,
@@ -21,7 +22,14 @@ export interface ConnectableProvider {
 }
 
 /** Why a page request cannot go on: the page says so in words (see web/connect). */
-export type Refusal = 'unknown' | 'expired' | 'used' | 'provider_not_allowed' | 'csrf' | 'busy';
+export type Refusal =
+  | 'unknown'
+  | 'expired'
+  | 'used'
+  | 'provider_not_allowed'
+  | 'csrf'
+  | 'busy'
+  | 'too_many_attempts';
 
 export type Attempt<T> = { ok: true; value: T } | { ok: false; refusal: Refusal };
 
@@ -93,13 +101,15 @@ export async function connectSessionCredentials(
   if (!opened.ok) return opened;
   const { id, session, target } = opened.value;
   if (target.method === 'oauth2') return { ok: false, refusal: 'provider_not_allowed' };
+  if ((session.failedAttempts ?? 0) >= MAX_FAILED_ATTEMPTS)
+    return { ok: false, refusal: 'too_many_attempts' };
   if (!(await claimSession(deps.kv, id))) return { ok: false, refusal: 'busy' };
   try {
     const credentials =
       target.method === 'api_key'
         ? { apiKey: input.credentials.apiKey ?? '' }
         : { username: input.credentials.username ?? '', password: input.credentials.password ?? '' };
-    let outcome: Pick<ConnectSession, 'connected' | 'failure'>;
+    let outcome: Pick<ConnectSession, 'connected' | 'failure' | 'failedAttempts'>;
     try {
       const connectionId = await connectWithCredentials(deps, caller, session.tenantId, {
         provider: target.manifest.id,
@@ -111,6 +121,7 @@ export async function connectSessionCredentials(
       outcome = {
         connected: null,
         failure: { provider: target.manifest.id, message: inWords(error, target) },
+        failedAttempts: (session.failedAttempts ?? 0) + 1,
       };
       if (!(error instanceof SwitchboardError && error.expose)) {
         deps.logger.error({ err: error, provider: target.manifest.id }, 'Connect session attempt failed');

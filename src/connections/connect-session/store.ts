@@ -22,7 +22,15 @@ export interface ConnectSession {
   connected: { connectionId: string; provider: string } | null;
   /** The last failed attempt, for the result page (a user can try again). */
   failure: { provider: string; message: string } | null;
+  /** Credential attempts that failed so far (absent: none; sessions stored before it was counted). */
+  failedAttempts?: number;
 }
+
+/**
+ * Failed credential attempts a session allows: enough for typos, too few to use a link as a way to
+ * try keys against a provider's test request. After them the link is spent (the product makes a new one).
+ */
+export const MAX_FAILED_ATTEMPTS = 10;
 
 /** How long an expired or used session is still remembered, so its link says "expired" (410), not "unknown". */
 export const GRACE_MS = 60 * 60_000;

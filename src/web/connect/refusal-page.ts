@@ -29,6 +29,11 @@ const REFUSALS: Record<Refusal, { status: number; title: string; text: string }>
     title: 'Please try again',
     text: 'The form could not be verified (it may have been open too long, or sent from another page). Go back to the list and try again.',
   },
+  too_many_attempts: {
+    status: 429,
+    title: 'Too many attempts',
+    text: 'This link has been tried too many times without success and can no longer be used. Go back to the app that sent you here and start again to get a new link.',
+  },
   busy: {
     status: 409,
     title: 'Already in progress',
