@@ -17,7 +17,8 @@ import { CONNECTIONS, OPERATOR, provisionWebhookTenant } from './webhooks.js';
  * webhook deliveries and then `{ tenant { id name } }`; the hubs' CPU comes from /proc.
  *
  *   npm run bench -- tracing
- *   BENCH_TRACING_ROUNDS (4), BENCH_TRACING_SECONDS (6), BENCH_REDIS_URL (local Redis)
+ *   BENCH_TRACING_ROUNDS (4), BENCH_TRACING_SECONDS (6), BENCH_REDIS_URL (local Redis),
+ *   BENCH_TRACING_VARIANTS (labels separated by ';'; off always runs), BENCH_TRACING_WORKLOADS
  */
 const ROUNDS = Number(process.env.BENCH_TRACING_ROUNDS ?? 4);
 const SECONDS = Number(process.env.BENCH_TRACING_SECONDS ?? 6);
@@ -58,9 +59,20 @@ const VARIANTS = {
     OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
     OTEL_TRACES_SAMPLER_ARG: '0.1',
   },
+  // The SDK, its context manager and our hooks without a single recorded span: the constant part.
+  'on, nothing sampled': { OTEL_TRACES_SAMPLER: 'always_off' },
 } as const satisfies Record<string, Record<string, string>>;
 type VariantLabel = keyof typeof VARIANTS;
-const LABELS = Object.keys(VARIANTS) as VariantLabel[];
+/** BENCH_TRACING_VARIANTS picks some (labels separated by ';'); `off`, the reference, always runs. */
+const LABELS = (Object.keys(VARIANTS) as VariantLabel[]).filter(
+  (label) =>
+    label === 'off' ||
+    !process.env.BENCH_TRACING_VARIANTS ||
+    process.env.BENCH_TRACING_VARIANTS.split(';').includes(label),
+);
+type Workload = 'webhooks' | 'graphql';
+/** BENCH_TRACING_WORKLOADS: webhooks, graphql or both (default). */
+const WORKLOADS = (process.env.BENCH_TRACING_WORKLOADS ?? 'webhooks,graphql').split(',') as Workload[];
 
 interface Variant {
   label: VariantLabel;
@@ -162,7 +174,7 @@ export async function benchTracing(log: (line: string) => void): Promise<Tracing
     for (let round = 0; round < ROUNDS; round++) {
       // Rotated each round, so no variant always runs first (or right after another's load).
       const order = variants.map((_, i) => variants[(i + round) % variants.length]!);
-      for (const workload of ['webhooks', 'graphql'] as const) {
+      for (const workload of WORKLOADS) {
         for (const variant of order) {
           const figures = await measure(variant, workload);
           log(
@@ -190,7 +202,7 @@ export function tracingTable(figures: TracingFigures): string {
     `| ${CONNECTIONS} connections, ${SECONDS} s windows, ${ROUNDS} rounds (order rotated) | tracing | per second: median (range) | / off (median of same-round ratios) | hub CPU ms per op (median) | CPU / off | p99 ms (median) |`,
     '|---|---|---:|---:|---:|---:|---:|',
   ];
-  for (const workload of ['webhooks', 'graphql'] as const) {
+  for (const workload of WORKLOADS) {
     const of = (variant: VariantLabel) =>
       figures.rounds.filter((round) => round.workload === workload && round.variant === variant);
     const off = of('off');
