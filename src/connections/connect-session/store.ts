@@ -1,5 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { KeyValueStore } from '../../platform/kv.js';
+import { equalBytes } from '../../shared/constant-time.js';
 import type { ConnectMethod } from './methods.js';
 import { connectSessionId } from './token.js';
 
@@ -79,7 +79,5 @@ export const releaseClaim = async (kv: KeyValueStore, id: string): Promise<void>
 
 export function csrfMatches(session: ConnectSession, presented: unknown): boolean {
   if (typeof presented !== 'string') return false;
-  const expected = Buffer.from(session.csrf);
-  const given = Buffer.from(presented);
-  return expected.length === given.length && timingSafeEqual(expected, given);
+  return equalBytes(Buffer.from(presented), Buffer.from(session.csrf));
 }

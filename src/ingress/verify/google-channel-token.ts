@@ -1,4 +1,4 @@
-import { equalTokens } from './constant-time.js';
+import { equalTokens } from '../../shared/constant-time.js';
 import { headerOf, secretBytes } from './request.js';
 import {
   type DeclarationOf,

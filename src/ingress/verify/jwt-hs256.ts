@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { anyEqual } from './constant-time.js';
+import { anyEqual } from '../../shared/constant-time.js';
 import { secretBytes } from './request.js';
 import { decodeStrict } from './signature.js';
 import type { VerifyFailureReason, WebhookSecret } from './types.js';

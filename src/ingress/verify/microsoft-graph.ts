@@ -1,6 +1,6 @@
+import { equalTokens } from '../../shared/constant-time.js';
 import { valuesAt } from '../../shared/json-path.js';
 import { locate } from '../delivery/locate.js';
-import { equalTokens } from './constant-time.js';
 import { parseJsonBody, secretBytes } from './request.js';
 import {
   type DeclarationOf,

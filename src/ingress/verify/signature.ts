@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { anyEqual } from './constant-time.js';
+import { anyEqual } from '../../shared/constant-time.js';
 import { headerOf, secretBytes } from './request.js';
 import type { VerifyFailureReason, VerifyRequest, WebhookSecret } from './types.js';
 

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { anyEqual } from './constant-time.js';
+import { anyEqual } from '../../shared/constant-time.js';
 import { headerOf } from './request.js';
 import { decodeStrict } from './signature.js';
 import { checkWindow, parseTimestamp } from './timestamp.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { anyEqual, equalBytes, equalTokens } from '../../../src/ingress/verify/constant-time.js';
+import { anyEqual, equalBytes, equalTokens } from '../../src/shared/constant-time.js';
 
 const bytes = (text: string) => Buffer.from(text, 'utf8');
 
