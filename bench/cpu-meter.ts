@@ -14,6 +14,10 @@ export interface CpuUse {
   availableMs: number;
 }
 
+/** A process's user + system CPU so far, ms (0 once it is gone). */
+export const processCpuMs = async (pid: number): Promise<number> =>
+  ((await processTicks(pid)) * 1000) / TICKS_PER_SECOND;
+
 async function processTicks(pid: number): Promise<number> {
   try {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8');

@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { processCpuMs } from './cpu-meter.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-/** Linux counts a process's CPU time in clock ticks of 1/100 s (getconf CLK_TCK). */
-const TICKS_PER_SECOND = 100;
 
 export interface HubProcess {
   url: string;
@@ -62,12 +61,7 @@ export async function startHubProcess(
   return {
     url,
     pid,
-    async cpuMs() {
-      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-      // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
-    },
+    cpuMs: () => processCpuMs(pid),
     rssBytes: () => statusField('VmRSS'),
     resetPeakRss: () => writeFile(`/proc/${pid}/clear_refs`, '5'),
     peakRssBytes: () => statusField('VmHWM'),

@@ -15,6 +15,7 @@ import { benchSync, syncTable } from './sync.js';
 import { benchTracing, tracingTable } from './tracing.js';
 import { benchTokenCheckout, vaultTable } from './vault.js';
 import { benchWebhooks, webhooksTable } from './webhooks.js';
+import { benchWebhookPeers, webhookPeersTable } from './webhooks-peers.js';
 
 /**
  * `npm run bench`: every figure from one run on this machine, printed as one table and written to
@@ -26,6 +27,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 const alone: Record<string, () => Promise<string>> = {
   audit: async () => auditTable(await benchAudit(log)),
   tracing: async () => tracingTable(await benchTracing(log)),
+  webhooks: async () => webhookPeersTable(await benchWebhookPeers(log)),
 };
 const only = process.argv[2];
 if (only !== undefined) {

@@ -41,7 +41,7 @@ export interface WebhookFigures {
   acknowledged: number;
 }
 
-function summarize(latencies: number[]): LiveLatency {
+export function summarize(latencies: number[]): LiveLatency {
   const sorted = [...latencies].sort((a, b) => a - b);
   return {
     count: sorted.length,
@@ -149,7 +149,7 @@ export async function provisionWebhookTenant(url: string): Promise<{ tenantId: s
 }
 
 /** The graphql-ws subscriber, in a process of its own so it shares no event loop with the hub. */
-function startSubscriber(wsUrl: string, tenantId: string) {
+export function startSubscriber(wsUrl: string, tenantId: string) {
   const child = spawn(process.execPath, ['--import', 'tsx', subscriberScript], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });

@@ -1,6 +1,5 @@
 import { boundedKeyValueStore } from '../ingress/delivery/bounded-kv.js';
 import { RejectionBudget } from '../ingress/delivery/rejection-budget.js';
-import { ReplayGuard } from '../ingress/delivery/replay-guard.js';
 import { WebhookGateway } from '../ingress/gateway.js';
 import { configuredAppSecrets } from '../ingress/routing/app-secrets.js';
 import { ResolvedTargets } from '../ingress/routing/resolved-targets.js';
@@ -43,7 +42,6 @@ export function createWebhookGateway(
     appSecrets: configuredAppSecrets(runtime.config.webhookAppSecrets),
     eventStore: runtime.eventStore,
     // Redis only makes these faster or cheaper: past a short deadline ingress goes on without it.
-    replayGuard: new ReplayGuard(boundedKeyValueStore(runtime.platform.kv), logger),
     rejections: new RejectionBudget(boundedKeyValueStore(runtime.platform.kv), logger),
     vault: runtime.vault,
     logger,

@@ -14,14 +14,12 @@ import { locate } from './delivery/locate.js';
 import { normalizeDelivery } from './delivery/normalize.js';
 import { recordedSignalIds } from './delivery/recorded-signals.js';
 import { deadLetterRecord, type RecordTarget, signalRecords } from './delivery/records.js';
-import type { ReplayGuard } from './delivery/replay-guard.js';
 import { type DeliverySecrets, secretsOf } from './delivery/secrets.js';
 import { acknowledged, type GatewayResponse, problem } from './responses.js';
 import type { VerifyRequest, WebhookDeclaration } from './verify/types.js';
 
 export interface AcceptDependencies {
   eventStore: Pick<EventStore, 'append' | 'readStream'>;
-  replayGuard: ReplayGuard;
   /** Seals what deliveries say with their tenant's data key before it reaches the log. */
   vault: ContentVault;
   logger: Logger;
@@ -47,13 +45,16 @@ export interface AuthenticDelivery {
 }
 
 /**
- * From an authentic delivery to a durable fact: read the body (secrets out), drop replays,
- * normalize, append, and only then acknowledge. What cannot become signals is appended as a dead
+ * From an authentic delivery to a durable fact: read the body (secrets out), normalize, append,
+ * and only then acknowledge. What cannot become signals is appended as a dead
  * letter (400); what cannot be appended at all gets a 503 so the provider delivers it again, unless
  * the store refused it for its size, which no retry changes: signals too large for one append are
  * kept as a dead letter (`payload_too_large`, 400), and a dead letter the store still refuses is
- * answered 413. Nothing acknowledged is lost. A redelivery is answered `duplicate` with the ids of the signals it
- * produced the first time, whether the replay guard (kv) remembers it or only the log does.
+ * answered 413. Nothing acknowledged is lost. A redelivery is answered `duplicate` with the ids of
+ * the signals it produced the first time: its events' ids derive from the delivery's identity
+ * (deliveryKey), so the append finds them in the log. Nothing is asked of Redis per delivery: a
+ * replay guard in front of the log (a GET before, a SET after) cost more than the rare duplicate it
+ * spared an append, and the log answers after a restart or a Redis outage alike.
  */
 export async function acceptDelivery(
   dependencies: AcceptDependencies,
@@ -80,10 +81,7 @@ async function accepted(dependencies: AcceptDependencies, delivery: AuthenticDel
   const eventType = locate(webhooks.eventType, request, body.ok ? body.payload : null);
   if (!body.ok) return deadLetter(dependencies, delivery, secrets, body, eventType, body.reason, body.detail);
 
-  const key = deliveryKey(webhooks, verified.deliveryId, bodySha256);
-  const remembered = await dependencies.replayGuard.seen(target, key.replayKeys);
-  if (remembered) return { result: 'duplicate', response: acknowledged('duplicate', remembered) };
-
+  const identity = deliveryKey(webhooks, verified.deliveryId, bodySha256);
   const outcome = normalizeDelivery({
     manifest: delivery.manifest,
     connectionId: target.connectionId,
@@ -108,7 +106,7 @@ async function accepted(dependencies: AcceptDependencies, delivery: AuthenticDel
     signalRecords(
       dependencies.vault,
       target,
-      key.identity,
+      identity,
       outcome.signals,
       // The payload holds U+FFFD where the bytes were not UTF-8: the log keeps what arrived.
       { info, bodyBase64: body.utf8 ? undefined : body.bytes.toString('base64') },
@@ -126,7 +124,6 @@ async function accepted(dependencies: AcceptDependencies, delivery: AuthenticDel
     ? ((await recordedSignalIds(dependencies.eventStore, stream, events, stored)) ??
       outcome.signals.map((signal) => signal.id))
     : outcome.signals.map((signal) => signal.id);
-  await dependencies.replayGuard.remember(target, key.replayKeys, ids);
   if (!stored.duplicate) dependencies.onRecorded?.(target, eventType);
   const result = stored.duplicate ? 'duplicate' : 'accepted';
   return { result, response: acknowledged(result, ids) };

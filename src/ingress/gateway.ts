@@ -10,7 +10,6 @@ import { sha256Hex } from './delivery/delivery-key.js';
 import { routingIdOf } from './delivery/locate.js';
 import { rejectionRecord } from './delivery/records.js';
 import type { RejectionBudget } from './delivery/rejection-budget.js';
-import type { ReplayGuard } from './delivery/replay-guard.js';
 import { handshakeResponse } from './handshake.js';
 import { type GatewayResponse, problem } from './responses.js';
 import type { AppSecrets } from './routing/app-secrets.js';
@@ -28,7 +27,6 @@ export interface GatewayDependencies {
   targets: ResolvedTargets;
   appSecrets: AppSecrets;
   eventStore: Pick<EventStore, 'append' | 'readStream'>;
-  replayGuard: ReplayGuard;
   rejections: RejectionBudget;
   /** Seals what deliveries say with their tenant's data key (payloads, dead-letter bodies). */
   vault: ContentVault;
@@ -156,7 +154,7 @@ export class WebhookGateway {
   }
 
   /**
-   * Each part of a split batch as a delivery of its own (own body digest, so own replay keys and
+   * Each part of a split batch as a delivery of its own (own body digest, so own identity and
    * signal ids) to the connection bound to its account. `batchVerdict`: the app-level signature
    * covered the whole batch, so a part no connection holds is authentic and kept as the provider's
    * dead letter; without one (Graph), each part is verified by its own connection's secret, and a

@@ -5,7 +5,6 @@ import type { Event, RecordedEvent } from '../../src/eventstore/envelope.js';
 import { AppendTooLargeError } from '../../src/eventstore/errors.js';
 import type { AppendResult, EventStore } from '../../src/eventstore/port.js';
 import { RejectionBudget } from '../../src/ingress/delivery/rejection-budget.js';
-import { ReplayGuard } from '../../src/ingress/delivery/replay-guard.js';
 import { WebhookGateway } from '../../src/ingress/gateway.js';
 import { configuredAppSecrets } from '../../src/ingress/routing/app-secrets.js';
 import { ResolvedTargets } from '../../src/ingress/routing/resolved-targets.js';
@@ -52,7 +51,7 @@ export function gatewayHarness(options: {
   appSecrets?: Record<string, string>;
   /** Refusals recorded per connection per minute (default: the gateway's). */
   rejectionsPerMinute?: number;
-  /** What the replay guard and the rejection budget use instead of `kv` (a failing Redis, say). */
+  /** What the rejection budget uses instead of `kv` (a failing Redis, say). */
   guardKv?: KeyValueStore;
   /** Custom providers served after the built-ins (as a providers file would add them). */
   customProviders?: readonly ProviderManifest[];
@@ -118,7 +117,6 @@ export function gatewayHarness(options: {
     appSecrets: configuredAppSecrets(options.appSecrets ?? {}),
     eventStore,
     vault: harness.vault,
-    replayGuard: new ReplayGuard(guardKv, createLogger({ level: 'silent' })),
     rejections: new RejectionBudget(
       guardKv,
       createLogger({ level: 'silent' }),

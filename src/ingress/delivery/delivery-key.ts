@@ -24,17 +24,12 @@ export function deliveryIdSigned(webhooks: WebhookDeclaration): boolean {
   }
 }
 
-export interface DeliveryKey {
-  /** What makes the delivery unique for its connection; the event ids derive from it. */
-  identity: string;
-  /** Every key the replay guard remembers: the identity, plus the delivery id when it is not the identity. */
-  replayKeys: string[];
-}
-
 export const sha256Hex = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
 /**
- * A replayed delivery must be recognized whatever an attacker can change without the secret. When
+ * What makes a delivery unique for its connection; the ids of the events it becomes derive from it,
+ * so the log recognizes a redelivery or a replay. It must be whatever an attacker cannot change
+ * without the secret. When
  * the delivery id is not signed (GitHub's X-GitHub-Delivery, Todoist's, Jira's and Linear's
  * headers) that is the body: a captured body under a fresh id is the same delivery. When the id is
  * signed (Slack's event_id is in the signed body, Standard Webhooks sign webhook-id), retries of
@@ -44,12 +39,9 @@ export function deliveryKey(
   webhooks: WebhookDeclaration,
   deliveryId: string | null,
   bodySha256: string,
-): DeliveryKey {
-  const byBody = `sha256:${bodySha256}`;
-  if (deliveryId === null) return { identity: byBody, replayKeys: [byBody] };
-  const byId = `id:${deliveryId}`;
-  if (!deliveryIdSigned(webhooks)) return { identity: byBody, replayKeys: [byBody, byId] };
-  return { identity: byId, replayKeys: [byId] };
+): string {
+  if (deliveryId === null || !deliveryIdSigned(webhooks)) return `sha256:${bodySha256}`;
+  return `id:${deliveryId}`;
 }
 
 /**
