@@ -4,7 +4,13 @@
 // its database or its dependencies. What it recomputes is copied from src/audit on purpose.
 //
 //   node scripts/verify-audit-proof.mjs trail.ndjson [--key hub-key.json] [--key-id KEY_ID]
+//   node scripts/verify-audit-proof.mjs --proof proof.json --key hub-key.json [--event event.json]
 //
+// --proof   one inclusion proof as the hub's auditProof query answers it (the GraphQL response, or
+//           its auditProof object with position, leafIndex, treeSize, leafHash, auditPath and seal):
+//           checks the seal's signature with the pinned key and the audit path to its root. With
+//           --event (the event as stored: an export's event line, e.g. one exported before it was
+//           sealed), also that the event's fields give the proven leaf hash at that position.
 // --key     a public key obtained apart from the file (a JWK, a JWKS {"keys": [...]}, or the
 //           hub's /.well-known/switchboard-audit-keys answer): only its keys are trusted.
 // --key-id  trust only the key with this RFC 7638 thumbprint.
@@ -127,23 +133,38 @@ const tenantOfStream = (stream) => {
 async function main() {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { key: { type: 'string' }, 'key-id': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      key: { type: 'string' },
+      'key-id': { type: 'string' },
+      proof: { type: 'string' },
+      event: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
-  if (values.help || positionals.length !== 1) {
+  const proofMode = values.proof !== undefined;
+  if (
+    values.help ||
+    positionals.length !== (proofMode ? 0 : 1) ||
+    (proofMode && !values.key) ||
+    (!proofMode && values.event !== undefined)
+  ) {
     process.stderr.write(
-      'Usage: node scripts/verify-audit-proof.mjs EXPORT.ndjson [--key KEY.json] [--key-id KEY_ID]\n',
+      'Usage: node scripts/verify-audit-proof.mjs EXPORT.ndjson [--key KEY.json] [--key-id KEY_ID]\n' +
+        '       node scripts/verify-audit-proof.mjs --proof PROOF.json --key KEY.json [--key-id KEY_ID] [--event EVENT.json]\n',
     );
     return values.help ? 0 : 64;
   }
-  const file = positionals[0];
-  const failures = [];
-  const fail = (line, message) => failures.push(`line ${line}: ${message}`);
-
   const pinned = values.key ? keysIn(JSON.parse(readFileSync(values.key, 'utf8'))) : null;
   if (pinned && pinned.length === 0) {
     process.stderr.write(`${values.key} holds no Ed25519 public key (JWK)\n`);
     return 64;
   }
+  if (proofMode) return checkProofFile(values, pinned);
+
+  const file = positionals[0];
+  const failures = [];
+  const fail = (line, message) => failures.push(`line ${line}: ${message}`);
+
   let trusted = new Map((pinned ?? []).map((jwk) => [thumbprint(jwk), jwk]));
 
   let header = null;
@@ -326,6 +347,78 @@ async function main() {
     out.write(
       "  (the keys came from the file itself: pass --key or --key-id with the hub's published key to rule out a re-signed file)\n",
     );
+  return 0;
+}
+
+/**
+ * One auditProof answer: the seal signed by a pinned key, the audit path from the leaf hash to the
+ * seal's root, and, given the event as stored, its leaf hash at that position.
+ */
+function checkProofFile(values, pinned) {
+  const json = JSON.parse(readFileSync(values.proof, 'utf8'));
+  const proof = json?.data?.auditProof ?? json?.auditProof ?? json;
+  const seal = proof?.seal;
+  const failures = [];
+  const fail = (message) => failures.push(message);
+  let trusted = new Map(pinned.map((jwk) => [thumbprint(jwk), jwk]));
+  if (values['key-id']) {
+    const only = trusted.get(values['key-id']);
+    trusted = new Map(only ? [[values['key-id'], only]] : []);
+    if (!only) fail(`no key with id ${values['key-id']} in ${values.key}`);
+  }
+  const decimal = (value) =>
+    typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
+  if (!seal || ![proof.position, seal.fromPosition, seal.toPosition].map(decimal).every(isDecimal)) {
+    process.stderr.write(
+      `${values.proof} is not an auditProof answer (position, leafHash, auditPath, seal)\n`,
+    );
+    return 64;
+  }
+  const position = BigInt(decimal(proof.position));
+  const statement = {
+    ...seal,
+    fromPosition: decimal(seal.fromPosition),
+    toPosition: decimal(seal.toPosition),
+  };
+  const name = `seal ${seal.revision ?? '?'} (${statement.fromPosition}..${statement.toPosition})`;
+  if (seal.leafFormat !== LEAF_FORMAT)
+    fail(`${name} uses leaf format ${seal.leafFormat}, which this script cannot check`);
+  const key = trusted.get(seal.keyId);
+  if (!key) fail(`${name} is signed by key ${seal.keyId}, which is not the pinned key`);
+  else if (!signatureValid(key, statement))
+    fail(`${name}: the signature does not verify with key ${seal.keyId}`);
+  if (position < BigInt(statement.fromPosition) || position > BigInt(statement.toPosition))
+    fail(`position ${position} is outside the range of ${name}`);
+  if (proof.treeSize !== seal.count) fail(`the proof's tree size is not the count of ${name}`);
+  const leaf = /^[0-9a-f]{64}$/.test(String(proof.leafHash)) ? Buffer.from(proof.leafHash, 'hex') : null;
+  const path = Array.isArray(proof.auditPath)
+    ? proof.auditPath.map((hash) => Buffer.from(String(hash), 'hex'))
+    : [];
+  const root = leaf && rootFromPath(leaf, proof.leafIndex, proof.treeSize, path);
+  if (!root || root.toString('hex') !== seal.root)
+    fail(`position ${position}: the audit path does not lead from the leaf hash to the root of ${name}`);
+  if (values.event !== undefined) {
+    const event = JSON.parse(readFileSync(values.event, 'utf8'));
+    if (!isDecimal(event?.position) || BigInt(event.position) !== position)
+      fail(`${values.event} is the event at position ${event?.position}, not ${position}`);
+    else if (leafHash(eventLeafBytes(event)).toString('hex') !== proof.leafHash)
+      fail(
+        `position ${position}: the event's fields do not give the proven leaf hash (its id, type, stream, revision, data or metadata differs)`,
+      );
+  }
+  const out = process.stdout;
+  out.write(`${values.proof}: position ${position} in ${name}, key ${seal.keyId}\n`);
+  if (failures.length > 0) {
+    out.write(`FAILED: ${failures.length} problem(s)\n`);
+    for (const failure of failures) out.write(`  ${failure}\n`);
+    return 1;
+  }
+  out.write(
+    values.event !== undefined
+      ? 'OK: the seal is signed by the pinned key and the event is in it\n'
+      : 'OK: the seal is signed by the pinned key and the leaf hash is in it\n' +
+          '  (pass --event with the event as stored to check that it is the one this leaf hash stands for)\n',
+  );
   return 0;
 }
 

@@ -5,11 +5,11 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AuditSigningKey } from '../../src/audit/index.js';
 import { parseAuditSigningKey } from '../../src/config/audit-signing-key.js';
 import { tenantStreamPrefixes } from '../../src/events/streams.js';
-import { RenameTenantDocument } from '../../src/generated/graphql.js';
+import { AuditProofDocument, RenameTenantDocument } from '../../src/generated/graphql.js';
 import { asOperator, startTestHub, TEST_AUDIT_SIGNING_KEY, type TestHub } from '../support/hub.js';
 import { registerTenant } from '../support/register-tenant.js';
 import { describeWithPostgres } from '../support/services.js';
-import { ndjson, sealedThrough, verifyOffline } from './export-support.js';
+import { ndjson, run, sealedThrough, verifyOffline } from './export-support.js';
 
 type Line = Record<string, unknown> & { kind: string };
 
@@ -109,6 +109,73 @@ describeWithPostgres('offline verification of an audit export (PostgreSQL)', () 
     const other = await verifyOffline(file, '--key-id', 'not-the-hubs-key');
     expect(other.code).toBe(1);
     expect(other.stdout).toContain('no key with id not-the-hubs-key in the header');
+  });
+
+  it("checks one auditProof answer with the hub's published key alone, and the event as stored against it", async () => {
+    const event = exported.find(provenEvent)!;
+    const answer = await hub.request(
+      AuditProofDocument,
+      { position: String(event.position) },
+      asOperator('ledger-a'),
+    );
+    expect(answer.errors).toBeUndefined();
+    const keyFile = path.join(dir, 'published-keys.json');
+    await writeFile(keyFile, await (await fetch(`${hub.url}/.well-known/switchboard-audit-keys`)).text());
+    const check = async (name: string, proof: unknown, ...args: string[]) => {
+      const proofFile = path.join(dir, `${name}.json`);
+      await writeFile(proofFile, JSON.stringify(proof));
+      return run(process.execPath, [
+        'scripts/verify-audit-proof.mjs',
+        '--proof',
+        proofFile,
+        '--key',
+        keyFile,
+        ...args,
+      ]);
+    };
+    const eventFile = path.join(dir, 'proven-event.json');
+    await writeFile(eventFile, JSON.stringify(event));
+
+    // The GraphQL response as saved, with and without the event (an export's line) it proves.
+    const leafOnly = await check('proof', { data: answer.data });
+    expect(leafOnly.stdout).toContain('OK: the seal is signed by the pinned key and the leaf hash is in it');
+    expect(leafOnly.code).toBe(0);
+    const withEvent = await check('proof', { data: answer.data }, '--event', eventFile);
+    expect(withEvent.stdout).toContain('OK: the seal is signed by the pinned key and the event is in it');
+    expect(withEvent.code).toBe(0);
+
+    const proof = answer.data!.auditProof;
+    const editedEvent = path.join(dir, 'edited-event.json');
+    await writeFile(editedEvent, JSON.stringify({ ...event, type: 'TenantDeleted' }));
+    const changed = await check('proof', proof, '--event', editedEvent);
+    expect(changed.code).toBe(1);
+    expect(changed.stdout).toContain(
+      `position ${event.position}: the event's fields do not give the proven leaf hash`,
+    );
+
+    const tamperedPath = [...proof.auditPath];
+    tamperedPath[0] = '0'.repeat(64);
+    const badPath = await check('bad-path', { ...proof, auditPath: tamperedPath });
+    expect(badPath.code).toBe(1);
+    expect(badPath.stdout).toContain('the audit path does not lead from the leaf hash to the root of seal');
+
+    const forged = await check('forged-seal', { ...proof, seal: { ...proof.seal, root: 'f'.repeat(64) } });
+    expect(forged.code).toBe(1);
+    expect(forged.stdout).toContain(`the signature does not verify with key ${proof.seal.keyId}`);
+
+    const stranger = new AuditSigningKey(parseAuditSigningKey(Buffer.alloc(32, 99).toString('base64')));
+    await writeFile(keyFile, JSON.stringify(stranger.publicJwk));
+    const wrongKey = await check('proof', proof);
+    expect(wrongKey.code).toBe(1);
+    expect(wrongKey.stdout).toContain(`is signed by key ${proof.seal.keyId}, which is not the pinned key`);
+
+    // A proof means nothing without a key obtained apart from it: --key is required.
+    const unpinned = await run(process.execPath, [
+      'scripts/verify-audit-proof.mjs',
+      '--proof',
+      path.join(dir, 'proof.json'),
+    ]);
+    expect(unpinned.code).toBe(64);
   });
 
   it('fails on an event whose data was edited, naming its line and position', async () => {

@@ -105,6 +105,20 @@ describe('generated runbooks', () => {
     }
   });
 
+  it('state the KurrentDB settings the hub relies on', () => {
+    const kurrentdb = section(expected.get('docs/runbooks/hub.md') ?? '', 'kurrentdb');
+    for (const setting of [
+      '23.10.0 or later',
+      'nodePreference=leader',
+      'tlsCAFile=',
+      '`$all` read',
+      '`MaxAppendSize`',
+      '`APPEND_TOO_LARGE` (413',
+      '`eventids-<tenant>.<id>-<digest>`',
+    ])
+      expect(kurrentdb).toContain(setting);
+  });
+
   it('name only queries and mutations the schema has', async () => {
     const schema = await readFile(path.join(ROOT, 'schema/schema.graphql'), 'utf8');
     const fields = new Set([...schema.matchAll(/^ {2}([a-zA-Z]+)\(/gm)].map((match) => match[1]));

@@ -1,3 +1,4 @@
+import { MINIMUM_SERVER_VERSION } from '../../eventstore/kurrentdb/server-version.js';
 import { METRICS } from '../../observability/metrics/catalog.js';
 import type { AlertLink } from './alert-links.js';
 import { bullets, code, heading, table } from './markdown.js';
@@ -52,6 +53,45 @@ const BODIES: Record<HubSection, string> = {
     table(
       ['reason', 'usually'],
       Object.entries(VERIFY_FAILURE_FIXES).map(([reason, fix]) => [code(reason), fix]),
+    ),
+  ].join('\n'),
+  kurrentdb: [
+    `With ${code('EVENTSTORE_URL=kurrentdb://…')} (or ${code('esdb://…')}) the log is in KurrentDB. ${code('ping')} at startup and in ${code('/readyz')} checks the server's version and reads one event of ${code('$all')}, so a wrong setting below fails startup and ${code('checks.eventStore')} rather than the first projection. README, KurrentDB in production, says why each of these matters.`,
+    '',
+    table(
+      ['setting', 'what the hub needs', 'when it is wrong'],
+      [
+        [
+          'server version',
+          `KurrentDB / EventStoreDB ${MINIMUM_SERVER_VERSION} or later (checked against 24.10, 25.0 and 25.1)`,
+          'startup refuses the server, naming its version: older servers never end a catch-up with CaughtUp',
+        ],
+        [
+          'connection string',
+          `a cluster as ${code('kurrentdb+discover://node1:2113,node2:2113,node3:2113?tls=true&nodePreference=leader')}; reads ask for the leader whatever the preference`,
+          'a read a follower refuses is asked again of the new leader once; a dropped subscription is reopened with backoff (100 ms to 5 s), and reported after about 6 s of drops',
+        ],
+        [
+          'TLS',
+          `${code('tls=true')}, with ${code('tlsCAFile=/path/ca.pem')} for a private CA (${code('tlsVerifyCert=false')} only in a lab)`,
+          'every call fails as unavailable (a DependencyError): check the CA and the certificate names',
+        ],
+        [
+          `a user that reads ${code('$all')}`,
+          `${code('$admins')}, or an ACL granting ${code('$all')} read: projections, audit seals and exports read it`,
+          `${code('/readyz')} fails on the ${code('$all')} read even where user streams are readable`,
+        ],
+        [
+          'append size',
+          `${code('MaxAppendSize')} at its default or above (1 MiB on 24.x and 25.0, 256 MiB from 25.1); the hub keeps each append within 1 MiB`,
+          `a lower limit refuses some appends as ${code('APPEND_TOO_LARGE')} (413, not retried); webhook deliveries then dead-letter or answer 413`,
+        ],
+        [
+          'receipt streams',
+          `${code('eventids-<tenant>.<id>-<digest>')}: one small stream per deduplicated event; keep them (no ${code('$maxAge')} on them)`,
+          'without them a redelivery the server no longer remembers is appended a second time',
+        ],
+      ],
     ),
   ].join('\n'),
   metrics: [

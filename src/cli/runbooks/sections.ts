@@ -23,6 +23,7 @@ export const HUB_SECTIONS = {
   'projection-stopped': 'A projection stopped',
   'dead-letters': 'Dead letters',
   'webhook-verify-failures': 'Webhook verification failures (every provider)',
+  kurrentdb: 'KurrentDB settings the hub relies on',
   metrics: 'Metrics',
 } as const;
 

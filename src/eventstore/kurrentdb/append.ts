@@ -3,17 +3,15 @@
  * name-based ids: receipts.ts), refused partial duplicates.
  */
 import {
-  FORWARDS,
   type KurrentDBClient,
   WrongExpectedVersionError as KurrentWrongExpectedVersionError,
-  StreamNotFoundError,
 } from '@kurrent/kurrentdb-client';
 import type { Event } from '../envelope.js';
 import { DuplicateEventIdError, WrongExpectedVersionError } from '../errors.js';
 import type { AppendResult, ExpectedRevision } from '../port.js';
 import { positionOf, toEventData, toStreamState, UNKNOWN_POSITION } from './convert.js';
 import { actualRevisionOf, translateError } from './errors.js';
-import { readStream } from './reads.js';
+import { readStream, readStreamRaw } from './reads.js';
 import { isNameBased, receiptsOf, writeReceipts } from './receipts.js';
 
 export async function append(
@@ -108,15 +106,11 @@ async function refuseWithoutEvents(client: KurrentDBClient, stream: string): Pro
 
 async function positionAt(client: KurrentDBClient, stream: string, revision: bigint): Promise<bigint> {
   try {
-    for await (const resolved of client.readStream(stream, {
-      fromRevision: revision,
-      direction: FORWARDS,
-      maxCount: 1,
-    })) {
+    for await (const resolved of readStreamRaw(client, stream, { fromRevision: revision, maxCount: 1 })) {
       if (resolved.event?.revision === revision) return positionOf(resolved.event.position);
     }
   } catch (error) {
-    if (!(error instanceof StreamNotFoundError)) throw translateError(error, { stream });
+    throw translateError(error, { stream });
   }
   // The event is no longer readable (truncated by $maxCount/$tb since the first call).
   return UNKNOWN_POSITION;
@@ -142,8 +136,8 @@ async function duplicatesOf(
   if (from > actual) return [];
   const found: string[] = [];
   try {
-    const window = { fromRevision: from, direction: FORWARDS, maxCount: events.length } as const;
-    for await (const resolved of client.readStream(stream, window)) {
+    const window = { fromRevision: from, maxCount: events.length };
+    for await (const resolved of readStreamRaw(client, stream, window)) {
       if (resolved.event && ids.has(resolved.event.id)) found.push(resolved.event.id);
     }
   } catch {

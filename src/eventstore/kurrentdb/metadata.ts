@@ -1,20 +1,21 @@
 /** Stream metadata (the `$$stream` metastream) and tombstones. */
 import {
   type AppendStreamState,
-  BACKWARDS,
-  END,
   type KurrentDBClient,
   type StreamMetadata as KurrentStreamMetadata,
   WrongExpectedVersionError as KurrentWrongExpectedVersionError,
   metastreamOf,
   type SetStreamMetadataOptions,
-  StreamNotFoundError,
 } from '@kurrent/kurrentdb-client';
 import { BadUserInputError } from '../../shared/errors.js';
 import { WrongExpectedVersionError } from '../errors.js';
 import type { ExpectedRevision, StreamMetadata, StreamMetadataResult } from '../port.js';
 import { toStreamState } from './convert.js';
 import { translateError } from './errors.js';
+import { readStreamRaw } from './reads.js';
+
+/** The newest event of a stream, read from the leader with a deadline (reads.ts). */
+const NEWEST = { fromRevision: 'end', backwards: true, maxCount: 1 } as const;
 
 /** Keys the client renames or the server owns; custom metadata cannot use them. */
 const RESERVED_KEYS = new Set(['maxAge', 'maxCount', 'truncateBefore', 'cacheControl', 'acl']);
@@ -48,24 +49,19 @@ export async function setStreamMetadata(
 
 /**
  * Read from the metastream directly: the client's getStreamMetadata reports the metadata event's
- * commit position as `metastreamRevision`, not its revision.
+ * commit position as `metastreamRevision`, not its revision (and reads through its Rust bridge).
  */
 export async function getStreamMetadata(
   client: KurrentDBClient,
   stream: string,
 ): Promise<StreamMetadataResult> {
   try {
-    const latest = client.readStream(metastreamOf(stream), {
-      direction: BACKWARDS,
-      fromRevision: END,
-      maxCount: 1,
-    });
-    for await (const resolved of latest) {
+    for await (const resolved of readStreamRaw(client, metastreamOf(stream), NEWEST)) {
       if (resolved.event)
         return { metadata: fromWire(resolved.event.data), metaRevision: resolved.event.revision };
     }
   } catch (error) {
-    if (!(error instanceof StreamNotFoundError)) throw translateError(error, { stream });
+    throw translateError(error, { stream });
   }
   return { metadata: {}, metaRevision: 'no_stream' };
 }
@@ -106,16 +102,11 @@ export async function tombstone(client: KurrentDBClient, stream: string, expecte
 
 async function lastRevision(client: KurrentDBClient, stream: string): Promise<bigint | 'no_stream'> {
   try {
-    for await (const resolved of client.readStream(stream, {
-      direction: BACKWARDS,
-      fromRevision: END,
-      maxCount: 1,
-    })) {
+    for await (const resolved of readStreamRaw(client, stream, NEWEST)) {
       if (resolved.event) return resolved.event.revision;
     }
     return 'no_stream';
   } catch (error) {
-    if (error instanceof StreamNotFoundError) return 'no_stream';
     throw translateError(error, { stream });
   }
 }

@@ -1,5 +1,5 @@
 /** readStream, readAll and headPosition over gRPC reads (grpc-read.ts says why not the Rust bridge). */
-import type { KurrentDBClient } from '@kurrent/kurrentdb-client';
+import type { KurrentDBClient, ResolvedEvent } from '@kurrent/kurrentdb-client';
 import type { RecordedEvent } from '../envelope.js';
 import type { EventFilter, ReadAllOptions, ReadStreamOptions } from '../port.js';
 import { positionOf, readPosition, toRecordedEvent } from './convert.js';
@@ -47,6 +47,29 @@ export async function* readStream(
     }
   } catch (error) {
     throw translateError(error, { stream });
+  }
+}
+
+/**
+ * One request for up to `maxCount` raw events of a stream, whatever their metadata (receipts, the
+ * metastream, the events an append is checked against): the same gRPC read as readStream (leader,
+ * deadline, cancellation), never the client's own readStream, which goes through its Rust bridge
+ * without a deadline. Nothing for a stream that does not exist. Errors are the client's: callers
+ * translate them with their own context.
+ */
+export async function* readStreamRaw(
+  client: KurrentDBClient,
+  stream: string,
+  options: { fromRevision: bigint | 'start' | 'end'; backwards?: boolean; maxCount: number },
+): AsyncGenerator<ResolvedEvent> {
+  const read = grpcRead(
+    client,
+    { kind: 'stream', stream, fromRevision: options.fromRevision },
+    { backwards: options.backwards ?? false, maxCount: options.maxCount },
+  );
+  for await (const item of read) {
+    if (item.kind === 'stream_not_found') return;
+    yield item.resolved;
   }
 }
 

@@ -21,13 +21,12 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import {
-  FORWARDS,
   type KurrentDBClient,
   WrongExpectedVersionError as KurrentWrongExpectedVersionError,
-  StreamNotFoundError,
 } from '@kurrent/kurrentdb-client';
 import type { Event } from '../envelope.js';
 import { translateError } from './errors.js';
+import { readStreamRaw } from './reads.js';
 
 const RECEIPT_TYPE = 'EventIdRecorded';
 
@@ -53,12 +52,11 @@ export async function receiptsOf(
 
 async function receiptOf(client: KurrentDBClient, name: string): Promise<bigint | undefined> {
   try {
-    for await (const resolved of client.readStream(name, { direction: FORWARDS, maxCount: 1 })) {
+    for await (const resolved of readStreamRaw(client, name, { fromRevision: 'start', maxCount: 1 })) {
       const data = resolved.event?.data as { revision?: unknown } | undefined;
       if (typeof data?.revision === 'string') return BigInt(data.revision);
     }
   } catch (error) {
-    if (error instanceof StreamNotFoundError) return undefined;
     throw translateError(error, { stream: name });
   }
   return undefined;

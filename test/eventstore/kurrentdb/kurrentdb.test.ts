@@ -257,6 +257,47 @@ describe('KurrentDB adapter (protocol double)', () => {
     });
   });
 
+  describe('TLS', () => {
+    it('appends, reads and subscribes over TLS, verifying the server with tlsCAFile', async () => {
+      const secure = await startKurrentDbDouble({ tls: true });
+      expect(secure.connectionString).toMatch(/tls=true&tlsCAFile=/);
+      const client = createKurrentDbEventStore(secure.connectionString);
+      try {
+        await client.ping();
+        const s = stream('tls');
+        const written = await client.append(s, [event('Secure')], 'no_stream');
+        expect((await collect(client.readStream(s))).map((e) => e.type)).toEqual(['Secure']);
+        const subscription = client.subscribeAll({ filter: { streamPrefixes: [s] } });
+        const seen = await take(subscription, (m) => m.some((x) => x.kind === 'caught_up'));
+        await subscription.close();
+        expect(seen.find((m) => m.kind === 'event')).toMatchObject({ event: { position: written.position } });
+      } finally {
+        await client.close();
+        await secure.close();
+      }
+    });
+
+    it('connects with tlsVerifyCert=false, and refuses a server it cannot verify', async () => {
+      const secure = await startKurrentDbDouble({ tls: true });
+      const port = new URL(secure.connectionString.replace('kurrentdb:', 'http:')).port;
+      const unverified = createKurrentDbEventStore(
+        `kurrentdb://127.0.0.1:${port}?tls=true&tlsVerifyCert=false`,
+      );
+      const untrusted = createKurrentDbEventStore(`kurrentdb://127.0.0.1:${port}?tls=true`);
+      const plain = createKurrentDbEventStore(`kurrentdb://127.0.0.1:${port}?tls=false`);
+      try {
+        expect((await unverified.append(stream('noverify'), [event('A')], 'any')).revision).toBe(0n);
+        await expect(untrusted.append(stream('untrusted'), [event('A')], 'any')).rejects.toBeInstanceOf(
+          DependencyError,
+        );
+        await expect(plain.ping()).rejects.toBeInstanceOf(DependencyError);
+      } finally {
+        await Promise.all([unverified.close(), untrusted.close(), plain.close()]);
+        await secure.close();
+      }
+    });
+  });
+
   describe('stream metadata', () => {
     it('honours the expected revision of the metastream (streamState, not expectedRevision)', async () => {
       const s = stream('meta');

@@ -5,7 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DuplicateEventIdError } from '../../../src/eventstore/errors.js';
 import type { EventStore } from '../../../src/eventstore/port.js';
+import { uuidV5 } from '../../../src/signals/uuid-v5.js';
 import type { KurrentDbDouble } from '../../support/kurrentdb-double/index.js';
 import { startDoubleWithStore } from '../../support/kurrentdb-double/with-store.js';
 import { collect, event } from '../contract.js';
@@ -30,6 +32,27 @@ describe('KurrentDB adapter reads (protocol double)', () => {
     const reads = double.reads.records.filter((r) => !r.subscription);
     expect(reads.map((r) => r.target)).toEqual(['stream', 'all']);
     for (const read of reads) expect(read).toMatchObject({ requiresLeader: true, deadline: true });
+  });
+
+  it("reads for appends, metadata and tombstones from the leader with a deadline too (never the client's bridge)", async () => {
+    const s = stream('command');
+    const named = { ...event('A'), id: uuidV5('6ba7b811-9dad-11d1-80b4-00c04fd430c8', randomUUID()) };
+    const second = event('B');
+    // Receipts: read before the append, and again (with the retried event's position) on a retry.
+    await store.append(s, [named], 'any');
+    expect(await store.append(s, [named], 'any')).toMatchObject({ revision: 0n, duplicate: true });
+    await store.append(s, [second], 'exists');
+    // A conflict at a revision: the events after it are read to tell a partial duplicate.
+    await expect(store.append(s, [second, event('C')], 0n)).rejects.toBeInstanceOf(DuplicateEventIdError);
+    await store.setStreamMetadata(s, { maxAge: 3600 });
+    expect(await store.getStreamMetadata(s)).toMatchObject({ metadata: { maxAge: 3600 }, metaRevision: 0n });
+    // 'exists' pins the current revision with a read first.
+    await store.tombstone(s, 'exists');
+    const reads = double.reads.records.filter((r) => !r.subscription);
+    expect(reads.length).toBeGreaterThanOrEqual(7);
+    for (const read of reads) {
+      expect(read, `${read.stream} read`).toMatchObject({ requiresLeader: true, deadline: true });
+    }
   });
 
   it('reads a long stream in pages, each a request with its own deadline, in both directions', async () => {
