@@ -81,7 +81,7 @@ async function accepted(dependencies: AcceptDependencies, delivery: AuthenticDel
   const eventType = locate(webhooks.eventType, request, body.ok ? body.payload : null);
   if (!body.ok) return deadLetter(dependencies, delivery, secrets, body, eventType, body.reason, body.detail);
 
-  const identity = deliveryKey(webhooks, verified.deliveryId, bodySha256);
+  const identity = deliveryKey(webhooks, verified.deliveryId, bodySha256, body.payload);
   const outcome = normalizeDelivery({
     manifest: delivery.manifest,
     connectionId: target.connectionId,

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { eventCatalog } from '../../src/events/catalog.js';
 import { ConnectionInstalled, connectionStream } from '../../src/events/connection.js';

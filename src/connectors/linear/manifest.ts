@@ -70,8 +70,8 @@ export const linearManifest = defineManifest({
     secret: { perConnection: true, appLevel: 'signing_secret' },
     // The signed body carries webhookTimestamp (ms); Linear asks to refuse anything older than a minute.
     timestamp: { bodyPath: 'webhookTimestamp', unit: 'milliseconds', toleranceSeconds: 60 },
-    // Outside the signed body. A retry may carry a new webhookTimestamp (when it was sent),
-    // so a different body: the replay guard still knows it by this id.
+    // Outside the signed body. A retry may carry a new webhookTimestamp (when it was sent), so a
+    // different body: ingress identifies it by its body without that field (delivery-key.ts).
     deliveryId: { header: 'Linear-Delivery', signed: false },
     eventType: { header: 'Linear-Event' },
     routing: { paths: ['organizationId'], idKind: 'organization' },

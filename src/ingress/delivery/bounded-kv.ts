@@ -2,7 +2,7 @@ import type { KeyValueStore } from '../../platform/kv.js';
 import { DependencyError } from '../../shared/errors.js';
 
 /**
- * How long ingress waits for the kv store (the replay guard, the rejection budget). Redis answers
+ * How long ingress waits for the kv store (the rejection budget). Redis answers
  * in a millisecond; past this it is down or partitioned, and ingress goes on without it.
  */
 export const INGRESS_KV_DEADLINE_MS = 500;

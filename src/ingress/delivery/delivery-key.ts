@@ -28,25 +28,44 @@ export const sha256Hex = (bytes: Buffer): string => createHash('sha256').update(
 
 /**
  * What makes a delivery unique for its connection; the ids of the events it becomes derive from it,
- * so the log recognizes a redelivery or a replay. It must be whatever an attacker cannot change
- * without the secret. When
- * the delivery id is not signed (GitHub's X-GitHub-Delivery, Todoist's, Jira's and Linear's
- * headers) that is the body: a captured body under a fresh id is the same delivery. When the id is
- * signed (Slack's event_id is in the signed body, Standard Webhooks sign webhook-id), retries of
- * one event may differ in their signed timestamp, so the id is the identity. No id at all: the body.
+ * so the log recognizes a redelivery or a replay. It must be what an attacker cannot change without
+ * the secret, and what a provider's retry does not change.
+ * - The id is signed (Slack's event_id is in the signed body, Standard Webhooks sign webhook-id):
+ *   retries of one event may differ in their signed timestamp, so the id is the identity.
+ * - The id is unsigned (GitHub's X-GitHub-Delivery, Todoist's, Jira's and Linear's headers) or
+ *   absent: the signed body is, since a captured body under a fresh id is the same delivery. Where
+ *   the body holds when it was sent (Linear's webhookTimestamp: a retry is a new body), the body
+ *   without that field is (`payload`: the parsed body).
  */
 export function deliveryKey(
   webhooks: WebhookDeclaration,
   deliveryId: string | null,
   bodySha256: string,
+  payload: unknown,
 ): string {
-  if (deliveryId === null || !deliveryIdSigned(webhooks)) return `sha256:${bodySha256}`;
-  return `id:${deliveryId}`;
+  if (deliveryId !== null && deliveryIdSigned(webhooks)) return `id:${deliveryId}`;
+  const sentAtPath = 'timestamp' in webhooks ? webhooks.timestamp?.bodyPath : undefined;
+  if (sentAtPath && payload !== null && typeof payload === 'object') {
+    const unsent = JSON.stringify(withoutPath(payload as Record<string, unknown>, sentAtPath.split('.')));
+    return `content:${createHash('sha256').update(unsent).digest('hex')}`;
+  }
+  return `sha256:${bodySha256}`;
+}
+
+/** A copy of `document` without the value at `path` (objects along the path copied, the rest shared). */
+function withoutPath(document: Record<string, unknown>, [key, ...rest]: string[]): Record<string, unknown> {
+  if (key === undefined || !(key in document)) return document;
+  const copy = { ...document };
+  const child = copy[key];
+  if (rest.length === 0) delete copy[key];
+  else if (child !== null && typeof child === 'object' && !Array.isArray(child))
+    copy[key] = withoutPath(child as Record<string, unknown>, rest);
+  return copy;
 }
 
 /**
  * Deterministic event ids: the same delivery to the same connection always yields the same ids,
- * so the event store's idempotent append absorbs a redelivery that got past the replay guard.
+ * so the event store's idempotent append absorbs a redelivery.
  * Tenant and connection are part of the name, so no delivery to one connection can collide with
  * (or block) another's.
  */

@@ -32,7 +32,7 @@ const INSERT = `INSERT INTO "signals" (${COLUMNS.map(([column]) => `"${column}"`
 
 /**
  * Inserts a batch of signal rows in one statement of fixed text: one array per column. A row
- * already there (a replayed delivery that slipped past the replay guard) is left alone.
+ * already there is left alone.
  *
  * Why not `createMany`: Prisma compiles a query plan for every distinct batch size, and under
  * webhook load that compile was the largest single cost of the signals projection; this statement

@@ -96,8 +96,8 @@ export interface SignalsProjectionOptions {
 }
 
 /**
- * Signals are immutable: each event inserts one row, and a row already there (a replayed delivery
- * that slipped past the replay guard) is left alone. With a pubsub, each committed signal is then
+ * Signals are immutable: each event inserts one row, and a row already there is left alone. With a
+ * pubsub, each committed signal is then
  * published to its tenant's topic: subscribers hear of it only once a query would find it. The
  * payload stays in the log (readmodels/queries/signal-payloads.ts), so neither the row nor the message repeats it.
  */
