@@ -5,6 +5,15 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limite
 export interface RateBudget {
   points: number;
   windowSeconds: number;
+  /**
+   * Points an instance takes from the shared budget at once and then spends locally (default 1:
+   * every take asks the store). For large budgets guarding the hub itself (120,000 deliveries a
+   * minute per connection) asking Redis once per request cost more than the request's other Redis
+   * work; reserving 1/200 of the budget asks it once per so many requests. The price: a budget may
+   * refuse up to one reservation per instance early (what they hold unspent), never late. When the
+   * shared budget has less than a reservation left, takes are exact again until the window ends.
+   */
+  reserve?: number;
 }
 
 /** A bucket without a budget is not limited. */
@@ -38,7 +47,7 @@ export interface RedisRateGovernorOptions {
   onFallback?: (error: unknown) => void;
 }
 
-type Limiters = { local: RateLimiterMemory; shared: RateLimiterRedis | null };
+type Limiters = { local: RateLimiterMemory; shared: RateLimiterRedis | null; reserve: number };
 
 const LATE = Symbol('late');
 const UNLIMITED: RateDecision = { allowed: true, remaining: Number.POSITIVE_INFINITY };
@@ -91,7 +100,13 @@ function governor<Bucket extends string>(
   for (const [bucket, budget] of Object.entries(budgets) as Array<[Bucket, RateBudget | undefined]>) {
     if (!budget) continue;
     const local = new RateLimiterMemory({ points: budget.points, duration: budget.windowSeconds });
-    limiters.set(bucket, { local, shared: shared(bucket, budget, local) });
+    const sharedLimiter = shared(bucket, budget, local);
+    limiters.set(bucket, {
+      local,
+      shared: sharedLimiter,
+      // Only a shared budget costs a round trip per take; a local one is counted as it comes.
+      reserve: sharedLimiter ? Math.max(1, Math.floor(budget.reserve ?? 1)) : 1,
+    });
   }
   let localUntil = 0;
 
@@ -117,23 +132,85 @@ function governor<Bucket extends string>(
     return local[operation](key, cost);
   };
 
+  const exactTake = async (bucketLimiters: Limiters, key: string, cost: number): Promise<RateDecision> => {
+    try {
+      const result = await sharedOrLocal(bucketLimiters, 'consume', key, cost);
+      return { allowed: true, remaining: result.remainingPoints };
+    } catch (error) {
+      if (error instanceof RateLimiterRes) return { allowed: false, retryAfterMs: error.msBeforeNext };
+      // The governor protects the hub; it must never be the reason a request fails.
+      options.onFallback?.(error);
+      return { allowed: true, remaining: 0 };
+    }
+  };
+
+  // Points reserved from the shared budget and not spent yet, by bucket and key.
+  const allowances = new Map<string, Allowance>();
+  const reservedTake = async (
+    bucketLimiters: Limiters,
+    reserve: number,
+    slot: string,
+    key: string,
+    cost: number,
+  ): Promise<RateDecision> => {
+    for (;;) {
+      const allowance = allowances.get(slot);
+      const now = Date.now();
+      if (allowance && allowance.until > now) {
+        if (allowance.reserving) {
+          // Another request of this key is reserving: wait for it rather than reserve twice.
+          await allowance.reserving;
+          continue;
+        }
+        if (allowance.exact) return exactTake(bucketLimiters, key, cost);
+        if (allowance.left >= cost) {
+          allowance.left -= cost;
+          return { allowed: true, remaining: allowance.left };
+        }
+      }
+      const next: Allowance = { left: 0, until: now + 1_000, exact: false };
+      let done!: () => void;
+      next.reserving = new Promise<void>((resolve) => (done = resolve));
+      allowances.set(slot, next);
+      try {
+        const reserved = await sharedOrLocal(bucketLimiters, 'consume', key, reserve);
+        next.left = reserve;
+        // The window is the shared one (another instance may have opened it): it ends when Redis says.
+        next.until = Date.now() + reserved.msBeforeNext;
+      } catch (error) {
+        if (error instanceof RateLimiterRes) {
+          // Less than a reservation left in this window: give it back and count exactly until it ends.
+          await sharedOrLocal(bucketLimiters, 'reward', key, reserve).catch(() => {});
+          next.exact = true;
+          next.until = Date.now() + error.msBeforeNext;
+        } else {
+          options.onFallback?.(error);
+          next.exact = true;
+        }
+      } finally {
+        next.reserving = undefined;
+        done();
+      }
+      if (allowances.size > MAX_ALLOWANCES) dropExpired(allowances);
+    }
+  };
+
   return {
     async take(bucket, key, cost = 1) {
       const bucketLimiters = limiters.get(bucket);
       if (!bucketLimiters) return UNLIMITED;
-      try {
-        const result = await sharedOrLocal(bucketLimiters, 'consume', key, cost);
-        return { allowed: true, remaining: result.remainingPoints };
-      } catch (error) {
-        if (error instanceof RateLimiterRes) return { allowed: false, retryAfterMs: error.msBeforeNext };
-        // The governor protects the hub; it must never be the reason a request fails.
-        options.onFallback?.(error);
-        return { allowed: true, remaining: 0 };
-      }
+      if (bucketLimiters.reserve > cost)
+        return reservedTake(bucketLimiters, bucketLimiters.reserve, `${bucket}\u0000${key}`, key, cost);
+      return exactTake(bucketLimiters, key, cost);
     },
     async refund(bucket, key, cost = 1) {
       const bucketLimiters = limiters.get(bucket);
       if (!bucketLimiters) return;
+      const allowance = allowances.get(`${bucket}\u0000${key}`);
+      if (allowance && !allowance.exact && !allowance.reserving && allowance.until > Date.now()) {
+        allowance.left += cost;
+        return;
+      }
       try {
         await sharedOrLocal(bucketLimiters, 'reward', key, cost);
       } catch (error) {
@@ -141,4 +218,22 @@ function governor<Bucket extends string>(
       }
     },
   };
+}
+
+interface Allowance {
+  left: number;
+  /** When the reservation's window ends (or, exact, when the budget refills). */
+  until: number;
+  /** The shared budget had less than a reservation left: every take asks it. */
+  exact: boolean;
+  reserving?: Promise<void> | undefined;
+}
+
+/** Keys seen within a window are kept; past this many, expired ones are dropped. */
+const MAX_ALLOWANCES = 10_000;
+
+function dropExpired(allowances: Map<string, Allowance>): void {
+  const now = Date.now();
+  for (const [slot, allowance] of allowances)
+    if (allowance.until <= now && !allowance.reserving) allowances.delete(slot);
 }

@@ -77,6 +77,46 @@ describeWithRedis('rate governor on Redis (Redis)', () => {
     expect((await two.take('api', 'tenant:a')).allowed).toBe(false);
   });
 
+  it('reserves points of a large budget at a time, so most takes ask Redis nothing, and is exact near the end', async () => {
+    const prefix = uniqueRedisPrefix();
+    const budgets = { api: { points: 100, windowSeconds: 60, reserve: 10 } };
+    const one = redisRateGovernor(client, budgets, { prefix });
+    const two = redisRateGovernor(client, budgets, { prefix });
+    const consumed = async () => Number((await client.get(`${prefix}rate:api:tenant:a`)) ?? 0);
+    // Concurrent takes of one key wait for one reservation instead of each making one.
+    const first = await Promise.all(Array.from({ length: 10 }, () => one.take('api', 'tenant:a')));
+    expect(first.every((decision) => decision.allowed)).toBe(true);
+    expect(await consumed()).toBe(10);
+    expect((await one.take('api', 'tenant:a')).allowed).toBe(true);
+    expect(await consumed()).toBe(20);
+    // The other instance shares the budget: it reserves its own points from what is left.
+    for (let i = 0; i < 79; i++) expect((await two.take('api', 'tenant:a')).allowed).toBe(true);
+    expect(await consumed()).toBe(100);
+    // Every point is spoken for: instance one still holds 9 it reserved, instance two 1.
+    for (let i = 0; i < 9; i++) expect((await one.take('api', 'tenant:a')).allowed).toBe(true);
+    expect((await two.take('api', 'tenant:a')).allowed).toBe(true);
+    expect((await one.take('api', 'tenant:a')).allowed).toBe(false);
+    expect((await two.take('api', 'tenant:a')).allowed).toBe(false);
+    // The refused reservations (10 each) were given back: the count holds the 100 taken and the
+    // two refused exact takes (rate-limiter-flexible counts a refused take, as without reservations).
+    expect(await consumed()).toBe(102);
+  });
+
+  it('counts exactly once less than a reservation is left in the shared window', async () => {
+    const prefix = uniqueRedisPrefix();
+    const exact = redisRateGovernor(client, { api: { points: 15, windowSeconds: 60 } }, { prefix });
+    const reserving = redisRateGovernor(
+      client,
+      { api: { points: 15, windowSeconds: 60, reserve: 10 } },
+      { prefix },
+    );
+    for (let i = 0; i < 8; i++) expect((await exact.take('api', 'tenant:a')).allowed).toBe(true);
+    // 7 left: no reservation of 10 fits, so each take asks Redis for one point.
+    for (let i = 0; i < 7; i++) expect((await reserving.take('api', 'tenant:a')).allowed).toBe(true);
+    expect((await reserving.take('api', 'tenant:a')).allowed).toBe(false);
+    expect((await exact.take('api', 'tenant:a')).allowed).toBe(false);
+  });
+
   for (const mode of ['down', 'partition'] as const) {
     it(`decides locally, promptly, while Redis is ${mode}, and goes back to Redis after`, async () => {
       const fallbacks: unknown[] = [];
