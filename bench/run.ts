@@ -25,6 +25,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 
 const alone: Record<string, () => Promise<string>> = {
   audit: async () => auditTable(await benchAudit(log)),
+  graphql: async () => graphqlTable(await benchGraphQL(log)),
   tracing: async () => tracingTable(await benchTracing(log)),
 };
 const only = process.argv[2];
