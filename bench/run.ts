@@ -26,6 +26,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 
 const alone: Record<string, () => Promise<string>> = {
   audit: async () => auditTable(await benchAudit(log)),
+  graphql: async () => graphqlTable(await benchGraphQL(log)),
   tracing: async () => tracingTable(await benchTracing(log)),
   webhooks: async () => webhookPeersTable(await benchWebhookPeers(log)),
 };

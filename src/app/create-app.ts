@@ -18,6 +18,7 @@ import { loadWebAssets, registerWebAssets, WEB_ASSETS_MISSING } from '../http/we
 import { registerWebhookRoutes } from '../http/webhooks.js';
 import type { WebSocketLimits } from '../http/ws-limits.js';
 import { TenantDirectory } from '../tenants/tenant-directory.js';
+import { followTenantNotices, TENANTS_CHANGED_TOPIC } from '../tenants/tenant-notices.js';
 import { createWebhookGateway } from './create-gateway.js';
 import type { Runtime } from './runtime.js';
 
@@ -66,6 +67,13 @@ export async function createApp(runtime: Runtime, options: AppOptions = {}): Pro
   registerCatalogRoute(app, runtime.catalog);
   registerAuditKeysRoute(app, runtime.audit);
   const tenants = new TenantDirectory(runtime.readModels.prisma);
+  // Every instance drops a tenant's row when the tenants projection (wherever it runs) announces a
+  // change; ends when the platform closes its pubsub, with the runtime.
+  void followTenantNotices(
+    () => runtime.platform.pubsub.subscribe(TENANTS_CHANGED_TOPIC),
+    tenants,
+    (error) => runtime.logger.warn({ err: error }, 'tenant notices interrupted; cached tenants are dropped'),
+  );
   registerMcpRoute(app, {
     actions: runtime.actions,
     authenticator: runtime.authenticator,

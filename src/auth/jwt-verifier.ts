@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
 import type { Logger } from '../platform/logger.js';
 import { principalFromAccessToken } from './access-token-claims.js';
@@ -43,6 +44,15 @@ export interface JwtVerifierOptions {
   jwksMaxAgeMs?: number;
   /** The time tokens are judged at; tests move it instead of sleeping. */
   clock?: () => Date;
+  /**
+   * A token verified once is accepted again without its signature checked for this long (default
+   * 60 s), never past its expiry: a client sends the same token with every request until it
+   * expires. A key the issuer withdraws stops being honoured within this; never longer than
+   * jwksMaxAgeMs. 0 verifies every time.
+   */
+  verifiedForMs?: number;
+  /** Verified tokens remembered at most (default 10,000). */
+  maxVerified?: number;
   logger?: Pick<Logger, 'warn' | 'info'>;
 }
 
@@ -89,7 +99,35 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     return keys;
   }
 
+  // Never longer than the keys are trusted: with a JWKS refetched on every use, every token is checked.
+  const verifiedForMs = Math.min(options.verifiedForMs ?? 60_000, options.jwksMaxAgeMs ?? 10 * 60_000);
+  const maxVerified = options.maxVerified ?? 10_000;
+  /** sha256 of a verified token → its principal, until when it is accepted without a new check. */
+  const verifiedTokens = new Map<string, { principal: JwtPrincipal; until: number }>();
+
   async function verify(token: string): Promise<JwtPrincipal> {
+    if (verifiedForMs <= 0) return verifyNow(token);
+    // Keyed by a digest: the map's lookup never compares a presented token with a stored one.
+    const key = createHash('sha256').update(token).digest('base64');
+    const now = (options.clock?.() ?? new Date()).getTime();
+    const hit = verifiedTokens.get(key);
+    if (hit !== undefined) {
+      if (hit.until > now) return hit.principal;
+      verifiedTokens.delete(key);
+    }
+    const principal = await verifyNow(token);
+    if (verifiedTokens.size >= maxVerified) {
+      // Insertion order: the first entry is the oldest.
+      const oldest = verifiedTokens.keys().next();
+      if (!oldest.done) verifiedTokens.delete(oldest.value);
+    }
+    // Accepted again until its expiry as verify would judge it (exp + tolerance), and no later.
+    const until = Math.min(now + verifiedForMs, principal.expiresAt.getTime() + clockToleranceSeconds * 1000);
+    verifiedTokens.set(key, { principal, until });
+    return principal;
+  }
+
+  async function verifyNow(token: string): Promise<JwtPrincipal> {
     const { issuer, jwks } = await resolveKeys();
     let verified: Awaited<ReturnType<typeof jwtVerify>>;
     try {

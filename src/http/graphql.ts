@@ -24,6 +24,7 @@ import { graphiqlPage, useGraphiQLPolicy } from './graphiql-page.js';
 import { createMaskError } from './graphql-errors.js';
 import { useOperationSpans } from './graphql-tracing.js';
 import { useRequestIdOnErrors } from './request-id-plugin.js';
+import { authenticateRequest } from './request-principal.js';
 import { useSafeTextInputs } from './safe-text-inputs.js';
 import { guardSocketCredential, type SocketCredential } from './ws-auth.js';
 import {
@@ -166,7 +167,10 @@ function createServerYoga(options: GraphQLOptions): YogaServerInstance<ServerCon
       }
       const requestId = initial.req?.id ?? randomUUID();
       try {
-        const principal = await options.authenticator.authenticate(header(initial.request, 'authorization'));
+        // Authenticated once per request: the rate limit's hook may have done it already.
+        const principal = await (initial.req
+          ? authenticateRequest(options.authenticator, initial.req)
+          : options.authenticator.authenticate(header(initial.request, 'authorization')));
         return createContext(options.services, {
           requestId,
           principal,
@@ -308,7 +312,10 @@ export async function registerGraphQL(
     reply.header('x-request-id', request.id);
     for (const [key, value] of response.headers) reply.header(key, value);
     reply.status(response.status);
-    reply.send(response.body);
+    // Yoga answers a query with its JSON as a string: sent as one write, not piped through a stream
+    // (incremental delivery and SSE bodies are streams, and stay so).
+    const text = (response as { bodyInit?: unknown }).bodyInit;
+    reply.send(typeof text === 'string' || Buffer.isBuffer(text) ? text : response.body);
     return reply;
   };
   // @fastify/websocket takes the upgrade on the GET route; plain GETs (queries, GraphiQL) go to Yoga.

@@ -4,6 +4,7 @@ import type { Principal } from '../auth/principal.js';
 import type { RateLimits } from '../config/config.js';
 import { tenantIdSchema } from '../events/streams.js';
 import type { RateBudgets, RateGovernor } from '../platform/rate-governor.js';
+import { authenticateRequest } from './request-principal.js';
 
 export type RateBucket = 'graphql' | 'webhooks';
 
@@ -68,7 +69,7 @@ export function registerRateLimits(app: FastifyInstance, options: RateLimitOptio
     const route = request.routeOptions.url ?? '';
     if (route === '/graphql' && budgets.graphql) {
       if (request.method === 'OPTIONS' || request.headers.upgrade) return;
-      const principal = await authenticator.authenticate(header(request, 'authorization')).catch(() => null);
+      const principal = await authenticateRequest(authenticator, request).catch(() => null);
       const key = graphqlRateKey(principal, header(request, 'x-tenant-id'), request.ip);
       const decision = await governor.take('graphql', key);
       if (!decision.allowed) return refuseGraphQL(request, reply, decision.retryAfterMs);

@@ -99,7 +99,7 @@ export function createContext(
     tenantId() {
       tenant ??= (async () => {
         const id = resolveTenant(request.principal, request.requestedTenantId);
-        await services.tenants.assertActive(id);
+        await services.tenants.requireActive(id);
         // Later lines of this request (Fastify's "request completed" over HTTP) name the tenant.
         context.logger.setBindings({ tenantId: id });
         return id;

@@ -78,8 +78,13 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'The current tenant (X-Tenant-Id).',
     authScopes: { authenticated: true },
-    resolve: async (query, _root, _args, context) =>
-      context.prisma.tenant.findUnique({ ...query, where: { id: await context.tenantId() } }),
+    resolve: async (query, _root, _args, context) => {
+      const id = await context.tenantId();
+      // Tenant's fields are its own columns: Pothos asks for no relation, and the directory's row
+      // (read through its cache, checked active by tenantId()) is the answer.
+      if (Object.keys(query).length === 0) return context.tenants.find(id);
+      return context.prisma.tenant.findUnique({ ...query, where: { id } });
+    },
   }),
   tenants: t.prismaConnection({
     type: 'Tenant',
@@ -109,6 +114,7 @@ builder.mutationFields((t) => ({
       const id = tenantId(input.id, name);
       assertMayAdminister(context, id);
       await registerTenant(context.execute, id, name);
+      context.tenants.forget(id);
       return context.prisma.tenant.findUniqueOrThrow({ ...query, where: { id } });
     },
   }),
@@ -125,6 +131,8 @@ builder.mutationFields((t) => ({
       }
       const id = await context.tenantId();
       await configureRedirectAllowlist(context.execute, id, input.redirectUris);
+      // This instance reads the new row at once, whenever the change notice arrives.
+      context.tenants.forget(id);
       return context.prisma.tenant.findUniqueOrThrow({ ...query, where: { id } });
     },
   }),
@@ -137,6 +145,7 @@ builder.mutationFields((t) => ({
       assertMayAdminister(context, id);
       const name = tenantName(input.name);
       await renameTenant(context.execute, id, name);
+      context.tenants.forget(id);
       return context.prisma.tenant.findUniqueOrThrow({ ...query, where: { id } });
     },
   }),

@@ -64,6 +64,23 @@ describe('JWT access tokens from a real OIDC issuer (oidc-provider on loopback)'
     expect(error.reason).toBe('expired_jwt');
   });
 
+  it('accepts a token it verified again without a new check, but never past its expiry or the cache time', async () => {
+    const token = await idp.tokenFor({ scopes: ['audit:read'] });
+    const exp = decodeJwt(token).exp! * 1000;
+    let now = exp - 30_000;
+    const verifier = verifierFor({ clock: () => new Date(now), verifiedForMs: 60_000 });
+    const first = await verifier.verify(token);
+    // Remembered: the same principal (no signature check), while the token is still valid.
+    expect(await verifier.verify(token)).toBe(first);
+    // Past exp + the 5 s tolerance, the remembered token is checked again, and refused.
+    now = exp + 6_000;
+    expect((await expectInvalid(verifier.verify(token))).reason).toBe('expired_jwt');
+    // A token altered after signing is never answered from what its original earned.
+    const [header, payload, signature] = token.split('.');
+    now = exp - 30_000;
+    await expectInvalid(verifier.verify(`${header}.${payload}x.${signature}`));
+  });
+
   it('rejects a token that is not valid yet (nbf beyond the tolerance)', async () => {
     // A provider whose tokens become valid a minute after issue, through oidc-provider's JWT customizer.
     const delayed = await startOidcProvider({

@@ -15,6 +15,11 @@ export interface RedisClientOptions {
   onError?: (error: Error) => void;
   /** How long one command may take, queued or sent (default: timeouts.ts DEFAULT_TIMEOUTS). */
   commandTimeoutMs?: number;
+  /**
+   * Commands issued during one turn of the event loop go out together in one write (ioredis's auto
+   * pipelining, flushed on setImmediate): under load, one socket write for many requests' commands.
+   */
+  autoPipelining?: boolean;
 }
 
 const CLIENT_OPTIONS: RedisOptions = {
@@ -43,7 +48,15 @@ const lastConnectionErrors = new WeakMap<Redis, Error>();
 
 export function createRedisClient(url: string, options: RedisClientOptions): Redis {
   const commandTimeout = options.commandTimeoutMs ?? DEFAULT_TIMEOUTS.redisCommandMs;
-  return watch(new Redis(url, { ...CLIENT_OPTIONS, commandTimeout, connectionName: options.name }), options);
+  return watch(
+    new Redis(url, {
+      ...CLIENT_OPTIONS,
+      commandTimeout,
+      connectionName: options.name,
+      enableAutoPipelining: options.autoPipelining ?? false,
+    }),
+    options,
+  );
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   type CredentialsChanged,
 } from '../../readmodels/queries/credential-changes.js';
 import { type RecordChangesNotice, recordChangesTopic } from '../../readmodels/queries/sync-records.js';
+import { TENANTS_CHANGED_TOPIC, type TenantsChanged } from '../../readmodels/queries/tenant-changes.js';
 import {
   WEBHOOK_TARGETS_CHANGED_TOPIC,
   type WebhookTargetsChanged,
@@ -18,6 +19,7 @@ import { credentialsProjection } from './credentials.js';
 import { claimChanges, providerAccountClaimsProjection } from './provider-account-claims.js';
 import { createSignalsProjection, SIGNALS_PROJECTION } from './signals.js';
 import { createSyncRecordsProjection, syncTenant } from './sync-records.js';
+import { tenantsProjection } from './tenants.js';
 import { webhookEndpointsProjection } from './webhook-endpoints.js';
 
 /**
@@ -50,6 +52,21 @@ export function announcingCredentialChanges(pubsub: PubSub): Projection {
       ];
       const notice: CredentialsChanged = { connectionIds };
       await pubsub.publish(CREDENTIALS_CHANGED_TOPIC, notice);
+    },
+  };
+}
+
+/**
+ * The tenants projection, announcing which tenants changed (registered, renamed, reconfigured,
+ * deleted) so every instance's tenant directory drops its cached rows at once.
+ */
+export function announcingTenantChanges(pubsub: PubSub): Projection {
+  return {
+    ...tenantsProjection,
+    async afterCommit(events) {
+      const tenantIds = [...new Set(events.map((event) => (event.data as { tenantId: string }).tenantId))];
+      const notice: TenantsChanged = { tenantIds };
+      await pubsub.publish(TENANTS_CHANGED_TOPIC, notice);
     },
   };
 }
@@ -101,7 +118,7 @@ export function announcingRecordChanges(pubsub: PubSub, vault: ContentVault): Pr
 
 /**
  * The hub's projections with their live side effects (runtime.ts): committed signals published to
- * subscribers, record changes announced to theirs, webhook target and account binding changes announced to gateways, credential changes to proxies. Rebuilds and verify run the plain ones.
+ * subscribers, record changes announced to theirs, webhook target and account binding changes announced to gateways, credential changes to proxies, tenant changes to tenant directories. Rebuilds and verify run the plain ones.
  */
 export function withLivePublishing(
   projections: readonly Projection[],
@@ -116,6 +133,7 @@ export function withLivePublishing(
     if (projection.name === providerAccountClaimsProjection.name)
       return announcingAccountBindingChanges(pubsub);
     if (projection.name === credentialsProjection.name) return announcingCredentialChanges(pubsub);
+    if (projection.name === tenantsProjection.name) return announcingTenantChanges(pubsub);
     return projection;
   });
 }
