@@ -36,10 +36,6 @@ const CLIENT_OPTIONS: RedisOptions = {
   // Reconnect forever with capped backoff: the process must recover when Redis comes back.
   // autoResubscribe (on by default) restores SUBSCRIBEs after a reconnect.
   retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
-  // Commands issued in the same tick of the event loop (a projection batch's PUBLISHes, concurrent
-  // deliveries' rate-limit checks) leave in one socket write: on this machine a write to the
-  // loopback socket cost more Node CPU than the rest of a Redis command (issue 11's profile).
-  enableAutoPipelining: true,
 };
 
 // The connection error behind a failed command: ioredis reports it as an event, while the command
