@@ -1,7 +1,7 @@
 import type { Signal } from '../signals/signal.js';
 import { TenantKeyDestroyedError } from '../vault/errors.js';
 import type { Sealed } from '../vault/sealed.js';
-import { type ContentVault, openJson, sealJson } from '../vault/sealed-content.js';
+import { type ContentVault, openJson, sealJson, sealJsonText } from '../vault/sealed-content.js';
 import type { SignalBody, SignalContent, SignalHead } from './signal.js';
 
 type Part = 'content' | 'body';
@@ -24,22 +24,42 @@ export interface SealedSignal {
  * A normalized signal as the log keeps it: the head in the clear, what it says and what the
  * provider sent sealed with the tenant's data key (two parts, so the projection opens only the
  * small one and the payload is decrypted only when someone asks for it). The body is compressed
- * before it is sealed (see SealOptions).
+ * before it is sealed (see SealOptions). `payloadJson`, when given, is the JSON text of the signal's
+ * payload (the delivery's bytes): the body is written around it instead of serializing the payload.
  */
 export async function sealSignal(
   vault: ContentVault,
   tenantId: string,
   signal: Signal,
   bodyBase64: string | undefined,
+  payloadJson?: Buffer,
 ): Promise<SealedSignal> {
   const { actor, subject, summary, payload, ...head } = signal;
   const content: SignalContent = { actor, subject, summary };
-  const body: SignalBody = { payload: payload ?? null, ...(bodyBase64 === undefined ? {} : { bodyBase64 }) };
+  const bodyBinding = binding(head, 'body');
+  const compress = { compress: true };
   const [sealedContent, sealedBody] = await Promise.all([
     sealJson(vault, tenantId, binding(head, 'content'), content),
-    sealJson(vault, tenantId, binding(head, 'body'), body, { compress: true }),
+    payloadJson && payload !== undefined && payload !== null
+      ? sealJsonText(vault, tenantId, bodyBinding, bodyJsonAround(payloadJson, bodyBase64), compress)
+      : sealJson(vault, tenantId, bodyBinding, bodyOf(payload, bodyBase64), compress),
   ]);
   return { signal: head, content: sealedContent, body: sealedBody };
+}
+
+const bodyOf = (payload: unknown, bodyBase64: string | undefined): SignalBody => ({
+  payload: payload ?? null,
+  ...(bodyBase64 === undefined ? {} : { bodyBase64 }),
+});
+
+const BODY_HEAD = Buffer.from('{"payload":');
+const BODY_END = Buffer.from('}');
+
+/** bodyOf's JSON, with the payload's text as given (same members, same order). */
+function bodyJsonAround(payloadJson: Buffer, bodyBase64: string | undefined): Buffer {
+  const tail =
+    bodyBase64 === undefined ? BODY_END : Buffer.from(`,"bodyBase64":${JSON.stringify(bodyBase64)}}`);
+  return Buffer.concat([BODY_HEAD, payloadJson, tail]);
 }
 
 type PartOf<T> = Sealed | { plain: T };

@@ -109,7 +109,9 @@ async function accepted(dependencies: AcceptDependencies, delivery: AuthenticDel
       identity,
       outcome.signals,
       // The payload holds U+FFFD where the bytes were not UTF-8: the log keeps what arrived.
-      { info, bodyBase64: body.utf8 ? undefined : body.bytes.toString('base64') },
+      body.utf8
+        ? { info, bodyBase64: undefined, body: { payload: body.payload, json: body.bytes } }
+        : { info, bodyBase64: body.bytes.toString('base64') },
       delivery.requestId,
     ),
   );

@@ -31,7 +31,20 @@ export async function sealJson(
   value: unknown,
   options: SealOptions = {},
 ): Promise<Sealed> {
-  const json = Buffer.from(JSON.stringify(value), 'utf8');
+  return sealJsonText(vault, tenantId, binding, Buffer.from(JSON.stringify(value), 'utf8'), options);
+}
+
+/**
+ * sealJson for a value whose JSON text the caller already holds (a webhook body as it arrived), so
+ * a payload of kilobytes is not serialized again; openJson reads it back the same way.
+ */
+export async function sealJsonText(
+  vault: ContentVault,
+  tenantId: string,
+  binding: readonly string[],
+  json: Buffer,
+  options: SealOptions = {},
+): Promise<Sealed> {
   return vault.sealContent(
     tenantId,
     binding,

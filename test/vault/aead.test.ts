@@ -13,6 +13,16 @@ describe('AES-256-GCM primitives', () => {
     expect(open(key, first, aad)?.toString()).toBe('secret');
   });
 
+  it('never hands out an IV twice across refills of its random pool, and each is its own buffer', () => {
+    const aad = associatedData('test', 'a');
+    const ivs = Array.from({ length: 2_000 }, () => seal(key, Buffer.from('x'), aad).iv);
+    expect(new Set(ivs.map((iv) => iv.toString('hex'))).size).toBe(ivs.length);
+    expect(ivs.every((iv) => iv.length === 12)).toBe(true);
+    const before = Buffer.from(ivs[1]!);
+    ivs[0]!.fill(0);
+    expect(ivs[1]!.equals(before)).toBe(true);
+  });
+
   it('returns null, not partial plaintext, when anything was altered', () => {
     const aad = associatedData('test', 'a');
     const parts = seal(key, Buffer.from('secret'), aad);

@@ -33,13 +33,20 @@ const metadataOf = (target: RecordTarget, requestId: string): CallerMetadata => 
  * name changes (GitHub): an append where some ids are known and others not would be refused. What each
  * says and carries sealed with the tenant's data key. `bodyBase64` is the delivery's bytes when they
  * were not UTF-8 (the payload holds U+FFFD where they were bad): kept, sealed, with each signal.
+ * A signal whose payload is the delivery's whole body is sealed from `payloadJson`, the body's
+ * bytes as kept, instead of serializing the parsed payload again.
  */
 export async function signalRecords(
   vault: ContentVault,
   target: RecordTarget,
   identity: string,
   signals: readonly Signal[],
-  delivery: { info: DeliveryInfo; bodyBase64: string | undefined },
+  delivery: {
+    info: DeliveryInfo;
+    bodyBase64: string | undefined;
+    /** The parsed body and its JSON text (secret members cut), when the text is UTF-8. */
+    body?: { payload: unknown; json: Buffer };
+  },
   requestId: string,
 ): Promise<Event[]> {
   return Promise.all(
@@ -47,7 +54,13 @@ export async function signalRecords(
       eventCatalog.create(
         SignalRecorded,
         {
-          ...(await sealSignal(vault, target.tenantId, signal, delivery.bodyBase64)),
+          ...(await sealSignal(
+            vault,
+            target.tenantId,
+            signal,
+            delivery.bodyBase64,
+            delivery.body && signal.payload === delivery.body.payload ? delivery.body.json : undefined,
+          )),
           delivery: delivery.info,
         },
         metadataOf(target, requestId),

@@ -48,6 +48,37 @@ async function recorded(recordedAt = new Date(), sealer = vault): Promise<Signal
   return eventCatalog.decode(record) as SignalEvent;
 }
 
+describe('sealed signal bodies', () => {
+  it('seal the payload from its JSON text as it arrived, and open to what the parsed payload seals to', async () => {
+    // Spacing and member order as a provider sends them, not as JSON.stringify would.
+    const text = Buffer.from(
+      `{ "action" : "opened",\n  "issue": {"id": 1, "title": "T\\u00e9"}, "n": 1.50 }`,
+    );
+    const parsed = JSON.parse(text.toString('utf8')) as Record<string, unknown>;
+    const withPayload = { ...signal!, payload: parsed };
+    const fromText = await sealSignal(vault, 'acme', withPayload, undefined, text);
+    const fromValue = await sealSignal(vault, 'acme', withPayload, undefined);
+    const opened = await openSignalBody(vault, 'acme', fromText);
+    expect(opened).toEqual({ payload: parsed });
+    expect(opened).toEqual(await openSignalBody(vault, 'acme', fromValue));
+    // Bytes that were not UTF-8 travel beside it.
+    expect(
+      await openSignalBody(vault, 'acme', await sealSignal(vault, 'acme', withPayload, 'AAE=', text)),
+    ).toEqual({
+      payload: parsed,
+      bodyBase64: 'AAE=',
+    });
+    // A null payload (Google's empty bodies) is serialized, never wrapped around empty text.
+    expect(
+      await openSignalBody(
+        vault,
+        'acme',
+        await sealSignal(vault, 'acme', { ...signal!, payload: null }, undefined, Buffer.alloc(0)),
+      ),
+    ).toEqual({ payload: null });
+  });
+});
+
 describe('signals projection', () => {
   it('makes a row from the event alone (tenant from the stream), so rebuilds are identical', async () => {
     const event = await recorded();
