@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { nestingDepth, withoutMembers } from './json-bytes.js';
+import { mayNestDeeperThan, nestingDepth, withoutMembers } from './json-bytes.js';
 
 /**
  * How deep a payload may nest. Provider payloads stay under ten levels (GitHub's deepest example is
@@ -43,7 +43,7 @@ export function readBody(
   }
   const stored = withoutMembers(raw, options.secretFields);
   const kept = { bytes: stored.bytes, redacted: stored.removed };
-  const depth = nestingDepth(raw);
+  const depth = mayNestDeeperThan(raw, MAX_PAYLOAD_DEPTH) ? nestingDepth(raw) : 0;
   if (depth > MAX_PAYLOAD_DEPTH) {
     const detail = `body nests ${depth} levels deep; at most ${MAX_PAYLOAD_DEPTH} are accepted`;
     return { ok: false, reason: 'payload_too_deep', detail, ...kept };

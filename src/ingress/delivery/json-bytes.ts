@@ -28,6 +28,21 @@ function stringEnd(bytes: Uint8Array, start: number): number {
   return bytes.length;
 }
 
+/**
+ * Whether the body could nest deeper than `limit` at all: no value sits in more objects and arrays
+ * than the body has `{` and `[` bytes (those in strings too, so the count is an upper bound).
+ * Counted with the native indexOf, it spares most bodies nestingDepth's byte-by-byte walk.
+ */
+export function mayNestDeeperThan(bytes: Buffer, limit: number): boolean {
+  let opens = 0;
+  for (const open of [OPEN_OBJECT, OPEN_ARRAY]) {
+    for (let i = bytes.indexOf(open); i !== -1; i = bytes.indexOf(open, i + 1)) {
+      if (++opens > limit) return true;
+    }
+  }
+  return false;
+}
+
 /** How many objects and arrays the deepest value sits in (`1` is 1; `{"a":[1]}` is 2). */
 export function nestingDepth(bytes: Uint8Array): number {
   let depth = 0;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_PAYLOAD_DEPTH, readBody } from '../../../src/ingress/delivery/delivery-body.js';
-import { nestingDepth, withoutMembers } from '../../../src/ingress/delivery/json-bytes.js';
+import { mayNestDeeperThan, nestingDepth, withoutMembers } from '../../../src/ingress/delivery/json-bytes.js';
 import { githubExamples } from '../../connectors/github/examples.js';
 
 /** Deletes the member at a dotted path (`[]` spreads an array) from a parsed document. */
@@ -29,6 +29,15 @@ describe('JSON bytes', () => {
     expect(nestingDepth(Buffer.from('{"a":[1,{"b":"[[[{{"}]}'))).toBe(3);
     expect(nestingDepth(Buffer.from('["\\"[[[", []]'))).toBe(2);
     expect(nestingDepth(Buffer.from('['.repeat(100_000) + ']'.repeat(100_000)))).toBe(100_000);
+  });
+
+  it('bounds nesting by the count of opening brackets, so most bodies need no walk', () => {
+    expect(mayNestDeeperThan(Buffer.from('{"a":[1,{"b":2}]}'), 3)).toBe(false);
+    expect(mayNestDeeperThan(Buffer.from('{"a":[1,{"b":2}]}'), 2)).toBe(true);
+    // Brackets in strings count: an upper bound, never an underestimate.
+    expect(mayNestDeeperThan(Buffer.from('{"a":"[[[{{"}'), 3)).toBe(true);
+    expect(mayNestDeeperThan(Buffer.from('['.repeat(129) + ']'.repeat(129)), 128)).toBe(true);
+    expect(mayNestDeeperThan(Buffer.from('[{}]'.repeat(64)), 128)).toBe(false);
   });
 
   it('removes the members at the paths, mending commas, and leaves every other byte alone', () => {
