@@ -22,7 +22,9 @@ import {
  * at the least, side by side in one run, each server in a process of its own on the same Node:
  * a receiver that verifies the signature and answers (no storage), a minimal durable receiver
  * (verify, group-committed INSERT, then 200: bench/receivers/minimal-receiver.ts) and the hub in
- * its production profile (PostgreSQL event store and read models, Redis, projections, sealer).
+ * its production profile (PostgreSQL event store and read models, Redis, projections, sealer), and
+ * a second hub instance on the same stores that only takes deliveries (the first keeps the
+ * projections and the sealer), whose CPU per delivery is the ingress path's alone.
  * Rounds are interleaved with the order rotated each round; each window reports deliveries/s, ack
  * latency and the server process's CPU per delivery (/proc). Then the hub alone at 80 % of its
  * median saturated rate: ack p99 and delivery → graphql-ws subscriber latency.
@@ -35,6 +37,8 @@ const receiverScript = fileURLToPath(new URL('./receivers/minimal-receiver.ts', 
 
 interface Server {
   label: string;
+  /** Its deliveries become signals in the hub's read model. */
+  hub?: boolean;
   url: string;
   pid: number;
   /** Signed deliveries for this server's connections. */
@@ -120,19 +124,18 @@ export async function benchWebhookPeers(log: (line: string) => void): Promise<We
         receiverDb.url,
       ),
     );
+    const hubEnv: Record<string, string> = {
+      EVENTSTORE_URL: hubDb.url,
+      SWITCHBOARD_OPERATOR_TOKENS: OPERATOR,
+      SWITCHBOARD_MASTER_KEY: Buffer.alloc(32, 9).toString('base64'),
+      SWITCHBOARD_AUDIT_SIGNING_KEY: Buffer.alloc(32, 10).toString('base64'),
+      NODE_ENV: 'production',
+      REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
+      SWITCHBOARD_REDIS_PREFIX: redisPrefix,
+      ...(process.env.BENCH_HUB_ENV ? (JSON.parse(process.env.BENCH_HUB_ENV) as Record<string, string>) : {}),
+    };
     const hub = await startHubProcess(
-      {
-        EVENTSTORE_URL: hubDb.url,
-        SWITCHBOARD_OPERATOR_TOKENS: OPERATOR,
-        SWITCHBOARD_MASTER_KEY: Buffer.alloc(32, 9).toString('base64'),
-        SWITCHBOARD_AUDIT_SIGNING_KEY: Buffer.alloc(32, 10).toString('base64'),
-        NODE_ENV: 'production',
-        REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
-        SWITCHBOARD_REDIS_PREFIX: redisPrefix,
-        ...(process.env.BENCH_HUB_ENV
-          ? (JSON.parse(process.env.BENCH_HUB_ENV) as Record<string, string>)
-          : {}),
-      },
+      hubEnv,
       process.env.BENCH_HUB_NODE_ARGS ? process.env.BENCH_HUB_NODE_ARGS.split(' ') : [],
     );
     const { tenantId, target } = await provisionWebhookTenant(hub.url);
@@ -141,15 +144,32 @@ export async function benchWebhookPeers(log: (line: string) => void): Promise<We
       url: hub.url,
       pid: hub.pid,
       deliveries: target.generator!.options as DeliveryOptions,
+      hub: true,
       stop: () => hub.stop(),
     };
     servers.push(switchboard);
+    if (process.env.BENCH_WEBHOOK_SPLIT !== '0') {
+      // A second instance on the same stores: the first holds the projection lease, so this one only
+      // takes deliveries; its CPU per delivery is ingress alone (verify, seal, append, answer).
+      const ingress = await startHubProcess(
+        hubEnv,
+        process.env.BENCH_INGRESS_NODE_ARGS ? process.env.BENCH_INGRESS_NODE_ARGS.split(' ') : [],
+      );
+      servers.push({
+        label: 'Switchboard ingress instance (projections and sealer on the first)',
+        url: ingress.url,
+        pid: ingress.pid,
+        deliveries: switchboard.deliveries,
+        hub: true,
+        stop: () => ingress.stop(),
+      });
+    }
 
     let acknowledged = 0;
     for (const server of servers) {
       log(`  warming up: ${server.label}`);
       const warmUp = await measure(server, 2);
-      if (server === switchboard) acknowledged += warmUp.load.total ?? 0;
+      if (server.hub) acknowledged += warmUp.load.total ?? 0;
     }
     const rounds: Array<Record<string, Window>> = [];
     for (let round = 0; round < ROUNDS; round++) {
@@ -158,7 +178,7 @@ export async function benchWebhookPeers(log: (line: string) => void): Promise<We
       for (const server of order) {
         const window = await measure(server, SECONDS);
         windows[server.label] = window;
-        if (server === switchboard) acknowledged += window.load.total ?? 0;
+        if (server.hub) acknowledged += window.load.total ?? 0;
         log(
           `  round ${round + 1}: ${server.label}: ${Math.round(window.load.requestsPerSecond)}/s, CPU ${window.cpuMsPerDelivery.toFixed(3)} ms per delivery`,
         );
