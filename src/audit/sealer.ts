@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
 import {
   AUDIT_KEYS_STREAM,
   AUDIT_SEALS_STREAM,
@@ -41,6 +41,8 @@ export interface SealerOptions {
 const LEADER_LEASE = 'audit:sealer';
 /** Events read per page of the log. */
 const READ_BATCH = 5_000;
+/** About 5 ms of hashing between two turns of the event loop. */
+const YIELD_EVERY_LEAVES = 250;
 /** Namespace of seal event ids: a retried append of the same seal is recognized, not doubled. */
 const SEAL_ID_NAMESPACE = '6f1c1f0e-3f8e-4c39-9d0e-4a2b5c7d8e91';
 
@@ -189,6 +191,10 @@ export class AuditSealer {
               maxCount: READ_BATCH,
             })) {
               read++;
+              // Hashing a page is about 18 µs of CPU per event, 90 ms for a page: give the event loop
+              // back every so often, or every delivery and query waits behind the whole page
+              // (ack p99 went from 38 to 161 ms at 150 deliveries/s with the sealer on).
+              if (read % YIELD_EVERY_LEAVES === 0) await yieldToEventLoop();
               lastRead = leaf.position;
               pending.push({ position: leaf.position, hash: leaf.hash });
               if (!isSealChainStream(leaf.stream)) substantive = true;
