@@ -14,7 +14,6 @@ import { fmt, machineDescription, scratchDatabase } from './support.js';
 import { benchSync, syncTable } from './sync.js';
 import { benchTracing, tracingTable } from './tracing.js';
 import { benchTokenCheckout, vaultTable } from './vault.js';
-import { benchWebhooks, webhooksTable } from './webhooks.js';
 import { benchWebhookPeers, webhookPeersTable } from './webhooks-peers.js';
 
 /**
@@ -103,8 +102,8 @@ log('Token checkout (PostgreSQL)');
 const checkoutFigures = await benchCheckout(log);
 log('Sealing webhook content');
 const sealingFigures = await benchSealing(log);
-log('Webhook gateway (PostgreSQL)');
-const webhookFigures = await benchWebhooks(log);
+log('Webhook gateway beside a minimal durable receiver (PostgreSQL)');
+const webhookFigures = await benchWebhookPeers(log);
 log('Syncs (GitHub issues against the fake)');
 const syncFigures = { PGlite: await benchSync('pglite', log), PostgreSQL: await benchSync('postgres', log) };
 log('Proxy (/proxy against a 20 ms loopback provider)');
@@ -134,8 +133,8 @@ const report = [
   "## Sealing a tenant's webhook content (per signal, so deleteTenant shreds it)",
   sealingTable(sealingFigures),
   '',
-  '## Webhook gateway (signed GitHub deliveries, PostgreSQL)',
-  webhooksTable(webhookFigures),
+  '## Webhook gateway beside a minimal durable receiver (signed GitHub deliveries, PostgreSQL)',
+  webhookPeersTable(webhookFigures),
   '',
   '## Syncs (GitHub issues through the sync engine, against the GitHub fake)',
   syncTable(syncFigures),
