@@ -28,6 +28,14 @@ export type AppendOutcome =
 
 const NO_STREAM = -1n;
 
+interface ResultRow {
+  request: number;
+  status: 'ok' | 'retry' | 'partial' | 'wrong' | 'deleted';
+  revision: string | number | null;
+  position: string | number | null;
+  recorded_at: Date | string | null;
+}
+
 export function expectationHolds(expected: ExpectedRevision, revision: bigint): boolean {
   if (expected === 'any') return true;
   if (expected === 'no_stream') return revision === NO_STREAM;
@@ -46,30 +54,47 @@ export const actualRevision = (revision: bigint): bigint | 'no_stream' =>
 export async function appendBatch(
   db: SqlExecutor,
   requests: readonly AppendRequest[],
+  /** PostgreSQL: CALL sb_append_batch_notify (the NOTIFY after the commit); PGlite: the function. */
+  call = false,
 ): Promise<AppendOutcome[]> {
   const events = requests.flatMap((request) => request.events);
-  const rows = await db.query<{
-    request: number;
-    status: 'ok' | 'retry' | 'partial' | 'wrong' | 'deleted';
-    revision: string | number | null;
-    position: string | number | null;
-    recorded_at: Date | string | null;
-  }>(
-    'SELECT request, status, revision, "position", recorded_at FROM sb_append_batch($1, $2, $3, $4, $5, $6, $7, $8, $9)',
-    [
-      requests.map((request) => request.stream),
-      requests.map((request) => String(request.expected)),
-      requests.map((request) => request.events.length),
-      events.map((event) => event.id),
-      events.map((event) => event.type),
-      // Already JSON text each: joined into one JSON array, sent as it is.
-      `[${events.map((event) => event.data).join(',')}]`,
-      `[${events.map((event) => event.metadata).join(',')}]`,
-      APPEND_LOCK_KEY,
-      NOTIFY_CHANNEL,
-    ],
-    { prepare: 'sb_append_batch' },
-  );
+  const params = [
+    requests.map((request) => request.stream),
+    requests.map((request) => String(request.expected)),
+    requests.map((request) => request.events.length),
+    events.map((event) => event.id),
+    events.map((event) => event.type),
+    // Already JSON text each: joined into one JSON array, sent as it is.
+    `[${events.map((event) => event.data).join(',')}]`,
+    `[${events.map((event) => event.metadata).join(',')}]`,
+    APPEND_LOCK_KEY,
+    NOTIFY_CHANNEL,
+  ];
+  let rows: ResultRow[];
+  if (call) {
+    const [answer] = await db.query<{
+      o_status: ResultRow['status'][] | null;
+      o_revision: (string | null)[] | null;
+      o_position: (string | null)[] | null;
+      o_recorded_at: Date | string | null;
+    }>('CALL sb_append_batch_notify($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, NULL, NULL, NULL)', params, {
+      prepare: 'sb_append_batch_notify',
+    });
+    const status = answer?.o_status ?? [];
+    rows = status.map((value, index) => ({
+      request: index,
+      status: value,
+      revision: answer!.o_revision![index] ?? null,
+      position: answer!.o_position![index] ?? null,
+      recorded_at: value === 'ok' && requests[index]!.events.length > 0 ? answer!.o_recorded_at : null,
+    }));
+  } else {
+    rows = await db.query<ResultRow>(
+      'SELECT request, status, revision, "position", recorded_at FROM sb_append_batch($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+      params,
+      { prepare: 'sb_append_batch' },
+    );
+  }
   if (rows.length !== requests.length) {
     throw new Error(`sb_append_batch answered ${rows.length} results for ${requests.length} appends`);
   }
