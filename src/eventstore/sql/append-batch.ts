@@ -54,44 +54,37 @@ export const actualRevision = (revision: bigint): bigint | 'no_stream' =>
 export async function appendBatch(
   db: SqlExecutor,
   requests: readonly AppendRequest[],
-  /** PostgreSQL: CALL sb_append_batch_notify (the NOTIFY after the commit); PGlite: the function. */
-  call = false,
+  /**
+   * PostgreSQL: the statement sends no NOTIFY (the caller does, after the commit:
+   * commit-notifier.ts), and a lone single event goes through sb_append_one.
+   */
+  notifyAfter = false,
 ): Promise<AppendOutcome[]> {
-  const events = requests.flatMap((request) => request.events);
-  const params = [
-    requests.map((request) => request.stream),
-    requests.map((request) => String(request.expected)),
-    requests.map((request) => request.events.length),
-    events.map((event) => event.id),
-    events.map((event) => event.type),
-    // Already JSON text each: joined into one JSON array, sent as it is.
-    `[${events.map((event) => event.data).join(',')}]`,
-    `[${events.map((event) => event.metadata).join(',')}]`,
-    APPEND_LOCK_KEY,
-    NOTIFY_CHANNEL,
-  ];
+  const lone = requests.length === 1 ? requests[0]! : null;
   let rows: ResultRow[];
-  if (call) {
-    const [answer] = await db.query<{
-      o_status: ResultRow['status'][] | null;
-      o_revision: (string | null)[] | null;
-      o_position: (string | null)[] | null;
-      o_recorded_at: Date | string | null;
-    }>('CALL sb_append_batch_notify($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, NULL, NULL, NULL)', params, {
-      prepare: 'sb_append_batch_notify',
-    });
-    const status = answer?.o_status ?? [];
-    rows = status.map((value, index) => ({
-      request: index,
-      status: value,
-      revision: answer!.o_revision![index] ?? null,
-      position: answer!.o_position![index] ?? null,
-      recorded_at: value === 'ok' && requests[index]!.events.length > 0 ? answer!.o_recorded_at : null,
-    }));
+  if (notifyAfter && lone?.events.length === 1) {
+    const event = lone.events[0]!;
+    rows = await db.query<ResultRow>(
+      'SELECT request, status, revision, "position", recorded_at FROM sb_append_one($1, $2, $3, $4, $5, $6, $7)',
+      [lone.stream, String(lone.expected), event.id, event.type, event.data, event.metadata, APPEND_LOCK_KEY],
+      { prepare: 'sb_append_one' },
+    );
   } else {
+    const events = requests.flatMap((request) => request.events);
     rows = await db.query<ResultRow>(
       'SELECT request, status, revision, "position", recorded_at FROM sb_append_batch($1, $2, $3, $4, $5, $6, $7, $8, $9)',
-      params,
+      [
+        requests.map((request) => request.stream),
+        requests.map((request) => String(request.expected)),
+        requests.map((request) => request.events.length),
+        events.map((event) => event.id),
+        events.map((event) => event.type),
+        // Already JSON text each: joined into one JSON array, sent as it is.
+        `[${events.map((event) => event.data).join(',')}]`,
+        `[${events.map((event) => event.metadata).join(',')}]`,
+        APPEND_LOCK_KEY,
+        notifyAfter ? null : NOTIFY_CHANNEL,
+      ],
       { prepare: 'sb_append_batch' },
     );
   }

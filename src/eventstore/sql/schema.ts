@@ -1,4 +1,4 @@
-import { APPEND_FUNCTION, APPEND_ONE_FUNCTION, APPEND_PROCEDURE } from './append-function.js';
+import { APPEND_FUNCTION, APPEND_ONE_FUNCTION } from './append-function.js';
 import type { SqlExecutor } from './client.js';
 
 /**
@@ -38,7 +38,6 @@ CREATE TABLE IF NOT EXISTS sb_events (
 `;
 
 export async function ensureSchema(db: {
-  readonly kind: 'postgres' | 'pglite';
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
 }) {
   await db.transaction(async (tx) => {
@@ -49,11 +48,7 @@ export async function ensureSchema(db: {
     }
     await preferLz4(tx);
     await tx.query(APPEND_FUNCTION);
-    // PGlite is one connection in this process: nothing waits on its NOTIFY, its appends call the function.
-    if (db.kind === 'postgres') {
-      await tx.query(APPEND_ONE_FUNCTION);
-      await tx.query(APPEND_PROCEDURE);
-    }
+    await tx.query(APPEND_ONE_FUNCTION);
   });
 }
 
