@@ -72,7 +72,7 @@ export async function appendBatch(
   } else {
     const events = requests.flatMap((request) => request.events);
     rows = await db.query<ResultRow>(
-      'SELECT request, status, revision, "position", recorded_at FROM sb_append_batch($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+      `SELECT request, status, revision, "position", recorded_at FROM ${notifyAfter ? 'sb_append_batch_quiet' : 'sb_append_batch'}($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       [
         requests.map((request) => request.stream),
         requests.map((request) => String(request.expected)),
@@ -85,7 +85,7 @@ export async function appendBatch(
         APPEND_LOCK_KEY,
         notifyAfter ? null : NOTIFY_CHANNEL,
       ],
-      { prepare: 'sb_append_batch' },
+      { prepare: notifyAfter ? 'sb_append_batch_quiet' : 'sb_append_batch' },
     );
   }
   if (rows.length !== requests.length) {

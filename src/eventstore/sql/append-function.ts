@@ -173,6 +173,17 @@ END
 $fn$`;
 
 /**
+ * sb_append_batch under a name of its own, for PostgreSQL, where the store passes no channel and
+ * notifies after the commit (commit-notifier.ts). A name of its own because a process of the
+ * previous version starting during a deploy re-creates sb_append_batch with its own body, which
+ * notifies unconditionally (and fails on a NULL channel).
+ */
+export const APPEND_QUIET_FUNCTION = APPEND_FUNCTION.replace(
+  'CREATE OR REPLACE FUNCTION sb_append_batch(',
+  'CREATE OR REPLACE FUNCTION sb_append_batch_quiet(',
+);
+
+/**
  * One append of one event, a lone writer's case on PostgreSQL: the same decisions as
  * sb_append_batch without the arrays, the JSON array split and the in-batch bookkeeping, which made
  * up half of that function's time for one event (about 85 µs against 40 µs of server time). An id
@@ -193,7 +204,7 @@ DECLARE
 BEGIN
   PERFORM pg_advisory_xact_lock(p_lock);
   IF EXISTS (SELECT 1 FROM sb_events e WHERE e.id = p_id) THEN
-    RETURN QUERY SELECT * FROM sb_append_batch(ARRAY[p_stream], ARRAY[p_expected], ARRAY[1], ARRAY[p_id],
+    RETURN QUERY SELECT * FROM sb_append_batch_quiet(ARRAY[p_stream], ARRAY[p_expected], ARRAY[1], ARRAY[p_id],
       ARRAY[p_type], json_build_array(p_data), json_build_array(p_metadata), p_lock, NULL);
     RETURN;
   END IF;
