@@ -6,6 +6,7 @@ import { openReadModels } from '../src/readmodels/database.js';
 import { auditTable, benchAudit } from './audit.js';
 import { benchCheckout, checkoutTable } from './checkout.js';
 import { benchEventStore, type EventStoreFigures } from './eventstore.js';
+import { benchEventStorePeers, peersTable } from './eventstore-peers.js';
 import { benchGraphQL, graphqlTable } from './graphql.js';
 import { benchRebuild } from './projections.js';
 import { benchProxy, proxyTable } from './proxy.js';
@@ -25,6 +26,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 
 const alone: Record<string, () => Promise<string>> = {
   audit: async () => auditTable(await benchAudit(log)),
+  eventstore: async () => peersTable(await benchEventStorePeers(log)),
   graphql: async () => graphqlTable(await benchGraphQL(log)),
   tracing: async () => tracingTable(await benchTracing(log)),
   webhooks: async () => webhookPeersTable(await benchWebhookPeers(log)),

@@ -28,6 +28,14 @@ export type AppendOutcome =
 
 const NO_STREAM = -1n;
 
+interface ResultRow {
+  request: number;
+  status: 'ok' | 'retry' | 'partial' | 'wrong' | 'deleted';
+  revision: string | number | null;
+  position: string | number | null;
+  recorded_at: Date | string | null;
+}
+
 export function expectationHolds(expected: ExpectedRevision, revision: bigint): boolean {
   if (expected === 'any') return true;
   if (expected === 'no_stream') return revision === NO_STREAM;
@@ -46,30 +54,40 @@ export const actualRevision = (revision: bigint): bigint | 'no_stream' =>
 export async function appendBatch(
   db: SqlExecutor,
   requests: readonly AppendRequest[],
+  /**
+   * PostgreSQL: the statement sends no NOTIFY (the caller does, after the commit:
+   * commit-notifier.ts), and a lone single event goes through sb_append_one.
+   */
+  notifyAfter = false,
 ): Promise<AppendOutcome[]> {
-  const events = requests.flatMap((request) => request.events);
-  const rows = await db.query<{
-    request: number;
-    status: 'ok' | 'retry' | 'partial' | 'wrong' | 'deleted';
-    revision: string | number | null;
-    position: string | number | null;
-    recorded_at: Date | string | null;
-  }>(
-    'SELECT request, status, revision, "position", recorded_at FROM sb_append_batch($1, $2, $3, $4, $5, $6, $7, $8, $9)',
-    [
-      requests.map((request) => request.stream),
-      requests.map((request) => String(request.expected)),
-      requests.map((request) => request.events.length),
-      events.map((event) => event.id),
-      events.map((event) => event.type),
-      // Already JSON text each: joined into one JSON array, sent as it is.
-      `[${events.map((event) => event.data).join(',')}]`,
-      `[${events.map((event) => event.metadata).join(',')}]`,
-      APPEND_LOCK_KEY,
-      NOTIFY_CHANNEL,
-    ],
-    { prepare: 'sb_append_batch' },
-  );
+  const lone = requests.length === 1 ? requests[0]! : null;
+  let rows: ResultRow[];
+  if (notifyAfter && lone?.events.length === 1) {
+    const event = lone.events[0]!;
+    rows = await db.query<ResultRow>(
+      'SELECT request, status, revision, "position", recorded_at FROM sb_append_one($1, $2, $3, $4, $5, $6, $7)',
+      [lone.stream, String(lone.expected), event.id, event.type, event.data, event.metadata, APPEND_LOCK_KEY],
+      { prepare: 'sb_append_one' },
+    );
+  } else {
+    const events = requests.flatMap((request) => request.events);
+    rows = await db.query<ResultRow>(
+      `SELECT request, status, revision, "position", recorded_at FROM ${notifyAfter ? 'sb_append_batch_quiet' : 'sb_append_batch'}($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [
+        requests.map((request) => request.stream),
+        requests.map((request) => String(request.expected)),
+        requests.map((request) => request.events.length),
+        events.map((event) => event.id),
+        events.map((event) => event.type),
+        // Already JSON text each: joined into one JSON array, sent as it is.
+        `[${events.map((event) => event.data).join(',')}]`,
+        `[${events.map((event) => event.metadata).join(',')}]`,
+        APPEND_LOCK_KEY,
+        notifyAfter ? null : NOTIFY_CHANNEL,
+      ],
+      { prepare: notifyAfter ? 'sb_append_batch_quiet' : 'sb_append_batch' },
+    );
+  }
   if (rows.length !== requests.length) {
     throw new Error(`sb_append_batch answered ${rows.length} results for ${requests.length} appends`);
   }

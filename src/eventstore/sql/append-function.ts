@@ -163,8 +163,77 @@ BEGIN
         ORDER BY a.pos;
     INSERT INTO sb_streams (stream, revision) SELECT * FROM unnest(t_stream, t_revision)
       ON CONFLICT (stream) DO UPDATE SET revision = excluded.revision;
-    -- Delivered at commit, and only if the transaction commits.
-    PERFORM pg_notify(p_channel, v_head::text);
+    -- Delivered at commit, and only if the transaction commits. On PostgreSQL the store passes no
+    -- channel and notifies after the commit instead (commit-notifier.ts).
+    IF p_channel IS NOT NULL THEN
+      PERFORM pg_notify(p_channel, v_head::text);
+    END IF;
   END IF;
+END
+$fn$`;
+
+/**
+ * sb_append_batch under a name of its own, for PostgreSQL, where the store passes no channel and
+ * notifies after the commit (commit-notifier.ts). A name of its own because a process of the
+ * previous version starting during a deploy re-creates sb_append_batch with its own body, which
+ * notifies unconditionally (and fails on a NULL channel).
+ */
+export const APPEND_QUIET_FUNCTION = APPEND_FUNCTION.replace(
+  'CREATE OR REPLACE FUNCTION sb_append_batch(',
+  'CREATE OR REPLACE FUNCTION sb_append_batch_quiet(',
+);
+
+/**
+ * One append of one event, a lone writer's case on PostgreSQL: the same decisions as
+ * sb_append_batch without the arrays, the JSON array split and the in-batch bookkeeping, which made
+ * up half of that function's time for one event (about 85 µs against 40 µs of server time). An id
+ * already in the log (a retry, or an error) is left to sb_append_batch, which tells which. It
+ * notifies no one: the store does after the commit (commit-notifier.ts).
+ */
+export const APPEND_ONE_FUNCTION = `
+CREATE OR REPLACE FUNCTION sb_append_one(
+  p_stream text, p_expected text, p_id uuid, p_type text, p_data json, p_metadata json,
+  p_lock bigint
+) RETURNS TABLE (request int, status text, revision bigint, "position" bigint, recorded_at timestamptz)
+LANGUAGE plpgsql VOLATILE
+SET plan_cache_mode = force_generic_plan
+AS $fn$
+DECLARE
+  v_rev bigint;
+  v_tombstoned boolean;
+BEGIN
+  PERFORM pg_advisory_xact_lock(p_lock);
+  IF EXISTS (SELECT 1 FROM sb_events e WHERE e.id = p_id) THEN
+    RETURN QUERY SELECT * FROM sb_append_batch_quiet(ARRAY[p_stream], ARRAY[p_expected], ARRAY[1], ARRAY[p_id],
+      ARRAY[p_type], json_build_array(p_data), json_build_array(p_metadata), p_lock, NULL);
+    RETURN;
+  END IF;
+  request := 0;
+  SELECT s.revision, s.tombstoned INTO v_rev, v_tombstoned FROM sb_streams s WHERE s.stream = p_stream;
+  IF NOT FOUND THEN
+    v_rev := -1;
+    v_tombstoned := false;
+  END IF;
+  IF v_tombstoned THEN
+    status := 'deleted';
+  ELSIF NOT (
+    p_expected = 'any'
+    OR (p_expected = 'no_stream' AND v_rev = -1)
+    OR (p_expected = 'exists' AND v_rev > -1)
+    OR (p_expected NOT IN ('any', 'no_stream', 'exists') AND v_rev = p_expected::bigint)
+  ) THEN
+    status := 'wrong';
+    revision := v_rev;
+  ELSE
+    status := 'ok';
+    revision := v_rev + 1;
+    recorded_at := clock_timestamp();
+    SELECT COALESCE(MAX(e.position), 0) + 1 INTO "position" FROM sb_events e;
+    INSERT INTO sb_events (position, id, stream, revision, type, data, metadata, recorded_at)
+      VALUES ("position", p_id, p_stream, revision, p_type, p_data, p_metadata, recorded_at);
+    INSERT INTO sb_streams (stream, revision) VALUES (p_stream, revision)
+      ON CONFLICT (stream) DO UPDATE SET revision = excluded.revision;
+  END IF;
+  RETURN NEXT;
 END
 $fn$`;

@@ -6,6 +6,9 @@ import { type AppendOutcome, type AppendRequest, appendBatch, type SerializedEve
 import type { SqlClient } from './client.js';
 import type { RecentAppends } from './recent-appends.js';
 
+/** Appends waiting before a second batch goes while one is in flight (see AppendQueue). */
+const SECOND_BATCH_MIN = Number(process.env.SB_SECOND_BATCH_MIN ?? 16);
+
 interface Pending extends AppendRequest {
   settle: (outcome: AppendOutcome) => void;
 }
@@ -15,10 +18,13 @@ interface Pending extends AppendRequest {
  * next transaction. A lone writer pays nothing (its append starts at once); 64 concurrent writers
  * share one lock acquisition and one commit per batch instead of queueing on the lock one by one.
  *
- * On PostgreSQL two batches are in flight: the second is already waiting for the append lock in
- * the database when the first commits, so it goes on without a round trip through this process's
- * event loop (which, under load, is busy with everything else). The lock still orders them:
- * positions are assigned and committed one batch after the other.
+ * On PostgreSQL a second batch may be in flight once enough appends wait: it is already waiting
+ * for the append lock in the database when the first commits, so it goes on without a round trip
+ * through this process's event loop (which, under load, is busy with everything else). The lock
+ * still orders them: positions are assigned and committed one batch after the other. With few
+ * writers it waits instead: each batch holds the lock through its commit's flush, so splitting 8
+ * writers into two batches of one and seven meant two flushes one after the other where one would
+ * do (at 8 writers that was half the appends of one batch in flight).
  */
 export class AppendQueue {
   private pending: Pending[] = [];
@@ -65,7 +71,10 @@ export class AppendQueue {
   }
 
   private pump(): void {
-    while (this.inFlight < this.concurrency && this.pending.length > 0) {
+    while (
+      this.pending.length > 0 &&
+      (this.inFlight === 0 || (this.inFlight < this.concurrency && this.pending.length >= SECOND_BATCH_MIN))
+    ) {
       const batch = this.takeBatch();
       this.inFlight++;
       void this.write(batch).finally(() => {
@@ -77,7 +86,7 @@ export class AppendQueue {
 
   private async write(batch: Pending[]): Promise<void> {
     try {
-      const outcomes = await appendBatch(this.db, batch);
+      const outcomes = await appendBatch(this.db, batch, this.db.kind === 'postgres');
       let head = -1n;
       outcomes.forEach((outcome, index) => {
         const request = batch[index]!;

@@ -1,4 +1,4 @@
-import { APPEND_FUNCTION } from './append-function.js';
+import { APPEND_FUNCTION, APPEND_ONE_FUNCTION, APPEND_QUIET_FUNCTION } from './append-function.js';
 import type { SqlExecutor } from './client.js';
 
 /**
@@ -48,6 +48,8 @@ export async function ensureSchema(db: {
     }
     await preferLz4(tx);
     await tx.query(APPEND_FUNCTION);
+    await tx.query(APPEND_QUIET_FUNCTION);
+    await tx.query(APPEND_ONE_FUNCTION);
   });
 }
 

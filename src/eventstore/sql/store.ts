@@ -17,6 +17,7 @@ import type {
 import { actualRevision, expectationHolds } from './append-batch.js';
 import { AppendQueue } from './append-queue.js';
 import type { SqlClient, SqlExecutor } from './client.js';
+import { CommitNotifier } from './commit-notifier.js';
 import { LogTail } from './log-tail.js';
 import { RecentAppends } from './recent-appends.js';
 import {
@@ -48,15 +49,19 @@ export class SqlEventStore implements EventStore {
   private readonly tail: LogTail;
   private readonly recent = new RecentAppends();
   private readonly statistics: TableStatistics;
+  /** PostgreSQL: NOTIFY after the commit, not in it; PGlite notifies in the append (one process). */
+  private readonly notifier: CommitNotifier | null;
   private unlisten: (() => Promise<void>) | null = null;
 
   constructor(private readonly db: SqlClient) {
     this.kind = db.kind;
     this.statistics = new TableStatistics(db);
+    this.notifier = db.kind === 'postgres' ? new CommitNotifier(db) : null;
     this.appends = new AppendQueue(
       db,
       (head) => {
         this.wake.notify();
+        this.notifier?.committed(head);
         this.statistics.committed(head);
       },
       this.recent,
@@ -235,6 +240,7 @@ export class SqlEventStore implements EventStore {
 
   async close(): Promise<void> {
     await this.statistics.settled();
+    await this.notifier?.settled();
     await this.unlisten?.();
     this.wake.notify();
     await this.db.close();

@@ -32,7 +32,13 @@ export function sqlSubscription(
   const filtered = Boolean(filter?.eventTypes?.length || filter?.streamPrefixes?.length);
   const window = BigInt(Math.max(1, options.checkpointInterval ?? DEFAULT_SCAN_WINDOW));
 
-  async function* run(): AsyncGenerator<SubscriptionMessage> {
+  /**
+   * The messages in pages: a page of events from the log is handed over as it was read, and the
+   * iterator below gives its events out one by one without a turn of this generator each (an
+   * async generator's yield cost several promise turns per event, more than the rest of the
+   * hand-over).
+   */
+  async function* pages(): AsyncGenerator<readonly SubscriptionMessage[]> {
     let after = options.after ?? 0n;
     let caughtUp = false;
     while (!abort.signal.aborted) {
@@ -42,7 +48,7 @@ export function sqlSubscription(
       if (view && head > after && !view.matches) {
         // Nothing up to the head for this filter: move on without reading a page.
         after = head;
-        yield { kind: 'checkpoint', position: after };
+        yield [{ kind: 'checkpoint', position: after }];
         continue;
       }
       if (head > after) {
@@ -54,34 +60,63 @@ export function sqlSubscription(
           const next = events.length === PAGE_SIZE ? reader.page(last, upto, filter, PAGE_SIZE) : null;
           // If the consumer closes mid-page, nobody awaits `next`; don't let its failure go unhandled.
           next?.catch(() => {});
-          for (const event of events) {
-            if (abort.signal.aborted) return;
-            yield { kind: 'event', event };
-            after = event.position;
-          }
+          yield events.map((event): SubscriptionMessage => ({ kind: 'event', event }));
+          after = last;
           events = next ? await next : [];
         }
         if (upto > after) {
           after = upto;
-          if (filtered) yield { kind: 'checkpoint', position: after };
+          if (filtered) yield [{ kind: 'checkpoint', position: after }];
         }
         continue;
       }
       if (!caughtUp) {
         caughtUp = true;
-        yield { kind: 'caught_up', position: after };
+        yield [{ kind: 'caught_up', position: after }];
         continue;
       }
       await wake.wait(seen, SAFETY_POLL_MS, abort.signal);
     }
   }
 
-  const iterator = run();
+  const source = pages();
+  const done: IteratorReturnResult<undefined> = { value: undefined, done: true };
+  let page: readonly SubscriptionMessage[] = [];
+  let index = 0;
+  /** The page being read; next() calls made meanwhile wait for it, in order. */
+  let reading: Promise<IteratorResult<SubscriptionMessage>> | null = null;
+
+  const iterator: AsyncIterator<SubscriptionMessage> = {
+    next(): Promise<IteratorResult<SubscriptionMessage>> {
+      if (abort.signal.aborted) return Promise.resolve(done);
+      if (reading) return reading.then(() => iterator.next());
+      if (index < page.length) return Promise.resolve({ value: page[index++]!, done: false });
+      reading = source.next().then(
+        (result) => {
+          reading = null;
+          if (result.done || abort.signal.aborted) return done;
+          page = result.value;
+          index = 0;
+          return iterator.next();
+        },
+        (error: unknown) => {
+          reading = null;
+          throw error;
+        },
+      );
+      return reading;
+    },
+    async return(): Promise<IteratorResult<SubscriptionMessage>> {
+      abort.abort();
+      page = [];
+      await source.return(undefined);
+      return done;
+    },
+  };
   return {
     [Symbol.asyncIterator]: () => iterator,
     async close() {
-      abort.abort();
-      await iterator.return(undefined);
+      await iterator.return?.();
     },
   };
 }
