@@ -188,6 +188,8 @@ export async function benchWebhookPeers(log: (line: string) => void): Promise<We
 
     const saturated = median(rounds.map((r) => r[switchboard.label]!.load.requestsPerSecond));
     const rate = PACED_RATE ?? Math.max(10, Math.round(saturated * 0.8));
+    // The saturated windows leave the projections behind; the paced run starts once they caught up.
+    await settledSignalCount(hubDb.url, tenantId);
     log(`  Switchboard paced at ${rate}/s, with a graphql-ws subscriber`);
     const subscriber = startSubscriber(`${hub.url.replace(/^http/, 'ws')}/graphql`, tenantId);
     await subscriber.ready;
