@@ -37,6 +37,9 @@ try {
       })
       .then(() => 1);
   const results: Record<string, number[]> = {};
+  const record = (key: string, value: number) => {
+    results[key] = [...(results[key] ?? []), value];
+  };
   for (let round = 0; round < ROUNDS; round++) {
     for (const concurrency of [1, 16]) {
       const pair: Array<[string, () => Promise<number>]> = [
@@ -48,8 +51,8 @@ try {
         const cpu = process.cpuUsage();
         const rate = await throughput(concurrency, SECONDS * 1000, work);
         const used = process.cpuUsage(cpu);
-        (results[label] ??= []).push(rate);
-        (results[`${label} CPU µs`] ??= []).push((used.user + used.system) / (rate * SECONDS));
+        record(label, rate);
+        record(`${label} CPU µs`, (used.user + used.system) / (rate * SECONDS));
       }
     }
   }

@@ -2,11 +2,10 @@ import { spawn } from 'node:child_process';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { closeRedisClient, createRedisClient } from '../src/platform/redis/redis.js';
 import { type OidcProviderHarness, startOidcProvider } from '../test/support/oidc-provider.js';
 import { startHubProcess } from './hub-process.js';
 import { type LoadResult, type LoadTarget, load } from './load.js';
-import { fmt, scratchDatabase } from './support.js';
+import { deleteRedisKeys, fmt, scratchDatabase } from './support.js';
 
 /**
  * Issue 11, GraphQL: Switchboard's tenant-scoped reads against bare servers on the same Node, each
@@ -103,20 +102,6 @@ async function startPeer(kind: 'yoga' | 'fastify'): Promise<Server> {
   };
 }
 
-async function deleteRedisKeys(prefix: string): Promise<void> {
-  const redis = createRedisClient(REDIS_URL, { name: 'bench-graphql-cleanup' });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 10_000);
-      if (keys.length > 0) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    await closeRedisClient(redis);
-  }
-}
-
 const json = { 'content-type': 'application/json' };
 const graphql = (query: string) => JSON.stringify({ query });
 
@@ -195,7 +180,7 @@ export async function benchGraphQL(log: (line: string) => void): Promise<GraphQL
       );
       stops.unshift(async () => {
         await hub.stop();
-        if (REDIS_URL) await deleteRedisKeys(REDIS_PREFIX);
+        if (REDIS_URL) await deleteRedisKeys(REDIS_URL, REDIS_PREFIX);
       });
       const operator = { ...json, authorization: `Bearer ${OPERATOR}` };
       await post(

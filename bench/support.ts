@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import pg from 'pg';
 import type { Event } from '../src/eventstore/envelope.js';
+import { closeRedisClient, createRedisClient } from '../src/platform/redis/redis.js';
 import { createThrowawayDatabase } from '../test/support/scratch-database.js';
 
 export const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -68,3 +69,23 @@ export async function machineDescription(): Promise<string> {
 }
 
 export const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1));
+
+/**
+ * Deletes a bench hub's Redis keys (its own prefix): the rate budgets and leases a run leaves.
+ * Resolves whatever happens; a bench's cleanup must not hide its figures.
+ */
+export async function deleteRedisKeys(redisUrl: string, prefix: string): Promise<void> {
+  const redis = createRedisClient(redisUrl, { name: 'bench-cleanup' });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 10_000);
+      if (keys.length > 0) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } catch {
+    // Redis gone: nothing to clean.
+  } finally {
+    await closeRedisClient(redis);
+  }
+}

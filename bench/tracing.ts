@@ -1,9 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { closeRedisClient, createRedisClient } from '../src/platform/redis/redis.js';
 import { type HubProcess, startHubProcess } from './hub-process.js';
 import { type LoadResult, type LoadTarget, load } from './load.js';
-import { fmt, scratchDatabase } from './support.js';
+import { deleteRedisKeys, fmt, scratchDatabase } from './support.js';
 import { CONNECTIONS, OPERATOR, provisionWebhookTenant } from './webhooks.js';
 
 /**
@@ -97,21 +96,6 @@ export interface TracingFigures {
 
 const redisPrefix = (label: VariantLabel) => `bench-tracing-${label.replace(/[^a-z0-9]+/gi, '-')}:`;
 
-/** The replay guard keeps a delivery's keys for a day: a bench run leaves hundreds of thousands. */
-async function deleteRedisKeys(prefix: string): Promise<void> {
-  const redis = createRedisClient(REDIS_URL, { name: 'bench-tracing-cleanup' });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 10_000);
-      if (keys.length > 0) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    await closeRedisClient(redis);
-  }
-}
-
 async function startVariant(label: Variant['label'], collector: Collector): Promise<Variant> {
   const database = await scratchDatabase();
   const hub = await startHubProcess({
@@ -152,7 +136,7 @@ async function startVariant(label: Variant['label'], collector: Collector): Prom
       drop: async () => {
         await hub.stop();
         await database.drop();
-        await deleteRedisKeys(redisPrefix(label));
+        await deleteRedisKeys(REDIS_URL, redisPrefix(label));
       },
     };
   } catch (error) {

@@ -5,7 +5,7 @@ import pg from 'pg';
 import { processCpuMs } from './cpu-meter.js';
 import { startHubProcess } from './hub-process.js';
 import { type LoadResult, load } from './load.js';
-import { scratchDatabase } from './support.js';
+import { deleteRedisKeys, scratchDatabase } from './support.js';
 import type { DeliveryOptions } from './webhook-deliveries.js';
 import {
   CONNECTIONS,
@@ -207,7 +207,7 @@ export async function benchWebhookPeers(log: (line: string) => void): Promise<We
     };
   } finally {
     for (const server of servers) await server.stop().catch(() => {});
-    await deleteRedisKeys(redisPrefix).catch(() => {});
+    await deleteRedisKeys(process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379', redisPrefix);
     await receiverDb.drop();
     await hubDb.drop();
   }
@@ -232,21 +232,6 @@ async function settledSignalCount(databaseUrl: string, tenantId: string): Promis
     return last;
   } finally {
     await client.end();
-  }
-}
-
-async function deleteRedisKeys(prefix: string): Promise<void> {
-  const { Redis } = await import('ioredis');
-  const redis = new Redis(process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379');
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 10_000);
-      if (keys.length > 0) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
   }
 }
 
