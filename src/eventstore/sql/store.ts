@@ -52,6 +52,8 @@ export class SqlEventStore implements EventStore {
   /** PostgreSQL: NOTIFY after the commit, not in it; PGlite notifies in the append (one process). */
   private readonly notifier: CommitNotifier | null;
   private unlisten: (() => Promise<void>) | null = null;
+  /** The newest position this process committed (its appends woke its own subscriptions). */
+  private committedHere = -1n;
 
   constructor(private readonly db: SqlClient) {
     this.kind = db.kind;
@@ -60,6 +62,7 @@ export class SqlEventStore implements EventStore {
     this.appends = new AppendQueue(
       db,
       (head) => {
+        if (head > this.committedHere) this.committedHere = head;
         this.wake.notify();
         this.notifier?.committed(head);
         this.statistics.committed(head);
@@ -90,7 +93,24 @@ export class SqlEventStore implements EventStore {
     // startup (or fail it on the statement timeout): it runs beside the first appends.
     if (this.db.kind === 'pglite') await this.statistics.refresh(head);
     else this.statistics.committed(head);
-    this.unlisten = await this.db.listen(NOTIFY_CHANNEL, () => this.wake.notify());
+    this.unlisten = await this.db.listen(NOTIFY_CHANNEL, (payload) => {
+      if (!this.#newsIn(payload)) return;
+      this.wake.notify();
+    });
+  }
+
+  /**
+   * Whether a NOTIFY can tell this process of events it has not been woken for. Its own commits
+   * come back as NOTIFYs too (the CommitNotifier's payload is the head it committed): when the
+   * head notified is at or below the newest this process committed, the local wake after that
+   * commit already covered it, since positions commit in order (every position below ours had
+   * committed when ours did) and the tail read that followed saw them all. Skipping those echoes
+   * saves every subscription's tail a query per commit. An empty or unreadable payload (a
+   * reconnected listener, another version's process) is news.
+   */
+  #newsIn(payload: string): boolean {
+    if (!/^\d+$/.test(payload)) return true;
+    return BigInt(payload) > this.committedHere;
   }
 
   append(stream: string, events: readonly Event[], expected: ExpectedRevision): Promise<AppendResult> {

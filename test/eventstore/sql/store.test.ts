@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { expect, it, vi } from 'vitest';
-import { pgliteClient } from '../../../src/eventstore/sql/client.js';
+import { pgliteClient, postgresClient } from '../../../src/eventstore/sql/client.js';
 import { createPgliteEventStore, createPostgresEventStore } from '../../../src/eventstore/sql/index.js';
 import { ensureSchema } from '../../../src/eventstore/sql/schema.js';
 import { SqlEventStore } from '../../../src/eventstore/sql/store.js';
@@ -167,4 +167,56 @@ it('hands over data and metadata as the exact JSON text it keeps, the text JSON.
   } finally {
     await store.close();
   }
+});
+
+describeWithPostgres('SQL event store wake-ups on PostgreSQL', () => {
+  it("reads the log's tail after its own commits once, not again for the NOTIFY echoing them, and still wakes for another process's", async () => {
+    const database = await createScratchDatabase();
+    const client = postgresClient(database.url);
+    let tailReads = 0;
+    const counting: typeof client = {
+      ...client,
+      query: (text, ...rest) => {
+        if (text.startsWith('SELECT position, type, stream FROM sb_events')) tailReads++;
+        return client.query(text, ...rest);
+      },
+    };
+    await ensureSchema(counting);
+    const here = new SqlEventStore(counting);
+    await here.start();
+    const elsewhere = await createPostgresEventStore(database.url);
+    const subscription = here.subscribeAll({ filter: { eventTypes: ['Counted'] } });
+    // Pulled all along, as a projection does: every wake makes it look at the tail.
+    const streams: string[] = [];
+    let caughtUp = false;
+    const consuming = (async () => {
+      for await (const message of subscription) {
+        if (message.kind === 'caught_up') caughtUp = true;
+        if (message.kind === 'event') streams.push(message.event.stream);
+      }
+    })();
+    try {
+      await vi.waitFor(() => expect(caughtUp).toBe(true));
+      const before = tailReads;
+      for (let i = 0; i < 5; i++) {
+        await here.append(`counted-${i}`, [event('Counted')], 'no_stream');
+        await vi.waitFor(() => expect(streams).toHaveLength(i + 1));
+        // Time for the NOTIFY of this commit to come back before the next one.
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      // One tail read per local commit (its wake); the echoed NOTIFYs add none.
+      expect(tailReads - before).toBeLessThanOrEqual(5);
+      // Another process's commit still wakes the subscription at once (not at the safety poll).
+      const started = Date.now();
+      await elsewhere.append('counted-elsewhere', [event('Counted')], 'no_stream');
+      await vi.waitFor(() => expect(streams).toContain('counted-elsewhere'), { timeout: 2_000, interval: 5 });
+      expect(Date.now() - started).toBeLessThan(400);
+    } finally {
+      await subscription.close();
+      await consuming;
+      await elsewhere.close();
+      await here.close();
+      await database.drop();
+    }
+  });
 });
