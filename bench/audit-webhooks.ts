@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Runtime, RuntimeOptions } from '../src/app/runtime.js';
 import { startCpuMeter } from './cpu-meter.js';
 import { type LoadResult, load } from './load.js';
-import { fmt, scratchDatabase } from './support.js';
+import { fmt, median, scratchDatabase } from './support.js';
 import { CONNECTIONS, startWebhookHub } from './webhooks.js';
 
 /**
@@ -161,11 +161,6 @@ export async function benchAuditWebhooks(log: (line: string) => void): Promise<W
 }
 
 const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 
 export function auditWebhooksTable(rounds: WebhookSealRound[]): string {
   const off = rounds.filter((r) => r.variant === 'off');

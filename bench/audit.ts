@@ -25,7 +25,7 @@ import {
   sealedThrough,
 } from './audit-workload.js';
 import { startCpuMeter } from './cpu-meter.js';
-import { fmt, scratchDatabase, throughput } from './support.js';
+import { fmt, median, scratchDatabase, throughput } from './support.js';
 
 /**
  * Issue 14, item 6: what audit seals cost on PostgreSQL. (a) the sealer catching up over a log of
@@ -434,11 +434,6 @@ export async function benchAudit(log: Log = () => {}): Promise<AuditFigures> {
 }
 
 const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 const us = (n: number) => n.toFixed(1);
 const pct = (share: number) => `${Math.round(share * 100)} %`;
 const bytes = (n: number) => `${(n / 1024).toFixed(1)} KiB`;

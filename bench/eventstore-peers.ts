@@ -6,7 +6,7 @@ import { githubExample } from '../scripts/github-example.js';
 import type { EventStore } from '../src/eventstore/port.js';
 import { createPostgresEventStore } from '../src/eventstore/sql/index.js';
 import { startCpuMeter } from './cpu-meter.js';
-import { benchEvent, fmt, POSTGRES_URL, scratchDatabase } from './support.js';
+import { benchEvent, fmt, median, POSTGRES_URL, scratchDatabase } from './support.js';
 
 /**
  * `npm run bench -- eventstore`: Switchboard's SQL event store side by side with a plain
@@ -277,11 +277,6 @@ export async function benchEventStorePeers(log: (line: string) => void): Promise
   return figures;
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 const range = (values: number[]) => `${fmt(Math.min(...values))}–${fmt(Math.max(...values))}`;
 const ms = (value: number) => (value >= 0.1 ? value.toFixed(2) : value.toFixed(3));
 const row = (label: string, samples: Sample[], ratios: string[]) =>

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { type OidcProviderHarness, startOidcProvider } from '../test/support/oidc-provider.js';
 import { startHubProcess } from './hub-process.js';
 import { type LoadResult, type LoadTarget, load } from './load.js';
-import { deleteRedisKeys, fmt, scratchDatabase } from './support.js';
+import { deleteRedisKeys, fmt, median, scratchDatabase, spread } from './support.js';
 
 /**
  * Issue 11, GraphQL: Switchboard's tenant-scoped reads against bare servers on the same Node, each
@@ -227,14 +227,6 @@ export async function benchGraphQL(log: (line: string) => void): Promise<GraphQL
   }
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
-const range = (values: number[], format: (n: number) => string) =>
-  `${format(median(values))} (${format(Math.min(...values))}–${format(Math.max(...values))})`;
-
 export function graphqlTable(figures: GraphQLFigures): string {
   const yoga = figures.rounds.filter((round) => round.key === 'yoga');
   const yogaIn = (round: number) => yoga.find((entry) => entry.round === round)?.load.requestsPerSecond;
@@ -247,12 +239,12 @@ export function graphqlTable(figures: GraphQLFigures): string {
     if (rounds.length === 0) continue;
     const ratios = rounds.map((round) => round.load.requestsPerSecond / (yogaIn(round.round) ?? Number.NaN));
     lines.push(
-      `| ${TARGETS[key]} | ${range(
+      `| ${TARGETS[key]} | ${spread(
         rounds.map((round) => round.load.requestsPerSecond),
         fmt,
-      )} | ${key === 'yoga' ? '1' : range(ratios, (n) => `${Math.round(n * 100)}%`)} | ${median(
+      )} | ${key === 'yoga' ? '1' : spread(ratios, (n) => `${Math.round(n * 100)}%`)} | ${median(
         rounds.map((round) => round.load.p50),
-      )} / ${median(rounds.map((round) => round.load.p99))} | ${range(
+      )} / ${median(rounds.map((round) => round.load.p99))} | ${spread(
         rounds.map((round) => round.cpuMsPerRequest),
         (n) => n.toFixed(3),
       )} | ${rounds.reduce((sum, round) => sum + round.load.errors, 0)} / ${rounds.reduce(

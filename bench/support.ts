@@ -89,3 +89,15 @@ export async function deleteRedisKeys(redisUrl: string, prefix: string): Promise
     await closeRedisClient(redis);
   }
 }
+
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** "median (min–max)", each formatted: how the benches print interleaved rounds. */
+export function spread(values: readonly number[], format: (n: number) => string): string {
+  return `${format(median(values))} (${format(Math.min(...values))}–${format(Math.max(...values))})`;
+}

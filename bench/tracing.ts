@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type HubProcess, startHubProcess } from './hub-process.js';
 import { type LoadResult, type LoadTarget, load } from './load.js';
-import { deleteRedisKeys, fmt, scratchDatabase } from './support.js';
+import { deleteRedisKeys, fmt, median, scratchDatabase } from './support.js';
 import { CONNECTIONS, OPERATOR, provisionWebhookTenant } from './webhooks.js';
 
 /**
@@ -193,12 +193,6 @@ export async function benchTracing(log: (line: string) => void): Promise<Tracing
     await collector.close();
   }
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 
 export function tracingTable(figures: TracingFigures): string {
   const lines = [

@@ -5,7 +5,7 @@ import pg from 'pg';
 import { processCpuMs } from './cpu-meter.js';
 import { startHubProcess } from './hub-process.js';
 import { type LoadResult, load } from './load.js';
-import { deleteRedisKeys, scratchDatabase } from './support.js';
+import { deleteRedisKeys, median, scratchDatabase, spread } from './support.js';
 import type { DeliveryOptions } from './webhook-deliveries.js';
 import {
   CONNECTIONS,
@@ -234,15 +234,6 @@ async function settledSignalCount(databaseUrl: string, tenantId: string): Promis
     await client.end();
   }
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
-
-const spread = (values: number[], format: (n: number) => string) =>
-  `${format(median(values))} (${format(Math.min(...values))}–${format(Math.max(...values))})`;
 
 export function webhookPeersTable(figures: WebhookPeerFigures): string {
   const reference = figures.labels[1]!;
