@@ -113,7 +113,7 @@ export async function createApp(runtime: Runtime, options: AppOptions = {}): Pro
       readYourWritesTimeoutMs: 5000,
     },
     authenticator: runtime.authenticator,
-    registry,
+    metrics: runtime.metrics,
     graphiql: runtime.config.graphqlIntrospection,
     introspection: runtime.config.graphqlIntrospection,
     limits: options.limits,

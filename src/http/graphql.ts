@@ -7,21 +7,21 @@ import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import websocket from '@fastify/websocket';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
-import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type ExecutionArgs, GraphQLError, type ValidationContext } from 'graphql';
 import { CloseCode, type Context } from 'graphql-ws';
 import { type Extra as FastifyWsExtra, makeHandler } from 'graphql-ws/use/@fastify/websocket';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
-import type { Registry } from 'prom-client';
 import type { Authenticator } from '../auth/authenticate.js';
 import type { Principal } from '../auth/principal.js';
+import type { HubMetrics } from '../observability/metrics/index.js';
 import type { Logger } from '../platform/logger.js';
 import { type ApiServices, createContext, type GraphQLContext } from '../resolvers/context.js';
 import { schema } from '../resolvers/index.js';
 import { SwitchboardError } from '../shared/errors.js';
 import { graphiqlPage, useGraphiQLPolicy } from './graphiql-page.js';
 import { createMaskError } from './graphql-errors.js';
+import { useOperationMetrics } from './graphql-metrics.js';
 import { useOperationSpans } from './graphql-tracing.js';
 import { useRequestIdOnErrors } from './request-id-plugin.js';
 import { authenticateRequest } from './request-principal.js';
@@ -40,7 +40,8 @@ import {
 export interface GraphQLOptions {
   services: ApiServices;
   authenticator: Authenticator;
-  registry: Registry;
+  /** Operation timings go to the hub's metrics (catalog.ts). */
+  metrics: Pick<HubMetrics, 'graphqlOperation'>;
   /** GraphiQL and introspection; off in production unless asked for. */
   graphiql: boolean;
   introspection: boolean;
@@ -134,28 +135,7 @@ function createServerYoga(options: GraphQLOptions): YogaServerInstance<ServerCon
       maxTokensPlugin({ n: limits.maxTokens, propagateOnRejection: true }),
       // Without introspection, "Did you mean …?" would leak the schema field by field.
       ...(options.introspection ? [] : [blockFieldSuggestionsPlugin(), useDisableIntrospection()]),
-      usePrometheus({
-        registry: options.registry,
-        // /metrics is a Fastify route; Yoga only ever sees /graphql.
-        endpoint: false,
-        // Per-operation timings and error counts. The plugin's other defaults walk every document
-        // (deprecated-field tracking), keep summaries and per-phase histograms: together they cost
-        // more CPU than the operations they measure.
-        metrics: {
-          graphql_envelop_request_duration: true,
-          graphql_envelop_error_result: true,
-          graphql_envelop_deprecated_field: false,
-          graphql_envelop_request: false,
-          graphql_envelop_request_time_summary: false,
-          graphql_envelop_phase_parse: false,
-          graphql_envelop_phase_validate: false,
-          graphql_envelop_phase_context: false,
-          graphql_envelop_phase_execute: false,
-          graphql_envelop_phase_subscribe: false,
-          graphql_envelop_schema_change: false,
-          graphql_yoga_http_duration: false,
-        },
-      }),
+      useOperationMetrics(options.metrics),
     ],
     context: async (initial): Promise<GraphQLContext> => {
       if (initial.ws) {

@@ -164,6 +164,26 @@ describeWithPostgres('metrics move when their events happen (PostgreSQL, GitHub 
     ).toBeGreaterThanOrEqual(1);
   });
 
+  it('times executed GraphQL queries and mutations by type and result, with no operation name label', async () => {
+    const before = await scraped();
+    const graphql = (query: string) =>
+      fetch(`${world.hub.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...asOperator(world.tenantId) },
+        body: JSON.stringify({ query }),
+      }).then((response) => response.json() as Promise<{ errors?: unknown[] }>);
+    expect((await graphql('query ChosenByTheClient { providers { id } }')).errors).toBeUndefined();
+    // A resolver's refusal (a tenant id that is not one) is a result with errors: counted as such.
+    expect(
+      (await graphql('mutation { registerTenant(input: { id: "Not An Id!", name: "x" }) { id } }')).errors,
+    ).toBeDefined();
+    const after = await scraped();
+    const series = 'switchboard_graphql_operation_duration_seconds_count';
+    expect(moved(before, after, series, { operation_type: 'query', result: 'ok' })).toBe(1);
+    expect(moved(before, after, series, { operation_type: 'mutation', result: 'error' })).toBe(1);
+    expect(JSON.stringify(after.find(series, {}))).not.toContain('ChosenByTheClient');
+  });
+
   it('counts a drift check that finds drift', async () => {
     const before = await scraped();
     fake.updateSilently(REPO, 2, { title: 'Renamed where no sync looks' });

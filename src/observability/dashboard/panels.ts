@@ -230,4 +230,29 @@ export const ROWS: RowSpec[] = [
       },
     ],
   },
+  {
+    title: 'GraphQL API',
+    panels: [
+      {
+        title: 'GraphQL operation latency p50 / p99',
+        description: 'Executed queries and mutations, by operation type.',
+        unit: 's',
+        targets: [0.5, 0.99].map((q) => ({
+          expr: `histogram_quantile(${q}, sum by (le, operation_type) (rate(switchboard_graphql_operation_duration_seconds_bucket[$__rate_interval])))`,
+          legend: `p${q * 100} {{operation_type}}`,
+        })),
+      },
+      {
+        title: 'GraphQL operations by result',
+        description: 'Per second, by operation type and result (error: the result carried errors).',
+        unit: 'reqps',
+        targets: [
+          {
+            expr: 'sum by (operation_type, result) (rate(switchboard_graphql_operation_duration_seconds_count[$__rate_interval]))',
+            legend: '{{operation_type}} {{result}}',
+          },
+        ],
+      },
+    ],
+  },
 ];

@@ -133,6 +133,13 @@ export const METRICS = [
     help: "State of the proxy's circuit breaker per provider origin: 0 closed, 1 half-open, 2 open.",
     labels: ['provider', 'origin'],
   },
+  {
+    name: 'switchboard_graphql_operation_duration_seconds',
+    type: 'histogram',
+    help: 'Duration of executed GraphQL queries and mutations (HTTP and websockets), by operation type and result (ok, or error when the result carried errors). Operation names are chosen by clients, so they are not a label.',
+    labels: ['operation_type', 'result'],
+    buckets: LATENCY_BUCKETS,
+  },
 ] as const satisfies readonly MetricDefinition[];
 
 export type MetricName = (typeof METRICS)[number]['name'];
@@ -149,5 +156,7 @@ export const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx', 'error'] as co
 export const TOKEN_REFRESH_RESULTS = ['succeeded', 'failed', 'reauth_required'] as const;
 export const DEAD_LETTER_KINDS = ['webhook', 'sync'] as const;
 export const CIRCUIT_STATES = { closed: 0, half_open: 1, open: 2 } as const;
+export const GRAPHQL_OPERATION_TYPES = ['query', 'mutation'] as const;
+export const GRAPHQL_RESULTS = ['ok', 'error'] as const;
 /** The label a provider id gets when the catalog does not know it (an id from a URL, say). */
 export const UNKNOWN_PROVIDER = 'unknown';

@@ -3,6 +3,8 @@ import { cachedLoad } from './cached-load.js';
 import {
   CIRCUIT_STATES,
   type DEAD_LETTER_KINDS,
+  type GRAPHQL_OPERATION_TYPES,
+  type GRAPHQL_RESULTS,
   METRICS,
   type MetricName,
   type PROVIDER_CALLERS,
@@ -22,6 +24,8 @@ export type ProviderCaller = (typeof PROVIDER_CALLERS)[number];
 export type TokenRefreshResult = (typeof TOKEN_REFRESH_RESULTS)[number];
 export type DeadLetterKind = (typeof DEAD_LETTER_KINDS)[number];
 export type CircuitState = keyof typeof CIRCUIT_STATES;
+export type GraphQLOperationType = (typeof GRAPHQL_OPERATION_TYPES)[number];
+export type GraphQLResult = (typeof GRAPHQL_RESULTS)[number];
 
 /** One projection as a scrape sees it (ProjectionRunner.lag). */
 export interface ProjectionLag {
@@ -70,6 +74,7 @@ export interface HubMetrics {
   providerCall(call: ProviderCallObservation): void;
   tokenRefresh(provider: string, result: TokenRefreshResult, tenantId: string): void;
   driftDetected(provider: string, resource: string): void;
+  graphqlOperation(operationType: GraphQLOperationType, result: GraphQLResult, seconds: number): void;
   /** Read at scrape time (cached briefly): the projection runner's lag. */
   observeProjections(load: () => Promise<readonly ProjectionLag[]>): void;
   /** Read at scrape time (cached briefly): one aggregate query per kind. */
@@ -232,6 +237,12 @@ export function createHubMetrics(
     },
     driftDetected(provider, resource) {
       counter('switchboard_drift_detections_total').inc({ provider: providerLabel(provider), resource });
+    },
+    graphqlOperation(operationType, result, seconds) {
+      histogram('switchboard_graphql_operation_duration_seconds').observe(
+        { operation_type: operationType, result },
+        Math.max(0, seconds),
+      );
     },
     observeProjections(load) {
       scraped(

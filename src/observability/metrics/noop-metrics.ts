@@ -13,6 +13,7 @@ export const NOOP_METRICS: HubMetrics = {
   providerCall: nothing,
   tokenRefresh: nothing,
   driftDetected: nothing,
+  graphqlOperation: nothing,
   observeProjections: nothing,
   observeDeadLetters: nothing,
   observeCircuits: nothing,
