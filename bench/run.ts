@@ -112,6 +112,8 @@ log('Proxy (/proxy against a 20 ms loopback provider)');
 const proxyFigures = await benchProxy(log);
 log('Audit seals (PostgreSQL)');
 const auditFigures = await benchAudit(log);
+log('Event store beside a plain INSERT table and Emmett (PostgreSQL)');
+const peerFigures = await benchEventStorePeers(log);
 const report = [
   '# Benchmark results',
   '',
@@ -146,6 +148,9 @@ const report = [
   '',
   '## Audit seals (sealing, verification over 1,000,000 events, appends with the sealer off and on; PostgreSQL)',
   auditTable(auditFigures),
+  '',
+  "## Event store beside a plain INSERT table and Emmett's PostgreSQL store",
+  peersTable(peerFigures),
   '',
 ].join('\n');
 process.stdout.write(`${report}\n`);
