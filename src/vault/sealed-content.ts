@@ -16,7 +16,14 @@ export interface SealOptions {
   compress?: boolean;
 }
 
-const BROTLI_FAST = { params: { [constants.BROTLI_PARAM_QUALITY]: 1 } };
+/**
+ * Quality 1, told the input's size: brotli then sizes its window and tables to the payload instead
+ * of its 4 MiB default, the same bytes out about a quarter faster (44 → 36 µs for a 12 KiB GitHub
+ * payload; issue 11).
+ */
+const brotliFast = (size: number) => ({
+  params: { [constants.BROTLI_PARAM_QUALITY]: 1, [constants.BROTLI_PARAM_SIZE_HINT]: size },
+});
 
 /**
  * A JSON value sealed under its tenant's data key. Everything a tenant's users wrote or a provider
@@ -48,7 +55,7 @@ export async function sealJsonText(
   return vault.sealContent(
     tenantId,
     binding,
-    options.compress ? brotliCompressSync(json, BROTLI_FAST) : json,
+    options.compress ? brotliCompressSync(json, brotliFast(json.length)) : json,
   );
 }
 
