@@ -1,5 +1,6 @@
 import type { PrismaClient, Tenant } from '../generated/prisma/client.js';
 import { NotFoundError } from '../shared/errors.js';
+import { LruTtlCache } from '../vault/key-cache.js';
 
 /** A tenants read-model row as cached: shared by every request that reads it, so frozen. */
 export type CachedTenant = Readonly<Tenant>;
@@ -11,14 +12,9 @@ export interface TenantDirectoryOptions {
    * again or drops messages).
    */
   ttlMs: number;
-  /** Rows kept at most (default 10,000); the least recently filled go first. */
+  /** Rows kept at most (default 10,000); the least recently used go first. */
   maxEntries: number;
   now?: () => number;
-}
-
-interface Entry {
-  row: CachedTenant;
-  until: number;
 }
 
 /**
@@ -33,39 +29,29 @@ interface Entry {
  * for, after the caller's authentication and tenancy checks (context.tenantId()).
  */
 export class TenantDirectory {
-  readonly #entries = new Map<string, Entry>();
+  readonly #rows: LruTtlCache<string, CachedTenant>;
   /** Bumped by every forget: a read that started before one does not fill the cache with its row. */
   #epoch = 0;
-  readonly #options: TenantDirectoryOptions;
 
   constructor(
     private readonly prisma: Pick<PrismaClient, 'tenant'>,
     options: Partial<TenantDirectoryOptions> = {},
   ) {
-    this.#options = { ttlMs: 60_000, maxEntries: 10_000, ...options };
+    this.#rows = new LruTtlCache({ ttlMs: 60_000, maxEntries: 10_000, ...options });
   }
 
   /** The tenant's row (whatever its status), or null when there is none. */
   async find(tenantId: string): Promise<CachedTenant | null> {
-    const now = (this.#options.now ?? Date.now)();
-    const hit = this.#entries.get(tenantId);
-    if (hit !== undefined && hit.until > now) return hit.row;
+    const hit = this.#rows.get(tenantId);
+    if (hit !== undefined) return hit;
     const epoch = this.#epoch;
     const row = await this.prisma.tenant.findUnique({ where: { id: tenantId } });
     if (!row) {
-      this.#entries.delete(tenantId);
+      this.#rows.delete(tenantId);
       return null;
     }
     const frozen = Object.freeze({ ...row, redirectAllowlist: Object.freeze([...row.redirectAllowlist]) });
-    if (epoch === this.#epoch) {
-      this.#entries.delete(tenantId);
-      if (this.#entries.size >= this.#options.maxEntries) {
-        // Maps iterate in insertion order: the first key is the least recently filled.
-        const oldest = this.#entries.keys().next();
-        if (!oldest.done) this.#entries.delete(oldest.value);
-      }
-      this.#entries.set(tenantId, { row: frozen as CachedTenant, until: now + this.#options.ttlMs });
-    }
+    if (epoch === this.#epoch) this.#rows.set(tenantId, frozen as CachedTenant);
     return frozen as CachedTenant;
   }
 
@@ -85,16 +71,16 @@ export class TenantDirectory {
   /** Drops these tenants' rows (a change notice, or this instance changed them). */
   forget(tenantIds: string | readonly string[]): void {
     this.#epoch++;
-    for (const id of typeof tenantIds === 'string' ? [tenantIds] : tenantIds) this.#entries.delete(id);
+    for (const id of typeof tenantIds === 'string' ? [tenantIds] : tenantIds) this.#rows.delete(id);
   }
 
   forgetAll(): void {
     this.#epoch++;
-    this.#entries.clear();
+    this.#rows.clear();
   }
 
   /** Rows held now (tests, metrics). */
   get size(): number {
-    return this.#entries.size;
+    return this.#rows.size;
   }
 }

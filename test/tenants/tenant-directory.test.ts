@@ -66,7 +66,7 @@ describe('tenant directory', () => {
       expect(await directory.find('acme')).toMatchObject({ id: 'acme', name: 'Acme' });
       expect(await directory.find('globex')).toMatchObject({ id: 'globex', name: 'Globex' });
     }
-    // Bounded: one row at most here, the least recently filled dropped first.
+    // Bounded: one row at most here, the least recently used dropped first.
     expect(directory.size).toBe(1);
     // The cached row is shared by every request that reads it: nobody can change it for the others.
     const row = await directory.find('globex');
