@@ -1,10 +1,5 @@
-import { followChangeNotices, idsIn } from '../platform/follow-notices.js';
+import { type ForgetsOnNotice, followChangeNotices, idsIn } from '../platform/follow-notices.js';
 import type { TopicSubscription } from '../platform/pubsub.js';
-
-export interface Forgetting {
-  forget(connectionIds: readonly string[]): void;
-  forgetAll(): void;
-}
 
 /**
  * Drops the caches' entries as credentials notices arrive (readmodels/queries/credential-changes.ts),
@@ -13,10 +8,10 @@ export interface Forgetting {
  */
 export function followCredentialNotices(
   subscribe: () => TopicSubscription,
-  caches: readonly Forgetting[],
+  caches: readonly ForgetsOnNotice[],
   onError?: (error: unknown) => void,
 ): Promise<void> {
-  const all: Forgetting = {
+  const all: ForgetsOnNotice = {
     forget: (connectionIds) => {
       for (const cache of caches) cache.forget(connectionIds);
     },

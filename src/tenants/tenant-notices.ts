@@ -1,12 +1,7 @@
-import { followChangeNotices, idsIn } from '../platform/follow-notices.js';
+import { type ForgetsOnNotice, followChangeNotices, idsIn } from '../platform/follow-notices.js';
 import type { TopicSubscription } from '../platform/pubsub.js';
 
 export { TENANTS_CHANGED_TOPIC } from '../readmodels/queries/tenant-changes.js';
-
-export interface ForgetsTenants {
-  forget(tenantIds: readonly string[]): void;
-  forgetAll(): void;
-}
 
 /**
  * Drops the tenant cache's rows as the tenants projection's notices arrive (see followChangeNotices:
@@ -14,7 +9,7 @@ export interface ForgetsTenants {
  */
 export function followTenantNotices(
   subscribe: () => TopicSubscription,
-  cache: ForgetsTenants,
+  cache: ForgetsOnNotice,
   onError?: (error: unknown) => void,
 ): Promise<void> {
   return followChangeNotices(subscribe, cache, idsIn('tenantIds'), onError);
