@@ -146,13 +146,14 @@ function governor<Bucket extends string>(
 
   // Points reserved from the shared budget and not spent yet, by bucket and key.
   const allowances = new Map<string, Allowance>();
+  const slotOf = (bucket: Bucket, key: string) => `${bucket}\u0000${key}`;
   const reservedTake = async (
     bucketLimiters: Limiters,
-    reserve: number,
     slot: string,
     key: string,
     cost: number,
   ): Promise<RateDecision> => {
+    const { reserve } = bucketLimiters;
     for (;;) {
       const allowance = allowances.get(slot);
       const now = Date.now();
@@ -199,14 +200,13 @@ function governor<Bucket extends string>(
     async take(bucket, key, cost = 1) {
       const bucketLimiters = limiters.get(bucket);
       if (!bucketLimiters) return UNLIMITED;
-      if (bucketLimiters.reserve > cost)
-        return reservedTake(bucketLimiters, bucketLimiters.reserve, `${bucket}\u0000${key}`, key, cost);
+      if (bucketLimiters.reserve > cost) return reservedTake(bucketLimiters, slotOf(bucket, key), key, cost);
       return exactTake(bucketLimiters, key, cost);
     },
     async refund(bucket, key, cost = 1) {
       const bucketLimiters = limiters.get(bucket);
       if (!bucketLimiters) return;
-      const allowance = allowances.get(`${bucket}\u0000${key}`);
+      const allowance = allowances.get(slotOf(bucket, key));
       if (allowance && !allowance.exact && !allowance.reserving && allowance.until > Date.now()) {
         allowance.left += cost;
         return;
