@@ -7,7 +7,7 @@ import type { SqlClient } from './client.js';
 import type { RecentAppends } from './recent-appends.js';
 
 /** Appends waiting before a second batch goes while one is in flight (see AppendQueue). */
-const SECOND_BATCH_MIN = Number(process.env.SB_SECOND_BATCH_MIN ?? 16);
+const SECOND_BATCH_MIN = 16;
 
 interface Pending extends AppendRequest {
   settle: (outcome: AppendOutcome) => void;
