@@ -72,7 +72,8 @@ export async function createApp(runtime: Runtime, options: AppOptions = {}): Pro
   void followTenantNotices(
     () => runtime.platform.pubsub.subscribe(TENANTS_CHANGED_TOPIC),
     tenants,
-    (error) => runtime.logger.warn({ err: error }, 'tenant notices interrupted; cached tenants are dropped'),
+    (error) =>
+      runtime.logger.warn({ err: error }, 'tenant notices interrupted; cached tenants live out their TTL'),
   );
   registerMcpRoute(app, {
     actions: runtime.actions,

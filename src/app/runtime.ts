@@ -310,10 +310,7 @@ export async function createRuntime(
       () => platform.pubsub.subscribe(CREDENTIALS_CHANGED_TOPIC),
       [proxyCredentials, proxyConnections],
       (error) =>
-        logger.warn(
-          { err: error },
-          'credential notices interrupted; proxy caches are emptied until they resume',
-        ),
+        logger.warn({ err: error }, 'credential notices interrupted; proxy caches live out their TTL'),
     );
     const proxy = createProxyService({
       connections: proxyConnections,

@@ -19,5 +19,5 @@ export function followCredentialNotices(
       for (const cache of caches) cache.forgetAll();
     },
   };
-  return followChangeNotices(subscribe, all, idsIn('connectionIds'), onError);
+  return followChangeNotices(subscribe, all, idsIn('connectionIds'), { onError });
 }

@@ -12,5 +12,5 @@ export function followTenantNotices(
   cache: ForgetsOnNotice,
   onError?: (error: unknown) => void,
 ): Promise<void> {
-  return followChangeNotices(subscribe, cache, idsIn('tenantIds'), onError);
+  return followChangeNotices(subscribe, cache, idsIn('tenantIds'), { onError });
 }

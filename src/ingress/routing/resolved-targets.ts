@@ -1,3 +1,10 @@
+import {
+  applyChangeNotices,
+  type ChangeNotices,
+  type FollowNoticeOptions,
+  followChangeNotices,
+  idsIn,
+} from '../../platform/follow-notices.js';
 import type { WebhookTarget, WebhookTargets } from '../../readmodels/queries/webhook-targets.js';
 import { LruTtlCache } from '../../vault/key-cache.js';
 import type { Sealed } from '../../vault/sealed.js';
@@ -25,19 +32,10 @@ export interface ResolvedTargetsOptions {
 }
 
 /** What `followChanges` reads: change notices, and how many were lost to a full buffer. */
-export interface TargetChanges extends AsyncIterable<unknown> {
-  readonly dropped: number;
-  /** Resolves once notices are delivered (a pubsub subscription's `ready`); rejects if it never will. */
-  readonly ready?: Promise<void>;
-}
+export type TargetChanges = ChangeNotices;
+export type FollowOptions = FollowNoticeOptions;
 
-export interface FollowOptions {
-  /** Told of each failed subscription before the next attempt. */
-  onError?: (error: unknown) => void;
-  /** Pause before subscribing again, doubled per failure up to `maxRetryMs` (default 1 s, 30 s). */
-  retryMs?: number;
-  maxRetryMs?: number;
-}
+const CONNECTION_IDS = idsIn('connectionIds');
 
 /**
  * The webhook hot path would otherwise cost a read-model query and a decryption per delivery.
@@ -93,48 +91,17 @@ export class ResolvedTargets {
    * Applies change notices until `changes` ends (the pubsub closes). A notice lost to a full
    * buffer could be any connection's, so a gap empties the whole cache.
    */
-  async followChanges(changes: TargetChanges): Promise<void> {
-    let dropped = changes.dropped;
-    for await (const notice of changes) {
-      if (changes.dropped !== dropped) {
-        dropped = changes.dropped;
-        this.forgetAll();
-      }
-      const ids = (notice as { connectionIds?: unknown }).connectionIds;
-      if (Array.isArray(ids)) this.forget(ids.filter((id): id is string => typeof id === 'string'));
-      else this.forgetAll();
-    }
+  followChanges(changes: TargetChanges): Promise<void> {
+    return applyChangeNotices(changes, this, CONNECTION_IDS);
   }
 
   /**
-   * Follows change notices as long as the pubsub is open, subscribing again (after a pause) each
-   * time the subscription fails, as it does when Redis is down: meanwhile cached targets live out
-   * their TTL, and each new subscription starts by forgetting everything, since notices published
-   * while there was none are lost. Returns when `subscribe` throws (the pubsub closed) or a
-   * subscription ends without an error (closed with it).
+   * Follows change notices as long as the pubsub is open (followChangeNotices): subscribing again
+   * after a failure, cached targets living out their TTL meanwhile, everything forgotten when a new
+   * subscription starts.
    */
-  async follow(subscribe: () => TargetChanges, options: FollowOptions = {}): Promise<void> {
-    const firstRetryMs = options.retryMs ?? 1_000;
-    let retryMs = firstRetryMs;
-    for (;;) {
-      let changes: TargetChanges;
-      try {
-        changes = subscribe();
-      } catch {
-        return;
-      }
-      try {
-        await changes.ready;
-        this.forgetAll();
-        retryMs = firstRetryMs;
-        await this.followChanges(changes);
-        return;
-      } catch (error) {
-        options.onError?.(error);
-      }
-      await new Promise((resolve) => setTimeout(resolve, retryMs).unref());
-      retryMs = Math.min(retryMs * 2, options.maxRetryMs ?? 30_000);
-    }
+  follow(subscribe: () => TargetChanges, options: FollowOptions = {}): Promise<void> {
+    return followChangeNotices(subscribe, this, CONNECTION_IDS, options);
   }
 
   async #cached(
