@@ -24,7 +24,7 @@ export function deliveryIdSigned(webhooks: WebhookDeclaration): boolean {
   }
 }
 
-export const sha256Hex = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+export const sha256Hex = (bytes: Buffer | string): string => createHash('sha256').update(bytes).digest('hex');
 
 /**
  * What makes a delivery unique for its connection; the ids of the events it becomes derive from it,
@@ -47,7 +47,7 @@ export function deliveryKey(
   const sentAtPath = 'timestamp' in webhooks ? webhooks.timestamp?.bodyPath : undefined;
   if (sentAtPath && payload !== null && typeof payload === 'object') {
     const unsent = JSON.stringify(withoutPath(payload as Record<string, unknown>, sentAtPath.split('.')));
-    return `content:${createHash('sha256').update(unsent).digest('hex')}`;
+    return `content:${sha256Hex(unsent)}`;
   }
   return `sha256:${bodySha256}`;
 }
