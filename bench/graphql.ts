@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { type OidcProviderHarness, startOidcProvider } from '../test/support/oidc-provider.js';
 import { startHubProcess } from './hub-process.js';
 import { type LoadResult, type LoadTarget, load } from './load.js';
-import { deleteRedisKeys, fmt, median, scratchDatabase, spread } from './support.js';
+import { deleteRedisKeys, fmt, median, picked, scratchDatabase, spread } from './support.js';
 
 /**
  * Issue 11, GraphQL: Switchboard's tenant-scoped reads against bare servers on the same Node, each
@@ -47,12 +47,7 @@ const TARGETS = {
   'tenant-jwt': 'Switchboard `{ tenant { id name } }` (tenant-bound JWT, X-Tenant-Id)',
 } as const;
 type TargetKey = keyof typeof TARGETS;
-const KEYS = (Object.keys(TARGETS) as TargetKey[]).filter(
-  (key) =>
-    key === 'yoga' ||
-    !process.env.BENCH_GRAPHQL_TARGETS ||
-    process.env.BENCH_GRAPHQL_TARGETS.split(',').includes(key),
-);
+const KEYS = picked(Object.keys(TARGETS) as TargetKey[], 'yoga', process.env.BENCH_GRAPHQL_TARGETS, ',');
 
 const TICKS_PER_SECOND = 100;
 

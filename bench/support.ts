@@ -101,3 +101,17 @@ export function median(values: readonly number[]): number {
 export function spread(values: readonly number[], format: (n: number) => string): string {
   return `${format(median(values))} (${format(Math.min(...values))}–${format(Math.max(...values))})`;
 }
+
+/**
+ * The contenders a bench variable picks (`list`, names separated by `separator`; all when unset),
+ * the reference always among them.
+ */
+export function picked<K extends string>(
+  all: readonly K[],
+  reference: K,
+  list: string | undefined,
+  separator: string,
+): K[] {
+  const wanted = list ? new Set(list.split(separator)) : null;
+  return all.filter((key) => key === reference || wanted === null || wanted.has(key));
+}

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type HubProcess, startHubProcess } from './hub-process.js';
 import { type LoadResult, type LoadTarget, load } from './load.js';
-import { deleteRedisKeys, fmt, median, scratchDatabase } from './support.js';
+import { deleteRedisKeys, fmt, median, picked, scratchDatabase } from './support.js';
 import { CONNECTIONS, OPERATOR, provisionWebhookTenant } from './webhooks.js';
 
 /**
@@ -64,11 +64,11 @@ const VARIANTS = {
 } as const satisfies Record<string, Record<string, string>>;
 type VariantLabel = keyof typeof VARIANTS;
 /** BENCH_TRACING_VARIANTS picks some (labels separated by ';'); `off`, the reference, always runs. */
-const LABELS = (Object.keys(VARIANTS) as VariantLabel[]).filter(
-  (label) =>
-    label === 'off' ||
-    !process.env.BENCH_TRACING_VARIANTS ||
-    process.env.BENCH_TRACING_VARIANTS.split(';').includes(label),
+const LABELS = picked(
+  Object.keys(VARIANTS) as VariantLabel[],
+  'off',
+  process.env.BENCH_TRACING_VARIANTS,
+  ';',
 );
 type Workload = 'webhooks' | 'graphql';
 /** BENCH_TRACING_WORKLOADS: webhooks, graphql or both (default). */
